@@ -1,0 +1,39 @@
+# `make run` and `make test` work on a fresh machine with only Python >= 3.11.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+
+.PHONY: run dev test fuzz bench routes clean
+
+$(VENV)/.stamp-run: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.stamp-dev: pyproject.toml $(VENV)/.stamp-run
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.stamp-run
+	$(BIN)/mockserver serve --host $(HOST) --port $(PORT)
+
+dev: $(VENV)/.stamp-run
+	$(BIN)/mockserver serve --dev --host $(HOST) --port $(PORT)
+
+routes: $(VENV)/.stamp-run
+	$(BIN)/mockserver routes
+
+test: $(VENV)/.stamp-dev
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+fuzz: $(VENV)/.stamp-dev
+	$(BIN)/python -m tests.contract.fuzz
+
+bench: $(VENV)/.stamp-dev
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

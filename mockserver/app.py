@@ -1,0 +1,82 @@
+"""create_app(settings) -> the WSGI app; dispatch by path prefix (main port) and by port (vendor ports)."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.wrappers import Response
+
+from .core.clock import Clock
+from .core.control import build_control_app
+from .core.faults import Faults
+from .core.fixtures import load_all
+from .core.journal import Journal
+from .core.negotiation import dumps
+from .core.outbox import Outbox
+from .core.store import Store
+from .core.vendor_app import build_vendor_app
+from .settings import Settings
+
+
+def load_vendors(names) -> dict:
+    """name -> Vendor, importing mockserver.vendors.<name>.VENDOR for each enabled vendor."""
+    return {name: importlib.import_module(f"mockserver.vendors.{name}").VENDOR for name in names}
+
+
+@dataclass
+class Core:
+    settings: Settings
+    vendors: dict
+    store: Store
+    clock: Clock = field(default_factory=Clock)
+    journal: Journal = field(default_factory=Journal)
+    outbox: Outbox | None = None
+    faults: Faults | None = None
+    vendor_apps: dict = field(default_factory=dict)
+
+
+def _not_found(enabled):
+    def app(environ, start_response):
+        body = dumps({"error": "not found", "vendors": [f"/{v}" for v in enabled], "control": "/_mock"})
+        return Response(body, status=404, content_type="application/json")(environ, start_response)
+    return app
+
+
+class MockServer:
+    """The WSGI app of the main port, plus one app per vendor port over the same core."""
+
+    def __init__(self, core: Core):
+        self.core = core
+        self.control_app = build_control_app(core)
+        mounts = {f"/{name}": app for name, app in core.vendor_apps.items()}
+        mounts["/_mock"] = self.control_app
+        self.main = DispatcherMiddleware(_not_found(core.vendors), mounts)
+        self.ports = {
+            name: DispatcherMiddleware(app, {"/_mock": self.control_app})
+            for name, app in core.vendor_apps.items()
+        }
+
+    def __call__(self, environ, start_response):
+        return self.main(environ, start_response)
+
+
+def create_app(settings: Settings, vendors: dict | None = None, fixtures: dict | None = None) -> MockServer:
+    """Build the server. `vendors` (name -> Vendor) defaults to the enabled built-in ones;
+    `fixtures` (name -> validated data) defaults to loading settings.fixtures (FixtureError if invalid).
+    """
+    vendors = vendors if vendors is not None else load_vendors(settings.vendors)
+    fixtures = fixtures if fixtures is not None else load_all(settings.fixtures, vendors)
+    clock = Clock()
+    core = Core(
+        settings=settings,
+        vendors=vendors,
+        store=Store(vendors, fixtures),
+        clock=clock,
+        journal=Journal(settings.journal_size),
+        outbox=Outbox(clock),
+        faults=Faults(tuple(vendors)),
+    )
+    core.vendor_apps = {name: build_vendor_app(core, v) for name, v in vendors.items()}
+    return MockServer(core)

@@ -1,0 +1,121 @@
+"""`mockserver serve | routes | fixtures generate | fixtures check`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .core.fixtures import FixtureError
+from .settings import VENDOR_ORDER, from_env, parse_vendors
+
+
+def _vendors_arg(text: str):
+    try:
+        return parse_vendors(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mockserver", description="Local emulation of five test-platform vendor APIs.")
+    p.add_argument("--version", action="version", version=f"mockserver {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="start the server")
+    s.add_argument("--host", help="address to bind (env HOST, default 127.0.0.1)")
+    s.add_argument("--port", type=int, help="main port (env PORT, default 8080); vendors on port+1..+5")
+    s.add_argument("--no-vendor-ports", dest="vendor_ports", action="store_const", const=False,
+                   help="serve vendors only under their prefix (env MOCKSERVER_VENDOR_PORTS=0)")
+    s.add_argument("--vendors", type=_vendors_arg, help=f"comma-separated subset of {','.join(VENDOR_ORDER)}")
+    s.add_argument("--fixtures", help="fixtures folder (env MOCKSERVER_FIXTURES)")
+    s.add_argument("--auth", choices=("strict", "permissive"), help="strict: fixture credentials only (default)")
+    s.add_argument("--journal-size", type=int, help="request journal entries kept (default 10000)")
+    s.add_argument("--max-upload-mb", type=int, help="largest request body accepted (default 50)")
+    s.add_argument("--log-level", choices=("debug", "info", "warning", "error"))
+    s.add_argument("--threads", type=int, help="worker threads of the main port (default 16)")
+    s.add_argument("--dev", action="store_const", const=True, help="use Flask's development server")
+
+    r = sub.add_parser("routes", help="print every vendor route")
+    r.add_argument("--vendor", type=_vendors_arg)
+
+    f = sub.add_parser("fixtures", help="generate or check fixture sets")
+    fsub = f.add_subparsers(dest="fixtures_command", required=True)
+    g = fsub.add_parser("generate", help="write a realistic fixture set made with a seeded Faker")
+    g.add_argument("--vendor", required=True, help="a vendor name, several joined by ',' or 'all'")
+    g.add_argument("--scale", type=int, default=10, help="objects per collection (default 10)")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--out", required=True, help="folder to write <vendor>.yaml into")
+    c = fsub.add_parser("check", help="validate a fixtures folder")
+    c.add_argument("dir", nargs="?", help="folder (default: the configured fixtures)")
+    c.add_argument("--vendor", type=_vendors_arg)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        if args.command == "routes":
+            return _routes(args)
+        if args.fixtures_command == "generate":
+            return _generate(args)
+        return _check(args)
+    except FixtureError as exc:
+        print(f"mockserver: invalid fixtures:\n{exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # settings from the environment that do not parse
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+
+
+def _serve(args) -> int:
+    from .app import create_app
+    from .serve import serve
+
+    keys = ("host", "port", "vendor_ports", "vendors", "fixtures", "auth", "journal_size",
+            "max_upload_mb", "log_level", "threads", "dev")
+    settings = from_env(**{k: getattr(args, k) for k in keys})
+    create_app(settings)  # validate the fixtures before binding anything: exit 2 with the message
+    serve(settings)
+    return 0
+
+
+def _routes(args) -> int:
+    from .app import create_app
+    from .core.routes import vendor_routes
+
+    settings = from_env(vendors=args.vendor)
+    server = create_app(settings)
+    for name, app in server.core.vendor_apps.items():
+        for row in vendor_routes(name, app):
+            print(f"{row['vendor']:<10} {row['method']:<7} {row['path']}")
+    return 0
+
+
+def _generate(args) -> int:
+    from .core.generate import generate
+
+    names = VENDOR_ORDER if args.vendor == "all" else parse_vendors(args.vendor)
+    for name in names:
+        path = generate(name, args.scale, args.seed, Path(args.out))
+        print(f"wrote {path}")
+    return 0
+
+
+def _check(args) -> int:
+    from .app import load_vendors
+    from .core.fixtures import load_all
+
+    settings = from_env(fixtures=args.dir, vendors=args.vendor)
+    data = load_all(settings.fixtures, load_vendors(settings.vendors))
+    for name, content in data.items():
+        counts = ", ".join(f"{k}={len(v)}" for k, v in content.items() if isinstance(v, (list, dict)))
+        print(f"{name}: ok ({counts or 'empty'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Shared machinery every vendor uses: store, fixtures, clock, journal, faults, outbox, errors."""

@@ -1,0 +1,64 @@
+"""Reading request bodies and parameters the ways vendors accept them; bad input -> VendorError 400."""
+
+from __future__ import annotations
+
+import json
+
+from flask import request
+from marshmallow import Schema, ValidationError
+
+from .errors import VendorError, describe_validation
+
+
+def json_body(required: bool = True, kind: type | tuple = dict):
+    """The parsed JSON body; malformed JSON or the wrong top-level type is a 400."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        if required:
+            raise VendorError(400, "Request body is missing")
+        return None
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise VendorError(400, f"Malformed JSON body: {exc}") from None
+    if kind is not None and not isinstance(data, kind):
+        names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+        expected = {"dict": "object", "list": "array"}.get(names, names)
+        raise VendorError(400, f"Request body must be a JSON {expected}")
+    return data
+
+
+def is_json() -> bool:
+    return (request.mimetype or "").endswith("json")
+
+
+def params(json_too: bool = True) -> dict:
+    """Query string, form body and (flat) JSON body merged; later sources win.
+
+    Repeated query/form keys keep their last value; use `param_list` for repeatable ones.
+    """
+    merged: dict = {}
+    merged.update(request.args.to_dict())
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        merged.update(request.form.to_dict())
+    elif json_too and is_json() and request.get_data(cache=True).strip():
+        body = json_body(required=False)
+        merged.update(body or {})
+    return merged
+
+
+def param_list(name: str) -> list[str]:
+    values = request.args.getlist(name)
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += request.form.getlist(name)
+    return values
+
+
+def load(schema: Schema | type[Schema], data, **kwargs):
+    """Validate with a marshmallow schema; problems become a 400 naming each field."""
+    if isinstance(schema, type):
+        schema = schema()
+    try:
+        return schema.load(data, **kwargs)
+    except ValidationError as err:
+        raise VendorError(400, describe_validation(err), fields=err.messages) from None

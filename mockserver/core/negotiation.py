@@ -1,0 +1,76 @@
+"""Responses: JSON, XML (from the same data, via xmltodict) and content negotiation."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import xmltodict
+from flask import Response, request
+
+JSON = "application/json"
+XML = "application/xml"
+
+
+def _default(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps(data) -> str:
+    return json.dumps(data, default=_default, ensure_ascii=False)
+
+
+def json_response(data, status: int = 200, headers: dict | None = None, content_type: str = JSON) -> Response:
+    body = "" if data is None else dumps(data)
+    return Response(body, status=status, headers=headers or {}, content_type=content_type)
+
+
+def empty(status: int = 204, headers: dict | None = None) -> Response:
+    return Response(b"", status=status, headers=headers or {})
+
+
+def _xml_ready(value):
+    if isinstance(value, dict):
+        return {str(k): _xml_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_xml_ready(v) for v in value]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def to_xml(data, root: str) -> str:
+    if isinstance(data, list):
+        data = {"item": data}
+    return xmltodict.unparse({root: _xml_ready(data)}, pretty=False)
+
+
+def wants(default: str = JSON, offered: tuple[str, ...] = (JSON, XML)) -> str:
+    """The offered media type the Accept header prefers; `default` when it names none (or */*)."""
+    accept = request.accept_mimetypes
+    if not accept or accept.best in (None, "*/*"):
+        return default
+    best = accept.best_match(offered, default=None)
+    if best is None:
+        return default
+    # */* alongside explicit types must not outrank the vendor's default
+    if accept[best] == accept["*/*"] and accept.best == "*/*":
+        return default
+    return best
+
+
+def negotiated(data, status: int = 200, headers: dict | None = None, default: str = JSON, xml_root: str = "response") -> Response:
+    if wants(default) == XML:
+        body = "" if data is None else to_xml(data, xml_root)
+        return Response(body, status=status, headers=headers or {}, content_type=XML)
+    return json_response(data, status, headers)

@@ -1,0 +1,86 @@
+"""tenant -> vendor -> State; per-(tenant, vendor) locks; snapshot and rollback."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import threading
+from contextlib import contextmanager
+
+from .state import State
+
+TENANT_RE = re.compile(r"^[A-Za-z0-9._:@/+-]{1,128}$")
+DEFAULT_TENANT = "default"
+
+
+class Store:
+    def __init__(self, vendors: dict, fixtures: dict[str, dict]):
+        self._vendors = vendors            # name -> Vendor
+        self._fixtures = dict(fixtures)    # name -> validated fixture data
+        self._overrides: dict[tuple[str, str], dict] = {}   # (tenant, vendor) -> fixture data
+        self._states: dict[tuple[str, str], State] = {}
+        self._locks: dict[tuple[str, str], threading.RLock] = {}
+        self._guard = threading.Lock()
+
+    # -- building -------------------------------------------------------------------------
+    def _fixtures_for(self, tenant: str, vendor: str) -> dict:
+        return self._overrides.get((tenant, vendor), self._fixtures.get(vendor, {}))
+
+    def _build(self, tenant: str, vendor: str) -> State:
+        data = pickle.loads(pickle.dumps(self._fixtures_for(tenant, vendor)))
+        state = self._vendors[vendor].build_state(data)
+        return state.seal()
+
+    def lock(self, tenant: str, vendor: str) -> threading.RLock:
+        with self._guard:
+            return self._locks.setdefault((tenant, vendor), threading.RLock())
+
+    def state(self, tenant: str, vendor: str) -> State:
+        key = (tenant, vendor)
+        state = self._states.get(key)
+        if state is None:
+            with self.lock(tenant, vendor):
+                state = self._states.get(key)
+                if state is None:
+                    state = self._states[key] = self._build(tenant, vendor)
+        return state
+
+    def tenants(self) -> list[str]:
+        return sorted({t for t, _ in self._states})
+
+    # -- transactions ---------------------------------------------------------------------
+    def snapshot(self, tenant: str, vendor: str) -> bytes:
+        return pickle.dumps(self.state(tenant, vendor), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def restore(self, tenant: str, vendor: str, snap: bytes) -> None:
+        self._states[(tenant, vendor)] = pickle.loads(snap)
+
+    @contextmanager
+    def transaction(self, tenant: str, vendor: str):
+        """All-or-nothing: the state is rolled back when the block raises."""
+        with self.lock(tenant, vendor):
+            snap = self.snapshot(tenant, vendor)
+            try:
+                yield self.state(tenant, vendor)
+            except BaseException:
+                self.restore(tenant, vendor, snap)
+                raise
+
+    # -- control --------------------------------------------------------------------------
+    def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
+        with self._guard:
+            for key in list(self._states):
+                t, v = key
+                if (vendor is None or v == vendor) and (tenant is None or t == tenant):
+                    del self._states[key]
+
+    def set_fixtures(self, vendor: str, data: dict, tenant: str | None = None) -> None:
+        """Replace a vendor's data (for one tenant, or the base set every tenant starts from)."""
+        with self._guard:
+            if tenant is None:
+                self._fixtures[vendor] = data
+                for key in [k for k in self._overrides if k[1] == vendor]:
+                    del self._overrides[key]
+            else:
+                self._overrides[(tenant, vendor)] = data
+        self.reset(vendor=vendor, tenant=tenant)

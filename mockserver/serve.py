@@ -1,0 +1,81 @@
+"""Start the server: granian on the main port, a small threaded server per vendor port, one store."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+
+from werkzeug.serving import make_server
+
+from .settings import Settings
+
+SETTINGS_ENV = "MOCKSERVER_SETTINGS_JSON"
+log = logging.getLogger("mockserver")
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # the vendor-port servers would log each request a second time
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def start_vendor_ports(server, settings: Settings) -> list:
+    """One threaded server per enabled vendor, serving it at the root of its own port."""
+    started = []
+    if not settings.vendor_ports:
+        return started
+    for name, app in server.ports.items():
+        httpd = make_server(settings.host, settings.vendor_port(name), app, threaded=True)
+        thread = threading.Thread(target=httpd.serve_forever, name=f"port-{name}", daemon=True)
+        thread.start()
+        started.append(httpd)
+    return started
+
+
+def table(settings: Settings) -> str:
+    base = f"http://{settings.host}:{settings.port}"
+    lines = [f"mockserver on {base}  (control API: {base}/_mock, auth: {settings.auth})",
+             f"  {'vendor':<10} {'prefixed':<40} own port"]
+    for name in settings.vendors:
+        own = f"http://{settings.host}:{settings.vendor_port(name)}" if settings.vendor_ports else "-"
+        lines.append(f"  {name:<10} {base + '/' + name:<40} {own}")
+    return "\n".join(lines)
+
+
+def serve(settings: Settings) -> None:
+    print(table(settings), flush=True)
+    if settings.dev:
+        _serve_dev(settings)
+        return
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    os.environ[SETTINGS_ENV] = settings.to_json()
+    Granian(
+        "mockserver.wsgi:app",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.WSGI,
+        workers=1,  # one process: every request must see the same in-memory store
+        blocking_threads=settings.threads,
+        log_level=settings.log_level if settings.log_level in ("debug", "info", "warning", "error", "critical") else "info",
+    ).serve()
+
+
+def _serve_dev(settings: Settings) -> None:
+    from .app import create_app
+
+    configure_logging(settings.log_level)
+    server = create_app(settings)
+    start_vendor_ports(server, settings)
+    httpd = make_server(settings.host, settings.port, server, threaded=True)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        pass

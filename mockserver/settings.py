@@ -1,0 +1,89 @@
+"""Every option once: its CLI flag, its environment variable and its default."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Order fixes each vendor's port: main port + 1 .. + 5.
+VENDOR_ORDER = ("hiptest", "qtest", "happo", "bitbar", "sipfront")
+
+DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    vendor_ports: bool = True
+    vendors: tuple[str, ...] = VENDOR_ORDER
+    fixtures: str = str(DEFAULT_FIXTURES)
+    auth: str = "strict"  # strict | permissive
+    journal_size: int = 10_000
+    journal_body_chars: int = 4_096
+    max_upload_mb: int = 50
+    log_level: str = "info"
+    dev: bool = False
+    threads: int = 16
+    # vendor-specific knobs (e.g. {"hiptest": {"rate_limit": 200}}); vendors read their own key
+    vendor_options: dict = field(default_factory=dict)
+
+    def vendor_port(self, vendor: str) -> int:
+        return self.port + 1 + VENDOR_ORDER.index(vendor)
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "Settings":
+        data = json.loads(text)
+        data["vendors"] = tuple(data["vendors"])
+        return cls(**data)
+
+
+ENV = {
+    "host": "HOST",
+    "port": "PORT",
+    "vendor_ports": "MOCKSERVER_VENDOR_PORTS",
+    "vendors": "MOCKSERVER_VENDORS",
+    "fixtures": "MOCKSERVER_FIXTURES",
+    "auth": "MOCKSERVER_AUTH",
+    "journal_size": "MOCKSERVER_JOURNAL_SIZE",
+    "max_upload_mb": "MOCKSERVER_MAX_UPLOAD_MB",
+    "log_level": "MOCKSERVER_LOG_LEVEL",
+    "threads": "MOCKSERVER_THREADS",
+}
+
+
+def parse_vendors(text: str) -> tuple[str, ...]:
+    names = tuple(v.strip() for v in text.split(",") if v.strip())
+    unknown = [n for n in names if n not in VENDOR_ORDER]
+    if unknown:
+        raise ValueError(f"unknown vendor(s): {', '.join(unknown)} (known: {', '.join(VENDOR_ORDER)})")
+    return tuple(v for v in VENDOR_ORDER if v in names)
+
+
+def _coerce(name: str, raw: str):
+    if name in ("port", "journal_size", "max_upload_mb", "threads"):
+        return int(raw)
+    if name == "vendor_ports":
+        return raw.strip().lower() not in ("0", "false", "no", "off", "")
+    if name == "vendors":
+        return parse_vendors(raw)
+    if name == "auth" and raw not in ("strict", "permissive"):
+        raise ValueError(f"auth must be strict or permissive, not {raw!r}")
+    return raw
+
+
+def from_env(environ=None, **overrides) -> Settings:
+    """Defaults, then environment, then explicit overrides (CLI flags that were given)."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for name, var in ENV.items():
+        if environ.get(var) not in (None, ""):
+            values[name] = _coerce(name, environ[var])
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)

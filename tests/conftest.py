@@ -1,0 +1,60 @@
+"""Shared fixtures: one server with all five vendors for the whole session, a client per test."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.harness import VendorClient, new_tenant, start_server
+
+
+@pytest.fixture(scope="session")
+def server():
+    running = start_server()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def control(server):
+    """requests.Session for the /_mock control API; the clock is put back to real time afterwards."""
+    session = requests.Session()
+    yield session
+    session.post(f"{server.url}/_mock/clock", json={"mode": "real"}, timeout=10)
+    session.delete(f"{server.url}/_mock/faults", timeout=10)
+
+
+@pytest.fixture
+def tenant():
+    return new_tenant()
+
+
+def vendor_client(server, vendor: str, tenant: str | None = None) -> VendorClient:
+    from tests.contract.validate import validator_for
+
+    return VendorClient(server.vendor_url(vendor), vendor, tenant, validator_for(vendor))
+
+
+@pytest.fixture
+def hiptest(server):
+    return vendor_client(server, "hiptest")
+
+
+@pytest.fixture
+def qtest(server):
+    return vendor_client(server, "qtest")
+
+
+@pytest.fixture
+def happo(server):
+    return vendor_client(server, "happo")
+
+
+@pytest.fixture
+def bitbar(server):
+    return vendor_client(server, "bitbar")
+
+
+@pytest.fixture
+def sipfront(server):
+    return vendor_client(server, "sipfront")

@@ -1,0 +1,119 @@
+"""A tiny vendor used only by the core tests, so they do not depend on any real vendor's surface."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from marshmallow import Schema, fields, RAISE
+
+from mockserver.core import context
+from mockserver.core.auth import bearer_token
+from mockserver.core.bodies import json_body, load
+from mockserver.core.clock import iso
+from mockserver.core.errors import VendorError
+from mockserver.core.negotiation import empty, json_response, negotiated
+from mockserver.core.vendor import Vendor
+
+bp = Blueprint("demo", __name__)
+
+
+class ItemSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.Integer()
+    name = fields.String(required=True)
+    size = fields.Integer(load_default=1)
+
+
+class FixtureSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    items = fields.List(fields.Nested(ItemSchema), load_default=list)
+    tokens = fields.List(fields.String(), load_default=list)
+
+
+@bp.before_request
+def _auth():
+    if context.state().extra.get("open"):
+        return None
+    token = bearer_token()
+    if token is None or (token not in context.state().extra["tokens"] and not context.permissive()):
+        raise VendorError(401, "who are you?")
+
+
+@bp.get("/items")
+def list_items():
+    return negotiated({"items": list(context.state().table("items").values())}, xml_root="items")
+
+
+@bp.post("/items")
+def create_item():
+    data = load(ItemSchema(partial=("id",)), json_body())
+    return json_response(context.state().insert("items", data), 201)
+
+
+@bp.post("/items/batch")
+def create_batch():
+    """Inserts one by one and fails on the first bad item: the store must roll back."""
+    state = context.state()
+    created = []
+    for raw in json_body(kind=list):
+        created.append(state.insert("items", load(ItemSchema(partial=("id",)), raw)))
+    return json_response(created, 201)
+
+
+@bp.get("/items/<int:itemId>")
+def get_item(itemId):
+    item = context.state().get("items", itemId)
+    if item is None:
+        raise VendorError(404, f"no item {itemId}")
+    return json_response(item)
+
+
+@bp.delete("/items/<int:itemId>")
+def delete_item(itemId):
+    if context.state().delete("items", itemId) is None:
+        raise VendorError(404, f"no item {itemId}")
+    return empty()
+
+
+@bp.post("/notify")
+def notify():
+    entry = context.record_outbound("email", {"to": json_body()["to"]})
+    return json_response({"sent": entry["id"]}, 202)
+
+
+@bp.get("/now")
+def now():
+    return json_response({"now": iso(context.now()), "base": context.base_url()})
+
+
+@bp.post("/boom")
+def boom():
+    context.state().insert("items", {"name": "half-written"})
+    raise RuntimeError("kaboom")
+
+
+class DemoVendor(Vendor):
+    name = "demo"
+    blueprint = bp
+    fixture_schema = FixtureSchema
+
+    def build_state(self, fixtures):
+        state = super().build_state({"items": fixtures["items"]})
+        state.extra["tokens"] = fixtures["tokens"]
+        return state
+
+    def error_response(self, status, message, extra):
+        return json_response({"demoError": message, "code": status, **({"fields": extra["fields"]} if "fields" in extra else {})}, status)
+
+    def generate_fixtures(self, fake, scale, progress):
+        return {"items": [{"id": i + 1, "name": fake.word()} for i in range(scale)], "tokens": ["t"]}
+
+
+DEMO = DemoVendor()
+DEMO_FIXTURES = {
+    "items": [{"id": 7, "name": "seven", "size": 7}, {"id": 3, "name": "three", "size": 3}],
+    "tokens": ["demo-token"],
+}
