@@ -1,0 +1,19 @@
+# The same `mockserver serve` command that `make run` and the test suite start.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY mockserver ./mockserver
+COPY fixtures ./fixtures
+COPY openapi ./openapi
+# editable, so fixtures/ and openapi/ are found beside the package
+RUN pip install --no-cache-dir -e . && useradd --create-home --uid 10001 mock
+USER mock
+
+EXPOSE 8080-8085
+# slim images have no curl: the health check is a Python one-liner
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/_mock/health', timeout=2).status == 200 else 1)"
+
+CMD ["mockserver", "serve", "--host", "0.0.0.0", "--port", "8080"]

@@ -1,0 +1,173 @@
+"""The console script as a real subprocess: serve (granian + vendor ports), routes, fixtures."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.harness import free_port_block
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = shutil.which("mockserver", path=str(Path(sys.executable).parent)) or "mockserver"
+
+
+def run_cli(*args, timeout=60, env=None):
+    return subprocess.run([SCRIPT, *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})}, cwd=ROOT)
+
+
+def wait_health(url: str, proc, deadline: float = 30.0):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited early: {proc.stdout.read()}")
+        try:
+            r = requests.get(f"{url}/_mock/health", timeout=1)
+            if r.status_code == 200:
+                return r
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer /_mock/health")
+
+
+@pytest.fixture
+def served(request):
+    procs = []
+
+    def start(*extra):
+        port = free_port_block(6)
+        proc = subprocess.Popen([SCRIPT, "serve", "--port", str(port), *extra], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        procs.append(proc)
+        return port, proc
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_serve_answers_health_on_main_and_vendor_ports(served):
+    port, proc = served()
+    r = wait_health(f"http://127.0.0.1:{port}", proc)
+    assert r.json()["vendors"] == ["hiptest", "qtest", "happo", "bitbar", "sipfront"]
+    for offset, vendor in enumerate(["hiptest", "qtest", "happo", "bitbar", "sipfront"], start=1):
+        wait_health(f"http://127.0.0.1:{port + offset}", proc)
+        # one store behind both doors: a request on the vendor port shows up in the main journal
+        requests.get(f"http://127.0.0.1:{port + offset}/no-such-path", timeout=5)
+        last = requests.get(f"http://127.0.0.1:{port}/_mock/requests", params={"limit": 1}, timeout=5).json()["requests"][0]
+        assert (last["vendor"], last["path"], last["status"]) == (vendor, "/no-such-path", 404)
+
+
+def test_serve_prints_where_each_vendor_lives(served):
+    port, proc = served("--vendors", "hiptest,bitbar", "--no-vendor-ports")
+    wait_health(f"http://127.0.0.1:{port}", proc)
+    proc.terminate()
+    out = proc.communicate(timeout=15)[0]
+    assert f"http://127.0.0.1:{port}/hiptest" in out and f"http://127.0.0.1:{port}/bitbar" in out
+    assert "sipfront" not in out.split("own port")[1].split("\n", 1)[1].split("INFO")[0]
+
+
+def test_vendor_subset_and_no_vendor_ports(served):
+    port, proc = served("--vendors", "hiptest,bitbar", "--no-vendor-ports")
+    r = wait_health(f"http://127.0.0.1:{port}", proc)
+    assert r.json()["vendors"] == ["hiptest", "bitbar"]
+    gone = requests.get(f"http://127.0.0.1:{port}/sipfront/api/v2", timeout=5)
+    assert gone.status_code == 404 and gone.json()["vendors"] == ["/hiptest", "/bitbar"]
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port + 1}/_mock/health", timeout=2)
+
+
+def test_env_vendor_ports_off(tmp_path):
+    port = free_port_block(6)
+    proc = subprocess.Popen([SCRIPT, "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, cwd=ROOT, env={**os.environ, "MOCKSERVER_VENDOR_PORTS": "0"})
+    try:
+        wait_health(f"http://127.0.0.1:{port}", proc)
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"http://127.0.0.1:{port + 4}/_mock/health", timeout=2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def test_invalid_fixtures_stop_the_server_with_exit_2_and_a_precise_message(tmp_path):
+    (tmp_path / "bitbar.yaml").write_text("not_a_collection: []\n")
+    result = run_cli("serve", "--fixtures", str(tmp_path), "--port", str(free_port_block(6)))
+    assert result.returncode == 2
+    assert f"{tmp_path}/bitbar.yaml: not_a_collection: Unknown field." in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_fixtures_check_reports_yaml_syntax_with_line(tmp_path):
+    (tmp_path / "qtest.yaml").write_text("hosts:\n  - {a: 1\n")
+    result = run_cli("fixtures", "check", str(tmp_path))
+    assert result.returncode == 2
+    assert f"{tmp_path}/qtest.yaml (line 3, column 1): not valid YAML" in result.stderr
+
+
+def test_fixtures_check_passes_on_the_defaults():
+    result = run_cli("fixtures", "check")
+    assert result.returncode == 0, result.stderr
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["hiptest", "qtest", "happo", "bitbar", "sipfront"]
+
+
+def test_fixtures_generate_is_byte_identical_and_loads(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    for out, seed in ((a, "7"), (b, "7"), (c, "8")):
+        result = run_cli("fixtures", "generate", "--vendor", "all", "--scale", "5", "--seed", seed, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+    for vendor in ("hiptest", "qtest", "happo", "bitbar", "sipfront"):
+        assert (a / f"{vendor}.yaml").read_bytes() == (b / f"{vendor}.yaml").read_bytes()
+    check = run_cli("fixtures", "check", str(a))
+    assert check.returncode == 0, check.stderr
+
+
+def test_unknown_vendor_is_a_usage_error():
+    result = run_cli("serve", "--vendors", "jira")
+    assert result.returncode == 2
+    assert "unknown vendor(s): jira" in result.stderr
+
+
+def test_routes_command_prints_the_same_table_as_the_control_api(server):
+    result = run_cli("routes")
+    assert result.returncode == 0, result.stderr
+    printed = [tuple(line.split()) for line in result.stdout.splitlines()]
+    served = requests.get(f"{server.url}/_mock/routes", timeout=10).json()["routes"]
+    assert printed == [(r["vendor"], r["method"], r["path"]) for r in served]
+
+
+def _dockerfile_line(prefix: str) -> str:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    return next(line[len(prefix):].strip() for line in text.splitlines() if line.startswith(prefix))
+
+
+def test_the_docker_image_command_and_healthcheck_work(served):
+    import json
+    import shlex
+
+    cmd = json.loads(_dockerfile_line("CMD"))
+    assert cmd[:2] == ["mockserver", "serve"] and cmd[cmd.index("--port") + 1] == "8080"
+    port = free_port_block(6)
+    cmd[cmd.index("--port") + 1] = str(port)
+    proc = subprocess.Popen([SCRIPT, *cmd[1:]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    try:
+        wait_health(f"http://127.0.0.1:{port}", proc)
+        check = _dockerfile_line("HEALTHCHECK").split(" CMD ", 1)[1].replace("8080", str(port))
+        result = subprocess.run(shlex.split(check), capture_output=True, text=True, timeout=30)
+        assert result.returncode == 0, result.stderr
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+    assert "EXPOSE 8080-8085" in (ROOT / "Dockerfile").read_text()

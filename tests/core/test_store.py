@@ -1,0 +1,109 @@
+"""Store behaviour seen through HTTP: tenants, ids, all-or-nothing changes, error rendering."""
+
+from __future__ import annotations
+
+import requests
+
+
+def names(demo):
+    return [i["name"] for i in demo("GET", "/items").json()["items"]]
+
+
+def test_fixture_data_is_served(demo):
+    r = demo("GET", "/items")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "application/json"
+    assert names(demo) == ["seven", "three"]
+
+
+def test_ids_continue_after_largest_fixture_id_and_are_deterministic(demo, demo_server):
+    first = demo("POST", "/items", json={"name": "a"}).json()["id"]
+    second = demo("POST", "/items", json={"name": "b"}).json()["id"]
+    assert (first, second) == (8, 9)
+    other = requests.post(f"{demo_server.url}/demo/items", json={"name": "a"},
+                          headers={"Authorization": "Bearer demo-token", "X-Mock-Tenant": demo.tenant + "-2"}, timeout=10)
+    assert other.json()["id"] == 8  # same fixtures + same request order -> same ids
+
+
+def test_tenants_are_isolated(demo, demo_server):
+    demo("POST", "/items", json={"name": "only-mine"})
+    demo("DELETE", "/items/7")
+    other = requests.get(f"{demo_server.url}/demo/items",
+                         headers={"Authorization": "Bearer demo-token", "X-Mock-Tenant": demo.tenant + "-other"}, timeout=10)
+    assert [i["name"] for i in other.json()["items"]] == ["seven", "three"]
+    assert names(demo) == ["three", "only-mine"]
+
+
+def test_no_header_means_default_tenant(demo, demo_server):
+    r = requests.get(f"{demo_server.url}/demo/items", headers={"Authorization": "Bearer demo-token"}, timeout=10)
+    assert r.status_code == 200
+    last = demo.mock("GET", "/requests", params={"limit": 1}).json()["requests"][0]
+    assert last["tenant"] == "default"
+
+
+def test_invalid_tenant_header_is_a_400_in_vendor_shape(demo):
+    r = demo("GET", "/items", headers={"X-Mock-Tenant": "bad tenant!"})
+    assert r.status_code == 400
+    assert "X-Mock-Tenant" in r.json()["demoError"]
+
+
+def test_failed_validation_changes_nothing(demo):
+    r = demo("POST", "/items/batch", json=[{"name": "ok"}, {"nam": "typo"}])
+    assert r.status_code == 400
+    assert r.json()["fields"] == {"name": ["Missing data for required field."], "nam": ["Unknown field."]}
+    assert names(demo) == ["seven", "three"]
+    # and the id sequence did not advance either
+    assert demo("POST", "/items", json={"name": "next"}).json()["id"] == 8
+
+
+def test_unexpected_exception_is_500_in_vendor_shape_without_traceback_and_rolled_back(demo):
+    r = demo("POST", "/boom")
+    assert r.status_code == 500
+    assert r.json() == {"demoError": "Internal Server Error", "code": 500}
+    assert "Traceback" not in r.text
+    assert names(demo) == ["seven", "three"]
+
+
+def test_malformed_json_is_a_400(demo):
+    r = demo("POST", "/items", data="{not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert r.json()["demoError"].startswith("Malformed JSON body")
+
+
+def test_wrong_json_type_is_a_400(demo):
+    r = demo("POST", "/items", json=["a list"])
+    assert r.status_code == 400
+    assert r.json()["demoError"] == "Request body must be a JSON object"
+
+
+def test_unknown_path_and_wrong_method_use_vendor_shape(demo):
+    r = demo("GET", "/nowhere")
+    assert (r.status_code, r.json()) == (404, {"demoError": "Not Found", "code": 404})
+    r = demo("PUT", "/items")
+    assert r.status_code == 405
+    assert r.json()["demoError"] == "Method Not Allowed"
+    assert "POST" in r.headers["Allow"]
+
+
+def test_oversize_body_is_413_in_vendor_shape(demo):
+    r = demo("POST", "/items", data=b"x" * (1024 * 1024 + 10), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+    assert r.json()["code"] == 413
+
+
+def test_auth_check_and_permissive_mode_rejects_missing(demo):
+    r = demo("GET", "/items", headers={"Authorization": "Bearer wrong"})
+    assert (r.status_code, r.json()["demoError"]) == (401, "who are you?")
+
+
+def test_xml_from_the_same_data(demo):
+    r = demo("GET", "/items", headers={"Accept": "application/xml"})
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "application/xml"
+    assert "<name>seven</name>" in r.text
+
+
+def test_unknown_vendor_prefix_is_404_listing_vendors(demo_server):
+    r = requests.get(f"{demo_server.url}/nope/api", timeout=10)
+    assert r.status_code == 404
+    assert r.json()["vendors"] == ["/demo"]
