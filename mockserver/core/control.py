@@ -212,11 +212,23 @@ def openapi(name: str):
     return Response(path.read_text(encoding="utf-8"), content_type="application/yaml")
 
 
+def _docs_blueprint(core):
+    """Swagger UI from the pinned flask-swagger-ui assets (no CDN), with a selector for the specs."""
+    from flask_swagger_ui import get_swaggerui_blueprint
+
+    # absolute paths: the control API sits at /_mock on the main port and on every vendor port
+    urls = [{"name": name, "url": f"/_mock/openapi/{name}.yaml"} for name in core.vendors
+            if (OPENAPI_DIR / f"{name}.yaml").is_file()]
+    return get_swaggerui_blueprint("/_mock/docs", None, blueprint_name="docs",
+                                   config={"app_name": "mockserver", "urls": urls, "url": None})
+
+
 def build_control_app(core) -> Flask:
     app = Flask("mockserver.control")
     app.url_map.strict_slashes = False
     app.extensions["mockserver.core"] = core
     app.register_blueprint(bp)
+    app.register_blueprint(_docs_blueprint(core), url_prefix="/docs")
     for name, vendor in core.vendors.items():
         if vendor.control_blueprint is not None:
             app.register_blueprint(vendor.control_blueprint, url_prefix=f"/{name}")
