@@ -1,0 +1,48 @@
+"""A short, seeded schemathesis run per vendor inside `make test` (the long one is `make fuzz`)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from mockserver.settings import Settings, VENDOR_ORDER
+from tests.contract.fuzz import AUTH_HEADERS, run_fuzz
+from tests.contract.validate import spec_path
+from tests.core.demo_vendor import DEMO, DEMO_FIXTURES
+from tests.harness import start_server
+
+WITH_SPEC = [v for v in VENDOR_ORDER if spec_path(v).is_file()]
+DEMO_SPEC = Path(__file__).resolve().parents[1] / "core" / "demo_openapi.yaml"
+
+
+@pytest.mark.parametrize("vendor", WITH_SPEC)
+def test_fuzz_vendor(server, vendor):
+    # a budget, not a timing assertion: the seeded case list is cut at max_time on a slow machine
+    result = run_fuzz(vendor, spec_path(vendor), server.vendor_url(vendor), AUTH_HEADERS[vendor],
+                      max_examples=5, seed=1, phases="examples,coverage,fuzzing", max_time=45)
+    assert result.cases > 0, result.output
+    assert (result.failures, result.errors) == (0, 0), result.output
+
+
+@pytest.fixture(scope="module")
+def demo_server():
+    running = start_server(Settings(vendor_ports=False, vendors=("demo",)), vendors={"demo": DEMO},
+                           fixtures={"demo": copy.deepcopy(DEMO_FIXTURES)})
+    yield running
+    running.stop()
+
+
+def test_fuzzer_passes_a_server_that_matches_its_spec(demo_server):
+    result = run_fuzz("demo", DEMO_SPEC, demo_server.vendor_url("demo"), {"Authorization": "Bearer demo-token"},
+                      max_examples=5, seed=1, phases="coverage,fuzzing")
+    assert result.cases > 0 and (result.failures, result.errors, result.exit_code) == (0, 0, 0), result.output
+
+
+def test_fuzzer_catches_a_spec_drift(demo_server, tmp_path):
+    drifted = tmp_path / "drifted.yaml"
+    drifted.write_text(DEMO_SPEC.read_text().replace("required: [id, name, size]", "required: [id, name, size, colour]"))
+    result = run_fuzz("demo", drifted, demo_server.vendor_url("demo"), {"Authorization": "Bearer demo-token"},
+                      max_examples=5, seed=1, phases="coverage,fuzzing")
+    assert result.failures > 0 and result.exit_code != 0
