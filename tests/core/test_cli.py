@@ -171,3 +171,23 @@ def test_the_docker_image_command_and_healthcheck_work(served):
         proc.terminate()
         proc.wait(timeout=15)
     assert "EXPOSE 8080-8085" in (ROOT / "Dockerfile").read_text()
+
+
+def test_fixtures_folder_per_vendor_names_the_file_in_error(tmp_path):
+    folder = tmp_path / "sipfront"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("{}\n")
+    (folder / "b.yaml").write_text("bogus_key: 1\n")
+    result = run_cli("fixtures", "check", str(tmp_path), "--vendor", "sipfront")
+    assert result.returncode == 2
+    assert f"{folder}/b.yaml: bogus_key: Unknown field." in result.stderr
+
+
+def test_served_process_logs_one_line_per_request(served):
+    port, proc = served("--vendors", "bitbar", "--no-vendor-ports")
+    wait_health(f"http://127.0.0.1:{port}", proc)
+    requests.get(f"http://127.0.0.1:{port}/bitbar/no/such/path", headers={"X-Mock-Tenant": "logged"}, timeout=5)
+    proc.terminate()
+    out = proc.communicate(timeout=15)[0]
+    assert any("GET /bitbar/no/such/path 404 " in line and line.endswith("vendor=bitbar tenant=logged")
+               for line in out.splitlines()), out

@@ -107,3 +107,40 @@ def test_unknown_vendor_prefix_is_404_listing_vendors(demo_server):
     r = requests.get(f"{demo_server.url}/nope/api", timeout=10)
     assert r.status_code == 404
     assert r.json()["vendors"] == ["/demo"]
+
+
+def test_unexpected_exception_is_logged_with_traceback(demo, caplog):
+    with caplog.at_level("ERROR", logger="mockserver.errors"):
+        demo("POST", "/boom")
+    record = next(r for r in caplog.records if r.name == "mockserver.errors")
+    assert "POST /boom" in record.getMessage() and record.exc_info and record.exc_info[0] is RuntimeError
+
+
+def test_one_access_log_line_per_request(demo, caplog):
+    with caplog.at_level("INFO", logger="mockserver.access"):
+        demo("GET", "/items/3")
+    lines = [r.getMessage() for r in caplog.records if r.name == "mockserver.access"]
+    assert lines[-1].startswith("GET /demo/items/3 200 ") and lines[-1].endswith(f"vendor=demo tenant={demo.tenant}")
+
+
+def test_reset_without_arguments_resets_every_tenant(demo, demo_server):
+    demo("DELETE", "/items/7")
+    assert demo.mock("POST", "/reset").status_code == 200
+    assert names(demo) == ["seven", "three"]
+
+
+def test_permissive_auth_accepts_any_wellformed_credential_but_not_none():
+    import copy
+
+    from mockserver.settings import Settings
+    from tests.core.demo_vendor import DEMO, DEMO_FIXTURES
+    from tests.harness import start_server
+
+    running = start_server(Settings(vendor_ports=False, vendors=("demo",), auth="permissive"),
+                           vendors={"demo": DEMO}, fixtures={"demo": copy.deepcopy(DEMO_FIXTURES)})
+    try:
+        ok = requests.get(f"{running.url}/demo/items", headers={"Authorization": "Bearer anything"}, timeout=10)
+        missing = requests.get(f"{running.url}/demo/items", timeout=10)
+        assert (ok.status_code, missing.status_code) == (200, 401)
+    finally:
+        running.stop()
