@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-from marshmallow import Schema
-
 from ...core.negotiation import json_response
+from ...core.state import State
 from ...core.vendor import Vendor
+from .control import control_blueprint
+from .generate import generate
+from .routes import blueprint
+from .runs import complete_fixture_run, parse_time, start_project_run, stop_project_run
+from .schemas import FixtureSchema
 
-blueprint = Blueprint("sipfront", __name__)
-
-
-class FixtureSchema(Schema):
-    pass
+# what the doc's "standard HTTP response codes" carry when the server has nothing more specific to say
+_DESCRIPTIONS = {
+    404: "The requested URL was not found on the server",
+    405: "The method is not allowed for the requested URL",
+    413: "The request body exceeds the upload size limit",
+    500: "An unexpected error occurred",
+}
 
 
 class SipfrontVendor(Vendor):
@@ -20,9 +25,37 @@ class SipfrontVendor(Vendor):
     title = "Sipfront v2"
     blueprint = blueprint
     fixture_schema = FixtureSchema
+    control_blueprint = control_blueprint
+
+    def build_state(self, fixtures: dict) -> State:
+        state = State(self.name)
+        state.extra["credentials"] = fixtures.get("credentials", [])
+        for kind in ("projects", "tests", "appimages"):
+            for row in fixtures.get(kind, []):
+                state.insert(kind, row)
+        for run in fixtures.get("runs", []):
+            state.insert("runs", complete_fixture_run(state, {**run, "project_run_id": run.get("project_run_id")}))
+        for prun in fixtures.get("project_runs", []):
+            project = state.get("projects", prun["project_id"])
+            made = start_project_run(state, project, prun["test_ids"], parse_time(prun["created_at"]),
+                                     prun["report_mode"], run_id=prun["id"], run_uuid=prun["uuid"])
+            if prun.get("stopped_at"):
+                stop_project_run(state, made, parse_time(prun["stopped_at"]))
+        return state
 
     def error_response(self, status, message, extra):
-        return json_response({"message": message}, status)
+        body = {
+            "error": message,
+            "description": extra.get("description") or _DESCRIPTIONS.get(status, message),
+            "status": status,
+        }
+        for key in ("parameter", "valid_measures"):
+            if key in extra:
+                body[key] = extra[key]
+        return json_response(body, status)
+
+    def generate_fixtures(self, fake, scale, progress):
+        return generate(fake, scale, progress)
 
 
 VENDOR = SipfrontVendor()

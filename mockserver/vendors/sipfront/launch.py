@@ -1,0 +1,146 @@
+"""Starting runs: one test (POST /tests/run) or a project (POST /projects/run), the project-run status
+URL handed out for polling, and the report pages both launches link to."""
+
+from __future__ import annotations
+
+from html import escape
+
+from flask import Response, request
+
+from ...core import context
+from ...core.bodies import load
+from ...core.errors import VendorError
+from .routes import API, blueprint, body_params, reply
+from .runs import find_project_run, new_session, phase, project_row, run_row, sessions_of, start_project_run
+from .runs_api import session_or_404
+from .schemas import STEP_KEY, LaunchOut, ProjectLaunchOut, ProjectRunOut, ProjectRunRequest, TestRunRequest
+
+# the project-run status path is not public; this one sits beside the documented project routes
+PROJECT_RUN_STATUS = f"{API}/projects/runs/<uuid>/status"
+
+
+def _select_test(state, wanted: dict) -> dict:
+    if wanted.get("id") is not None:
+        test = state.get("tests", wanted["id"])
+        if test is None:
+            raise VendorError(404, "Test not found", description=f"No test with id {wanted['id']}")
+        return test
+    for test in sorted(state.table("tests").values(), key=lambda t: t["id"]):
+        if test["name"] == wanted["test_name"]:
+            return test
+    raise VendorError(404, "Test not found", description=f"No test named {wanted['test_name']!r}")
+
+
+def _overrides(test: dict, wanted: dict) -> dict:
+    steps = {STEP_KEY.match(key).groups()[:2] for key in test["parameters"]}
+    out = {}
+    for key, value in wanted.items():
+        match = STEP_KEY.match(key)
+        if match is None:
+            continue
+        if match.groups()[:2] not in steps:
+            raise VendorError(400, f"Invalid parameter '{key}'", parameter=key,
+                              description=f"Test {test['name']!r} has no step {match.group(1)} action {match.group(2)}")
+        out[key] = value
+    return out
+
+
+@blueprint.post(f"{API}/tests/run")
+def run_test():
+    state, now = context.state(), context.now()
+    wanted = load(TestRunRequest, body_params())
+    test = _select_test(state, wanted)
+    run = new_session(state, test, now, _overrides(test, wanted), wanted["report_mode"])
+    base = context.base_url()
+    data = {
+        "session_id": run["session_id"],
+        "status_url": f"{base}{API}/runs/{run['session_id']}/status",
+        "report_url": f"{base}/report/session/{run['session_id']}?mode={wanted['report_mode']}",
+    }
+    return reply("data", LaunchOut, data)
+
+
+def _select_project(state, wanted: dict) -> dict:
+    # the API gives id precedence over project.name when both are present (official Action)
+    if wanted.get("id") is not None:
+        project = state.get("projects", wanted["id"])
+        if project is None:
+            raise VendorError(404, "Project not found", description=f"No project with id {wanted['id']}")
+        return project
+    for project in sorted(state.table("projects").values(), key=lambda p: p["id"]):
+        if project["name"] == wanted["project_name"]:
+            return project
+    raise VendorError(404, "Project not found", description=f"No project named {wanted['project_name']!r}")
+
+
+@blueprint.post(f"{API}/projects/run")
+def run_project():
+    state, now = context.state(), context.now()
+    raw = body_params()
+    if "test_ids" in raw and not isinstance(raw["test_ids"], list):
+        # a form sends one id per field or a comma-separated list
+        raw["test_ids"] = [part.strip() for part in str(raw["test_ids"]).split(",") if part.strip()]
+    wanted = load(ProjectRunRequest, raw)
+    project = _select_project(state, wanted)
+    own = sorted(t["id"] for t in state.table("tests").values() if t["project_id"] == project["id"])
+    chosen = list(dict.fromkeys(wanted["test_ids"])) or own
+    strangers = [t for t in chosen if t not in own]
+    if strangers:
+        raise VendorError(400, "Invalid parameter 'test_ids'", parameter="test_ids",
+                          description=f"Not tests of project {project['name']!r}: {', '.join(map(str, strangers))}")
+    if not chosen:
+        raise VendorError(400, "Project has no tests", description=f"Project {project['name']!r} has no tests to run")
+    prun = start_project_run(state, project, chosen, now, wanted["report_mode"])
+    base = context.base_url()
+    data = {
+        "project_run_id": prun["id"],
+        "project_run_uuid": prun["uuid"],
+        "status_url": base + PROJECT_RUN_STATUS.replace("<uuid>", prun["uuid"]),
+        "report_url": f"{base}/report/project/{prun['uuid']}?mode={wanted['report_mode']}",
+    }
+    return reply("data", ProjectLaunchOut, data)
+
+
+@blueprint.get(PROJECT_RUN_STATUS)
+def project_run_status(uuid):
+    state, now = context.state(), context.now()
+    prun = find_project_run(state, uuid, now)
+    if prun is None:
+        raise VendorError(404, "Project run not found", description=f"No project run {uuid!r}")
+    return reply("run", ProjectRunOut, project_row(state, prun, now))
+
+
+def _page(title: str, rows: list[tuple[str, object]], sections: list[tuple[str, list[tuple[str, object]]]]) -> Response:
+    def table(items):
+        return "<table>" + "".join(f"<tr><th>{escape(str(k))}</th><td>{escape('' if v is None else str(v))}</td></tr>" for k, v in items) + "</table>"
+
+    mode = request.args.get("mode", "full")
+    html = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head>"
+            f"<body class=\"report-{escape(mode)}\"><h1>{escape(title)}</h1>{table(rows)}"
+            + "".join(f"<h2>{escape(name)}</h2>{table(items)}" for name, items in sections)
+            + "</body></html>")
+    return Response(html, content_type="text/html; charset=utf-8")
+
+
+@blueprint.get("/report/session/<sessionId>")
+def session_report(sessionId):
+    state, now = context.state(), context.now()
+    run = session_or_404(state, sessionId, now)
+    row = run_row(state, run, now)
+    fields = [(key, row[key]) for key in ("test_name", "testcase_name", "session_id", "session_status",
+                                           "started_at", "stopped_at", "result_description", "agentpool_name")]
+    return _page(f"Test report: {row['test_name']}", fields + [("report_mode", run["report_mode"])],
+                 [("Parameters", sorted(run["parameters"].items()))])
+
+
+@blueprint.get("/report/project/<uuid>")
+def project_report(uuid):
+    state, now = context.state(), context.now()
+    prun = find_project_run(state, uuid, now)
+    if prun is None:
+        raise VendorError(404, "Project run not found", description=f"No project run {uuid!r}")
+    row = project_row(state, prun, now)
+    # queued tests show as pending, so the page lists the whole plan
+    sessions = [(state.get("tests", r["test_id"])["name"], phase(r, now))
+                for r in sorted(sessions_of(state, prun), key=lambda r: r["id"])]
+    return _page(f"Project report: {row['project_name']}", list(row.items()), [("Tests", sessions)])

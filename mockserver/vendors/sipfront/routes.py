@@ -1,0 +1,165 @@
+"""The one Sipfront blueprint: auth on every route, the endpoint index, projects, tests and app images.
+Runs, launches and reports register on this same blueprint from their own modules."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+from urllib.parse import urlparse
+
+from flask import Blueprint, request
+
+from ...core import context
+from ...core.bodies import is_json, json_body, load
+from ...core.errors import VendorError
+from ...core.negotiation import json_response
+from .auth import require_api_key
+from .runs import format_time
+from .schemas import AppImageOut, AppImageRequest, EndpointOut, ProjectOut, TestOut
+
+blueprint = Blueprint("sipfront", __name__)
+API = "/api/v2"
+
+# the doc's endpoint index, in its order; only the run-status route carries a name there
+INDEX = (
+    (("GET",), "", None),
+    (("GET", "POST"), "/appimages", None),
+    (("GET",), "/projects", None),
+    (("GET",), "/projects/:id/status/last", None),
+    (("POST",), "/projects/run", None),
+    (("GET",), "/runs", None),
+    (("GET",), "/runs/:id/status", "api_run_status"),
+    (("GET",), "/runs/:sid/stats", None),
+    (("GET",), "/runs/:sid/stats/:measure", None),
+    (("GET",), "/tests", None),
+    (("GET",), "/tests/:id/status/last", None),
+    (("GET",), "/tests/:tid/stats", None),
+    (("GET",), "/tests/:tid/stats/:measure", None),
+    (("POST",), "/tests/run", None),
+)
+
+
+@blueprint.before_request
+def _authenticate():
+    require_api_key()
+
+
+def reply(key: str, schema, data, status: int = 200, many: bool = False):
+    """Sipfront's envelope: the payload under its key next to the HTTP status."""
+    return json_response({key: schema(many=many).dump(data), "status": status}, status)
+
+
+def body_params() -> dict:
+    """Form fields, or a JSON object whose nested objects are read as the dotted keys they stand for."""
+    if is_json():
+        return _flatten(json_body())
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return {key: values if len(values) > 1 else values[0] for key, values in request.form.lists()}
+    if request.get_data(cache=True).strip():
+        raise VendorError(400, "Unsupported body type",
+                          description="Send application/x-www-form-urlencoded, multipart/form-data or JSON")
+    return {}
+
+
+def _flatten(data: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+def tags_text(tags: list[str]) -> str:
+    return json.dumps(tags)
+
+
+@blueprint.get(f"{API}/")
+def index():
+    base = context.base_url() + API
+    endpoints = []
+    for methods, path, name in INDEX:
+        entry = {"methods": list(methods), "url": base + path}
+        if name:
+            entry["name"] = name
+        endpoints.append(entry)
+    return reply("endpoints", EndpointOut, endpoints, many=True)
+
+
+@blueprint.get(f"{API}/projects")
+def list_projects():
+    state = context.state()
+    tests = sorted(state.table("tests").values(), key=lambda t: t["id"])
+    projects = [
+        {**project, "test_ids": [t["id"] for t in tests if t["project_id"] == project["id"]]}
+        for project in sorted(state.table("projects").values(), key=lambda p: p["id"])
+    ]
+    return reply("projects", ProjectOut, projects, many=True)
+
+
+def test_out(state, test: dict) -> dict:
+    project = state.get("projects", test["project_id"])
+    return {**test, "project_name": project["name"], "tags": tags_text(test["tags"])}
+
+
+@blueprint.get(f"{API}/tests")
+def list_tests():
+    state = context.state()
+    tests = [test_out(state, t) for t in sorted(state.table("tests").values(), key=lambda t: t["id"])]
+    return reply("tests", TestOut, tests, many=True)
+
+
+@blueprint.get(f"{API}/appimages")
+def list_appimages():
+    images = sorted(context.state().table("appimages").values(), key=lambda a: a["id"])
+    return reply("appimages", AppImageOut, images, many=True)
+
+
+_EXTENSIONS = {".apk": "android", ".aab": "android", ".ipa": "ios", ".app": "ios"}
+
+
+@blueprint.post(f"{API}/appimages")
+def upload_appimage():
+    strangers = [name for name in request.files if name != "file"]
+    if strangers:
+        raise VendorError(400, f"Invalid parameter '{strangers[0]}'", parameter=strangers[0],
+                          description="Upload the image as the multipart part 'file'")
+    fields = load(AppImageRequest, body_params())
+    upload = request.files.get("file")
+    if upload is not None:
+        content = upload.read()
+        filename = fields.get("filename") or posixpath.basename(upload.filename or "")
+        size, digest, url = len(content), hashlib.sha256(content).hexdigest(), None
+        if not content:
+            raise VendorError(400, "Invalid parameter 'file'", parameter="file", description="The uploaded file is empty")
+    elif fields.get("url"):
+        url = fields["url"]
+        filename = fields.get("filename") or posixpath.basename(urlparse(url).path)
+        size, digest = 0, ""
+    else:
+        raise VendorError(400, "Invalid parameter 'file'", parameter="file",
+                          description="Give the image as the multipart part 'file' or its download url")
+    if not filename:
+        raise VendorError(400, "Invalid parameter 'filename'", parameter="filename",
+                          description="The image needs a file name")
+    platform = fields.get("platform") or _EXTENSIONS.get(posixpath.splitext(filename)[1].lower())
+    if platform is None:
+        raise VendorError(400, "Invalid parameter 'platform'", parameter="platform",
+                          description="Give platform android or ios, or upload an .apk, .aab, .ipa or .app file")
+    image = context.state().insert("appimages", {
+        "name": fields.get("name") or filename,
+        "filename": filename,
+        "platform": platform,
+        "size": size,
+        "sha256": digest,
+        "url": url,
+        "created_at": format_time(context.now()),
+    })
+    # a created record is answered 201, the standard code the doc promises
+    return reply("appimage", AppImageOut, image, status=201)
+
+
+from . import launch, runs_api  # noqa: E402,F401  (they add their routes to this blueprint)

@@ -1,0 +1,134 @@
+"""Reading sessions: the runs list, a run's status, a test's or project's last run, and media stats."""
+
+from __future__ import annotations
+
+from flask import request
+
+from ...core import context
+from ...core.errors import VendorError
+from ...core.negotiation import json_response
+from . import listing, stats
+from .routes import API, blueprint, reply
+from .runs import find_project_run, phase, project_row, run_row, started, visible_runs
+from .schemas import AggregateSeriesOut, DimensionOut, ProjectRunOut, RunningOut, RunOut, SeriesOut
+
+
+def status_body(state, run: dict, now):
+    """The poll answer: a running session says only that it runs, a finished one all it knows."""
+    if phase(run, now) == "running":
+        return reply("run", RunningOut, {"status": "running", "session_status": "running"})
+    return reply("run", RunOut, run_row(state, run, now))
+
+
+def session_or_404(state, key: str, now) -> dict:
+    """`:id`/`:sid` as the session UUID the status URLs carry, or the session's numeric id."""
+    for run in visible_runs(state, now):
+        if run["session_id"] == key or (key.isdigit() and run["id"] == int(key)):
+            return run
+    raise VendorError(404, "Run not found", description=f"No test run with id or session id {key!r}")
+
+
+def test_or_404(state, test_id: int) -> dict:
+    test = state.get("tests", test_id)
+    if test is None:
+        raise VendorError(404, "Test not found", description=f"No test with id {test_id}")
+    return test
+
+
+def measure_or_404(measure: str) -> None:
+    if measure not in stats.MEASURES:
+        raise VendorError(404, f"Unknown measure '{measure}'", valid_measures=list(stats.MEASURES),
+                          description=f"Valid measures: {', '.join(stats.MEASURES)}")
+
+
+def dimension_args() -> tuple[str | None, str | None]:
+    direction, role = request.args.get("dir") or None, request.args.get("role") or None
+    if direction not in (None, *stats.DIRS):
+        raise VendorError(400, "Invalid parameter 'dir'", parameter="dir", description="dir must be in or out")
+    if role not in (None, *stats.ROLES):
+        raise VendorError(400, "Invalid parameter 'role'", parameter="role", description="role must be caller or callee")
+    return direction, role
+
+
+@blueprint.get(f"{API}/runs")
+def list_runs():
+    state, now = context.state(), context.now()
+    rows = [run_row(state, run, now) for run in visible_runs(state, now)]
+    result = listing.query(rows, request.args)
+    # the total next to the page lets a client page with start/count to the end
+    body = {"runs": RunOut(many=True).dump(result["runs"]), "total": result["total"],
+            "start": result["start"], "count": result["count"], "status": 200}
+    return json_response(body)
+
+
+@blueprint.get(f"{API}/runs/<id>/status")
+def run_status(id):
+    state, now = context.state(), context.now()
+    return status_body(state, session_or_404(state, id, now), now)
+
+
+@blueprint.get(f"{API}/tests/<int:id>/status/last")
+def test_last_status(id):
+    state, now = context.state(), context.now()
+    test_or_404(state, id)
+    runs = [r for r in visible_runs(state, now) if r["test_id"] == id]
+    if not runs:
+        raise VendorError(404, "No runs found", description=f"Test {id} has not run yet")
+    latest = max(runs, key=lambda r: (r["started_at"], r["id"]))
+    return status_body(state, latest, now)
+
+
+@blueprint.get(f"{API}/projects/<int:id>/status/last")
+def project_last_status(id):
+    state, now = context.state(), context.now()
+    if state.get("projects", id) is None:
+        raise VendorError(404, "Project not found", description=f"No project with id {id}")
+    pruns = [p for p in state.table("project_runs").values()
+             if p["project_id"] == id and find_project_run(state, p["uuid"], now) is not None]
+    if not pruns:
+        raise VendorError(404, "No runs found", description=f"Project {id} has not run yet")
+    latest = max(pruns, key=lambda p: (p["created_at"], p["id"]))
+    return reply("run", ProjectRunOut, project_row(state, latest, now))
+
+
+@blueprint.get(f"{API}/runs/<sid>/stats")
+def run_dimensions(sid):
+    state, now = context.state(), context.now()
+    run = session_or_404(state, sid, now)
+    return reply("stats_dimensions", DimensionOut, stats.run_dimensions(run, now), many=True)
+
+
+@blueprint.get(f"{API}/runs/<sid>/stats/<measure>")
+def run_measure(sid, measure):
+    state, now = context.state(), context.now()
+    run = session_or_404(state, sid, now)
+    measure_or_404(measure)
+    direction, role = dimension_args()
+    return reply("stats", SeriesOut, stats.run_series(run, measure, now, direction, role), many=True)
+
+
+def _test_runs(state, tid, now) -> list[dict]:
+    test_or_404(state, tid)
+    return sorted((r for r in state.table("runs").values() if r["test_id"] == tid and started(r, now)),
+                  key=lambda r: (r["started_at"], r["id"]))
+
+
+@blueprint.get(f"{API}/tests/<int:tid>/stats")
+def test_dimensions(tid):
+    state, now = context.state(), context.now()
+    runs = _test_runs(state, tid, now)
+    seen = []
+    for run in runs:
+        for dim in stats.run_dimensions(run, now):
+            if dim not in seen:
+                seen.append(dim)
+    return reply("stats_dimensions", DimensionOut, seen, many=True)
+
+
+@blueprint.get(f"{API}/tests/<int:tid>/stats/<measure>")
+def test_measure(tid, measure):
+    state, now = context.state(), context.now()
+    runs = _test_runs(state, tid, now)
+    measure_or_404(measure)
+    direction, role = dimension_args()
+    return reply("stats", AggregateSeriesOut, stats.aggregate(runs, measure, now, direction, role), many=True)
