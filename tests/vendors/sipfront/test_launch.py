@@ -1,0 +1,250 @@
+"""Launching runs: POST /tests/run and POST /projects/run, polled the way the official GitHub Action
+polls them and driven to passed, failed and stopped by the mock clock."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.vendors.sipfront.helpers import API, AUTH, T0, ActionLikeRunner, advance, set_clock
+
+
+@pytest.fixture
+def action(sipfront, server, control):
+    set_clock(server, control, T0)
+    return ActionLikeRunner(sipfront, server, control)
+
+
+# -- single test runs ------------------------------------------------------------------------
+
+def test_action_test_run_polls_until_passed(action, sipfront):
+    out = action.run_call_test("your-test-name", destination="439992009", report_mode="kiosk")
+    assert out["failed"] is False
+    assert out["status"] == "passed" and out["result_description"] == ""
+    # 115 s of mock time at one poll every 3 s: the run was seen running, then finished
+    assert action.polls == 40
+    assert out["started_at"] == "2030-01-01 00:00:00" and out["stopped_at"] == "2030-01-01 00:01:55"
+    assert out["test_name"] == "your-test-name"
+    assert json.loads(out["tags"]) == ["media", "prod", "validation"]
+    report = sipfront.get(out["report_url"][len(sipfront.base_url):], auth=AUTH)
+    assert report.status_code == 200 and report.headers["Content-Type"].startswith("text/html")
+    assert "<th>step.1.0.dial_destination</th><td>439992009</td>" in report.text
+    assert "<th>report_mode</th><td>kiosk</td>" in report.text
+    assert "<th>session_status</th><td>passed</td>" in report.text
+
+
+def test_action_test_run_polls_until_failed_with_the_reason(action):
+    out = action.run_call_test("failing-call-test")
+    assert out["failed"] is True and out["status"] == "failed"
+    assert out["result_description"] == "Call to 439992002 was not answered within 30 seconds"
+    assert action.polls == 16
+
+
+def test_running_session_shows_only_what_is_known(sipfront, server, control):
+    set_clock(server, control, T0)
+    r = sipfront.post(f"{API}/tests/run", auth=AUTH, json={"test.name": "your-test-name"})
+    assert r.status_code == 200
+    data = r.json()["data"]
+    assert r.json()["status"] == 200
+    base = sipfront.base_url
+    assert data["status_url"] == f"{base}{API}/runs/{data['session_id']}/status"
+    assert data["report_url"].startswith(f"{base}/report/session/{data['session_id']}")
+    status_path = data["status_url"][len(base):]
+    assert sipfront.get(status_path, auth=AUTH).json() == {"run": {"session_status": "running", "status": "running"},
+                                                           "status": 200}
+    row = [x for x in sipfront.get(f"{API}/runs", auth=AUTH).json()["runs"] if x["session_id"] == data["session_id"]][0]
+    assert (row["session_status"], row["is_finished"], row["has_passed"], row["is_failed"], row["stopped_at"]) == (
+        "running", 0, 0, 0, None)
+    assert row["started_at"] == "2030-01-01 00:00:00"
+    advance(server, control, 114)
+    assert sipfront.get(status_path, auth=AUTH).json()["run"]["status"] == "running"
+    advance(server, control, 1)
+    run = sipfront.get(status_path, auth=AUTH).json()["run"]
+    assert (run["status"], run["session_status"], run["has_passed"], run["is_finished"]) == ("passed", "passed", 1, 1)
+    # the numeric id reaches the same session
+    assert sipfront.get(f"{API}/runs/{run['id']}/status", auth=AUTH).json()["run"] == run
+
+
+def test_form_encoded_launch_by_id_with_overrides(sipfront, server, control):
+    set_clock(server, control, T0)
+    r = sipfront.post(f"{API}/tests/run", auth=AUTH,
+                      data={"id": "124", "step.0.0.regexpire": "60", "step.1.0.dial_destination": "4312345",
+                            "report.mode": "print"})
+    assert r.status_code == 200, r.text
+    report = sipfront.get(r.json()["data"]["report_url"][len(sipfront.base_url):], auth=AUTH).text
+    assert "Test report: failing-call-test" in report
+    assert "<th>step.0.0.regexpire</th><td>60</td>" in report and "<td>4312345</td>" in report
+    assert "<th>report_mode</th><td>print</td>" in report
+
+
+def test_nested_json_means_the_same_as_dotted_keys(sipfront):
+    r = sipfront.post(f"{API}/tests/run", auth=AUTH,
+                      json={"test": {"name": "your-test-name"}, "step": {"1": {"0": {"dial_destination": 4399}}}})
+    assert r.status_code == 200, r.text
+    assert "<td>4399</td>" in sipfront.get(r.json()["data"]["report_url"][len(sipfront.base_url):], auth=AUTH).text
+
+
+def test_id_wins_over_test_name(sipfront):
+    r = sipfront.post(f"{API}/tests/run", auth=AUTH, json={"id": 125, "test.name": "your-test-name"})
+    assert r.status_code == 200
+    assert "tagged-smoke-test" in sipfront.get(r.json()["data"]["report_url"][len(sipfront.base_url):], auth=AUTH).text
+
+
+def test_test_last_status_follows_the_newest_run(sipfront, server, control):
+    r = sipfront.get(f"{API}/tests/125/status/last", auth=AUTH)
+    assert r.status_code == 200 and r.json()["run"]["id"] == 12350
+    set_clock(server, control, T0)
+    sipfront.post(f"{API}/tests/run", auth=AUTH, json={"id": 125})
+    assert sipfront.get(f"{API}/tests/125/status/last", auth=AUTH).json()["run"] == {
+        "session_status": "running", "status": "running"}
+    advance(server, control, 60)
+    last = sipfront.get(f"{API}/tests/125/status/last", auth=AUTH).json()["run"]
+    assert last["session_status"] == "passed" and last["started_at"] == "2030-01-01 00:00:00"
+
+
+def test_last_status_404s(sipfront, server, control):
+    r = sipfront.get(f"{API}/tests/999/status/last", auth=AUTH)
+    assert r.status_code == 404 and r.json()["error"] == "Test not found"
+    fixtures = {"credentials": [{"public_key": "sipfront-demo-public", "secret": "sipfront-demo-secret"}],
+                "projects": [{"id": 1, "name": "p", "created_at": "2024-01-01 00:00:00"}],
+                "tests": [{"id": 5, "name": "t", "project_id": 1, "testcase_name": "SIP Call"}]}
+    assert control.post(f"{server.url}/_mock/fixtures", params={"vendor": "sipfront", "tenant": sipfront.tenant},
+                        json=fixtures, timeout=10).status_code == 200
+    for path in (f"{API}/tests/5/status/last", f"{API}/projects/1/status/last"):
+        r = sipfront.get(path, auth=AUTH)
+        assert r.status_code == 404 and r.json() == {"error": "No runs found", "description": r.json()["description"],
+                                                     "status": 404}
+    assert sipfront.get(f"{API}/projects/9/status/last", auth=AUTH).json()["error"] == "Project not found"
+
+
+@pytest.mark.parametrize("body, status, fragment", [
+    ({}, 400, "test.name"),
+    ({"test.name": ""}, 400, "test.name"),
+    ({"test.name": "your-test-name", "report.mode": "poster"}, 400, "report.mode"),
+    ({"test.name": "your-test-name", "destination": "123"}, 400, "destination"),
+    ({"test.name": "your-test-name", "step.9.0.dial_destination": "1"}, 400, "step.9.0.dial_destination"),
+    ({"test.name": "your-test-name", "step.1.0.dial_destination": ["1"]}, 400, "step.1.0.dial_destination"),
+    ({"test.name": "your-test-name", "step.one.0.x": "1"}, 400, "step.one.0.x"),
+    ({"id": "abc"}, 400, "id"),
+    ({"id": 0}, 400, "id"),
+    ({"test.name": "no-such-test"}, 404, "no-such-test"),
+    ({"id": 999}, 404, "999"),
+])
+def test_bad_test_launches_change_nothing(sipfront, body, status, fragment):
+    r = sipfront.post(f"{API}/tests/run", auth=AUTH, json=body)
+    assert r.status_code == status, r.text
+    err = r.json()
+    assert err["status"] == status and fragment in err["error"] + err["description"]
+    assert sipfront.get(f"{API}/runs", auth=AUTH).json()["total"] == 10
+
+
+@pytest.mark.parametrize("raw, content_type", [
+    (b"{not json", "application/json"),
+    (b"[1, 2]", "application/json"),
+    (b"test.name=x", "text/plain"),
+])
+def test_unreadable_bodies_are_400(sipfront, raw, content_type):
+    r = sipfront.post(f"{API}/tests/run", auth=AUTH, data=raw, headers={"Content-Type": content_type})
+    assert r.status_code == 400 and r.json()["status"] == 400
+
+
+# -- project runs ----------------------------------------------------------------------------
+
+def test_action_project_run_polls_until_failed(action, sipfront):
+    out = action.run_project(project_id=1, report_mode="kiosk")
+    # 115 + 45 + 60 s run one after another; test 124 fails, so the project fails
+    assert out["failed"] is True and out["status"] == "failed"
+    assert (out["project_id"], out["total_tests"], out["tests_started"]) == (1, 3, 3)
+    assert out["started_at"] == "2030-01-01 00:00:00" and out["stopped_at"] == "2030-01-01 00:03:40"
+    assert out["project_run_id"] == 9 and len(out["project_run_uuid"]) == 36
+    assert action.polls == 75
+    report = sipfront.get(out["report_url"][len(sipfront.base_url):], auth=AUTH)
+    assert report.status_code == 200 and "<th>failing-call-test</th><td>failed</td>" in report.text
+    last = sipfront.get(f"{API}/projects/1/status/last", auth=AUTH).json()["run"]
+    assert last["uuid"] == out["project_run_uuid"] and last["run_status"] == "failed"
+
+
+def test_action_project_run_of_a_subset_polls_until_passed(action, sipfront):
+    out = action.run_project(project_name="my-project-name", test_ids=[125, 123])
+    assert out["failed"] is False and out["status"] == "passed"
+    assert (out["total_tests"], out["tests_started"], out["stopped_at"]) == (2, 2, "2030-01-01 00:02:55")
+    sessions = [r for r in sipfront.get(f"{API}/runs", params={"startdate": 1893456000}, auth=AUTH).json()["runs"]]
+    assert [(r["test_id"], r["started_at"]) for r in sessions] == [(125, "2030-01-01 00:00:00"),
+                                                                   (123, "2030-01-01 00:01:00")]
+
+
+def test_project_run_progress_in_mock_time(sipfront, server, control):
+    set_clock(server, control, T0)
+    r = sipfront.post(f"{API}/projects/run", auth=AUTH, data={"id": "2", "project.name": "my-project-name"})
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    assert data["status_url"] == f"{sipfront.base_url}{API}/projects/runs/{data['project_run_uuid']}/status"
+    status = data["status_url"][len(sipfront.base_url):]
+    run = sipfront.get(status, auth=AUTH).json()["run"]
+    # id 2 won over the name of project 1
+    assert (run["run_status"], run["project_id"], run["total_tests"], run["tests_started"], run["stopped_at"]) == (
+        "running", 2, 2, 1, None)
+    advance(server, control, 90)
+    assert sipfront.get(status, auth=AUTH).json()["run"]["tests_started"] == 2
+    advance(server, control, 30)
+    run = sipfront.get(status, auth=AUTH).json()["run"]
+    assert (run["run_status"], run["stopped_at"]) == ("failed", "2030-01-01 00:02:00")
+    failed = sipfront.get(f"{API}/tests/202/status/last", auth=AUTH).json()["run"]
+    assert failed["result_description"] == "Registration failed: 403 Forbidden"
+
+
+def test_stopping_a_project_run_is_seen_by_the_poller(sipfront, server, control):
+    set_clock(server, control, T0)
+    data = sipfront.post(f"{API}/projects/run", auth=AUTH, json={"id": 1}).json()["data"]
+    advance(server, control, 130)
+    r = control.post(f"{server.url}/_mock/sipfront/project-runs/{data['project_run_uuid']}/stop",
+                     params={"tenant": sipfront.tenant}, timeout=10)
+    assert r.status_code == 200 and r.json()["run"]["run_status"] == "stopped"
+    run = sipfront.get(data["status_url"][len(sipfront.base_url):], auth=AUTH).json()["run"]
+    assert (run["run_status"], run["tests_started"], run["stopped_at"]) == ("stopped", 2, "2030-01-01 00:02:10")
+    last = sipfront.get(f"{API}/tests/124/status/last", auth=AUTH).json()["run"]
+    assert last["session_status"] == "failed" and last["result_description"] == "Test run stopped by user"
+    again = control.post(f"{server.url}/_mock/sipfront/project-runs/{data['project_run_uuid']}/stop",
+                         params={"tenant": sipfront.tenant}, timeout=10)
+    assert again.status_code == 409
+
+
+def test_stopped_fixture_project_run(sipfront):
+    run = sipfront.get(f"{API}/projects/runs/8e2f6a4c-1d9b-4e73-a5c8-0b7d3f1e6a11/status", auth=AUTH).json()["run"]
+    assert run == {"id": 8, "uuid": "8e2f6a4c-1d9b-4e73-a5c8-0b7d3f1e6a11", "run_status": "stopped", "project_id": 1,
+                   "project_name": "my-project-name", "total_tests": 3, "tests_started": 2,
+                   "created_at": "2024-03-11 09:00:00", "stopped_at": "2024-03-11 09:02:30", "report_mode": "kiosk"}
+
+
+@pytest.mark.parametrize("body, status, fragment", [
+    ({}, 400, "project.name"),
+    ({"id": 1, "report.mode": "print"}, 400, "report.mode"),
+    ({"id": 1, "test_ids": [201]}, 400, "test_ids"),
+    ({"id": 1, "test_ids": ["x"]}, 400, "test_ids"),
+    ({"id": 1, "test_ids": 5}, 400, "test_ids"),
+    ({"id": 1, "colour": "red"}, 400, "colour"),
+    ({"id": 77}, 404, "77"),
+    ({"project.name": "nope"}, 404, "nope"),
+])
+def test_bad_project_launches_change_nothing(sipfront, body, status, fragment):
+    r = sipfront.post(f"{API}/projects/run", auth=AUTH, json=body)
+    assert r.status_code == status, r.text
+    err = r.json()
+    assert err["status"] == status and fragment in err["error"] + err["description"]
+    assert sipfront.get(f"{API}/runs", auth=AUTH).json()["total"] == 10
+
+
+def test_form_test_ids_comma_separated_and_repeated(sipfront):
+    for data in ({"id": "1", "test_ids": "124,125"}, [("id", "1"), ("test_ids", "124"), ("test_ids", "125")]):
+        r = sipfront.post(f"{API}/projects/run", auth=AUTH, data=data)
+        assert r.status_code == 200, r.text
+        status = r.json()["data"]["status_url"][len(sipfront.base_url):]
+        assert sipfront.get(status, auth=AUTH).json()["run"]["total_tests"] == 2
+
+
+def test_unknown_project_run_status_and_reports_are_404(sipfront):
+    for path in (f"{API}/projects/runs/nope/status", "/report/project/nope", "/report/session/nope",
+                 f"{API}/runs/nope/status"):
+        r = sipfront.get(path, auth=AUTH)
+        assert r.status_code == 404 and r.json()["status"] == 404

@@ -1,0 +1,193 @@
+"""GET /runs: start/count paging, orderby/orderdir on every documented column, startdate/enddate and
+repeated filtername/filterval, alone and combined, and the 400s for bad values."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from faker import Faker
+
+from mockserver.vendors.sipfront.generate import generate
+from tests.vendors.sipfront.helpers import API, AUTH, T0, set_clock
+
+COLUMNS = ["id", "session_id", "tags", "has_passed", "result_description", "test_id", "test_name", "project_id",
+           "project_name", "started_at", "stopped_at", "agentpool_name", "is_finished", "is_failed", "testcase_name",
+           "session_status"]
+FIXTURE_IDS = [12345, 12346, 12347, 12348, 12349, 12350, 12351, 12352, 12353, 12354]
+
+
+def runs(client, **params):
+    r = client.get(f"{API}/runs", params=params, auth=AUTH)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["status"] == 200
+    return body
+
+
+def epoch(text):
+    return int(datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc).timestamp())
+
+
+def test_default_listing_is_every_session_in_id_order(sipfront):
+    body = runs(sipfront)
+    assert [r["id"] for r in body["runs"]] == FIXTURE_IDS
+    assert (body["total"], body["start"], body["count"]) == (10, 0, 100)
+    doc = body["runs"][0]
+    assert doc == {
+        "agentpool_name": "eu-central-1", "has_passed": 1, "id": 12345, "is_failed": 0, "is_finished": 1,
+        "project_id": 1, "project_name": "my-project-name", "result_description": "",
+        "session_id": "bae59eae-c123-45ee-6789-6cb5e9a2b1c2", "session_status": "passed",
+        "started_at": "2024-02-09 08:20:18", "status": "passed", "stopped_at": "2024-02-09 08:22:13",
+        "tags": "[\"media\", \"prod\", \"validation\"]", "test_id": 123, "test_name": "your-test-name",
+        "testcase_name": "Media analysis for Audio Call",
+    }
+
+
+def test_start_alone(sipfront):
+    body = runs(sipfront, start=7)
+    assert [r["id"] for r in body["runs"]] == FIXTURE_IDS[7:]
+    assert body["total"] == 10 and body["start"] == 7
+    assert runs(sipfront, start=50)["runs"] == []
+
+
+def test_count_alone_and_paging_to_the_end(sipfront):
+    body = runs(sipfront, count=4)
+    assert [r["id"] for r in body["runs"]] == FIXTURE_IDS[:4] and body["count"] == 4
+    seen, start = [], 0
+    while True:
+        page = runs(sipfront, start=start, count=3)
+        seen += [r["id"] for r in page["runs"]]
+        start += 3
+        if start >= page["total"]:
+            break
+    assert seen == FIXTURE_IDS
+
+
+def test_count_defaults_to_100(sipfront, server, control):
+    fake = Faker("en_US")
+    fake.seed_instance(7)
+    data = generate(fake, 130, lambda *a: None)
+    r = control.post(f"{server.url}/_mock/fixtures", params={"vendor": "sipfront", "tenant": sipfront.tenant},
+                     json=data, timeout=10)
+    assert r.status_code == 200, r.text
+    body = runs(sipfront)
+    assert len(body["runs"]) == 100 and body["total"] == 130
+    assert len(runs(sipfront, start=100)["runs"]) == 30
+
+
+def _key(value):
+    if value is None:
+        return (0, 0, "")
+    if isinstance(value, int):
+        return (1, value, "")
+    return (2, 0, value.lower())
+
+
+@pytest.mark.parametrize("column", COLUMNS)
+def test_orderby_every_column_both_directions(sipfront, server, control, column):
+    set_clock(server, control, T0)
+    launched = sipfront.post(f"{API}/tests/run", auth=AUTH, json={"test.name": "your-test-name"})
+    assert launched.status_code == 200
+    for direction, default in (("asc", False), ("desc", True)):
+        rows = runs(sipfront, orderby=column, orderdir=direction)["runs"]
+        values = [_key(r[column]) for r in rows]
+        assert values == sorted(values, reverse=default), (column, direction)
+        assert len(rows) == 11
+    # orderby alone sorts ascending
+    rows = runs(sipfront, orderby=column)["runs"]
+    assert [_key(r[column]) for r in rows] == sorted(_key(r[column]) for r in rows)
+
+
+def test_orderdir_alone_reverses_the_default_order(sipfront):
+    assert [r["id"] for r in runs(sipfront, orderdir="desc")["runs"]] == FIXTURE_IDS[::-1]
+    assert [r["id"] for r in runs(sipfront, orderdir="ASC")["runs"]] == FIXTURE_IDS
+
+
+def test_startdate_alone_is_inclusive(sipfront):
+    body = runs(sipfront, startdate=epoch("2024-03-01 12:00:00"))
+    assert [r["id"] for r in body["runs"]] == [12348, 12349, 12350, 12351, 12352, 12353, 12354]
+    assert body["total"] == 7
+
+
+def test_enddate_alone_is_inclusive(sipfront):
+    assert [r["id"] for r in runs(sipfront, enddate=epoch("2024-02-10 10:00:00"))["runs"]] == [12345, 12346, 12347]
+
+
+def test_startdate_and_enddate_together(sipfront):
+    body = runs(sipfront, startdate=epoch("2024-02-09 09:00:00"), enddate=epoch("2024-03-02 12:00:00"))
+    assert [r["id"] for r in body["runs"]] == [12346, 12347, 12348, 12349]
+
+
+def test_the_doc_two_tag_filter_example(sipfront):
+    r = sipfront.get(f"{API}/runs?filtername=tags&filterval=mytag1&filtername=tags&filterval=mytag2", auth=AUTH)
+    assert r.status_code == 200
+    assert [row["id"] for row in r.json()["runs"]] == [12347, 12350]
+    assert r.json()["total"] == 2
+    assert [row["id"] for row in runs(sipfront, filtername="tags", filterval="mytag1")["runs"]] == [12346, 12347, 12350, 12354]
+
+
+def _matches(row, column, value):
+    if column == "tags":
+        return value in json.loads(row["tags"])
+    if column in ("started_at", "stopped_at"):
+        return row[column] is not None and row[column].startswith(value)
+    return str(row[column]) == value
+
+
+@pytest.mark.parametrize("column", COLUMNS)
+def test_filter_on_every_column(sipfront, column):
+    everything = runs(sipfront)["runs"]
+    sample = everything[3]
+    value = json.loads(sample["tags"])[0] if column == "tags" else str(sample[column])
+    expected = [r["id"] for r in everything if _matches(r, column, value)]
+    body = runs(sipfront, filtername=column, filterval=value)
+    assert [r["id"] for r in body["runs"]] == expected and sample["id"] in expected
+    assert body["total"] == len(expected)
+
+
+def test_filter_typed_values(sipfront):
+    assert [r["id"] for r in runs(sipfront, filtername="is_failed", filterval="1")["runs"]] == [12346, 12349, 12352, 12354]
+    assert [r["id"] for r in runs(sipfront, filtername="session_status", filterval="failed")["runs"]] == [12346, 12349, 12352, 12354]
+    assert [r["id"] for r in runs(sipfront, filtername="started_at", filterval="2024-02-09")["runs"]] == [12345, 12346]
+    assert runs(sipfront, filtername="project_name", filterval="no-such-project")["runs"] == []
+
+
+def test_filters_are_anded(sipfront):
+    body = runs(sipfront, filtername=["project_id", "has_passed"], filterval=["1", "0"])
+    assert [r["id"] for r in body["runs"]] == [12346, 12354]
+
+
+def test_everything_combined(sipfront):
+    params = {"filtername": ["project_id", "is_finished"], "filterval": ["1", "1"],
+              "startdate": epoch("2024-02-09 08:30:00"), "enddate": epoch("2024-03-31 00:00:00"),
+              "orderby": "started_at", "orderdir": "desc", "start": 1, "count": 2}
+    body = runs(sipfront, **params)
+    # project 1 sessions in range, newest first: 12354, 12353, 12350, 12347, 12346
+    assert [r["id"] for r in body["runs"]] == [12353, 12350]
+    assert (body["total"], body["start"], body["count"]) == (5, 1, 2)
+
+
+@pytest.mark.parametrize("query, parameter", [
+    ("start=abc", "start"),
+    ("start=-1", "start"),
+    ("count=0", "count"),
+    ("count=ten", "count"),
+    ("orderby=colour", "orderby"),
+    ("orderdir=sideways", "orderdir"),
+    ("startdate=yesterday", "startdate"),
+    ("enddate=1.5", "enddate"),
+    ("filtername=tags", "filtername"),
+    ("filterval=mytag1", "filterval"),
+    ("filtername=tags&filterval=a&filtername=id", "filtername"),
+    ("filtername=colour&filterval=red", "filtername"),
+    ("filtername=id&filterval=abc", "filterval"),
+    ("filtername=has_passed&filterval=yes", "filterval"),
+])
+def test_bad_parameters_are_400_naming_the_parameter(sipfront, query, parameter):
+    r = sipfront.get(f"{API}/runs?{query}", auth=AUTH)
+    assert r.status_code == 400, r.text
+    body = r.json()
+    assert body["status"] == 400 and body["parameter"] == parameter
+    assert parameter in body["error"] and parameter in body["description"]
