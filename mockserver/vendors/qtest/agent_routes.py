@@ -1,0 +1,66 @@
+"""Automation agents of a host within a project: create, update, activate, deactivate, delete."""
+
+from __future__ import annotations
+
+from ...core import context
+from ...core.bodies import json_body, load
+from ...core.errors import VendorError
+from ...core.negotiation import empty
+from .routes import blueprint, host, ok, project
+from .schemas import AgentBody, AgentOut
+
+AGENTS = "/api/v3/projects/<int:projectId>/automation/hosts/<int:host_server_id>/agents"
+
+
+def render(agent: dict) -> dict:
+    return {**agent, "agent_id": int(agent["agent_client_id"])}
+
+
+def _agent(projectId: int, host_server_id: int, agent_server_id: int) -> dict:
+    project(projectId)
+    host(host_server_id)
+    agent = context.state().get("agents", agent_server_id)
+    if agent is None or agent["project_id"] != projectId or agent["host_id"] != host_server_id:
+        raise VendorError(404, f"Automation agent with id {agent_server_id} not found")
+    return agent
+
+
+@blueprint.post(AGENTS)
+def create_agent(projectId, host_server_id):
+    project(projectId)
+    host(host_server_id)
+    body = load(AgentBody, json_body())
+    record = {**body, "agent_server_id": None, "project_id": projectId, "host_id": host_server_id}
+    context.state().insert("agents", record, id_field="agent_server_id")
+    return ok(AgentOut, render(record))
+
+
+@blueprint.put(AGENTS + "/<int:agent_server_id>")
+def update_agent(projectId, host_server_id, agent_server_id):
+    agent = _agent(projectId, host_server_id, agent_server_id)
+    agent.update(load(AgentBody, json_body()))
+    return ok(AgentOut, render(agent))
+
+
+def _set_active(projectId, host_server_id, agent_server_id, active: bool):
+    agent = _agent(projectId, host_server_id, agent_server_id)
+    agent["active"] = active
+    # the SDK ignores this body (void unmarshaller); the agent is the most useful thing to return
+    return ok(AgentOut, render(agent))
+
+
+@blueprint.post(AGENTS + "/<int:agent_server_id>/activate")
+def activate_agent(projectId, host_server_id, agent_server_id):
+    return _set_active(projectId, host_server_id, agent_server_id, True)
+
+
+@blueprint.post(AGENTS + "/<int:agent_server_id>/deactivate")
+def deactivate_agent(projectId, host_server_id, agent_server_id):
+    return _set_active(projectId, host_server_id, agent_server_id, False)
+
+
+@blueprint.delete(AGENTS + "/<int:agent_server_id>")
+def delete_agent(projectId, host_server_id, agent_server_id):
+    _agent(projectId, host_server_id, agent_server_id)
+    context.state().delete("agents", agent_server_id)
+    return empty(204)

@@ -1,0 +1,50 @@
+"""qTest's wire date format and the lenient parsing its clients need."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from ...core.clock import iso
+
+# The doc's format yyyy-mm-ddThh:mm:ss+zzzz, plus Z and +hh:mm; fraction of a second optional.
+_DATE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?"
+    r"(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def parse(text: str) -> datetime:
+    """A qTest date string -> aware UTC datetime; ValueError when it is not one."""
+    match = _DATE.match(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(text)
+    year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
+    fraction = match.group(7)
+    micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
+    zone = match.group(8)
+    if zone in (None, "Z"):
+        # the doc's own request sample sends no offset: read it as UTC
+        offset = timedelta(0)
+    else:
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    value = datetime(year, month, day, hour, minute, second, micro, tzinfo=timezone(offset))
+    return value.astimezone(timezone.utc)
+
+
+def fmt(value: datetime | None) -> str | None:
+    """The format qTest emits, as in the doc's samples: 2015-04-08T03:01:48+00:00."""
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def epoch_ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+def stored(value: datetime) -> str:
+    """How state keeps instants: exact to the microsecond, plain and readable in /_mock/state."""
+    return iso(value)

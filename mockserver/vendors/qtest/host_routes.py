@@ -1,0 +1,49 @@
+"""Automation hosts: register, update, ping."""
+
+from __future__ import annotations
+
+from ...core import context
+from ...core.bodies import json_body, load
+from ...core.errors import VendorError
+from . import dates, hosts, options
+from .routes import blueprint, host, ok
+from .schemas import HostBody, HostOut, PingBody, PongOut
+
+
+def _shown(record: dict):
+    return ok(HostOut, hosts.render(record, context.now(), options.current()["online_window_seconds"]))
+
+
+@blueprint.post("/api/v3/automation/host")
+def register_host():
+    body = load(HostBody, json_body())
+    state = context.state()
+    existing = hosts.by_guid(state, body["host_guid"])
+    if existing is not None:
+        # re-registering a machine (same guid) returns its host, so the doc's sample yields id 48
+        existing.update(body)
+        return _shown(existing)
+    record = state.insert("hosts", {**body, "host_server_id": None, "last_ping": None}, id_field="host_server_id")
+    return _shown(record)
+
+
+@blueprint.put("/api/v3/automation/hosts/<int:host_server_id>")
+def update_host(host_server_id):
+    record = host(host_server_id)
+    body = load(HostBody, json_body())
+    other = hosts.by_guid(context.state(), body["host_guid"])
+    if other is not None and other["host_server_id"] != host_server_id:
+        raise VendorError(409, f"host_guid {body['host_guid']} is already registered to host {other['host_server_id']}")
+    record.update(body)
+    return _shown(record)
+
+
+@blueprint.post("/api/v3/automation/hosts/<int:host_server_id>/ping")
+def ping_host(host_server_id):
+    record = host(host_server_id)
+    body = load(PingBody, json_body())
+    if body["host_guid"].lower() != record["host_guid"].lower():
+        raise VendorError(400, f"host_guid {body['host_guid']} does not match automation host {host_server_id}")
+    now = context.now()
+    record["last_ping"] = dates.stored(now)
+    return ok(PongOut, {"received_time": dates.fmt(now), "pong_message": "true"})

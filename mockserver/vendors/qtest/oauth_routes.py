@@ -1,0 +1,54 @@
+"""POST /oauth/token and GET /oauth/status."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ...core import context
+from ...core.auth import Malformed, basic_credentials
+from ...core.bodies import params
+from . import auth, dates, options
+from .routes import blueprint, ok
+from .schemas import TokenOut, TokenStatusOut
+
+# DOCS-SPEC: tokens from the API & SDK page never expire; report them as valid until year 9999
+NEVER = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+
+
+@blueprint.post("/oauth/token", endpoint="token")
+def token():
+    try:
+        client = basic_credentials()
+    except Malformed:
+        raise auth.oauth_error(401, "invalid_client", "Bad client credentials", challenge=True) from None
+    # Spring binds these as strings: a JSON number or object is no credential at all
+    args = {k: v for k, v in params().items() if isinstance(v, str)}
+    grant = args.get("grant_type") or "password"
+    if grant == "password":
+        auth.check_password(args.get("username"), args.get("password"))
+        issued = auth.issue(args["username"])
+    elif grant == "refresh_token":
+        refresh = args.get("refresh_token")
+        issued = auth.issue(auth.use_refresh_token(refresh), refresh_token=refresh)
+    else:
+        raise auth.oauth_error(400, "unsupported_grant_type", f"Unsupported grant type: {grant}")
+    return ok(TokenOut, {
+        "access_token": issued["access_token"],
+        "token_type": "bearer",
+        "refresh_token": issued["refresh_token"],
+        "scope": options.current()["scope"],
+        # the swagger leaves `agent` undescribed; the site/client name of the Basic header fits best
+        "agent": client[0] if client and client[0] else "qtest-api",
+        "expires_in": auth.seconds_left(issued),
+    })
+
+
+@blueprint.get("/oauth/status")
+def token_status():
+    record = auth.require_token()
+    until = dates.parse(record["expires_at"]) if record.get("expires_at") else NEVER
+    left = until - context.now()
+    return ok(TokenStatusOut, {
+        "expiration": dates.epoch_ms(until),
+        "validityInMilliseconds": max(int(left.total_seconds() * 1000), 0),
+    })

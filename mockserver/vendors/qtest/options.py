@@ -1,0 +1,41 @@
+"""The vendor's tunable assumptions: fixture `settings`, overridden by the `qtest` vendor options."""
+
+from __future__ import annotations
+
+import copy
+
+from ...core import context
+
+# vendor-notes §5: the vendor's transition diagram is an unreadable image, so this machine is an
+# inferred, documented default; fixtures or vendor options may replace it.
+DEFAULT_TRANSITIONS = {
+    "PLANNED": ["NOT_RUN", "RUNNING", "CANCELLED", "FAILED"],
+    "NOT_RUN": ["RUNNING", "CANCELLED", "FAILED"],
+    "RUNNING": ["COMPLETED", "FAILED", "CANCELLED"],
+    "COMPLETED": [],
+    "FAILED": [],
+    "CANCELLED": [],
+}
+
+DEFAULTS = {
+    "access_token_seconds": 3600,
+    "refresh_token_seconds": 30 * 24 * 3600,
+    "online_window_seconds": 30 * 60,
+    "queue_waiting_seconds": 2,
+    "queue_processing_seconds": 5,
+    "client_id": 2,
+    "scope": "read import administration create share baseline write delete execute export",
+    "automation_statuses": ["PASSED", "FAILED", "SKIPPED", "INCOMPLETE", "BLOCKED", "UNEXECUTED"],
+    "job_transitions": DEFAULT_TRANSITIONS,
+}
+
+
+def resolve(fixture_settings: dict | None, vendor_options: dict | None) -> dict:
+    merged = copy.deepcopy(DEFAULTS)
+    for source in (fixture_settings or {}, vendor_options or {}):
+        merged.update({k: v for k, v in source.items() if k in DEFAULTS and v is not None})
+    return merged
+
+
+def current() -> dict:
+    return resolve(context.state().extra.get("settings"), context.vendor_options())

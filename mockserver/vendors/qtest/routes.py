@@ -1,0 +1,44 @@
+"""The qTest blueprint: every route registers here; handlers live in the *_routes modules."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from ...core import context
+from ...core.errors import VendorError
+from ...core.negotiation import json_response
+from . import auth
+
+blueprint = Blueprint("qtest", __name__)
+
+OPEN_ENDPOINTS = {"qtest.token"}
+
+
+@blueprint.before_request
+def _authenticate():
+    if request.endpoint not in OPEN_ENDPOINTS:
+        auth.require_token()
+
+
+def ok(schema, data, status: int = 200):
+    """A response body dumped through its schema (a list of objects when `data` is a list)."""
+    many = isinstance(data, list)
+    return json_response(schema().dump(data, many=many), status)
+
+
+def project(project_id: int, status: int = 404) -> dict:
+    found = context.state().get("projects", project_id)
+    if found is None:
+        raise VendorError(status, f"Project with id {project_id} not found")
+    return found
+
+
+def host(host_server_id: int) -> dict:
+    found = context.state().get("hosts", host_server_id)
+    if found is None:
+        raise VendorError(404, f"Automation host with id {host_server_id} not found")
+    return found
+
+
+# the handler modules register their routes on `blueprint` when imported
+from . import agent_routes, host_routes, job_routes, oauth_routes, upload_routes  # noqa: E402,F401

@@ -1,0 +1,308 @@
+"""marshmallow schemas: fixtures, request bodies (as qTest takes them) and responses (as it sends them)."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from . import dates
+
+FRAMEWORK_IDS = ("testNG-plugin", "junit-plugin", "cucumber-plugin")
+JOB_STATUSES = ("PLANNED", "NOT_RUN", "CANCELLED", "RUNNING", "COMPLETED", "FAILED")
+_NON_EMPTY = validate.Length(min=1)
+
+
+class QtestDate(fields.String):
+    """A date in one of the forms qTest accepts, kept as the normalised string qTest emits."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return dates.fmt(dates.parse(text))
+        except ValueError:
+            raise ValidationError("Not a date in the form yyyy-mm-ddThh:mm:ss+zzzz.") from None
+
+
+class DigitsId(fields.Field):
+    """An id the client may send as a JSON number or a string of digits ("29")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("Not a valid id.")
+        if isinstance(value, int) and value >= 0:
+            return str(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            return value.strip()
+        raise ValidationError("Not a valid id: expected digits.")
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+class StrictBool(fields.Boolean):
+    """JSON true/false only: "no" or 0 must not silently become a boolean."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean.")
+        return value
+
+
+# -- fixtures ---------------------------------------------------------------------------------
+class _Fixture(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class UserFixture(_Fixture):
+    username = fields.String(required=True, validate=_NON_EMPTY)
+    password = fields.String(required=True, validate=_NON_EMPTY)
+
+
+class TokenFixture(_Fixture):
+    access_token = fields.String(required=True, validate=_NON_EMPTY)
+    refresh_token = fields.String(load_default=None)
+    username = fields.String(required=True)
+    issued_at = QtestDate(load_default=None)
+    expires_at = QtestDate(load_default=None)
+
+
+class ProjectFixture(_Fixture):
+    id = fields.Integer(required=True, strict=True)
+    name = fields.String(required=True)
+
+
+class HostFixture(_Fixture):
+    host_server_id = fields.Integer(required=True, strict=True)
+    host_name = fields.String(required=True)
+    ip_address = fields.String(required=True)
+    mac_address = fields.String(required=True)
+    host_guid = fields.String(required=True, validate=_NON_EMPTY)
+    last_ping = QtestDate(load_default=None)
+
+
+class AgentFixture(_Fixture):
+    agent_server_id = fields.Integer(required=True, strict=True)
+    name = fields.String(required=True)
+    project_id = fields.Integer(required=True, strict=True)
+    host_id = fields.Integer(required=True, strict=True)
+    framework = fields.String(required=True)
+    framework_id = fields.String(required=True, validate=validate.OneOf(FRAMEWORK_IDS))
+    agent_client_id = DigitsId(required=True)
+    active = fields.Boolean(load_default=False)
+
+
+class TestRunFixture(_Fixture):
+    id = fields.Integer(required=True, strict=True)
+    project_id = fields.Integer(required=True, strict=True)
+    test_case_id = fields.Integer(required=True, strict=True)
+    test_case_name = fields.String(required=True)
+    test_case_version_id = fields.Integer(required=True, strict=True)
+    automation_content = fields.String(required=True)
+
+
+class TestCycleFixture(_Fixture):
+    id = fields.Integer(required=True, strict=True)
+    project_id = fields.Integer(required=True, strict=True)
+    pid = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class ScheduleFixture(_Fixture):
+    id = fields.Integer(required=True, strict=True)
+    name = fields.String(load_default=None)
+    project_id = fields.Integer(required=True, strict=True)
+    agent_server_id = fields.Integer(required=True, strict=True)
+    client_id = fields.Integer(load_default=None)
+    start_date = QtestDate(required=True)
+    test_run_ids = fields.List(fields.Integer(strict=True), load_default=list)
+
+
+class JobFixture(_Fixture):
+    job_id = fields.Integer(required=True, strict=True)
+    schedule_id = fields.Integer(required=True, strict=True)
+    project_id = fields.Integer(required=True, strict=True)
+    agent_server_id = fields.Integer(required=True, strict=True)
+    client_id = fields.Integer(load_default=None)
+    status = fields.String(load_default="PLANNED", validate=validate.OneOf(JOB_STATUSES))
+    start_date = QtestDate(required=True)
+    test_run_ids = fields.List(fields.Integer(strict=True), load_default=list)
+
+
+class SettingsFixture(_Fixture):
+    access_token_seconds = fields.Integer(validate=validate.Range(min=1))
+    refresh_token_seconds = fields.Integer(validate=validate.Range(min=1))
+    online_window_seconds = fields.Integer(validate=validate.Range(min=1))
+    queue_waiting_seconds = fields.Integer(validate=validate.Range(min=0))
+    queue_processing_seconds = fields.Integer(validate=validate.Range(min=0))
+    client_id = fields.Integer()
+    scope = fields.String()
+    automation_statuses = fields.List(fields.String())
+    job_transitions = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(JOB_STATUSES)),
+        values=fields.List(fields.String(validate=validate.OneOf(JOB_STATUSES))),
+    )
+
+
+class FixtureSchema(_Fixture):
+    users = fields.List(fields.Nested(UserFixture), load_default=list)
+    tokens = fields.List(fields.Nested(TokenFixture), load_default=list)
+    projects = fields.List(fields.Nested(ProjectFixture), load_default=list)
+    hosts = fields.List(fields.Nested(HostFixture), load_default=list)
+    agents = fields.List(fields.Nested(AgentFixture), load_default=list)
+    test_runs = fields.List(fields.Nested(TestRunFixture), load_default=list)
+    test_cycles = fields.List(fields.Nested(TestCycleFixture), load_default=list)
+    schedules = fields.List(fields.Nested(ScheduleFixture), load_default=list)
+    jobs = fields.List(fields.Nested(JobFixture), load_default=list)
+    settings = fields.Nested(SettingsFixture, load_default=dict)
+
+
+# -- request bodies ---------------------------------------------------------------------------
+class _Body(Schema):
+    class Meta:
+        # the Java SDK sends whole model objects (links, ids...): extra keys are ignored, not refused
+        unknown = EXCLUDE
+
+
+class HostBody(_Body):
+    host_name = fields.String(required=True, validate=_NON_EMPTY)
+    ip_address = fields.String(required=True, validate=_NON_EMPTY)
+    mac_address = fields.String(required=True, validate=_NON_EMPTY)
+    host_guid = fields.String(required=True, validate=_NON_EMPTY)
+
+
+class PingBody(_Body):
+    host_guid = fields.String(required=True, validate=_NON_EMPTY)
+    ping_time = fields.Raw(load_default=None)
+
+
+class AgentBody(_Body):
+    name = fields.String(required=True, validate=_NON_EMPTY)
+    framework = fields.String(required=True, validate=_NON_EMPTY)
+    framework_id = fields.String(required=True, validate=validate.OneOf(FRAMEWORK_IDS))
+    agent_client_id = DigitsId(required=True)
+    active = StrictBool(required=True)
+
+
+class ScheduleBody(_Body):
+    clientId = fields.Integer(strict=True, load_default=None)
+    name = fields.String(load_default=None)
+    agentId = fields.Integer(strict=True, required=True)
+    startDate = QtestDate(load_default=None)
+    creator = fields.Raw(load_default=None)
+    projectId = fields.Integer(strict=True, required=True)
+    # a schedule with nothing to run would hand the host an empty job
+    testRunIds = fields.List(fields.Integer(strict=True), required=True, validate=_NON_EMPTY)
+    dynamic = fields.Dict(load_default=None)
+
+
+class StatusBody(_Body):
+    status = fields.String(required=True)
+
+
+class TestStepLogBody(_Body):
+    description = fields.String(load_default=None)
+    expected_result = fields.String(load_default=None)
+    actual_result = fields.String(load_default=None)
+    status = fields.String(required=True)
+    order = fields.Integer(load_default=None)
+    exe_date = QtestDate(load_default=None)
+
+
+class TestLogBody(_Body):
+    name = fields.String(load_default=None)
+    status = fields.String(required=True, validate=_NON_EMPTY)
+    exe_start_date = QtestDate(required=True)
+    exe_end_date = QtestDate(required=True)
+    automation_content = fields.String(load_default=None)
+    module_names = fields.List(fields.String(), load_default=list)
+    test_case_version_id = fields.Integer(load_default=None)
+    note = fields.String(load_default=None)
+    build_number = fields.String(load_default=None)
+    build_url = fields.String(load_default=None)
+    test_step_logs = fields.List(fields.Nested(TestStepLogBody), load_default=list)
+    attachments = fields.List(fields.Dict(), load_default=list)
+    properties = fields.List(fields.Dict(), load_default=list)
+
+
+class AutomationRequestBody(_Body):
+    test_cycle = fields.Raw(required=True)
+    test_suite = fields.Raw(load_default=None)
+    parent_module = fields.Raw(load_default=None)
+    execution_date = QtestDate(load_default=None)
+    test_logs = fields.List(fields.Nested(TestLogBody), required=True, validate=_NON_EMPTY)
+
+    @validates_schema
+    def _cycle_is_an_id_or_pid(self, data, **kwargs):
+        cycle = data.get("test_cycle")
+        if isinstance(cycle, bool) or not isinstance(cycle, (int, str)) or cycle == "":
+            raise ValidationError("Must be a test cycle id or PID (e.g. CL-1).", "test_cycle")
+
+
+# -- responses --------------------------------------------------------------------------------
+class TokenOut(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    refresh_token = fields.String()
+    scope = fields.String()
+    agent = fields.String()
+    expires_in = fields.Integer()
+
+
+class TokenStatusOut(Schema):
+    expiration = fields.Integer()
+    validityInMilliseconds = fields.Integer()
+
+
+class HostOut(Schema):
+    host_server_id = fields.Integer()
+    host_name = fields.String()
+    ip_address = fields.String()
+    mac_address = fields.String()
+    host_guid = fields.String()
+    status = fields.Boolean()
+    status_expired_time = fields.Integer(allow_none=True)
+
+
+class PongOut(Schema):
+    received_time = fields.String()
+    pong_message = fields.String()
+
+
+class AgentOut(Schema):
+    agent_server_id = fields.Integer()
+    name = fields.String()
+    project_id = fields.Integer()
+    host_id = fields.Integer()
+    framework = fields.String()
+    framework_id = fields.String()
+    agent_id = fields.Integer()
+    active = fields.Boolean()
+
+
+class MaterialOut(Schema):
+    test_run_id = fields.Integer()
+    test_case_id = fields.Integer()
+    test_case_name = fields.String()
+    test_case_version_id = fields.Integer()
+    automation_content = fields.String()
+
+
+class JobOut(Schema):
+    client_id = fields.Integer()
+    project_id = fields.Integer()
+    job_id = fields.Integer()
+    host_server_id = fields.Integer()
+    status = fields.String()
+    agent_server_id = fields.Integer()
+    agent_id = fields.Integer(allow_none=True)
+    schedule_id = fields.Integer()
+    automation_materials = fields.List(fields.Nested(MaterialOut))
+    start_date = fields.String()
+
+
+class QueueOut(Schema):
+    id = fields.Integer()
+    state = fields.String()
+    contentType = fields.String()
+    content = fields.String()
+    type = fields.String()
