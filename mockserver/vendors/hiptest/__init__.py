@@ -1,28 +1,69 @@
-"""Hiptest: the Vendor this package plugs into the core (routes, schemas, auth, error shape)."""
+"""Hiptest (CucumberStudio) public API: json:api over devise_token_auth header credentials."""
 
 from __future__ import annotations
 
-from flask import Blueprint
-from marshmallow import Schema
+from flask import request
 
+from ...core.errors import flatten_messages
 from ...core.negotiation import json_response
+from ...core.state import State
 from ...core.vendor import Vendor
+from . import resources  # noqa: F401  (registers the json:api resource types)
+from . import runs
+from .control import control_bp
+from .generate import generate_fixtures
+from .jsonapi import MEDIA_TYPE
+from .routes import bp
+from .schemas import FixtureSchema
 
-blueprint = Blueprint("hiptest", __name__)
-
-
-class FixtureSchema(Schema):
-    pass
+PLAIN_TABLES = ("users", "projects", "folders", "scenarios", "actionwords", "tags", "datasets", "parameters")
 
 
 class HiptestVendor(Vendor):
     name = "hiptest"
     title = "Hiptest"
-    blueprint = blueprint
+    blueprint = bp
     fixture_schema = FixtureSchema
+    control_blueprint = control_bp
+
+    def build_state(self, fixtures: dict) -> State:
+        state = State(self.name)
+        for kind in PLAIN_TABLES:
+            for row in fixtures.get(kind, []):
+                state.insert(kind, row)
+        state.extra["tokens"] = list(fixtures.get("tokens", []))
+        state.extra["backups"] = {}
+        for row in fixtures.get("test_runs", []):
+            run = runs.create_run(state, row["project_id"], row, row["created_at"], row["last_author"])
+            ids = row["scenario_ids"]
+            if ids is None:
+                ids = [] if row["external"] else runs.project_scenario_ids(state, row["project_id"])
+            runs.generate(state, run, ids, row["created_at"], row["last_author"])
+        for row in fixtures.get("execution_environments", []):
+            state.insert("execution_environments", {**row})
+        for row in fixtures.get("builds", []):
+            run = state.get("test_runs", row["test_run_id"])
+            env_id = row["execution_environment_id"] or runs.envs_of(state, run["id"])[0]["id"]
+            state.insert("builds", {**row, "execution_environment_id": env_id, "result_ids": []})
+        for row in sorted(fixtures.get("test_results", []), key=lambda r: (r["created_at"], r["id"])):
+            run = state.get("test_runs", row["test_run_id"])
+            snap = next((t for t in runs.run_snapshots(state, run["id"]) if t["scenario_id"] == row["scenario_id"]
+                         and row["dataset_id"] in (None, t["dataset_id"])), None)
+            if snap is None:
+                continue  # the fixture schema checked ids; a scenario left out of the run has no test
+            build = state.get("builds", row["build_id"]) if row["build_id"] else None
+            runs.add_result(state, run, snap, row, build, row["created_at"], row["last_author"], result_id=row["id"])
+        return state
 
     def error_response(self, status, message, extra):
-        return json_response({"message": message}, status)
+        fields = extra.get("fields")
+        errors = [f"{path}: {msg}" for path, msg in flatten_messages(fields)] if fields else [message]
+        # devise_token_auth renders its sign-in answers as plain JSON; the API proper as json:api
+        ctype = "application/json; charset=utf-8" if request.path.endswith("/api/auth/sign_in") else MEDIA_TYPE
+        return json_response({"errors": errors}, status, content_type=ctype)
+
+    def generate_fixtures(self, fake, scale, progress):
+        return generate_fixtures(fake, scale, progress)
 
 
 VENDOR = HiptestVendor()

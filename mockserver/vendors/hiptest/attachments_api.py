@@ -1,0 +1,1 @@
+"""Attachments of folders, scenarios, test runs and test results."""

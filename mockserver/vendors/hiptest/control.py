@@ -1,0 +1,49 @@
+"""Mock-only extras under /_mock/hiptest/: switch the rate limit on or off at run time."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+
+from ...core.control import ControlError
+from ...core.negotiation import json_response
+from ...core.store import DEFAULT_TENANT
+from .ratelimit import DOCUMENTED_LIMIT, WINDOWS
+
+control_bp = Blueprint("hiptest_control", __name__)
+
+
+def _describe(state, core) -> dict:
+    override = state.extra.get("rate_limit")
+    setting = core.settings.vendor_options.get("hiptest", {}).get("rate_limit")
+    if setting is True:
+        setting = DOCUMENTED_LIMIT
+    limit = (override or None) if override is not None else (setting or None)
+    return {"limit": limit, "enabled": bool(limit), "window_seconds": 60,
+            "source": "control" if override is not None else "settings"}
+
+
+@control_bp.get("/rate_limit")
+def get_rate_limit():
+    core = current_app.extensions["mockserver.core"]
+    tenant = request.args.get("tenant", DEFAULT_TENANT)
+    with core.store.lock(tenant, "hiptest"):
+        return json_response(_describe(core.store.state(tenant, "hiptest"), core))
+
+
+@control_bp.post("/rate_limit")
+def set_rate_limit():
+    """{"limit": N} switches it on (N per minute), {"limit": 0} off, {"limit": null} back to the setting."""
+    core = current_app.extensions["mockserver.core"]
+    tenant = request.args.get("tenant", DEFAULT_TENANT)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) - {"limit", "clear"} or "limit" not in body:
+        raise ControlError(400, 'give {"limit": N} (0 turns it off, null restores the setting), optionally "clear": true')
+    limit = body["limit"]
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ControlError(400, "limit must be a non-negative integer or null")
+    with core.store.transaction(tenant, "hiptest") as state:
+        state.extra["rate_limit"] = limit
+        described = _describe(state, core)
+    if body.get("clear"):
+        WINDOWS.clear((id(core), tenant))
+    return json_response(described)

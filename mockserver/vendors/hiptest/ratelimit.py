@@ -1,0 +1,67 @@
+"""The documented 200 requests per minute per IP, off unless switched on, counted on the mock clock.
+
+The window of hits lives outside the tenant state: a request the store rolls back (any 4xx)
+still counted against the limit, as on the real service.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import deque
+
+from flask import request
+
+from ...core import context
+from ...core.errors import VendorError
+
+WINDOW_SECONDS = 60.0
+DOCUMENTED_LIMIT = 200
+
+
+class Windows:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._hits: dict[tuple, deque] = {}
+
+    def hit(self, key: tuple, now: float, limit: int) -> float | None:
+        """Record a hit; None when allowed, else the seconds until a slot frees."""
+        with self._lock:
+            hits = self._hits.setdefault(key, deque())
+            # hits from the "future" (the clock was set back) and older than a minute no longer count
+            kept = [t for t in hits if now - WINDOW_SECONDS < t <= now]
+            hits.clear()
+            hits.extend(kept)
+            if len(hits) >= limit:
+                return max(hits[0] + WINDOW_SECONDS - now, 0.001)
+            hits.append(now)
+            return None
+
+    def clear(self, prefix: tuple) -> None:
+        with self._lock:
+            for key in [k for k in self._hits if k[: len(prefix)] == prefix]:
+                del self._hits[key]
+
+
+WINDOWS = Windows()
+
+
+def effective_limit(state) -> int | None:
+    """The run-time switch (control API) wins over the `rate_limit` setting; 0/None means off."""
+    override = state.extra.get("rate_limit")
+    if override is not None:
+        return override or None
+    value = context.vendor_options().get("rate_limit")
+    if value is True:
+        return DOCUMENTED_LIMIT
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
+
+
+def check() -> None:
+    limit = effective_limit(context.state())
+    if not limit:
+        return
+    key = (id(context.core()), context.tenant(), request.remote_addr or "?")
+    wait = WINDOWS.hit(key, context.now().timestamp(), limit)
+    if wait is not None:
+        raise VendorError(429, "Too Many Requests: retry later", headers={"Retry-After": str(math.ceil(wait))})

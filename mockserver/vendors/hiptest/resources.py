@@ -1,0 +1,127 @@
+"""The json:api resource types of Hiptest: attributes schema, computed fields, relationships."""
+
+from __future__ import annotations
+
+from . import dsl, runs
+from .jsonapi import Relation, ResourceType, register
+from .schemas import (
+    ActionwordAttrs, AttachmentAttrs, BackupAttrs, BuildAttrs, DatasetAttrs, EnvironmentAttrs,
+    FolderAttrs, FolderSnapshotAttrs, ParameterAttrs, ProjectAttrs, ScenarioAttrs, TagAttrs,
+    TestResultAttrs, TestRunAttrs, TestSnapshotAttrs,
+)
+
+
+def tags_of(owner_type: str):
+    def resolve(state, record):
+        return sorted((t for t in state.table("tags").values()
+                       if t["owner_type"] == owner_type and t["owner_id"] == record["id"]), key=lambda t: t["id"])
+    return Relation("tags", resolve, many=True)
+
+
+def _get(kind, field):
+    return lambda state, record: state.get(kind, record.get(field)) if record.get(field) is not None else None
+
+
+def _project(state, record, options):
+    out = dict(record)
+    backup = state.extra.get("backups", {}).get(record["id"])
+    out["new_backup_in_progress"] = bool(backup and options.get("now_epoch", 0) < backup["done_epoch"])
+    return out
+
+
+def _root_folder(state, record):
+    roots = [f for f in state.table("folders").values() if f["project_id"] == record["id"] and f["parent_id"] is None]
+    return min(roots, key=lambda f: f["id"]) if roots else None
+
+
+def _folder(state, record, options):
+    out = dict(record)
+    out["scenarios_count"] = sum(1 for s in state.table("scenarios").values() if s["folder_id"] == record["id"])
+    return out
+
+
+def _with_errors(state, record, options):
+    out = dict(record)
+    out["errors"] = dsl.parse(record.get("definition"))[1]
+    return out
+
+
+def _test_run(state, record, options):
+    out = dict(record)
+    out["statuses"] = runs.run_statuses(state, record["id"])
+    if options.get("show_synchronization_information"):
+        out["synchronization_information"] = {
+            "synchronizable": not record["archived"],
+            "synchronizing": options.get("now_epoch", 0) < record.get("synchronizing_until", 0),
+            "details": runs.sync_details(state, record),
+        }
+    return out
+
+
+def _test_snapshot(state, record, options):
+    out = dict(record)
+    out["status"] = runs.current_status(state, record)
+    if options.get("show_passrate"):
+        out["pass_rate"] = runs.pass_rate(state, record)
+    if options.get("show_step_statuses"):
+        # undocumented shape: each test step with the status its last result gave it
+        out["step_statuses"] = runs.step_statuses(state, record)
+    return out
+
+
+def _folder_snapshot(state, record, options):
+    out = dict(record)
+    out["statuses"] = runs.folder_statuses(state, record)
+    return out
+
+
+def _scenario_actionwords(state, record):
+    names = {item[2] for item in dsl.parse(record.get("definition"))[0] if item[0] == "call"}
+    return sorted((a for a in state.table("actionwords").values()
+                   if a["project_id"] == record["project_id"] and a["name"] in names), key=lambda a: a["id"])
+
+
+def _many(kind, field):
+    return lambda state, record: sorted((r for r in state.table(kind).values() if r.get(field) == record["id"]),
+                                        key=lambda r: r["id"])
+
+
+def _build_results(state, record):
+    return [state.get("test_results", rid) for rid in record.get("result_ids", []) if state.get("test_results", rid)]
+
+
+register(ResourceType("projects", ProjectAttrs(), {"scenarios-folder": Relation("folders", _root_folder)}, _project))
+register(ResourceType("backups", BackupAttrs()))
+register(ResourceType("folders", FolderAttrs(), {"tags": tags_of("folders")}, _folder))
+register(ResourceType("scenarios", ScenarioAttrs(), {
+    "folder": Relation("folders", _get("folders", "folder_id")),
+    "tags": tags_of("scenarios"),
+    "actionwords": Relation("actionwords", _scenario_actionwords, many=True),
+    "test-snapshots": Relation("test-snapshots", _many("test_snapshots", "scenario_id"), many=True),
+}, _with_errors))
+register(ResourceType("actionwords", ActionwordAttrs(), {"tags": tags_of("actionwords")}, _with_errors))
+register(ResourceType("tags", TagAttrs()))
+register(ResourceType("datasets", DatasetAttrs()))
+register(ResourceType("parameters", ParameterAttrs()))
+register(ResourceType("attachments", AttachmentAttrs()))
+register(ResourceType("test-runs", TestRunAttrs(), {"tags": tags_of("test_runs")}, _test_run))
+register(ResourceType("test-snapshots", TestSnapshotAttrs(), {
+    "scenario": Relation("scenarios", _get("scenarios", "scenario_id")),
+    "dataset": Relation("datasets", _get("datasets", "dataset_id")),
+    "last-result": Relation("test-results", lambda state, record: runs.last_result(state, record)),
+    "tags": tags_of("test_snapshots"),
+}, _test_snapshot))
+register(ResourceType("folder-snapshots", FolderSnapshotAttrs(), {
+    "folder": Relation("folders", _get("folders", "folder_id")),
+    "children": Relation("folder-snapshots", _many("folder_snapshots", "parent_id"), many=True),
+    "test-snapshots": Relation("test-snapshots", _many("test_snapshots", "folder_snapshot_id"), many=True),
+    "tags": tags_of("folder_snapshots"),
+}, _folder_snapshot))
+register(ResourceType("test-results", TestResultAttrs(), {
+    "test-snapshot": Relation("test-snapshots", _get("test_snapshots", "test_snapshot_id")),
+    "build": Relation("builds", _get("builds", "build_id")),
+    "execution-environment": Relation("execution-environments", _get("execution_environments", "execution_environment_id")),
+}))
+register(ResourceType("builds", BuildAttrs(), {"test-results": Relation("test-results", _build_results, many=True)},
+                      lambda state, record, options: {**record, "is_running": record.get("closed_at") is None}))
+register(ResourceType("execution-environments", EnvironmentAttrs()))

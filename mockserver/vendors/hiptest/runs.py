@@ -1,0 +1,307 @@
+"""Test runs: their snapshots of the scenario tree, results, builds, environments and aggregates.
+
+Functions take the timestamp and author explicitly so fixtures are built with the same code the
+API uses. Counts are always computed from each test's last result, never stored.
+"""
+
+from __future__ import annotations
+
+from . import dsl
+from .schemas import STATUSES
+
+DEFAULT_ENV = "Default"
+PASS_RATE_WINDOW = 10
+
+
+def empty_counts() -> dict:
+    return {s: 0 for s in STATUSES}
+
+
+def normalize_status(value) -> str:
+    """Unknown values are stored as `undefined`, as documented."""
+    return value if isinstance(value, str) and value in STATUSES else "undefined"
+
+
+# -- generation -------------------------------------------------------------------------------
+def actionword_bodies(state, project_id: int) -> dict[str, str]:
+    return {a["name"]: a.get("definition") or "" for a in state.table("actionwords").values()
+            if a["project_id"] == project_id}
+
+
+def scenario_datasets(state, scenario_id: int) -> list[dict]:
+    return sorted((d for d in state.table("datasets").values() if d["scenario_id"] == scenario_id),
+                  key=lambda d: d["id"])
+
+
+def test_definition(state, scenario: dict, dataset: dict | None, index: int) -> tuple[dict, list[int]]:
+    """(definition-json, number of test steps per scenario step)."""
+    items, _ = dsl.parse(scenario.get("definition"))
+    groups = dsl.expand(items, actionword_bodies(state, scenario["project_id"]))
+    steps = []
+    for group in groups:
+        for step in group:
+            steps.append(_substitute(step, dataset))
+    definition = {
+        "scenario_name": scenario["name"],
+        "dataset_name": dataset["name"] if dataset else None,
+        "dataset_id": dataset["id"] if dataset else None,
+        "steps": steps,
+        "index": index,
+    }
+    return definition, [len(g) for g in groups]
+
+
+def _substitute(step: dict, dataset: dict | None) -> dict:
+    if not dataset:
+        return dict(step)
+    out = {}
+    for kind, text in step.items():
+        for name, value in dataset.get("data", {}).items():
+            text = text.replace(f"<{name}>", str(value))
+        out[kind] = text
+    return out
+
+
+def ensure_default_env(state, run: dict, at: str) -> dict:
+    envs = [e for e in state.table("execution_environments").values() if e["test_run_id"] == run["id"]]
+    if envs:
+        return min(envs, key=lambda e: e["id"])
+    return state.insert("execution_environments", {
+        "name": DEFAULT_ENV, "test_run_id": run["id"], "created_at": at, "updated_at": at,
+        "last_author": run.get("last_author", ""),
+    })
+
+
+def folder_snapshot_for(state, run: dict, folder_id: int, at: str, author: str) -> dict:
+    existing = next((f for f in state.table("folder_snapshots").values()
+                     if f["test_run_id"] == run["id"] and f["folder_id"] == folder_id), None)
+    if existing:
+        return existing
+    folder = state.get("folders", folder_id)
+    parent = folder_snapshot_for(state, run, folder["parent_id"], at, author) if folder.get("parent_id") else None
+    return state.insert("folder_snapshots", {
+        "test_run_id": run["id"], "folder_id": folder_id, "parent_id": parent["id"] if parent else None,
+        "name": folder["name"], "description": folder.get("description", ""),
+        "created_at": at, "updated_at": at, "last_author": author,
+    })
+
+
+def generate(state, run: dict, scenario_ids: list[int], at: str, author: str) -> list[dict]:
+    """One test per scenario and dataset, in folder snapshots mirroring the folder tree."""
+    made = []
+    present = {t["scenario_id"] for t in state.table("test_snapshots").values() if t["test_run_id"] == run["id"]}
+    sss = run.setdefault("scenario_snapshots", {})
+    for sid in scenario_ids:
+        if sid in present:
+            continue
+        scenario = state.get("scenarios", sid)
+        folder_snap = folder_snapshot_for(state, run, scenario["folder_id"], at, author)
+        sss[sid] = state.next_id("scenario_snapshots")
+        datasets = scenario_datasets(state, sid) or [None]
+        for index, dataset in enumerate(datasets):
+            definition, spans = test_definition(state, scenario, dataset, index)
+            name = scenario["name"] if dataset is None else f"{scenario['name']} ({dataset['name']})"
+            made.append(state.insert("test_snapshots", {
+                "test_run_id": run["id"], "scenario_id": sid, "dataset_id": dataset["id"] if dataset else None,
+                "folder_snapshot_id": folder_snap["id"], "scenario_snapshot_id": sss[sid],
+                "name": name, "definition_json": definition, "spans": spans, "result_ids": [],
+                "created_at": at, "updated_at": at, "last_author": author,
+            }))
+    return made
+
+
+def project_scenario_ids(state, project_id: int) -> list[int]:
+    return sorted(s["id"] for s in state.table("scenarios").values() if s["project_id"] == project_id)
+
+
+def create_run(state, project_id: int, attrs: dict, at: str, author: str) -> dict:
+    run = state.insert("test_runs", {
+        "id": attrs.get("id"), "project_id": project_id, "name": attrs["name"],
+        "description": attrs.get("description") or "", "archived": attrs.get("archived", False),
+        "external": attrs.get("external", False),
+        "created_at": attrs.get("created_at", at), "updated_at": attrs.get("updated_at", at),
+        "last_author": attrs.get("last_author", author), "scenario_snapshots": {},
+    })
+    ensure_default_env(state, run, run["created_at"])
+    return run
+
+
+def clone_run(state, source: dict, name: str, at: str, author: str) -> dict:
+    """Same tests and folders as the source, no results, a fresh Default environment."""
+    run = create_run(state, source["project_id"], {"name": name, "description": source["description"],
+                                                   "external": source["external"]}, at, author)
+    folder_map: dict[int, int] = {}
+    for fs in sorted((f for f in state.table("folder_snapshots").values() if f["test_run_id"] == source["id"]),
+                     key=lambda f: f["id"]):
+        copy = {k: v for k, v in fs.items() if k != "id"}
+        copy.update(test_run_id=run["id"], parent_id=folder_map.get(fs["parent_id"]),
+                    created_at=at, updated_at=at, last_author=author)
+        folder_map[fs["id"]] = state.insert("folder_snapshots", copy)["id"]
+    for sid in source.get("scenario_snapshots", {}):
+        run["scenario_snapshots"][sid] = state.next_id("scenario_snapshots")
+    for ts in sorted((t for t in state.table("test_snapshots").values() if t["test_run_id"] == source["id"]),
+                     key=lambda t: t["id"]):
+        copy = {k: v for k, v in ts.items() if k != "id"}
+        copy.update(test_run_id=run["id"], folder_snapshot_id=folder_map.get(ts["folder_snapshot_id"]),
+                    scenario_snapshot_id=run["scenario_snapshots"].get(ts["scenario_id"], ts["scenario_snapshot_id"]),
+                    result_ids=[], definition_json=dict(ts["definition_json"]), spans=list(ts["spans"]),
+                    created_at=at, updated_at=at, last_author=author)
+        state.insert("test_snapshots", copy)
+    return run
+
+
+# -- reading ----------------------------------------------------------------------------------
+def run_snapshots(state, run_id: int) -> list[dict]:
+    return sorted((t for t in state.table("test_snapshots").values() if t["test_run_id"] == run_id),
+                  key=lambda t: t["id"])
+
+
+def last_result(state, snap: dict) -> dict | None:
+    ids = snap.get("result_ids") or []
+    return state.get("test_results", ids[-1]) if ids else None
+
+
+def current_status(state, snap: dict) -> str:
+    result = last_result(state, snap)
+    return result["status"] if result else "undefined"
+
+
+def run_statuses(state, run_id: int) -> dict:
+    counts = empty_counts()
+    for snap in run_snapshots(state, run_id):
+        counts[current_status(state, snap)] += 1
+    return counts
+
+
+def folder_statuses(state, folder_snap: dict) -> dict:
+    """Counts over the folder snapshot's whole subtree, keyed `<status>_count` as documented."""
+    ids = {folder_snap["id"]}
+    children = [f for f in state.table("folder_snapshots").values() if f["test_run_id"] == folder_snap["test_run_id"]]
+    grew = True
+    while grew:
+        more = {f["id"] for f in children if f["parent_id"] in ids} - ids
+        grew = bool(more)
+        ids |= more
+    counts = {f"{s}_count": 0 for s in STATUSES}
+    for snap in run_snapshots(state, folder_snap["test_run_id"]):
+        if snap["folder_snapshot_id"] in ids:
+            counts[f"{current_status(state, snap)}_count"] += 1
+    return counts
+
+
+def pass_rate(state, snap: dict) -> str:
+    """Percentage of passed among the last ten passed/failed/blocked results; "" without any."""
+    results = [state.get("test_results", rid) for rid in snap.get("result_ids") or []]
+    usable = [r for r in results if r and r["status"] in ("passed", "failed", "blocked")][-PASS_RATE_WINDOW:]
+    if not usable:
+        return ""
+    return str(round(100 * sum(r["status"] == "passed" for r in usable) / len(usable)))
+
+
+def step_statuses(state, snap: dict) -> list[dict]:
+    result = last_result(state, snap)
+    statuses = result["step_statuses"] if result else []
+    steps = snap["definition_json"]["steps"]
+    return [{**step, "status": statuses[i] if i < len(statuses) else "undefined"} for i, step in enumerate(steps)]
+
+
+# -- results and builds -----------------------------------------------------------------------
+def expand_step_statuses(snap: dict, given) -> list[str]:
+    """Match to test steps when long enough, else to scenario steps expanded over action-word calls."""
+    given = [normalize_status(s) for s in given] if isinstance(given, list) else []
+    total = len(snap["definition_json"]["steps"])
+    if len(given) >= total:
+        return given[:total]
+    out: list[str] = []
+    for i, span in enumerate(snap.get("spans") or []):
+        out += [given[i] if i < len(given) else "undefined"] * span
+    return (out + ["undefined"] * total)[:total]
+
+
+def envs_of(state, run_id: int) -> list[dict]:
+    return sorted((e for e in state.table("execution_environments").values() if e["test_run_id"] == run_id),
+                  key=lambda e: e["id"])
+
+
+def builds_of(state, run_id: int, env_id: int | None = None) -> list[dict]:
+    return sorted((b for b in state.table("builds").values() if b["test_run_id"] == run_id
+                   and (env_id is None or b["execution_environment_id"] == env_id)), key=lambda b: b["id"])
+
+
+def current_build(state, run_id: int, env_id: int) -> dict | None:
+    builds = builds_of(state, run_id, env_id)
+    return builds[-1] if builds else None
+
+
+def new_build(state, run: dict, env: dict, name: str, at: str) -> dict:
+    return state.insert("builds", {
+        "test_run_id": run["id"], "execution_environment_id": env["id"], "name": name or "",
+        "created_at": at, "closed_at": None, "result_ids": [],
+    })
+
+
+def add_result(state, run: dict, snap: dict, attrs: dict, build: dict | None, at: str, author: str,
+               result_id: int | None = None) -> dict:
+    result = state.insert("test_results", {
+        "id": result_id, "test_run_id": run["id"], "test_snapshot_id": snap["id"],
+        "build_id": build["id"] if build else None,
+        "execution_environment_id": build["execution_environment_id"] if build else None,
+        "status": normalize_status(attrs.get("status")),
+        "status_author": attrs.get("status_author"), "description": attrs.get("description"),
+        "step_statuses": expand_step_statuses(snap, attrs.get("step_statuses")),
+        "created_at": attrs.get("created_at", at), "updated_at": attrs.get("updated_at", at),
+        "last_author": attrs.get("last_author", author),
+    })
+    snap["result_ids"].append(result["id"])
+    if build is not None:
+        build.setdefault("result_ids", []).append(result["id"])
+    run["updated_at"] = max(run["updated_at"], result["created_at"])
+    return result
+
+
+def build_values(state, run_id: int, build: dict) -> dict:
+    """Per test, the last result inside this build (`undefined` when the build has none)."""
+    latest: dict[int, str] = {}
+    for rid in build.get("result_ids", []):
+        r = state.get("test_results", rid)
+        if r:
+            latest[r["test_snapshot_id"]] = r["status"]
+    counts = empty_counts()
+    for snap in run_snapshots(state, run_id):
+        counts[latest.get(snap["id"], "undefined")] += 1
+    return {k: counts[k] for k in ("passed", "failed", "wip", "retest", "blocked", "skipped", "undefined")}
+
+
+def build_history(state, run_id: int, limit: int) -> list[dict]:
+    envs = {e["id"]: e["name"] for e in envs_of(state, run_id)}
+    builds = sorted(builds_of(state, run_id), key=lambda b: (b["created_at"], b["id"]), reverse=True)[:limit]
+    return [{"id": b["id"], "date": b["created_at"], "values": build_values(state, run_id, b),
+             "platform": envs.get(b["execution_environment_id"], DEFAULT_ENV)} for b in builds]
+
+
+# -- synchronisation --------------------------------------------------------------------------
+def sync_details(state, run: dict) -> dict:
+    snaps = run_snapshots(state, run["id"])
+    gone_tests = [t["id"] for t in snaps if state.get("scenarios", t["scenario_id"]) is None
+                  or (t["dataset_id"] is not None and state.get("datasets", t["dataset_id"]) is None)]
+    gone_scen = sorted({t["scenario_snapshot_id"] for t in snaps if state.get("scenarios", t["scenario_id"]) is None})
+    gone_folders = [f["id"] for f in state.table("folder_snapshots").values()
+                    if f["test_run_id"] == run["id"] and state.get("folders", f["folder_id"]) is None]
+    return {"deleted_folders_snapshots": sorted(gone_folders), "deleted_scenarios_snapshots": gone_scen,
+            "deleted_tests_snapshots": gone_tests}
+
+
+def synchronize(state, run: dict, at: str, author: str) -> None:
+    """Bring every test to its scenario's current definition; drop tests of deleted scenarios."""
+    details = sync_details(state, run)
+    for tid in details["deleted_tests_snapshots"]:
+        state.delete("test_snapshots", tid)
+    for fid in details["deleted_folders_snapshots"]:
+        state.delete("folder_snapshots", fid)
+    for snap in run_snapshots(state, run["id"]):
+        scenario = state.get("scenarios", snap["scenario_id"])
+        dataset = state.get("datasets", snap["dataset_id"]) if snap["dataset_id"] else None
+        definition, spans = test_definition(state, scenario, dataset, snap["definition_json"]["index"])
+        if definition != snap["definition_json"]:
+            snap.update(definition_json=definition, spans=spans, updated_at=at, last_author=author,
+                        name=scenario["name"] if dataset is None else f"{scenario['name']} ({dataset['name']})")

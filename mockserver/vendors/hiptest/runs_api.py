@@ -1,0 +1,197 @@
+"""Test runs, their tests (test snapshots) and folder snapshots."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import request
+
+from ...core import context
+from ...core.errors import VendorError
+from . import runs
+from .auth import current_author
+from .jsonapi import read_resource, relationship_list, render, respond
+from .records import find, rows, stamp, touch
+from .routes import bp, flag, options
+from .schemas import TestRunCreate, TestRunPatch
+from .tags_api import create_tags_from_relationship
+
+RUN_INCLUDES = ("tags",)
+SNAPSHOT_INCLUDES = ("scenario", "dataset", "last-result", "tags")
+FOLDER_SNAPSHOT_INCLUDES = ("folder", "children", "test-snapshots", "tags")
+
+
+def project_run(state, project_id, test_run_id) -> dict:
+    find(state, "projects", project_id)
+    return find(state, "test_runs", test_run_id, project_id=project_id)
+
+
+def _scenarios_in(state, project_id, ids) -> list[int]:
+    unknown = [i for i in ids if (s := state.get("scenarios", i)) is None or s["project_id"] != project_id]
+    if unknown:
+        raise VendorError(422, f"Unknown scenario ids in this project: {unknown}")
+    return list(dict.fromkeys(ids))
+
+
+@bp.get("/api/projects/<int:project_id>/test_runs")
+def list_test_runs(project_id):
+    state = context.state()
+    find(state, "projects", project_id)
+    wanted = request.args.get("filter[status]")
+    if wanted not in (None, "active", "archived"):
+        raise VendorError(400, "filter[status] must be 'active' or 'archived'")
+    # "the order is undefined"; newest first puts the seed's "Sprint 1" first, as in its example
+    items = sorted(rows(state, "test_runs", project_id=project_id), key=lambda r: (r["created_at"], r["id"]), reverse=True)
+    if wanted is not None:
+        items = [r for r in items if r["archived"] == (wanted == "archived")]
+    return render(state, "test-runs", items, allowed_includes=RUN_INCLUDES, options=options())
+
+
+@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>")
+def show_test_run(project_id, test_run_id):
+    state = context.state()
+    run = project_run(state, project_id, test_run_id)
+    return render(state, "test-runs", run, allowed_includes=RUN_INCLUDES,
+                  options=options(show_synchronization_information=flag("show_synchronization_information")))
+
+
+@bp.post("/api/projects/<int:project_id>/test_runs")
+def create_test_run(project_id):
+    state = context.state()
+    find(state, "projects", project_id)
+    attrs, rels = read_resource("test-runs", TestRunCreate)
+    at, author = stamp(), current_author()
+    if attrs.get("test_run_id") is not None:
+        source = find(state, "test_runs", attrs["test_run_id"], project_id=project_id)
+        run = runs.clone_run(state, source, attrs["name"], at, author)
+    else:
+        ids = attrs.get("scenario_ids")
+        if ids is not None:
+            ids = _scenarios_in(state, project_id, ids)
+            attrs["external"] = False  # documented: `external` is ignored when scenario ids are given
+        elif attrs.get("external"):
+            ids = []  # external runs start empty
+        else:
+            ids = runs.project_scenario_ids(state, project_id)
+        run = runs.create_run(state, project_id, attrs, at, author)
+        runs.generate(state, run, ids, at, author)
+    create_tags_from_relationship(state, "test_runs", run["id"], relationship_list(rels, "tags"))
+    return render(state, "test-runs", run, status=201, options=options())
+
+
+@bp.patch("/api/projects/<int:project_id>/test_runs/<int:test_run_id>")
+def update_test_run(project_id, test_run_id):
+    state = context.state()
+    run = project_run(state, project_id, test_run_id)
+    attrs, _ = read_resource("test-runs", TestRunPatch, url_id=test_run_id)
+    if not attrs:
+        raise VendorError(422, "Nothing to update: give description, scenario_id or scenario_ids")
+    if "description" in attrs:
+        run["description"] = attrs["description"] or ""
+    added = [attrs["scenario_id"]] if "scenario_id" in attrs else []
+    added += attrs.get("scenario_ids", [])
+    if added:
+        runs.generate(state, run, _scenarios_in(state, project_id, added), stamp(), current_author())
+    touch(run)
+    if added:
+        # the docs answer scenario additions with the run wrapped in an array
+        return render(state, "test-runs", [run], options=options())
+    return render(state, "test-runs", run, options=options())
+
+
+@bp.post("/api/projects/<int:project_id>/test_runs/archive")
+def archive_test_runs(project_id):
+    state = context.state()
+    find(state, "projects", project_id)
+    raw = request.args.get("older_than")
+    if not raw:
+        # the docs always give it; archiving every run of a project by omission is too dangerous to guess
+        raise VendorError(400, "older_than (YYYY-MM-DD) is required")
+    try:
+        limit = date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise VendorError(400, "older_than must be a date formatted YYYY-MM-DD") from None
+    archived = []
+    for run in rows(state, "test_runs", project_id=project_id):
+        if not run["archived"] and run["created_at"][:10] < limit:
+            run["archived"] = True
+            archived.append(run["id"])
+    return respond({"meta": {"archived_test_run_ids": archived}})
+
+
+SYNC_SECONDS = 5
+
+
+@bp.post("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/synchronize")
+def synchronize_test_run(project_id, test_run_id):
+    state = context.state()
+    run = project_run(state, project_id, test_run_id)
+    now = context.now().timestamp()
+    # documented: calling it while a synchronisation runs does nothing
+    if now >= run.get("synchronizing_until", 0):
+        runs.synchronize(state, run, stamp(), current_author())
+        run["synchronizing_until"] = now + SYNC_SECONDS
+    return render(state, "test-runs", run, options=options(show_synchronization_information=True))
+
+
+@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/build_history")
+def build_history(project_id, test_run_id):
+    state = context.state()
+    run = project_run(state, project_id, test_run_id)
+    raw = request.args.get("limit", "25")
+    if not raw.isdigit():
+        raise VendorError(400, "limit must be a positive integer")
+    return respond({"data": runs.build_history(state, run["id"], int(raw))})
+
+
+# -- tests (test snapshots) -------------------------------------------------------------------
+def run_snapshot(state, project_id, test_run_id, test_snapshot_id):
+    project_run(state, project_id, test_run_id)
+    return find(state, "test_snapshots", test_snapshot_id, test_run_id=test_run_id)
+
+
+def _check_generated(run):
+    if context.now().timestamp() < run.get("generating_until", 0):
+        raise VendorError(423, "The tests of this test run are being generated, retry later")
+
+
+@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/test_snapshots")
+def list_test_snapshots(project_id, test_run_id):
+    state = context.state()
+    run = project_run(state, project_id, test_run_id)
+    _check_generated(run)
+    return render(state, "test-snapshots", runs.run_snapshots(state, run["id"]), allowed_includes=SNAPSHOT_INCLUDES,
+                  options=options(show_step_statuses=flag("show_step_statuses")))
+
+
+@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/test_snapshots/<int:test_snapshot_id>")
+def show_test_snapshot(project_id, test_run_id, test_snapshot_id):
+    state = context.state()
+    snap = run_snapshot(state, project_id, test_run_id, test_snapshot_id)
+    return render(state, "test-snapshots", snap, allowed_includes=SNAPSHOT_INCLUDES,
+                  options=options(show_passrate=flag("show_passrate"), show_step_statuses=flag("show_step_statuses")))
+
+
+@bp.delete("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/test_snapshots/<int:test_snapshot_id>")
+def delete_test_snapshot(project_id, test_run_id, test_snapshot_id):
+    state = context.state()
+    snap = run_snapshot(state, project_id, test_run_id, test_snapshot_id)
+    state.delete("test_snapshots", snap["id"])
+    touch(state.get("test_runs", test_run_id))
+    return respond({"data": {}})
+
+
+@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/folder_snapshots")
+def list_folder_snapshots(project_id, test_run_id):
+    state = context.state()
+    project_run(state, project_id, test_run_id)
+    return render(state, "folder-snapshots", rows(state, "folder_snapshots", test_run_id=test_run_id),
+                  allowed_includes=FOLDER_SNAPSHOT_INCLUDES, options=options())
+
+
+@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/folder_snapshots/<int:folder_snapshot_id>")
+def show_folder_snapshot(project_id, test_run_id, folder_snapshot_id):
+    state = context.state()
+    project_run(state, project_id, test_run_id)
+    fs = find(state, "folder_snapshots", folder_snapshot_id, test_run_id=test_run_id)
+    return render(state, "folder-snapshots", fs, allowed_includes=FOLDER_SNAPSHOT_INCLUDES, options=options())
