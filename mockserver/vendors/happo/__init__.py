@@ -2,27 +2,48 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-from marshmallow import Schema
-
 from ...core.negotiation import json_response
+from ...core.state import State
 from ...core.vendor import Vendor
-
-blueprint = Blueprint("happo", __name__)
-
-
-class FixtureSchema(Schema):
-    pass
+from .control import control_bp
+from .generate import generate
+from .routes import bp
+from .schemas import FixtureSchema
 
 
 class HappoVendor(Vendor):
     name = "happo"
     title = "Happo"
-    blueprint = blueprint
+    blueprint = bp
     fixture_schema = FixtureSchema
+    control_blueprint = control_bp
+
+    def build_state(self, fixtures: dict) -> State:
+        state = State(self.name)
+        for kind in ("accounts", "projects", "ignoredDiffs", "flakes"):
+            for row in fixtures.get(kind, []):
+                state.insert(kind, row)
+        for row in fixtures.get("reports", []):
+            state.table("reports")[(row["projectId"], row["sha"])] = {**row, "source": "fixture"}
+        for row in fixtures.get("subscriptions", []):
+            state.table("subscriptions")[(row["accountId"], row["component"])] = row
+        state.extra["usage"] = {}
+        return state
+
+    def dump_state(self, state: State) -> dict:
+        data = state.to_json()
+        if "images" in data["tables"]:
+            data["tables"]["images"] = [{**i, "data": f"<{len(i['data'])} bytes>"} for i in data["tables"]["images"]]
+        return data
 
     def error_response(self, status, message, extra):
-        return json_response({"message": message}, status)
+        body = {"error": message}
+        if "fields" in extra:
+            body["details"] = extra["fields"]
+        return json_response(body, status)
+
+    def generate_fixtures(self, fake, scale, progress):
+        return generate(fake, scale, progress)
 
 
 VENDOR = HappoVendor()

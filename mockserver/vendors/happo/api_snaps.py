@@ -1,0 +1,166 @@
+"""What the real clients call besides the documented endpoints: snap-requests, assets, async reports,
+image uploads and pull-request tokens (clients.md §2.4-2.8)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+from flask import request
+
+from ...core import context
+from ...core.bodies import load
+from ...core.errors import VendorError
+from ...core.negotiation import json_response
+from . import assets, rendering, schemas
+from .routes import account, body, bp, current_world, project, public
+
+SNAP_REQUEST = schemas.SnapRequestOut()
+
+
+def _seconds() -> float:
+    value = context.vendor_options().get("render_seconds", rendering.DEFAULT_RENDER_SECONDS)
+    return float(value) if isinstance(value, (int, float)) else rendering.DEFAULT_RENDER_SECONDS
+
+
+def _payload(text: str) -> dict:
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise VendorError(400, f"payload is not valid JSON: {exc}") from None
+    if not isinstance(raw, dict):
+        raise VendorError(400, "payload must be a JSON object")
+    return load(schemas.SnapPayload, raw)
+
+
+@bp.post("/api/snap-requests")
+def create_snap_request():
+    form = load(schemas.SnapRequestForm, request.form.to_dict())
+    upload = request.files.get("payload")
+    text = upload.read().decode("utf-8", errors="replace") if upload is not None else request.form.get("payload")
+    if not text:
+        raise VendorError(400, "payload: Missing data for required field.")
+    payload = _payload(text)
+    world = current_world()
+    proj = project(form)
+    snap_request = rendering.create(world, account(), proj, form["type"], form.get("targetName"), payload,
+                                    form.get("payloadHash") or request.args.get("payloadHash"), _seconds())
+    return json_response({"requestId": snap_request["id"]})
+
+
+@bp.post("/api/snap-requests/bulk")
+def bulk_snap_requests():
+    data = body(schemas.Bulk)
+    world = current_world()
+    proj = project(data)
+    results = []
+    for item in data["items"]:
+        try:
+            if not isinstance(item, dict):
+                raise VendorError(400, "item must be an object")
+            fields = load(schemas.BulkItem, item)
+            payload = _payload(fields["payloadString"])
+        except VendorError as err:
+            results.append({"error": err.message})
+            continue
+        created = rendering.create(world, account(), proj, fields["type"], fields.get("targetName"), payload,
+                                   fields.get("payloadHash"), _seconds())
+        results.append({"requestId": created["id"]})
+    return json_response({"results": results})
+
+
+@bp.post("/api/snap-requests/extends-report")
+def extends_report():
+    data = body(schemas.ExtendsReport)
+    created = rendering.extends_report(current_world(), account(), project(data), data)
+    return json_response({"requestId": created["id"]})
+
+
+@bp.post("/api/snap-requests/with-results")
+def with_results():
+    data = body(schemas.WithResults)
+    created = rendering.with_results(current_world(), account(), project(data), data["snaps"])
+    return json_response({"requestId": created["id"]})
+
+
+@bp.get("/api/snap-requests/<int:requestId>")
+def get_snap_request(requestId):
+    world = current_world()
+    return json_response(SNAP_REQUEST.dump(rendering.view(world, rendering.get(world, account(), requestId))))
+
+
+# -- static packages ------------------------------------------------------------------------------
+
+
+@bp.get("/api/snap-requests/assets-data/<hash>")
+def asset_data(hash):
+    found = assets.asset(current_world(), account(), hash)
+    if found is None:
+        raise VendorError(404, f"No assets found for hash {hash}")
+    return json_response({"path": found["path"], "uploadedAt": found["uploadedAt"]})
+
+
+@bp.post("/api/snap-requests/assets/<hash>")
+def upload_asset(hash):
+    upload = request.files.get("payload")
+    if upload is None:
+        raise VendorError(400, "payload: a multipart file field is required")
+    record = assets.store_asset(current_world(), account(), hash, upload.read())
+    return json_response({"path": record["path"]})
+
+
+@bp.get("/api/snap-requests/assets/<hash>/signed-url")
+def asset_signed_url(hash):
+    return json_response(assets.signed_url(current_world(), account(), hash))
+
+
+@bp.post("/api/snap-requests/assets/<hash>/signed-url/finalize")
+def finalize_asset(hash):
+    record = assets.finalize_signed(current_world(), account(), hash)
+    return json_response({"path": record["path"]})
+
+
+# -- async reports --------------------------------------------------------------------------------
+
+
+@bp.post("/api/async-reports/<sha>")
+def create_async_report(sha):
+    data = body(schemas.AsyncReport)
+    world = current_world()
+    proj = project(data)
+    report = rendering.async_report(world, account(), proj, sha, data)
+    from .reports import report_url
+
+    return json_response({"id": report["id"], "url": report_url(world, proj, sha)})
+
+
+@bp.post("/api/async-reports/<sha>/finalize")
+def finalize_async_report(sha):
+    data = body(schemas.Finalize)
+    world = current_world()
+    proj = project(data)
+    report = rendering.finalize(world, proj, sha, data)
+    return json_response({"id": report["id"], "sha": sha, "finalizedAt": report["finalizedAt"]})
+
+
+# -- e2e images and pull-request tokens -----------------------------------------------------------
+
+
+@bp.get("/api/images/<hash>/upload-url")
+def image_upload_url(hash):
+    return json_response(assets.upload_url(current_world(), account(), hash))
+
+
+@bp.post("/api/pull-request-token")
+@public
+def pull_request_token():
+    data = body(schemas.PullRequestToken)
+    state = current_world().state
+    owner = min(state.table("accounts").values(), key=lambda a: a["id"], default=None)
+    if owner is None:
+        raise VendorError(404, "No account can take pull-request tokens")
+    # the service trusts a PR of a repository it is installed on; the mock gives every PR to its first account
+    secret = hmac.new(owner["apiSecret"].encode(), data["prUrl"].encode(), hashlib.sha256).hexdigest()
+    state.table("prTokens")[data["prUrl"]] = {"prUrl": data["prUrl"], "secret": secret, "accountId": owner["id"]}
+    return json_response({"secret": secret})

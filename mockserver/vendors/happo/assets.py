@@ -1,0 +1,86 @@
+"""Static-package uploads (direct and signed-URL) and e2e image uploads, kept per account."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from ...core.errors import VendorError
+from .world import World
+
+
+def asset_path(hash_: str) -> str:
+    return f"static-packages/{hash_}.zip"
+
+
+def _key(account_id: int, hash_: str) -> tuple:
+    return account_id, hash_
+
+
+def signature(account: dict, what: str) -> str:
+    return hmac.new(account["apiSecret"].encode(), what.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def asset(world: World, account: dict, hash_: str) -> dict | None:
+    found = world.state.get("assets", _key(account["id"], hash_))
+    return found if found and found.get("uploadedAt") else None
+
+
+def store_asset(world: World, account: dict, hash_: str, data: bytes) -> dict:
+    record = {"accountId": account["id"], "hash": hash_, "path": asset_path(hash_), "size": len(data),
+              "md5": hashlib.md5(data).hexdigest(), "uploadedAt": world.stamp}
+    world.state.table("assets")[_key(account["id"], hash_)] = record
+    return record
+
+
+def signed_url(world: World, account: dict, hash_: str) -> dict:
+    existing = asset(world, account, hash_)
+    if existing is not None:
+        return {"path": existing["path"]}
+    world.state.table("pendingAssets")[_key(account["id"], hash_)] = {"accountId": account["id"], "hash": hash_, "md5": None}
+    return {"signedUrl": f"{world.base}/uploads/assets/{account['id']}/{hash_}?signature={signature(account, 'asset:' + hash_)}"}
+
+
+def put_signed(world: World, account_id: int, hash_: str, sig: str, data: bytes) -> str:
+    pending = world.state.get("pendingAssets", _key(account_id, hash_))
+    account = world.state.get("accounts", account_id)
+    if pending is None or account is None or not hmac.compare_digest(sig.encode(), signature(account, "asset:" + hash_).encode()):
+        raise VendorError(403, "The signed URL is not valid")
+    pending.update({"md5": hashlib.md5(data).hexdigest(), "size": len(data)})
+    return pending["md5"]
+
+
+def finalize_signed(world: World, account: dict, hash_: str) -> dict:
+    existing = asset(world, account, hash_)
+    if existing is not None:
+        return existing
+    pending = world.state.get("pendingAssets", _key(account["id"], hash_))
+    if pending is None or pending["md5"] is None:
+        raise VendorError(404, f"Nothing was uploaded to the signed URL of {hash_}")
+    world.state.delete("pendingAssets", _key(account["id"], hash_))
+    record = {"accountId": account["id"], "hash": hash_, "path": asset_path(hash_), "size": pending["size"],
+              "md5": pending["md5"], "uploadedAt": world.stamp}
+    world.state.table("assets")[_key(account["id"], hash_)] = record
+    return record
+
+
+# -- images ---------------------------------------------------------------------------------------
+
+
+def image_url(world: World, account_id: int, hash_: str) -> str:
+    return f"{world.base}/images/{account_id}/{hash_}"
+
+
+def upload_url(world: World, account: dict, hash_: str) -> dict:
+    if world.state.get("images", _key(account["id"], hash_)) is not None:
+        return {"url": image_url(world, account["id"], hash_)}
+    return {"uploadUrl": f"{world.base}/uploads/images/{account['id']}/{hash_}?signature={signature(account, 'image:' + hash_)}"}
+
+
+def store_image(world: World, account_id: int, hash_: str, sig: str, data: bytes, content_type: str) -> dict:
+    account = world.state.get("accounts", account_id)
+    if account is None or not hmac.compare_digest(sig.encode(), signature(account, "image:" + hash_).encode()):
+        raise VendorError(403, "The upload URL is not valid")
+    world.state.table("images")[_key(account_id, hash_)] = {
+        "accountId": account_id, "hash": hash_, "contentType": content_type, "data": data, "uploadedAt": world.stamp}
+    return {"url": image_url(world, account_id, hash_)}

@@ -1,0 +1,49 @@
+"""Mock-only extras under /_mock/happo: reviews happen in Happo's UI, so tests accept or reject here."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+from marshmallow import ValidationError
+
+from ...core.control import ControlError
+from ...core.errors import VendorError, describe_validation
+from ...core.negotiation import json_response
+from . import comparisons, schemas
+from .reports import project_for
+from .world import World
+
+control_bp = Blueprint("happo_control", __name__)
+
+
+def _vendor_base(core) -> str:
+    root = request.url_root.rstrip("/").removesuffix("/_mock")
+    on_own_port = request.host.rsplit(":", 1)[-1] == str(core.settings.vendor_port("happo"))
+    return root if on_own_port else f"{root}/happo"
+
+
+@control_bp.post("/comparisons/<sha1>/<sha2>/review")
+def review(sha1, sha2):
+    core = current_app.extensions["mockserver.core"]
+    tenant = request.args.get("tenant", "default")
+    raw = request.get_json(silent=True)
+    if not isinstance(raw, dict):
+        raise ControlError(400, "body must be a JSON object")
+    try:
+        data = schemas.Review().load(raw)
+    except ValidationError as err:
+        raise ControlError(400, describe_validation(err)) from None
+    with core.store.transaction(tenant, "happo") as state:
+        world = World(state, core.clock.now(), _vendor_base(core),
+                      lambda kind, payload: core.outbox.record("happo", tenant, kind, payload))
+        accounts = sorted(state.table("accounts").values(), key=lambda a: a["id"])
+        try:
+            if not accounts:
+                raise VendorError(404, "No account")
+            project = project_for(world, accounts[0], data.get("project"))
+            comparison = comparisons.find(world, project, sha1, sha2)
+            if comparison is None:
+                raise VendorError(404, f'No comparison found for "{sha1}" and "{sha2}"')
+            comparisons.review(world, project, comparison, data["status"])
+        except VendorError as err:
+            raise ControlError(err.status, err.message) from None
+        return json_response(comparisons.status_view(world, project, comparison))

@@ -1,0 +1,310 @@
+"""marshmallow schemas: the fixture file, every request body, and the objects the API answers with."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+NAME = validate.Length(min=1, max=500)
+SIDE = validate.Range(min=1, max=10_000)
+
+
+class _Body(Schema):
+    """Request bodies: the clients add keys of their own (author, deepCompare, ...) that change nothing here."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+def _optional_text(**kw):
+    return fields.String(load_default=None, allow_none=True, **kw)
+
+
+# -- request bodies -------------------------------------------------------------------------------
+class SnapshotIn(_Body):
+    url = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    variant = fields.String(required=True, validate=NAME)
+    target = fields.String(required=True, validate=NAME)
+    component = fields.String(required=True, validate=NAME)
+    height = fields.Integer(required=True, strict=True, validate=SIDE)
+    width = fields.Integer(required=True, strict=True, validate=SIDE)
+    id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+
+
+class ProjectOnly(_Body):
+    project = _optional_text()
+
+
+class CreateReport(ProjectOnly):
+    snaps = fields.List(fields.Nested(SnapshotIn), required=True)
+    link = _optional_text()
+    message = _optional_text()
+    partial = fields.Boolean(load_default=False)
+
+
+class LinkMessage(ProjectOnly):
+    link = _optional_text()
+    message = _optional_text()
+
+
+class Compare(LinkMessage):
+    author = _optional_text()
+    notify = _optional_text()
+    isAsync = fields.Boolean(load_default=False)
+    skipStatusPost = fields.Boolean(load_default=False)
+    fallbackShas = fields.List(fields.String(validate=validate.Length(min=1, max=200)), load_default=list)
+
+
+class Orchestrate(_Body):
+    projects = fields.List(fields.String(validate=NAME), required=True, validate=validate.Length(min=1))
+    link = _optional_text()
+    message = _optional_text()
+
+
+class CancelJob(LinkMessage):
+    status = fields.String(load_default="failure", validate=validate.OneOf(["failure", "success"]))
+
+
+class IgnoreDiff(ProjectOnly):
+    snapshot1Id = fields.String(required=True, validate=validate.Length(min=1))
+    snapshot2Id = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class Subscriptions(_Body):
+    emailAddresses = fields.List(fields.Email(), required=True)
+
+
+class Skip(ProjectOnly):
+    label = _optional_text()
+
+
+class FindBaseline(ProjectOnly):
+    shas = fields.List(fields.String(validate=validate.Length(min=1)), required=True)
+
+
+class SnapRequestForm(_Body):
+    """The multipart fields of POST /api/snap-requests (the payload file is read separately)."""
+
+    type = fields.String(required=True, validate=validate.Regexp(r"^(browser-[a-z0-9-]+|extends-report)$"))
+    targetName = fields.String(load_default=None, allow_none=True)
+    payloadHash = fields.String(load_default=None, allow_none=True)
+    extendsSha = fields.String(load_default=None, allow_none=True)
+    project = _optional_text()
+
+
+class SnapPayload(_Body):
+    """What is inside payload.json / payloadString: enough to emulate the render."""
+
+    viewport = fields.String(load_default="1024x768", validate=validate.Regexp(r"^[0-9]{1,5}x[0-9]{1,5}$"))
+    pages = fields.List(fields.Dict(), load_default=None, allow_none=True)
+    snapPayloads = fields.List(fields.Dict(), load_default=None, allow_none=True)
+    staticPackage = fields.Raw(load_default=None, allow_none=True)
+    chunk = fields.Raw(load_default=None, allow_none=True)
+
+
+class BulkItem(_Body):
+    type = fields.String(required=True, validate=validate.Regexp(r"^browser-[a-z0-9-]+$"))
+    targetName = fields.String(load_default=None, allow_none=True)
+    payloadString = fields.String(required=True)
+    payloadHash = fields.String(load_default=None, allow_none=True)
+    extendsSha = fields.String(load_default=None, allow_none=True)
+
+
+class Bulk(ProjectOnly):
+    items = fields.List(fields.Raw(), required=True)
+
+
+class ExtendedSnap(_Body):
+    component = fields.String(required=True, validate=NAME)
+    variant = fields.String(load_default=None, allow_none=True)
+
+
+class ExtendsReport(ProjectOnly):
+    extendedSnaps = fields.List(fields.Nested(ExtendedSnap), required=True)
+    extendsSha = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class WithResults(ProjectOnly):
+    snaps = fields.List(fields.Nested(SnapshotIn), required=True)
+
+
+class AsyncReport(LinkMessage):
+    requestIds = fields.List(fields.Integer(strict=True), required=True)
+    nonce = _optional_text()
+
+
+class Finalize(ProjectOnly):
+    nonce = _optional_text()
+    skip = fields.List(fields.Nested(ExtendedSnap), load_default=None, allow_none=True)
+    skippedExamples = fields.List(fields.Nested(ExtendedSnap), load_default=None, allow_none=True)
+
+
+class PullRequestToken(_Body):
+    prUrl = fields.String(required=True, validate=validate.Regexp(r"^https?://[^/\s]+/[^/\s]+/[^/\s]+/pull/[0-9]+/?$",
+                                                                   error="must be a pull request URL"))
+
+
+class Review(_Body):
+    status = fields.String(required=True, validate=validate.OneOf(["success", "failure"]))
+    project = _optional_text()
+
+
+# -- fixtures -------------------------------------------------------------------------------------
+class _Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class FixtureAccount(_Strict):
+    id = fields.Integer(required=True, strict=True)
+    name = fields.String(required=True)
+    apiKey = fields.String(required=True, validate=validate.Length(min=1))
+    apiSecret = fields.String(required=True, validate=validate.Length(min=1))
+
+
+class FixtureProject(_Strict):
+    id = fields.Integer(required=True, strict=True)
+    accountId = fields.Integer(required=True, strict=True)
+    name = fields.String(required=True, validate=NAME)
+    isDefault = fields.Boolean(load_default=False)
+
+
+class FixtureSnapshot(_Strict):
+    id = fields.String(required=True)
+    url = fields.String(required=True)
+    variant = fields.String(required=True)
+    target = fields.String(required=True)
+    component = fields.String(required=True)
+    height = fields.Integer(required=True, strict=True, validate=SIDE)
+    width = fields.Integer(required=True, strict=True, validate=SIDE)
+
+
+class FixtureReport(_Strict):
+    projectId = fields.Integer(required=True, strict=True)
+    sha = fields.String(required=True, validate=validate.Length(min=1))
+    link = fields.String(load_default=None, allow_none=True)
+    message = fields.String(load_default=None, allow_none=True)
+    createdAt = fields.String(required=True)
+    completedAt = fields.String(load_default=None, allow_none=True)
+    snaps = fields.List(fields.Nested(FixtureSnapshot), load_default=list)
+
+
+class FixtureIgnoredDiff(_Strict):
+    id = fields.Integer(required=True, strict=True)
+    accountId = fields.Integer(required=True, strict=True)
+    snapshot1Id = fields.String(required=True)
+    snapshot2Id = fields.String(required=True)
+    createdAt = fields.String(required=True)
+
+
+class FixtureSubscription(_Strict):
+    accountId = fields.Integer(required=True, strict=True)
+    component = fields.String(required=True)
+    emailAddresses = fields.List(fields.Email(), load_default=list)
+    unsubscribed = fields.List(fields.Email(), load_default=list)
+
+
+class FixtureFlake(_Strict):
+    id = fields.Integer(required=True, strict=True)
+    projectId = fields.Integer(required=True, strict=True)
+    sha = fields.String(required=True)
+    component = fields.String(required=True)
+    variant = fields.String(required=True)
+    target = fields.String(required=True)
+    url = fields.String(required=True)
+    createdAt = fields.String(required=True)
+
+
+class FixtureSchema(_Strict):
+    accounts = fields.List(fields.Nested(FixtureAccount), load_default=list)
+    projects = fields.List(fields.Nested(FixtureProject), load_default=list)
+    reports = fields.List(fields.Nested(FixtureReport), load_default=list)
+    ignoredDiffs = fields.List(fields.Nested(FixtureIgnoredDiff), load_default=list)
+    subscriptions = fields.List(fields.Nested(FixtureSubscription), load_default=list)
+    flakes = fields.List(fields.Nested(FixtureFlake), load_default=list)
+
+    @validates_schema
+    def _references(self, data, **kwargs):
+        accounts = {a["id"] for a in data.get("accounts", [])}
+        projects = {p["id"] for p in data.get("projects", [])}
+        for i, p in enumerate(data.get("projects", [])):
+            if p["accountId"] not in accounts:
+                raise ValidationError(f"unknown accountId {p['accountId']}", f"projects.{i}.accountId")
+        for kind in ("reports", "flakes"):
+            for i, r in enumerate(data.get(kind, [])):
+                if r["projectId"] not in projects:
+                    raise ValidationError(f"unknown projectId {r['projectId']}", f"{kind}.{i}.projectId")
+        seen = set()
+        for i, r in enumerate(data.get("reports", [])):
+            key = (r["projectId"], r["sha"])
+            if key in seen:
+                raise ValidationError(f"duplicate report {r['sha']} in project {r['projectId']}", f"reports.{i}.sha")
+            seen.add(key)
+
+
+# -- responses ------------------------------------------------------------------------------------
+class SnapshotOut(Schema):
+    id = fields.String()
+    url = fields.String()
+    variant = fields.String()
+    target = fields.String()
+    component = fields.String()
+    height = fields.Integer()
+    width = fields.Integer()
+
+
+class ReportStatusOut(Schema):
+    url = fields.String()
+    completedAt = fields.String(allow_none=True)
+    createdAt = fields.String()
+    snapshotCount = fields.Integer()
+
+
+class ComparisonOut(Schema):
+    id = fields.Integer()
+    sha1 = fields.String()
+    sha2 = fields.String()
+    equal = fields.Boolean()
+    status = fields.String()
+    summary = fields.String()
+    compareUrl = fields.String()
+    statusImageUrl = fields.String()
+    diffs = fields.List(fields.List(fields.Nested(SnapshotOut)))
+    added = fields.List(fields.Nested(SnapshotOut))
+    deleted = fields.List(fields.Nested(SnapshotOut))
+    unchanged = fields.List(fields.Nested(SnapshotOut))
+
+
+class AsyncComparisonOut(Schema):
+    id = fields.Integer()
+    compareUrl = fields.String()
+    statusImageUrl = fields.String()
+
+
+class ComparisonStatusOut(Schema):
+    sha1 = fields.String()
+    sha2 = fields.String()
+    status = fields.String()
+    url = fields.String()
+    createdAt = fields.String()
+
+
+class JobOut(Schema):
+    id = fields.Integer()
+    url = fields.String()
+
+
+class SnapRequestOut(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    result = fields.List(fields.Nested(SnapshotOut))
+
+
+class FlakeOut(Schema):
+    id = fields.Integer()
+    project = fields.String()
+    sha = fields.String()
+    component = fields.String()
+    variant = fields.String()
+    target = fields.String()
+    url = fields.String()
+    createdAt = fields.String()
