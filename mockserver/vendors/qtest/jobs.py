@@ -74,7 +74,7 @@ def render(state, job: dict, default_client_id: int) -> dict:
         "agent_id": int(agent["agent_client_id"]) if agent.get("agent_client_id") else None,
         "schedule_id": job["schedule_id"],
         "automation_materials": materials(state, job),
-        "start_date": job["start_date"],
+        "start_date": dates.fmt(dates.parse(job["start_date"])),
     }
 
 
