@@ -1,1 +1,98 @@
-"""Attachments of folders, scenarios, test runs and test results."""
+"""Attachments of folders, scenarios, test runs and test results: multipart `file` uploads."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from ...core import context
+from ...core.errors import VendorError
+from .jsonapi import read_resource, render, respond
+from .records import find, rows
+from .routes import bp, options
+from .schemas import AttachmentPatch
+
+P = "/api/projects/<int:project_id>"
+OWNERS = {
+    "folders": (P + "/folders/<int:folder_id>", "folder_id"),
+    "scenarios": (P + "/scenarios/<int:scenario_id>", "scenario_id"),
+    "test_runs": (P + "/test_runs/<int:test_run_id>", "test_run_id"),
+    "test_results": (P + "/test_runs/<int:test_run_id>/test_snapshots/<int:test_snapshot_id>"
+                     "/test_results/<int:test_result_id>", "test_result_id"),
+}
+
+
+def _owner(state, kind, kw) -> dict:
+    find(state, "projects", kw["project_id"])
+    if kind == "test_results":
+        find(state, "test_runs", kw["test_run_id"], project_id=kw["project_id"])
+        find(state, "test_snapshots", kw["test_snapshot_id"], test_run_id=kw["test_run_id"])
+        return find(state, "test_results", kw["test_result_id"], test_snapshot_id=kw["test_snapshot_id"])
+    return find(state, kind, kw[OWNERS[kind][1]], project_id=kw["project_id"])
+
+
+def _uploaded():
+    if request.mimetype != "multipart/form-data":
+        raise VendorError(400, "Send the file as multipart/form-data in the field 'file'")
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise VendorError(422, "file: a file is required")
+    return upload
+
+
+def _register(kind: str):
+    prefix, _ = OWNERS[kind]
+
+    def list_attachments(**kw):
+        state = context.state()
+        owner = _owner(state, kind, kw)
+        return render(state, "attachments", rows(state, "attachments", owner_type=kind, owner_id=owner["id"]),
+                      options=options())
+
+    def create_attachment(**kw):
+        state = context.state()
+        owner = _owner(state, kind, kw)
+        upload = _uploaded()
+        content = upload.read()
+        attachment = state.insert("attachments", {
+            "owner_type": kind, "owner_id": owner["id"], "file_name": upload.filename, "file_size": len(content),
+            "content": content, "content_type": upload.mimetype or "application/octet-stream"})
+        attachment["file_url"] = request.path.removeprefix(request.script_root) + f"/{attachment['id']}"
+        return render(state, "attachments", attachment, status=201, options=options())
+
+    def _one(state, kw):
+        owner = _owner(state, kind, kw)
+        return find(state, "attachments", kw["attachment_id"], owner_type=kind, owner_id=owner["id"])
+
+    def get_attachment(**kw):
+        attachment = _one(context.state(), kw)
+        name = attachment["file_name"].replace('"', "")
+        return Response(attachment["content"], 200, content_type="application/octet-stream",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    def update_attachment(**kw):
+        state = context.state()
+        attachment = _one(state, kw)
+        if request.mimetype == "multipart/form-data":
+            upload = _uploaded()
+            content = upload.read()
+            attachment.update(file_name=upload.filename, content=content, file_size=len(content))
+        else:
+            attrs, _ = read_resource("attachments", AttachmentPatch, url_id=kw["attachment_id"])
+            attachment.update(attrs)
+        return render(state, "attachments", attachment, options=options())
+
+    def delete_attachment(**kw):
+        state = context.state()
+        attachment = _one(state, kw)
+        state.delete("attachments", attachment["id"])
+        return respond({"data": {}})
+
+    bp.add_url_rule(prefix + "/attachments", f"list_attachments_{kind}", list_attachments, methods=["GET"])
+    bp.add_url_rule(prefix + "/attachments", f"create_attachment_{kind}", create_attachment, methods=["POST"])
+    one = prefix + "/attachments/<int:attachment_id>"
+    bp.add_url_rule(one, f"get_attachment_{kind}", get_attachment, methods=["GET"])
+    bp.add_url_rule(one, f"update_attachment_{kind}", update_attachment, methods=["PATCH"])
+    bp.add_url_rule(one, f"delete_attachment_{kind}", delete_attachment, methods=["DELETE"])
+
+
+for _kind in OWNERS:
+    _register(_kind)

@@ -363,15 +363,15 @@ class DatasetPatch(_Attrs):
     data = fields.Dict(keys=fields.String(), values=fields.Raw())
 
 
+class AttachmentPatch(_Attrs):
+    file_name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+
+
 class FeatureIn(_Attrs):
     feature = fields.String(required=True, validate=validate.Length(min=1))
 
 
 # -- response attributes (dash-case, as the API answers) -------------------------------------
-class _Out(Schema):
-    pass
-
-
 def _stamped(**extra):
     base = {
         "created_at": fields.String(data_key="created-at"),
