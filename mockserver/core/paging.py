@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 
@@ -36,13 +37,17 @@ def sort_items(items: Iterable[dict], keys: list[tuple[str, bool]], get=None) ->
 # -- query-string parsing for offset/size paging, column sorting and column filters ------------
 # Vendors pass a function that turns (parameter, message) into their own 400.
 
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses
+WHOLE_NUMBER = re.compile(r"^-?[0-9]+$")
+
+
 def int_param(args, name: str, default: int | None, minimum: int = 0, fail=None) -> int | None:
     """A whole-number query parameter (absent -> default); non-numeric or below `minimum` -> fail()."""
     raw = args.get(name)
     if raw is None or raw == "":
         return default
     text = str(raw).strip()
-    if not text.lstrip("-").isdigit():
+    if not WHOLE_NUMBER.match(text):
         raise _fail(fail, name, f"{name} must be a whole number, got {raw!r}")
     value = int(text)
     if value < minimum:

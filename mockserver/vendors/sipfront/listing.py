@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ...core.errors import VendorError
-from ...core.paging import filter_pairs, int_param, order_param, page, sort_items
+from ...core.paging import WHOLE_NUMBER, filter_pairs, int_param, order_param, page, sort_items
 from .runs import parse_time
 
 COLUMNS = ("id", "session_id", "tags", "has_passed", "result_description", "test_id", "test_name",
@@ -41,7 +41,7 @@ def query(rows: list[dict], args) -> dict:
     enddate = int_param(args, "enddate", None, 0, bad_parameter)
     filters = filter_pairs(args, "filtername", "filterval", COLUMNS, bad_parameter)
     for name, value in filters:
-        if name in NUMERIC and not value.strip().lstrip("-").isdigit():
+        if name in NUMERIC and not WHOLE_NUMBER.match(value.strip()):
             raise bad_parameter("filterval", f"filterval for {name} must be a whole number, got {value!r}")
 
     def epoch(row):

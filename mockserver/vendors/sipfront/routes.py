@@ -77,7 +77,7 @@ def tags_text(tags: list[str]) -> str:
     return json.dumps(tags)
 
 
-@blueprint.get(f"{API}/")
+@blueprint.get(API)
 def index():
     base = context.base_url() + API
     endpoints = []

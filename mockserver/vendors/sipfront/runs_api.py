@@ -7,6 +7,7 @@ from flask import request
 from ...core import context
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
+from ...core.paging import WHOLE_NUMBER
 from . import listing, stats
 from .routes import API, blueprint, reply
 from .runs import find_project_run, phase, project_row, run_row, started, visible_runs
@@ -23,7 +24,7 @@ def status_body(state, run: dict, now):
 def session_or_404(state, key: str, now) -> dict:
     """`:id`/`:sid` as the session UUID the status URLs carry, or the session's numeric id."""
     for run in visible_runs(state, now):
-        if run["session_id"] == key or (key.isdigit() and run["id"] == int(key)):
+        if run["session_id"] == key or (WHOLE_NUMBER.match(key) and run["id"] == int(key)):
             return run
     raise VendorError(404, "Run not found", description=f"No test run with id or session id {key!r}")
 

@@ -12,7 +12,7 @@ from tests.contract.validate import validator_for
 from tests.vendors.sipfront.helpers import API, AUTH
 
 ROUTES = [
-    ("GET", f"{API}/"), ("GET", f"{API}/appimages"), ("POST", f"{API}/appimages"), ("GET", f"{API}/projects"),
+    ("GET", API), ("GET", f"{API}/appimages"), ("POST", f"{API}/appimages"), ("GET", f"{API}/projects"),
     ("GET", f"{API}/projects/1/status/last"), ("POST", f"{API}/projects/run"), ("GET", f"{API}/runs"),
     ("GET", f"{API}/runs/12345/status"), ("GET", f"{API}/runs/12345/stats"), ("GET", f"{API}/runs/12345/stats/mos"),
     ("GET", f"{API}/tests"), ("GET", f"{API}/tests/123/status/last"), ("GET", f"{API}/tests/123/stats"),

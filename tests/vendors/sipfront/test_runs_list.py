@@ -171,6 +171,7 @@ def test_everything_combined(sipfront):
 
 @pytest.mark.parametrize("query, parameter", [
     ("start=abc", "start"),
+    ("start=%C2%B2", "start"),
     ("start=-1", "start"),
     ("count=0", "count"),
     ("count=ten", "count"),
@@ -183,6 +184,7 @@ def test_everything_combined(sipfront):
     ("filtername=tags&filterval=a&filtername=id", "filtername"),
     ("filtername=colour&filterval=red", "filtername"),
     ("filtername=id&filterval=abc", "filterval"),
+    ("filtername=id&filterval=%C2%B2", "filterval"),
     ("filtername=has_passed&filterval=yes", "filterval"),
 ])
 def test_bad_parameters_are_400_naming_the_parameter(sipfront, query, parameter):

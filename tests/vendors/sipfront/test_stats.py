@@ -72,7 +72,7 @@ def test_bad_dimension_is_400(sipfront, query, parameter):
         assert r.status_code == 400 and r.json()["parameter"] == parameter
 
 
-@pytest.mark.parametrize("path", [f"{API}/runs/nope/stats", f"{API}/runs/999/stats/mos", f"{API}/tests/999/stats",
+@pytest.mark.parametrize("path", [f"{API}/runs/nope/stats", f"{API}/runs/%C2%B2/stats", f"{API}/runs/999/stats/mos", f"{API}/tests/999/stats",
                                   f"{API}/tests/999/stats/mos"])
 def test_unknown_run_or_test_is_404(sipfront, path):
     r = sipfront.get(path, auth=AUTH)
