@@ -62,7 +62,6 @@ class TokenFixture(_Fixture):
     access_token = fields.String(required=True, validate=_NON_EMPTY)
     refresh_token = fields.String(load_default=None)
     username = fields.String(required=True)
-    issued_at = QtestDate(load_default=None)
     expires_at = QtestDate(load_default=None)
 
 
