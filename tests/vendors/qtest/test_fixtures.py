@@ -80,3 +80,32 @@ def test_permissive_mode_accepts_any_well_formed_credential(permissive_server):
     assert r.status_code == 401 and r.json()["error"] == "unauthorized"
     r = requests.post(f"{base}/oauth/token", data={"username": "anyone"}, timeout=10)
     assert r.status_code == 400 and r.json()["error"] == "invalid_grant"
+
+
+@pytest.fixture(scope="module")
+def tuned_server():
+    options = {"qtest": {"online_window_seconds": 60, "access_token_seconds": 120,
+                         "job_transitions": {"PLANNED": ["COMPLETED"], "COMPLETED": []}}}
+    running = start_server(Settings(vendors=("qtest",), vendor_ports=False, vendor_options=options))
+    yield running
+    running.stop()
+
+
+def test_vendor_options_override_the_assumptions(tuned_server):
+    base, control = tuned_server.vendor_url("qtest"), f"{tuned_server.url}/_mock"
+    headers = {"Authorization": "bearer qtest-demo-token"}
+    requests.post(f"{control}/clock", json={"set": "2026-01-01T00:00:00Z"}, timeout=10)
+    token = requests.post(f"{base}/oauth/token", data={"username": "demo@example.com", "password": "demo-password"},
+                          timeout=10).json()
+    assert token["expires_in"] == 120
+
+    requests.post(f"{base}/api/v3/automation/hosts/48/ping", json={"host_guid": "9CA1C201-EE4D-421B-88B6-8D5E6416C23E"},
+                  headers=headers, timeout=10)
+    requests.post(f"{control}/clock", json={"advance_seconds": 60}, timeout=10)
+    hosts = requests.get(f"{control}/state", params={"vendor": "qtest"}, timeout=10).json()["state"]["tables"]["hosts"]
+    assert next(h for h in hosts if h["host_server_id"] == 48)["status"] is False
+
+    status = f"{base}/api/v3/projects/356/automation/jobs/647/status"
+    r = requests.put(status, json={"status": "RUNNING"}, headers=headers, timeout=10)
+    assert r.status_code == 400 and r.json()["message"] == "Cannot change job status from PLANNED to RUNNING"
+    assert requests.put(status, json={"status": "COMPLETED"}, headers=headers, timeout=10).status_code == 200
