@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-from marshmallow import Schema
-
-from ...core.negotiation import json_response
+from ...core.negotiation import XML, negotiated
+from ...core.state import State
 from ...core.vendor import Vendor
-
-blueprint = Blueprint("bitbar", __name__)
-
-
-class FixtureSchema(Schema):
-    pass
+from . import runs
+from .routes import blueprint
+from .schemas import FixtureSchema
 
 
 class BitbarVendor(Vendor):
@@ -21,8 +16,59 @@ class BitbarVendor(Vendor):
     blueprint = blueprint
     fixture_schema = FixtureSchema
 
+    def build_state(self, fixtures: dict) -> State:
+        from .api_files import package_facts, input_type
+        from .api_projects import ROLES, default_config
+
+        state = State(self.name)
+        state.extra.update(simulation=fixtures["simulation"], tokens={}, refreshTokens={})
+        for kind in ("users", "devices", "deviceGroups", "frameworks", "notifications", "sharings", "parameters"):
+            for row in fixtures[kind]:
+                state.insert(kind, row)
+        for row in fixtures["projects"]:
+            config = row.pop("config")
+            project = state.insert("projects", {**row, "files": {role: None for role in ROLES}})
+            project["config"] = {**default_config(state, project), **config}
+        for row in fixtures["files"]:
+            record = state.insert("files", {**row, "content": row["content"].encode(), "generated": None,
+                                            "direction": "INPUT", "inputType": row["role"] or input_type(row["name"]),
+                                            "scanReadyMs": 0, **package_facts(row["name"])})
+            project = state.get("projects", row["projectId"]) if row["projectId"] else None
+            if project is not None and row["role"]:
+                project["files"][row["role"]] = record["id"]
+        for row in fixtures["runs"]:
+            self._fixture_run(state, row)
+        return state
+
+    @staticmethod
+    def _fixture_run(state: State, row: dict) -> None:
+        project = state.get("projects", row["projectId"])
+        user = state.get("users", project["userId"]) if project else None
+        if project is None or user is None:
+            return
+        run = state.insert("runs", {
+            "id": row["id"], "projectId": project["id"], "userId": project["userId"], "number": row["number"],
+            "displayName": row["displayName"], "createTime": row["createTime"], "deviceGroupId": row["deviceGroupId"],
+            "frameworkId": None, "scheduler": "PARALLEL",
+            "config": {**project["config"], "runAvailable": project["files"]["application"] is not None},
+            "parameters": [dict(p) for p in state.table("parameters").values() if p["projectId"] == project["id"]],
+            "files": dict(project["files"]), "tags": [], "screenshotZipMs": None,
+            "startedByDisplayName": f"{user['firstName']} {user['lastName']}".strip(),
+        })
+        queue = state.extra["simulation"]["queueSeconds"] * 1000
+        for dr in row["deviceRuns"]:
+            device = state.get("devices", dr["deviceId"])
+            if device is not None:
+                runs.new_device_run(state, run, device, run["createTime"] + queue, ident=dr["id"],
+                                    created=run["createTime"])
+
     def error_response(self, status, message, extra):
-        return json_response({"message": message}, status)
+        return negotiated({"statusCode": status, "message": message}, status, default=XML, xml_root="error")
+
+    def generate_fixtures(self, fake, scale, progress):
+        from .generate import generate
+
+        return generate(fake, scale, progress)
 
 
 VENDOR = BitbarVendor()

@@ -1,0 +1,325 @@
+"""Test runs: start (per project or from a JSON config), rename, delete, abort, retry, tags,
+run config and files, reports and the screenshots package."""
+
+from __future__ import annotations
+
+from flask import request
+
+from ...core.bodies import is_json, json_body, load, params
+from ...core.errors import VendorError
+from ...core.negotiation import empty
+from . import artifacts, auth, lookups, runs, schemas as s
+from .api_files import send
+from .api_projects import ROLES, config_out, drop_run, files_zip, new_project
+from .routes import args, dump, dump_list, me, me_route, reply, state
+
+
+def run_out(run: dict) -> dict:
+    st = state()
+    project = st.get("projects", run["projectId"])
+    return {**run, **runs.run_view(st, run), "projectName": project["name"] if project else ""}
+
+
+def _dump_run(run, status=200):
+    return dump(s.TestRunOut, run_out(run), status, root="testRun")
+
+
+def group_devices(group: dict) -> list[dict]:
+    st = state()
+    return [st.get("devices", d) for d in group["deviceIds"] if st.get("devices", d) is not None]
+
+
+def create_run(project: dict, name: str | None, devices: list[dict], group_id: int | None, files: dict,
+               scheduler: str, framework_id: int | None = None) -> dict:
+    if not devices:
+        raise VendorError(400, "No devices selected for the test run")
+    st = state()
+    number = 1 + sum(1 for r in st.table("runs").values() if r["projectId"] == project["id"])
+    user = me()
+    run = st.insert("runs", {
+        "id": None, "projectId": project["id"], "userId": project["userId"], "number": number,
+        "displayName": name or f"Test run {number}", "createTime": auth.now_ms(), "deviceGroupId": group_id,
+        "frameworkId": framework_id, "scheduler": scheduler, "config": config_out(project),
+        "parameters": [dict(p) for p in st.table("parameters").values() if p["projectId"] == project["id"]],
+        "files": dict(files), "tags": [], "screenshotZipMs": None,
+        "startedByDisplayName": f"{user['firstName']} {user['lastName']}".strip() or user["email"],
+    })
+    runs.start_device_runs(st, run, devices, scheduler)
+    return run
+
+
+@me_route("/projects/<int:projectId>/runs")
+def list_project_runs(projectId):
+    lookups.project(projectId)
+    rows = sorted((r for r in state().table("runs").values() if r["projectId"] == projectId), key=lambda r: r["id"])
+    return dump_list(s.TestRunOut, [run_out(r) for r in rows])
+
+
+@me_route("/projects/<int:projectId>/runs", methods=("POST",))
+def start_project_run(projectId):
+    project = lookups.project(projectId)
+    name = args(s.RunStart).get("name")
+    if project["files"]["application"] is None:
+        raise VendorError(400, "Upload an application file before starting a test run")
+    group = lookups.device_group(project["config"]["usedDeviceGroupId"] or 0, owned=False)
+    run = create_run(project, name, group_devices(group), group["id"], project["files"], project["config"]["scheduler"])
+    return _dump_run(run, 201)
+
+
+@me_route("/runs")
+def list_my_runs():
+    visible = {p["id"] for p in lookups.visible_projects()}
+    rows = sorted((r for r in state().table("runs").values() if r["projectId"] in visible), key=lambda r: r["id"])
+    return dump_list(s.TestRunOut, [run_out(r) for r in rows])
+
+
+def _run_config() -> dict:
+    """The JSON test run configuration, checked the way the service checks it before a start."""
+    data = load(s.RunConfig, json_body() if is_json() else params())
+    st = state()
+    framework = st.get("frameworks", data["frameworkId"])
+    if framework is None:
+        raise VendorError(400, f"Framework with id {data['frameworkId']} not found")
+    if framework["osType"] != data["osType"]:
+        raise VendorError(400, f"Framework {framework['id']} is for {framework['osType']}, not {data['osType']}")
+    if data["projectId"] is not None:
+        lookups.project(data["projectId"])
+    files = {role: None for role in ROLES}
+    for ref in data["files"]:
+        record = st.get("files", ref["id"])
+        if record is None or record["userId"] != lookups.user_id() or record["direction"] != "INPUT":
+            raise VendorError(400, f"File with id {ref['id']} not found")
+        if record["virusScanStatus"] == "infected":
+            raise VendorError(400, f"File {record['name']} was rejected by the virus scan")
+        files[record["inputType"] or "test"] = record["id"]
+    if files["application"] is None and files["test"] is None:
+        raise VendorError(400, "The configuration needs at least one application or test file")
+    if data["deviceIds"]:
+        devices = [lookups.device(d) for d in data["deviceIds"]]
+        group_id = None
+    else:
+        from .api_projects import default_group_id
+
+        group_id = data["deviceGroupId"] or default_group_id(st, data["osType"])
+        group = lookups.device_group(group_id or 0, owned=False)
+        if group["osType"] != data["osType"]:
+            raise VendorError(400, f"Device group {group['id']} is {group['osType']}, not {data['osType']}")
+        devices = group_devices(group)
+    wrong = [d["id"] for d in devices if d["osType"] != data["osType"]]
+    if wrong:
+        raise VendorError(400, f"Devices {wrong} do not run {data['osType']}")
+    if not devices:
+        raise VendorError(400, "No devices selected for the test run")
+    return {**data, "deviceGroupId": group_id, "resolvedFiles": files, "devices": devices}
+
+
+def _config_out(config: dict) -> dict:
+    return {key: value for key, value in config.items() if key not in ("resolvedFiles", "devices")} | {
+        "deviceIds": [d["id"] for d in config["devices"]]}
+
+
+@me_route("/runs/config", methods=("POST",))
+def validate_run_config():
+    return reply(_config_out(_run_config()), 200, root="testRunConfig")
+
+
+@me_route("/runs", methods=("POST",))
+def start_configured_run():
+    config = _run_config()
+    st = state()
+    if config["projectId"] is None:
+        project = new_project(st, lookups.user_id(), {"name": config["testRunName"] or "Project", "type": "GENERIC"})
+    else:
+        project = lookups.project(config["projectId"])
+    run = create_run(project, config["testRunName"], config["devices"], config["deviceGroupId"],
+                     config["resolvedFiles"], config["scheduler"], config["frameworkId"])
+    return _dump_run(run, 201)
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>")
+def get_run(projectId, runId):
+    return _dump_run(lookups.run(projectId, runId))
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>", methods=("POST",))
+def rename_run(projectId, runId):
+    run = lookups.run(projectId, runId)
+    run["displayName"] = args(s.NameParams)["name"]
+    return _dump_run(run, 202)
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>", methods=("DELETE",))
+def delete_run(projectId, runId):
+    drop_run(state(), lookups.run(projectId, runId))
+    return empty()
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/abort", methods=("POST",))
+def abort_run(projectId, runId):
+    run = lookups.run(projectId, runId)
+    runs.abort(state(), run)
+    return _dump_run(run)
+
+
+def _int_list(values: list) -> list[int]:
+    try:
+        return [int(v) for v in values]
+    except (TypeError, ValueError):
+        raise VendorError(400, f"deviceRunIds must be numbers, got {values}") from None
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/retry", methods=("POST",))
+def retry_run(projectId, runId):
+    run = lookups.run(projectId, runId)
+    raw = request.args.getlist("deviceRunIds[]") + request.args.getlist("deviceRunIds")
+    if is_json() and request.get_data(cache=True).strip():
+        body = json_body(kind=(dict, list))
+        raw += body if isinstance(body, list) else list(body.get("deviceRunIds", []))
+    runs.retry(state(), run, _int_list(raw))
+    return _dump_run(run)
+
+
+# -- run config and files -----------------------------------------------------------------------
+@me_route("/projects/<int:projectId>/runs/<int:runId>/config")
+def get_run_config(projectId, runId):
+    return dump(s.ProjectConfigOut, lookups.run(projectId, runId)["config"], root="projectConfig")
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/config/parameters")
+def list_run_parameters(projectId, runId):
+    return dump_list(s.ParameterOut, lookups.run(projectId, runId)["parameters"])
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/config/parameters/<int:parameterId>")
+def get_run_parameter(projectId, runId, parameterId):
+    found = next((p for p in lookups.run(projectId, runId)["parameters"] if p["id"] == parameterId), None)
+    if found is None:
+        raise VendorError(404, f"Parameter with id {parameterId} not found")
+    return dump(s.ParameterOut, found, root="projectConfigParameter")
+
+
+def _run_file(projectId, runId, role):
+    run = lookups.run(projectId, runId)
+    record = state().get("files", run["files"].get(role) or 0)
+    if record is None:
+        raise VendorError(404, f"Test run {runId} has no {role} file")
+    from .api_files import file_bytes
+
+    return send(file_bytes(record), record["name"])
+
+
+for _role in ROLES:
+    me_route(f"/projects/<int:projectId>/runs/<int:runId>/files/{_role}", defaults={"role": _role},
+             name=f"run_file_{_role}")(_run_file)
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/files.zip")
+def run_files_zip(projectId, runId):
+    return files_zip(lookups.run(projectId, runId)["files"], f"run-{runId}-files.zip")
+
+
+# -- tags -------------------------------------------------------------------------------------
+@me_route("/projects/<int:projectId>/runs/<int:runId>/tags")
+def list_tags(projectId, runId):
+    return dump_list(s.TagOut, lookups.run(projectId, runId)["tags"])
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/tags", methods=("POST",))
+def create_tag(projectId, runId):
+    run = lookups.run(projectId, runId)
+    name = args(s.NameParams)["name"]
+    if any(t["name"] == name for t in run["tags"]):
+        raise VendorError(409, f"Tag '{name}' already exists on this test run")
+    tag = {"id": state().next_id("tags"), "name": name}
+    run["tags"].append(tag)
+    return dump(s.TagOut, tag, 201, root="tag")
+
+
+def _tag(run, tagId):
+    found = next((t for t in run["tags"] if t["id"] == tagId), None)
+    if found is None:
+        raise VendorError(404, f"Tag with id {tagId} not found")
+    return found
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/tags/<int:tagId>")
+def get_tag(projectId, runId, tagId):
+    return dump(s.TagOut, _tag(lookups.run(projectId, runId), tagId), root="tag")
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/tags/<int:tagId>", methods=("DELETE",))
+def delete_tag(projectId, runId, tagId):
+    run = lookups.run(projectId, runId)
+    run["tags"].remove(_tag(run, tagId))
+    return empty()
+
+
+# -- reports and screenshots --------------------------------------------------------------------
+def finished_items(run_list: list[dict]):
+    st = state()
+    for run in run_list:
+        for dr in runs.device_runs_of(st, run["id"]):
+            status = runs.view(dr)["status"]
+            if status in runs.FINAL and status != "ABORTED":
+                yield run, dr, st.get("devices", dr["deviceId"]), status
+
+
+def report_response(run_list, title, stem, failures_only):
+    kind = args(s.ReportParams)["type"]
+    rows = artifacts.report_rows(list(finished_items(run_list)), failures_only)
+    data, mimetype, ext = artifacts.report(kind, title, rows)
+    return send(data, f"{stem}.{ext}", mimetype)
+
+
+def _register_reports():
+    for kind in ("summary", "failures", "detail-failures"):
+        def handler(projectId, runId, kind=kind):
+            run = lookups.run(projectId, runId)
+            return report_response([run], f"Test run {run['displayName']} {kind}", f"run-{runId}-{kind}",
+                                   failures_only=kind != "summary")
+
+        me_route(f"/projects/<int:projectId>/runs/<int:runId>/reports/{kind}",
+                 name=f"run_report_{kind.replace('-', '_')}")(handler)
+
+
+_register_reports()
+
+
+def visible_screenshots(run: dict) -> list[dict]:
+    shots = []
+    for _, dr, _, _ in finished_items([run]):
+        shots += artifacts.screenshots(dr)
+    return shots
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots.zip", methods=("POST",))
+def request_screenshots_zip(projectId, runId):
+    run = lookups.run(projectId, runId)
+    run["screenshotZipMs"] = auth.now_ms()
+    # the doc answers an empty string; the client parses every POST reply, so the run comes back
+    return _dump_run(run, 201)
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots.zip")
+def download_screenshots_zip(projectId, runId):
+    run = lookups.run(projectId, runId)
+    if runs.run_view(state(), run)["screenshotZipState"] != "READY":
+        raise VendorError(404, "Screenshots package is not ready: POST screenshots.zip and wait for READY")
+    entries = []
+    for _, dr, device, _ in finished_items([run]):
+        for shot in artifacts.screenshots(dr):
+            entries.append((f"{dr['id']}-{device['displayName']}/{shot['originalName']}", artifacts.screenshot_png(shot)))
+    return send(artifacts.zip_bytes(entries), f"run-{runId}-screenshots.zip", "application/zip")
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots")
+def list_run_screenshots(projectId, runId):
+    return dump_list(s.ScreenshotOut, visible_screenshots(lookups.run(projectId, runId)))
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots/<int:screenshotId>")
+def get_run_screenshot(projectId, runId, screenshotId):
+    found = next((x for x in visible_screenshots(lookups.run(projectId, runId)) if x["id"] == screenshotId), None)
+    if found is None:
+        raise VendorError(404, f"Screenshot with id {screenshotId} not found")
+    return dump(s.ScreenshotOut, found, root="screenshot")

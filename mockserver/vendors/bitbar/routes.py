@@ -1,0 +1,94 @@
+"""The one Blueprint; `/api/v2/me/...`, `/api/me/...` and `/api/v2/users/{userId}/...` share handlers.
+
+Handlers live in the api_*.py modules, which register on this blueprint when imported below.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, Response, g, request
+from marshmallow import Schema
+
+from ...core import context
+from ...core.bodies import load, params
+from ...core.errors import VendorError
+from ...core.negotiation import XML, negotiated
+from . import auth
+from .listing import listed
+
+blueprint = Blueprint("bitbar", __name__)
+
+ME_PREFIXES = ("/api/v2/me", "/api/me", "/api/v2/users/<int:userId>")
+PUBLIC_ENDPOINTS = set()
+
+
+def public(fn):
+    PUBLIC_ENDPOINTS.add(fn.__name__)
+    return fn
+
+
+def me_route(rule: str, methods=("GET",), defaults: dict | None = None, name: str | None = None):
+    """Register a handler under the three account prefixes; a foreign userId is a 404."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def view(**kwargs):
+            kwargs.pop("userId", None)
+            return fn(**kwargs)
+
+        extra = {"defaults": defaults} if defaults else {}
+        for index, prefix in enumerate(ME_PREFIXES):
+            blueprint.add_url_rule(prefix + rule, endpoint=f"{name or fn.__name__}__{index}", view_func=view,
+                                   methods=list(methods), **extra)
+        return fn
+
+    return decorate
+
+
+@blueprint.before_request
+def _authenticate():
+    endpoint = (request.endpoint or "").split(".", 1)[-1].split("__")[0]
+    if endpoint in PUBLIC_ENDPOINTS:
+        return None
+    user = auth.current_user()
+    g.bitbar_user = user
+    asked = (request.view_args or {}).get("userId")
+    if asked is not None and asked != user["id"]:
+        raise VendorError(404, f"User with id {asked} not found")
+    return None
+
+
+def me() -> dict:
+    return g.bitbar_user
+
+
+def reply(data, status: int = 200, root: str = "response") -> Response:
+    """XML by default, JSON when asked (the doc's first rule)."""
+    return negotiated(data, status, default=XML, xml_root=root)
+
+
+def dump(schema: type[Schema], record, status: int = 200, root: str = "response") -> Response:
+    return reply(schema().dump(record), status, root)
+
+
+def dump_list(schema: type[Schema], records, root: str = "list") -> Response:
+    out = schema(many=True).dump(list(records))
+    return reply(listed(out, set(schema().fields)), 200, root)
+
+
+def args(schema: type[Schema], partial=False) -> dict:
+    """Parameters from the query string, a form body or a JSON body, validated."""
+    return load(schema, params(), partial=partial)
+
+
+def not_found(what: str, ident) -> VendorError:
+    return VendorError(404, f"{what} with id {ident} not found")
+
+
+def state():
+    return context.state()
+
+
+# handlers register themselves on `blueprint` when imported
+from . import api_account, api_devices, api_projects, api_files, api_runs, api_device_runs  # noqa: E402,F401
