@@ -7,8 +7,10 @@ from datetime import datetime
 
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from ...core.paging import WHOLE_NUMBER
+
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-STEP_KEY = re.compile(r"^step\.(\d+)\.(\d+)\.([A-Za-z_][A-Za-z0-9_]*)$")
+STEP_KEY = re.compile(r"^step\.([0-9]+)\.([0-9]+)\.([A-Za-z_][A-Za-z0-9_]*)$")
 OUTCOMES = ("passed", "failed")
 TEST_REPORT_MODES = ("full", "kiosk", "print")
 PROJECT_REPORT_MODES = ("full", "kiosk")
@@ -30,6 +32,17 @@ def _step_keys(value: dict) -> None:
 
 def Time(**kwargs):
     return fields.String(validate=_sipfront_time, **kwargs)
+
+
+class WholeNumber(fields.Integer):
+    """Form values arrive as text and JSON ones as numbers; take both, but never 1.5, "1.5" or true."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise self.make_error("invalid")
+        if isinstance(value, str) and not WHOLE_NUMBER.match(value.strip()):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 Id = lambda **kw: fields.Integer(strict=True, validate=validate.Range(min=1), **kw)  # noqa: E731
@@ -150,7 +163,7 @@ class TestRunRequest(Schema):
     class Meta:
         unknown = INCLUDE
 
-    id = fields.Integer(strict=False, validate=validate.Range(min=1))
+    id = WholeNumber(validate=validate.Range(min=1))
     test_name = fields.String(data_key="test.name", validate=validate.Length(min=1))
     report_mode = fields.String(data_key="report.mode", load_default="full", validate=validate.OneOf(TEST_REPORT_MODES))
 
@@ -176,9 +189,9 @@ class ProjectRunRequest(Schema):
     class Meta:
         unknown = RAISE
 
-    id = fields.Integer(strict=False, validate=validate.Range(min=1))
+    id = WholeNumber(validate=validate.Range(min=1))
     project_name = fields.String(data_key="project.name", validate=validate.Length(min=1))
-    test_ids = fields.List(fields.Integer(strict=False, validate=validate.Range(min=1)), load_default=list)
+    test_ids = fields.List(WholeNumber(validate=validate.Range(min=1)), load_default=list)
     report_mode = fields.String(data_key="report.mode", load_default="full", validate=validate.OneOf(PROJECT_REPORT_MODES))
 
     @validates_schema

@@ -128,6 +128,9 @@ def test_last_status_404s(sipfront, server, control):
     ({"test.name": "your-test-name", "step.one.0.x": "1"}, 400, "step.one.0.x"),
     ({"id": "abc"}, 400, "id"),
     ({"id": 0}, 400, "id"),
+    ({"id": 1.5}, 400, "id"),
+    ({"id": "1.5"}, 400, "id"),
+    ({"id": True}, 400, "id"),
     ({"test.name": "no-such-test"}, 404, "no-such-test"),
     ({"id": 999}, 404, "999"),
 ])
@@ -223,6 +226,8 @@ def test_stopped_fixture_project_run(sipfront):
     ({"id": 1, "test_ids": [201]}, 400, "test_ids"),
     ({"id": 1, "test_ids": ["x"]}, 400, "test_ids"),
     ({"id": 1, "test_ids": 5}, 400, "test_ids"),
+    ({"id": 1, "test_ids": [123.5]}, 400, "test_ids"),
+    ({"id": "1e3"}, 400, "id"),
     ({"id": 1, "colour": "red"}, 400, "colour"),
     ({"id": 77}, 404, "77"),
     ({"project.name": "nope"}, 404, "nope"),
