@@ -47,3 +47,33 @@ def set_rate_limit():
     if body.get("clear"):
         WINDOWS.clear((id(core), tenant))
     return json_response(described)
+
+
+@control_bp.get("/generation")
+def get_generation():
+    core = current_app.extensions["mockserver.core"]
+    tenant = request.args.get("tenant", DEFAULT_TENANT)
+    with core.store.lock(tenant, "hiptest"):
+        return json_response({"seconds": generation_seconds(core.store.state(tenant, "hiptest"), core)})
+
+
+@control_bp.post("/generation")
+def set_generation():
+    """{"seconds": N}: new test runs answer 423 on their tests for N mock-clock seconds."""
+    core = current_app.extensions["mockserver.core"]
+    tenant = request.args.get("tenant", DEFAULT_TENANT)
+    body = request.get_json(silent=True)
+    seconds = body.get("seconds") if isinstance(body, dict) and set(body) == {"seconds"} else -1
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0):
+        raise ControlError(400, 'give {"seconds": N} (N >= 0; null restores the setting)')
+    with core.store.transaction(tenant, "hiptest") as state:
+        state.extra["generation_seconds"] = seconds
+        return json_response({"seconds": generation_seconds(state, core)})
+
+
+def generation_seconds(state, core) -> float:
+    """How long a new run's tests take to generate: run-time switch, else the setting, else 0."""
+    value = state.extra.get("generation_seconds")
+    if value is None:
+        value = core.settings.vendor_options.get("hiptest", {}).get("generation_seconds", 0)
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else 0.0

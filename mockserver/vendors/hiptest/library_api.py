@@ -196,7 +196,7 @@ def folder_feature(project_id, folder_id):
 def _import_feature(state, project_id, folder, update: bool):
     attrs, _ = read_resource("folders", FeatureIn)
     try:
-        _, scenarios = dsl.from_gherkin(attrs["feature"])
+        feature_name, scenarios = dsl.from_gherkin(attrs["feature"])
     except dsl.FeatureError as exc:
         raise VendorError(422, f"feature: {exc}") from None
     existing = {s["name"]: s for s in rows(state, "scenarios", folder_id=folder["id"])}
@@ -215,8 +215,9 @@ def _import_feature(state, project_id, folder, update: bool):
                                                  description="", definition=item["definition"]))
     folder["feature_updated_at"] = stamp()
     touch(folder)
-    # the import runs synchronously here, so nothing is left running when the answer comes
-    return render(state, "folders", {**folder, "running_feature_imports": []}, options=options())
+    # the mock imports at once but names the import as the docs show it (snake-cased feature name)
+    running = [re.sub(r"[^0-9a-z]+", "_", feature_name.lower()).strip("_")]
+    return render(state, "folders", {**folder, "running_feature_imports": running}, options=options())
 
 
 @bp.post(P + "/folders/<int:folder_id>/create_from_feature")

@@ -10,6 +10,7 @@ from ...core import context
 from ...core.errors import VendorError
 from . import runs
 from .auth import current_author
+from .control import generation_seconds
 from .jsonapi import read_resource, relationship_list, render, respond
 from .records import find, rows, stamp, touch
 from .routes import bp, flag, options
@@ -76,6 +77,7 @@ def create_test_run(project_id):
         run = runs.create_run(state, project_id, attrs, at, author)
         runs.generate(state, run, ids, at, author)
     create_tags_from_relationship(state, "test_runs", run["id"], relationship_list(rels, "tags"))
+    run["generating_until"] = context.now().timestamp() + generation_seconds(state, context.core())
     return render(state, "test-runs", run, status=201, options=options())
 
 

@@ -403,7 +403,7 @@ FolderAttrs = Schema.from_dict(_stamped(
     scenarios_count=fields.Integer(data_key="scenarios-count"),
     feature_updated_at=fields.String(data_key="feature-updated-at", allow_none=True),
     feature=fields.String(),
-    running_feature_imports=fields.List(fields.Dict(), data_key="running-feature-imports"),
+    running_feature_imports=fields.List(fields.String(), data_key="running-feature-imports"),
 ), name="FolderAttrs")
 
 ScenarioAttrs = Schema.from_dict(_stamped(
