@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ...core.clock import parse_iso
+import re
+from urllib.parse import urlsplit
+
+from ...core.clock import iso, parse_iso
 from ...core.errors import VendorError
 from .world import World
 
@@ -32,8 +35,21 @@ def project_by_id(world: World, project_id: int) -> dict | None:
 # -- snapshots ------------------------------------------------------------------------------------
 
 
+_OWN_IMAGE = re.compile(r"/(snapshots/[0-9a-f]{8,64}/[0-9]+/[0-9]+|images/[0-9]+/[^/]+)$")
+
+
+def own_relative(world: World, url: str) -> str:
+    """Our own image URLs come back from clients absolute; kept relative they compare equal whichever port served them."""
+    parts = urlsplit(url)
+    found = _OWN_IMAGE.search(parts.path)
+    if found and parts.hostname == urlsplit(world.base).hostname and not parts.query:
+        return "/" + found.group(1)
+    return url
+
+
 def new_snapshot(world: World, snap: dict, target: str | None = None) -> dict:
     out = {k: snap[k] for k in ("url", "variant", "target", "component", "height", "width") if k in snap}
+    out["url"] = own_relative(world, out["url"])
     if target is not None:
         out["target"] = target
     out["id"] = snap.get("id") or world.state.next_token("snapshot", 20)
@@ -78,8 +94,6 @@ def resolved(world: World, report: dict) -> tuple[list[dict], str | None]:
         times.append(done_at)
         snaps += request["result"]
     finished = max(times + [parse_iso(report["createdAt"])] + ([parse_iso(report["finalizedAt"])] if report.get("finalizedAt") else []))
-    from ...core.clock import iso
-
     return snaps, iso(finished)
 
 

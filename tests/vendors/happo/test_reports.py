@@ -130,3 +130,13 @@ def test_snapshot_images_are_real_pngs_of_any_stated_size(api):
     assert api.get("/snapshots/abc123/17/9").content == r.content
     assert api.get("/snapshots/def456/17/9").content != r.content
     assert api.get("/snapshots/abc/0/9").status_code == 404
+
+
+def test_own_image_urls_compare_equal_whichever_mount_served_them(api, server):
+    path = "/snapshots/0123456789abcdef/10/10"
+    api.post("/api/reports/via-path", json={"snaps": [snap(url=api.base_url + path)]})
+    api.post("/api/reports/via-port", json={"snaps": [snap(url=server.port_url("happo") + path)]})
+    assert api.get("/api/reports/via-path").json()[0]["url"] == api.base_url + path
+    assert api.post("/api/reports/via-path/compare/via-port", json={}).json()["equal"] is True
+    api.post("/api/reports/elsewhere", json={"snaps": [snap(url="https://cdn.example.com" + path)]})
+    assert api.post("/api/reports/via-path/compare/elsewhere", json={}).json()["equal"] is False

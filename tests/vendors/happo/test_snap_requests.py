@@ -129,6 +129,9 @@ def test_nonce_reports_wait_for_finalize_and_skipped_examples_carry_over(api, cl
     body = api.post("/api/reports/base-sha/compare/n-sha", json={}).json()
     assert [s["component"] for s in body["deleted"]] == ["Button", "Button", "Button"]  # Modal was skipped
     assert api.post("/api/async-reports/missing/finalize", json={"skip": []}).status_code == 404
+    assert api.post("/api/async-reports/nothing-ran/finalize", json={"nonce": "n2"}).status_code == 200
+    empty = api.get("/api/reports/nothing-ran/status").json()
+    assert empty["snapshotCount"] == 0 and empty["completedAt"] is not None
 
 
 def test_static_assets_direct_upload(api):

@@ -1,0 +1,127 @@
+"""happo.io 13 and happo 6 against the mock: has-report, empty, start-job, compare, run, the default flow, finalize, flake.
+
+The CLIs cannot send X-Mock-Tenant, so they use the default tenant; every test uses shas of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+import requests
+
+from .conftest import KEY, SECRET
+
+
+@pytest.fixture
+def sha():
+    prefix = uuid.uuid4().hex[:10]
+    return lambda name: f"{prefix}-{name}"
+
+
+@pytest.fixture
+def mock_api(server):
+    session = requests.Session()
+    session.auth = (KEY, SECRET)
+    base = server.vendor_url("happo")
+    return lambda method, path, **kw: session.request(method, base + path, timeout=10, **kw)
+
+
+@pytest.fixture
+def advance(server, control):
+    return lambda seconds: control.post(f"{server.url}/_mock/clock", json={"advance_seconds": seconds}, timeout=10)
+
+
+def test_has_report_and_empty(happo_io, sha, mock_api):
+    cli = happo_io()
+    assert cli("has-report", "base-sha").returncode == 0
+    assert cli("has-report", sha("none")).returncode == 1
+    done = cli("empty", sha("empty"))
+    assert done.returncode == 0, done.stderr
+    assert mock_api("GET", f"/api/reports/{sha('empty')}").json() == []
+
+
+def test_wrong_secret_is_refused(happo_io):
+    result = happo_io(secret="wrong-secret")("has-report", "base-sha")
+    assert result.returncode == 1
+
+
+def test_start_job_reuses_the_pending_job(happo_io, sha):
+    cli = happo_io()
+    first = cli("start-job", sha("a"), sha("b"), "--link", "https://github.com/happo/demo/pull/9", "--message", "PR 9")
+    assert first.returncode == 0, first.stderr
+    job_id = first.stdout.strip().splitlines()[-1]
+    assert job_id.isdigit()
+    assert cli("start-job", sha("a"), sha("b")).stdout.strip().splitlines()[-1] == job_id
+
+
+def test_sync_and_async_compare(happo_io, mock_api):
+    cli = happo_io()
+    equal = cli("compare", "base-sha", "same-sha")
+    assert equal.returncode == 0, equal.stderr
+    assert "No differences found" in equal.stdout
+    differs = cli("compare", "base-sha", "change-sha", "--link", "https://github.com/happo/demo/pull/3")
+    assert differs.returncode == 113
+    assert "1 diffs, 1 added, 1 deleted" in differs.stdout
+    async_run = cli("compare", "same-sha", "change-sha", "-a")
+    assert async_run.returncode == 0, async_run.stderr
+    assert "Async comparison created" in async_run.stdout
+    status = mock_api("GET", "/api/reports/same-sha/compare/change-sha/status").json()
+    assert status["status"] in ("awaiting review", "success", "failure")
+
+
+def test_run_over_pages_is_deterministic(happo_io, sha, mock_api, advance):
+    cli = happo_io()
+    sync_run = cli("run", sha("one"))
+    assert sync_run.returncode == 0, sync_run.stderr
+    snaps = mock_api("GET", f"/api/reports/{sha('one')}").json()
+    assert sorted((s["component"], s["target"], s["width"], s["height"]) for s in snaps) == [
+        ("Home", "chrome", 800, 600), ("Pricing", "chrome", 800, 600)]
+    async_run = cli("run", sha("two"), "-a")
+    assert async_run.returncode == 0, async_run.stderr
+    assert "Async report" in async_run.stdout
+    advance(10)
+    same = cli("compare", sha("one"), sha("two"))
+    assert same.returncode == 0, same.stdout + same.stderr
+
+
+def test_happo6_default_flow_and_async_comparison(happo6, sha, mock_api, advance):
+    cli, config = happo6()
+    common = ["--config", str(config), "--link", "https://github.com/happo/demo/pull/9", "--message", "PR 9"]
+    first = cli(*common, "--beforeSha", "base-sha", "--afterSha", sha("p1"))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert f"/report/{sha('p1')}" in first.stdout
+    second = cli(*common, "--beforeSha", sha("p1"), "--afterSha", sha("p2"))
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert mock_api("GET", f"/api/reports/{sha('p1')}/compare/{sha('p2')}/status").json()["status"] == "pending"
+    advance(10)
+    assert mock_api("GET", f"/api/reports/{sha('p1')}/compare/{sha('p2')}/status").json()["status"] == "success"
+    assert mock_api("GET", f"/api/reports/base-sha/compare/{sha('p1')}/status").json()["status"] == "awaiting review"
+
+
+def test_happo6_finalize(happo6, sha, mock_api):
+    cli, config = happo6()
+    request_id = mock_api("POST", "/api/snap-requests/with-results",
+                          json={"snaps": [{"component": "Home", "variant": "default", "target": "chrome",
+                                           "url": "https://cdn.example.com/home.png", "width": 10, "height": 10}]}).json()["requestId"]
+    mock_api("POST", f"/api/async-reports/{sha('e2e')}", json={"requestIds": [request_id], "nonce": sha("nonce")})
+    assert mock_api("GET", f"/api/reports/{sha('e2e')}/status").json()["completedAt"] is None
+    done = cli("finalize", "--config", str(config), "--nonce", sha("nonce"), "--beforeSha", "base-sha",
+               "--afterSha", sha("e2e"), "--link", "https://github.com/happo/demo/pull/9", "--message", "e2e")
+    assert done.returncode == 0, done.stdout + done.stderr
+    status = mock_api("GET", f"/api/reports/{sha('e2e')}/status").json()
+    assert status["snapshotCount"] == 1 and status["completedAt"] is not None
+    assert mock_api("GET", f"/api/reports/base-sha/compare/{sha('e2e')}/status").json()["status"] == "awaiting review"
+
+
+def test_happo6_flake_and_bad_credentials(happo6):
+    cli, config = happo6()
+    listed = cli("flake", "--config", str(config), "--format=json")
+    assert listed.returncode == 0, listed.stderr
+    flakes = json.loads(listed.stdout[listed.stdout.index("["):listed.stdout.rindex("]") + 1])
+    assert {f["component"] for f in flakes} >= {"Modal", "Button"}
+    bad_cli, bad_config = happo6(secret="wrong-secret")
+    refused = bad_cli("flake", "--config", str(bad_config), "--format=json")
+    assert refused.returncode != 0
+    assert "401" in refused.stdout + refused.stderr
