@@ -19,16 +19,17 @@ from .schemas import STEP_KEY, LaunchOut, ProjectLaunchOut, ProjectRunOut, Proje
 PROJECT_RUN_STATUS = f"{API}/projects/runs/<uuid>/status"
 
 
-def _select_test(state, wanted: dict) -> dict:
+def _select(state, kind: str, label: str, wanted: dict, name_key: str) -> dict:
+    """By id when given, else the first by name: the API gives id precedence (official Action)."""
     if wanted.get("id") is not None:
-        test = state.get("tests", wanted["id"])
-        if test is None:
-            raise VendorError(404, "Test not found", description=f"No test with id {wanted['id']}")
-        return test
-    for test in sorted(state.table("tests").values(), key=lambda t: t["id"]):
-        if test["name"] == wanted["test_name"]:
-            return test
-    raise VendorError(404, "Test not found", description=f"No test named {wanted['test_name']!r}")
+        found = state.get(kind, wanted["id"])
+        if found is None:
+            raise VendorError(404, f"{label} not found", description=f"No {label.lower()} with id {wanted['id']}")
+        return found
+    for found in sorted(state.table(kind).values(), key=lambda row: row["id"]):
+        if found["name"] == wanted[name_key]:
+            return found
+    raise VendorError(404, f"{label} not found", description=f"No {label.lower()} named {wanted[name_key]!r}")
 
 
 def _overrides(test: dict, wanted: dict) -> dict:
@@ -49,7 +50,7 @@ def _overrides(test: dict, wanted: dict) -> dict:
 def run_test():
     state, now = context.state(), context.now()
     wanted = load(TestRunRequest, body_params())
-    test = _select_test(state, wanted)
+    test = _select(state, "tests", "Test", wanted, "test_name")
     run = new_session(state, test, now, _overrides(test, wanted), wanted["report_mode"])
     base = context.base_url()
     data = {
@@ -60,19 +61,6 @@ def run_test():
     return reply("data", LaunchOut, data)
 
 
-def _select_project(state, wanted: dict) -> dict:
-    # the API gives id precedence over project.name when both are present (official Action)
-    if wanted.get("id") is not None:
-        project = state.get("projects", wanted["id"])
-        if project is None:
-            raise VendorError(404, "Project not found", description=f"No project with id {wanted['id']}")
-        return project
-    for project in sorted(state.table("projects").values(), key=lambda p: p["id"]):
-        if project["name"] == wanted["project_name"]:
-            return project
-    raise VendorError(404, "Project not found", description=f"No project named {wanted['project_name']!r}")
-
-
 @blueprint.post(f"{API}/projects/run")
 def run_project():
     state, now = context.state(), context.now()
@@ -81,7 +69,7 @@ def run_project():
         # a form sends one id per field or a comma-separated list
         raw["test_ids"] = [part.strip() for part in str(raw["test_ids"]).split(",") if part.strip()]
     wanted = load(ProjectRunRequest, raw)
-    project = _select_project(state, wanted)
+    project = _select(state, "projects", "Project", wanted, "project_name")
     own = sorted(t["id"] for t in state.table("tests").values() if t["project_id"] == project["id"])
     chosen = list(dict.fromkeys(wanted["test_ids"])) or own
     strangers = [t for t in chosen if t not in own]

@@ -36,13 +36,18 @@ def test_or_404(state, test_id: int) -> dict:
     return test
 
 
-def measure_or_404(measure: str) -> None:
+def _test_runs(state, tid, now) -> list[dict]:
+    """The test's sessions that have started, oldest first."""
+    test_or_404(state, tid)
+    return sorted((r for r in state.table("runs").values() if r["test_id"] == tid and started(r, now)),
+                  key=lambda r: (r["started_at"], r["id"]))
+
+
+def series_args(measure: str) -> tuple[str | None, str | None]:
+    """Check the measure (404 listing the valid ones) and read the optional dir/role narrowing."""
     if measure not in stats.MEASURES:
         raise VendorError(404, f"Unknown measure '{measure}'", valid_measures=list(stats.MEASURES),
                           description=f"Valid measures: {', '.join(stats.MEASURES)}")
-
-
-def dimension_args() -> tuple[str | None, str | None]:
     direction, role = request.args.get("dir") or None, request.args.get("role") or None
     if direction not in (None, *stats.DIRS):
         raise VendorError(400, "Invalid parameter 'dir'", parameter="dir", description="dir must be in or out")
@@ -71,12 +76,10 @@ def run_status(id):
 @blueprint.get(f"{API}/tests/<int:id>/status/last")
 def test_last_status(id):
     state, now = context.state(), context.now()
-    test_or_404(state, id)
-    runs = [r for r in visible_runs(state, now) if r["test_id"] == id]
+    runs = _test_runs(state, id, now)
     if not runs:
         raise VendorError(404, "No runs found", description=f"Test {id} has not run yet")
-    latest = max(runs, key=lambda r: (r["started_at"], r["id"]))
-    return status_body(state, latest, now)
+    return status_body(state, runs[-1], now)
 
 
 @blueprint.get(f"{API}/projects/<int:id>/status/last")
@@ -103,15 +106,8 @@ def run_dimensions(sid):
 def run_measure(sid, measure):
     state, now = context.state(), context.now()
     run = session_or_404(state, sid, now)
-    measure_or_404(measure)
-    direction, role = dimension_args()
+    direction, role = series_args(measure)
     return reply("stats", SeriesOut, stats.run_series(run, measure, now, direction, role), many=True)
-
-
-def _test_runs(state, tid, now) -> list[dict]:
-    test_or_404(state, tid)
-    return sorted((r for r in state.table("runs").values() if r["test_id"] == tid and started(r, now)),
-                  key=lambda r: (r["started_at"], r["id"]))
 
 
 @blueprint.get(f"{API}/tests/<int:tid>/stats")
@@ -130,6 +126,5 @@ def test_dimensions(tid):
 def test_measure(tid, measure):
     state, now = context.state(), context.now()
     runs = _test_runs(state, tid, now)
-    measure_or_404(measure)
-    direction, role = dimension_args()
+    direction, role = series_args(measure)
     return reply("stats", AggregateSeriesOut, stats.aggregate(runs, measure, now, direction, role), many=True)

@@ -54,12 +54,13 @@ def series(run: dict, measure: str, direction: str, role: str, now: datetime) ->
     return points
 
 
+def _selected(measure: str, direction, role) -> list[dict]:
+    return [dim for dim in dimensions((measure,)) if direction in (None, dim["dir"]) and role in (None, dim["role"])]
+
+
 def run_series(run: dict, measure: str, now: datetime, direction=None, role=None) -> list[dict]:
-    return [
-        {**dim, "data": series(run, measure, dim["dir"], dim["role"], now)}
-        for dim in dimensions((measure,))
-        if direction in (None, dim["dir"]) and role in (None, dim["role"])
-    ]
+    return [{**dim, "data": series(run, measure, dim["dir"], dim["role"], now)}
+            for dim in _selected(measure, direction, role)]
 
 
 def run_dimensions(run: dict, now: datetime) -> list[dict]:
@@ -69,9 +70,7 @@ def run_dimensions(run: dict, now: datetime) -> list[dict]:
 def aggregate(runs: list[dict], measure: str, now: datetime, direction=None, role=None) -> list[dict]:
     """Per dimension, one min/avg/max row per session of the test that has recorded data."""
     out = []
-    for dim in dimensions((measure,)):
-        if direction not in (None, dim["dir"]) or role not in (None, dim["role"]):
-            continue
+    for dim in _selected(measure, direction, role):
         rows = []
         for run in runs:
             values = [p["value"] for p in series(run, measure, dim["dir"], dim["role"], now)]

@@ -53,6 +53,12 @@ class ActionLikeRunner:
             raise ActionFailed(body.get("error") or body.get("description") or f"{what} (HTTP {response.status_code})")
         return body
 
+    def _launch(self, path: str, data: dict, what: str) -> dict:
+        body = self._assert_ok(self._send("POST", self.client.url(API + path), json=data), what)
+        if not body.get("data", {}).get("status_url"):
+            raise ActionFailed("Unexpected response from Sipfront API: missing status URL")
+        return body
+
     def _poll(self, status_url: str, field: str) -> dict:
         waited = 0
         while True:
@@ -74,10 +80,7 @@ class ActionLikeRunner:
             data["step.1.0.dial_destination"] = destination
         if report_mode:
             data["report.mode"] = report_mode
-        body = self._assert_ok(self._send("POST", self.client.url(f"{API}/tests/run"), json=data),
-                               "Failed to trigger test run")
-        if not body.get("data", {}).get("status_url"):
-            raise ActionFailed("Unexpected response from Sipfront API: missing status URL")
+        body = self._launch("/tests/run", data, "Failed to trigger test run")
         run = self._poll(body["data"]["status_url"], "session_status")
         outputs = {
             "session_id": run.get("session_id"),
@@ -102,10 +105,7 @@ class ActionLikeRunner:
             data["report.mode"] = report_mode
         if test_ids:
             data["test_ids"] = list(test_ids)
-        body = self._assert_ok(self._send("POST", self.client.url(f"{API}/projects/run"), json=data),
-                               "Failed to trigger project run")
-        if not body.get("data", {}).get("status_url"):
-            raise ActionFailed("Unexpected response from Sipfront API: missing status URL")
+        body = self._launch("/projects/run", data, "Failed to trigger project run")
         run = self._poll(body["data"]["status_url"], "run_status")
         outputs = {
             "project_run_id": body["data"].get("project_run_id"),

@@ -16,6 +16,14 @@ def action(sipfront, server, control):
     return ActionLikeRunner(sipfront, server, control)
 
 
+def assert_refused(client, path, body, status, fragment):
+    r = client.post(API + path, auth=AUTH, json=body)
+    assert r.status_code == status, r.text
+    err = r.json()
+    assert err["status"] == status and fragment in err["error"] + err["description"]
+    assert client.get(f"{API}/runs", auth=AUTH).json()["total"] == 10
+
+
 # -- single test runs ------------------------------------------------------------------------
 
 def test_action_test_run_polls_until_passed(action, sipfront):
@@ -135,11 +143,7 @@ def test_last_status_404s(sipfront, server, control):
     ({"id": 999}, 404, "999"),
 ])
 def test_bad_test_launches_change_nothing(sipfront, body, status, fragment):
-    r = sipfront.post(f"{API}/tests/run", auth=AUTH, json=body)
-    assert r.status_code == status, r.text
-    err = r.json()
-    assert err["status"] == status and fragment in err["error"] + err["description"]
-    assert sipfront.get(f"{API}/runs", auth=AUTH).json()["total"] == 10
+    assert_refused(sipfront, "/tests/run", body, status, fragment)
 
 
 @pytest.mark.parametrize("raw, content_type", [
@@ -233,11 +237,7 @@ def test_stopped_fixture_project_run(sipfront):
     ({"project.name": "nope"}, 404, "nope"),
 ])
 def test_bad_project_launches_change_nothing(sipfront, body, status, fragment):
-    r = sipfront.post(f"{API}/projects/run", auth=AUTH, json=body)
-    assert r.status_code == status, r.text
-    err = r.json()
-    assert err["status"] == status and fragment in err["error"] + err["description"]
-    assert sipfront.get(f"{API}/runs", auth=AUTH).json()["total"] == 10
+    assert_refused(sipfront, "/projects/run", body, status, fragment)
 
 
 def test_form_test_ids_comma_separated_and_repeated(sipfront):
