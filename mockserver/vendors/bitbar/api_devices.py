@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...core import context
 from ...core.bodies import params
 from ...core.errors import VendorError
 from ...core.negotiation import empty
@@ -70,10 +71,7 @@ def create_device_group():
     data = args(s.DeviceGroupCreate)
     st = state()
     stamp = runs.now_ms()
-    from ...core.clock import iso
-    from ...core import context
-
-    when = iso(context.now()).replace("T", "_")[:23]
+    when = context.now().strftime("%Y-%m-%d_%H:%M:%S.%f")[:23]
     record = st.insert("deviceGroups", {"id": None, "name": f"{when}_{st.next_token('group', 10)}",
                                         "displayName": data["name"], "creditsPrice": 0,
                                         "userId": lookups.user_id(), "osType": data["osType"], "deviceIds": [],

@@ -1,0 +1,141 @@
+"""Projects: CRUD, icon, config and parameters, sharings, notifications."""
+
+from __future__ import annotations
+
+from .conftest import ME, PROJECT
+
+DOC_PROJECT = {"id": PROJECT, "name": "Hello world", "description": "", "type": "ANDROID", "common": False,
+               "sharedById": None}
+
+
+def test_doc_project_example_works_as_written(bb):
+    body = bb.get(f"{ME}/projects/{PROJECT}").json()
+    assert {k: body[k] for k in DOC_PROJECT} == DOC_PROJECT
+
+
+def test_project_crud(bb):
+    created = bb.post(f"{ME}/projects", params={"name": "Hello world 2", "type": "ANDROID"})
+    assert created.status_code == 201
+    pid = created.json()["id"]
+    assert created.json() | {"createTime": 0} == {"id": pid, "name": "Hello world 2", "description": "",
+                                                  "type": "ANDROID", "common": False, "sharedById": None,
+                                                  "createTime": 0}
+    updated = bb.post(f"{ME}/projects/{pid}", params={"name": "Great project", "common": "true"})
+    assert updated.status_code == 202 and updated.json()["name"] == "Great project" and updated.json()["common"] is True
+    assert bb.get(f"{ME}/projects/{pid}").json()["name"] == "Great project"
+    listed = bb.get(f"{ME}/projects", params={"limit": 0}).json()
+    assert {p["id"] for p in listed["data"]} == {PROJECT, pid}
+    assert bb.delete(f"{ME}/projects/{pid}").status_code == 204
+    assert bb.get(f"{ME}/projects/{pid}").status_code == 404
+    assert bb.delete(f"{ME}/projects/{pid}").status_code == 404
+
+
+def test_project_validation(bb):
+    r = bb.post(f"{ME}/projects", params={"name": "x", "type": "WINDOWS"})
+    assert r.status_code == 400 and "type" in r.json()["message"]
+    r = bb.post(f"{ME}/projects", data={})
+    assert r.status_code == 400 and "name" in r.json()["message"]
+    r = bb.post(f"{ME}/projects/{PROJECT}", params={"common": "maybe"})
+    assert r.status_code == 400 and "common" in r.json()["message"]
+    assert bb.get(f"{ME}/projects/{PROJECT}").json()["common"] is False
+
+
+def test_other_tenants_project_is_invisible(bb, bitbar, server):
+    from tests.conftest import vendor_client
+
+    created = bb.post(f"{ME}/projects", data={"name": "mine"}).json()
+    other = vendor_client(server, "bitbar")
+    other.session.auth = bb.session.auth
+    other.session.headers["Accept"] = "application/json"
+    assert other.get(f"{ME}/projects/{created['id']}").status_code == 404
+
+
+def test_icon_is_a_png(bb):
+    r = bb.get(f"{ME}/projects/{PROJECT}/icon")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/png"
+    assert r.content.startswith(b"\x89PNG\r\n\x1a\n")
+    empty = bb.post(f"{ME}/projects", data={"name": "no app"}).json()
+    assert bb.get(f"{ME}/projects/{empty['id']}/icon").status_code == 404
+
+
+def test_config_get_and_update(bb):
+    config = bb.get(f"{ME}/projects/{PROJECT}/config").json()
+    assert config["id"] == 31425 and config["usedDeviceGroupId"] == 4148 and config["scheduler"] == "PARALLEL"
+    assert config["mode"] == "FULL_RUN" and config["runAvailable"] is True and config["deviceLanguageCode"] == "en_US"
+    r = bb.post(f"{ME}/projects/{PROJECT}/config", params={"usedDeviceGroupId": 4150, "scheduler": "SERIAL",
+                                                           "autoScreenshots": "true"})
+    assert r.status_code == 201
+    assert (r.json()["usedDeviceGroupId"], r.json()["scheduler"], r.json()["autoScreenshots"]) == (4150, "SERIAL", True)
+
+
+def test_config_rejects_bad_enums_and_unknown_group(bb):
+    for params, field in (({"scheduler": "RANDOM"}, "scheduler"), ({"mode": "TURBO"}, "mode"),
+                          ({"limitationType": "METHOD"}, "limitationType"),
+                          ({"deviceLanguageCode": "english"}, "deviceLanguageCode")):
+        r = bb.post(f"{ME}/projects/{PROJECT}/config", params=params)
+        assert r.status_code == 400 and field in r.json()["message"], params
+    r = bb.post(f"{ME}/projects/{PROJECT}/config", params={"mode": "UIAUTOMATOR"})
+    assert r.status_code == 400 and "uiAutomatorTestClasses" in r.json()["message"]
+    assert bb.post(f"{ME}/projects/{PROJECT}/config", params={"usedDeviceGroupId": 999}).status_code == 404
+    assert bb.get(f"{ME}/projects/{PROJECT}/config").json()["mode"] == "FULL_RUN"
+
+
+def test_config_parameters(bb):
+    base = f"{ME}/projects/{PROJECT}/config/parameters"
+    assert bb.get(f"{base}/1").json() == {"id": 1, "key": "devel", "value": "true"}
+    created = bb.post(base, data={"key": "env", "value": "staging"})
+    assert created.status_code == 201 and created.json()["key"] == "env"
+    dup = bb.post(base, params={"key": "devel", "value": "false"})
+    assert dup.status_code == 409 and dup.json()["statusCode"] == 409
+    assert bb.post(base, json={"key": "x"}).status_code == 400
+    assert bb.get(base).json()["total"] == 2
+    assert bb.delete(f"{base}/{created.json()['id']}").status_code == 204
+    assert bb.get(f"{base}/{created.json()['id']}").status_code == 404
+    assert bb.get(f"{ME}/projects/1/config/parameters").status_code == 404
+
+
+def test_sharings(bb):
+    base = f"{ME}/projects/{PROJECT}/sharings"
+    assert bb.get(f"{base}/173").json() == {"id": 173, "userId": 278815, "userEmail": "shared.email@bitbar.com"}
+    created = bb.post(base, params={"email": "example@bitbar.com"})
+    assert created.status_code == 201 and created.json()["userId"] == 278816
+    assert bb.post(base, params={"email": "example@bitbar.com"}).status_code == 409
+    assert bb.post(base, params={"email": "nobody@bitbar.com"}).status_code == 404
+    assert bb.post(base, params={"email": "not-an-email"}).status_code == 400
+    assert bb.post(base, params={"email": "demo@example.com"}).status_code == 400
+    assert bb.get(base).json()["total"] == 2
+    assert bb.delete(f"{base}/{created.json()['id']}").status_code == 204
+    assert bb.get(f"{base}/{created.json()['id']}").status_code == 404
+
+
+def test_shared_project_is_visible_to_the_other_user(bb):
+    shared = bb.get(f"{ME}/projects/{PROJECT}", auth=("bitbar-shared-key", "")).json()
+    assert shared["id"] == PROJECT and shared["sharedById"] == 31595291
+    assert bb.get(f"{ME}/projects/{PROJECT}/sharings", auth=("bitbar-shared-key", "")).status_code == 404
+
+
+def test_notifications(bb):
+    doc = bb.get(f"{ME}/notification/31981820").json()
+    assert doc == {"id": 31981820, "email": "example@bitbar.com", "project": None, "type": "ALWAYS"}
+    created = bb.post(f"{ME}/notifications", params={"email": "ops@example.com", "type": "ON_FAILURE"})
+    assert created.status_code == 201 and created.json()["project"] is None
+    assert bb.post(f"{ME}/notifications", params={"email": "ops@example.com", "type": "ALWAYS"}).status_code == 409
+    assert bb.post(f"{ME}/notifications", params={"email": "x@example.com", "type": "SOMETIMES"}).status_code == 400
+    per_project = bb.post(f"{ME}/projects/{PROJECT}/notifications", data={"email": "ops@example.com", "type": "ALWAYS"})
+    assert per_project.status_code == 200 and per_project.json()["project"] == PROJECT
+    assert bb.get(f"{ME}/projects/{PROJECT}/notifications").json()["total"] == 1
+    assert bb.get(f"{ME}/notifications").json()["total"] == 3
+    nid = created.json()["id"]
+    updated = bb.post(f"{ME}/notification/{nid}", params={"type": "ALWAYS"})
+    assert updated.status_code == 202 and updated.json()["type"] == "ALWAYS"
+    assert bb.post(f"{ME}/notification/{nid}", params={"type": "NEVER"}).status_code == 400
+    assert bb.delete(f"{ME}/notification/{nid}").status_code == 204
+    assert bb.get(f"{ME}/notification/{nid}").status_code == 404
+
+
+def test_deleting_a_project_removes_its_runs(bb):
+    pid = bb.post(f"{ME}/projects", data={"name": "p", "type": "ANDROID"}).json()["id"]
+    bb.post(f"{ME}/projects/{pid}/files/application", files={"file": ("a.apk", b"apk")})
+    run = bb.post(f"{ME}/projects/{pid}/runs").json()
+    assert bb.delete(f"{ME}/projects/{pid}").status_code == 204
+    assert run["id"] not in [r["id"] for r in bb.get(f"{ME}/runs", params={"limit": 0}).json()["data"]]
