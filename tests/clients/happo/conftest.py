@@ -45,13 +45,14 @@ class Cli:
 @pytest.fixture
 def happo_io(node_modules, server, tmp_path):
     """happo.io 13 with a .happo.js whose endpoint is the mock under its /happo path."""
-    def make(secret=SECRET):
+    def make(secret=SECRET, extra=""):
         config = tmp_path / ".happo.js"
         config.write_text(
             "module.exports = {\n"
             f"  apiKey: '{KEY}', apiSecret: '{secret}', endpoint: '{server.vendor_url('happo')}', project: 'default',\n"
             f"  pages: {PAGES!r},\n"
             "  targets: { chrome: { browserType: 'chrome', viewport: '800x600' } },\n"
+            f"{extra}"
             "};\n", encoding="utf-8")
         env = {**_clean_env(), "HAPPO_CONFIG_FILE": str(config)}
         return Cli(["node", str(node_modules / "happo.io" / "build" / "cli.js")], tmp_path, env)

@@ -125,3 +125,25 @@ def test_happo6_flake_and_bad_credentials(happo6):
     refused = bad_cli("flake", "--config", str(bad_config), "--format=json")
     assert refused.returncode != 0
     assert "401" in refused.stdout + refused.stderr
+
+
+def test_compare_threshold_fetches_the_pngs_and_ignores_small_diffs(happo_io, sha, mock_api, server):
+    def report(name, digest):
+        url = f"{server.vendor_url('happo')}/snapshots/{digest}/40/20"
+        snap = {"component": "Badge", "variant": "default", "target": "chrome", "url": url, "width": 40, "height": 20}
+        assert mock_api("POST", f"/api/reports/{sha(name)}", json={"snaps": [snap]}).status_code == 200
+
+    report("t1", "aaaa0000aaaa0000")
+    report("t2", "bbbb1111bbbb1111")
+    strict = happo_io(extra="  compareThreshold: 0,\n")("compare", sha("t1"), sha("t2"))
+    assert strict.returncode == 113, strict.stdout + strict.stderr
+    lenient = happo_io(extra="  compareThreshold: 1,\n")("compare", sha("t1"), sha("t2"))
+    assert lenient.returncode == 0, lenient.stdout + lenient.stderr
+    assert "0 diffs" in lenient.stdout
+    for digest in ("aaaa0000aaaa0000", "bbbb1111bbbb1111"):
+        fetched = requests.get(f"{server.url}/_mock/requests", timeout=10,
+                               params={"vendor": "happo", "method": "GET", "path": f"/snapshots/{digest}/*"}).json()
+        assert fetched["count"] >= 2 and {e["status"] for e in fetched["requests"]} == {200}
+    ignored = requests.get(f"{server.url}/_mock/requests", timeout=10,
+                           params={"vendor": "happo", "method": "POST", "path": "/api/ignored-diffs"}).json()
+    assert ignored["count"] >= 1 and ignored["requests"][-1]["status"] == 200
