@@ -33,10 +33,10 @@ def scenario_datasets(state, scenario_id: int) -> list[dict]:
                   key=lambda d: d["id"])
 
 
-def test_definition(state, scenario: dict, dataset: dict | None, index: int) -> tuple[dict, list[int]]:
+def test_definition(state, scenario: dict, dataset: dict | None, index: int, bodies=None) -> tuple[dict, list[int]]:
     """(definition-json, number of test steps per scenario step)."""
     items, _ = dsl.parse(scenario.get("definition"))
-    groups = dsl.expand(items, actionword_bodies(state, scenario["project_id"]))
+    groups = dsl.expand(items, bodies if bodies is not None else actionword_bodies(state, scenario["project_id"]))
     steps = []
     for group in groups:
         for step in group:
@@ -73,33 +73,37 @@ def ensure_default_env(state, run: dict, at: str) -> dict:
 
 
 def folder_snapshot_for(state, run: dict, folder_id: int, at: str, author: str) -> dict:
-    existing = next((f for f in state.table("folder_snapshots").values()
-                     if f["test_run_id"] == run["id"] and f["folder_id"] == folder_id), None)
-    if existing:
-        return existing
+    known = run.setdefault("folder_snapshot_ids", {})
+    if folder_id in known and state.get("folder_snapshots", known[folder_id]) is not None:
+        return state.get("folder_snapshots", known[folder_id])
     folder = state.get("folders", folder_id)
     parent = folder_snapshot_for(state, run, folder["parent_id"], at, author) if folder.get("parent_id") else None
-    return state.insert("folder_snapshots", {
+    made = state.insert("folder_snapshots", {
         "test_run_id": run["id"], "folder_id": folder_id, "parent_id": parent["id"] if parent else None,
         "name": folder["name"], "description": folder.get("description", ""),
         "created_at": at, "updated_at": at, "last_author": author,
     })
+    known[folder_id] = made["id"]
+    return made
 
 
 def generate(state, run: dict, scenario_ids: list[int], at: str, author: str) -> list[dict]:
     """One test per scenario and dataset, in folder snapshots mirroring the folder tree."""
     made = []
-    present = {t["scenario_id"] for t in state.table("test_snapshots").values() if t["test_run_id"] == run["id"]}
     sss = run.setdefault("scenario_snapshots", {})
+    tests = run.setdefault("test_ids", [])
+    bodies = actionword_bodies(state, run["project_id"])
+    present = {t["scenario_id"] for t in run_snapshots(state, run["id"])}
     for sid in scenario_ids:
         if sid in present:
             continue
+        present.add(sid)
         scenario = state.get("scenarios", sid)
         folder_snap = folder_snapshot_for(state, run, scenario["folder_id"], at, author)
         sss[sid] = state.next_id("scenario_snapshots")
         datasets = scenario_datasets(state, sid) or [None]
         for index, dataset in enumerate(datasets):
-            definition, spans = test_definition(state, scenario, dataset, index)
+            definition, spans = test_definition(state, scenario, dataset, index, bodies)
             name = scenario["name"] if dataset is None else f"{scenario['name']} ({dataset['name']})"
             made.append(state.insert("test_snapshots", {
                 "test_run_id": run["id"], "scenario_id": sid, "dataset_id": dataset["id"] if dataset else None,
@@ -107,6 +111,7 @@ def generate(state, run: dict, scenario_ids: list[int], at: str, author: str) ->
                 "name": name, "definition_json": definition, "spans": spans, "result_ids": [],
                 "created_at": at, "updated_at": at, "last_author": author,
             }))
+            tests.append(made[-1]["id"])
     return made
 
 
@@ -120,7 +125,8 @@ def create_run(state, project_id: int, attrs: dict, at: str, author: str) -> dic
         "description": attrs.get("description") or "", "archived": attrs.get("archived", False),
         "external": attrs.get("external", False),
         "created_at": attrs.get("created_at", at), "updated_at": attrs.get("updated_at", at),
-        "last_author": attrs.get("last_author", author), "scenario_snapshots": {},
+        "last_author": attrs.get("last_author", author), "scenario_snapshots": {}, "folder_snapshot_ids": {},
+        "test_ids": [],
     })
     ensure_default_env(state, run, run["created_at"])
     return run
@@ -137,23 +143,29 @@ def clone_run(state, source: dict, name: str, at: str, author: str) -> dict:
         copy.update(test_run_id=run["id"], parent_id=folder_map.get(fs["parent_id"]),
                     created_at=at, updated_at=at, last_author=author)
         folder_map[fs["id"]] = state.insert("folder_snapshots", copy)["id"]
+        run["folder_snapshot_ids"][fs["folder_id"]] = folder_map[fs["id"]]
     for sid in source.get("scenario_snapshots", {}):
         run["scenario_snapshots"][sid] = state.next_id("scenario_snapshots")
-    for ts in sorted((t for t in state.table("test_snapshots").values() if t["test_run_id"] == source["id"]),
-                     key=lambda t: t["id"]):
+    for ts in run_snapshots(state, source["id"]):
         copy = {k: v for k, v in ts.items() if k != "id"}
         copy.update(test_run_id=run["id"], folder_snapshot_id=folder_map.get(ts["folder_snapshot_id"]),
                     scenario_snapshot_id=run["scenario_snapshots"].get(ts["scenario_id"], ts["scenario_snapshot_id"]),
                     result_ids=[], definition_json=dict(ts["definition_json"]), spans=list(ts["spans"]),
                     created_at=at, updated_at=at, last_author=author)
-        state.insert("test_snapshots", copy)
+        run["test_ids"].append(state.insert("test_snapshots", copy)["id"])
     return run
 
 
 # -- reading ----------------------------------------------------------------------------------
 def run_snapshots(state, run_id: int) -> list[dict]:
-    return sorted((t for t in state.table("test_snapshots").values() if t["test_run_id"] == run_id),
-                  key=lambda t: t["id"])
+    run = state.get("test_runs", run_id)
+    found = (state.get("test_snapshots", tid) for tid in (run or {}).get("test_ids", []))
+    return [t for t in found if t is not None]
+
+
+def delete_test(state, run: dict, test_id: int) -> None:
+    state.delete("test_snapshots", test_id)
+    run["test_ids"] = [t for t in run["test_ids"] if t != test_id]
 
 
 def last_result(state, snap: dict) -> dict | None:
@@ -295,9 +307,13 @@ def synchronize(state, run: dict, at: str, author: str) -> None:
     """Bring every test to its scenario's current definition; drop tests of deleted scenarios."""
     details = sync_details(state, run)
     for tid in details["deleted_tests_snapshots"]:
-        state.delete("test_snapshots", tid)
+        delete_test(state, run, tid)
     for fid in details["deleted_folders_snapshots"]:
         state.delete("folder_snapshots", fid)
+    run["folder_snapshot_ids"] = {k: v for k, v in run["folder_snapshot_ids"].items()
+                                  if v not in details["deleted_folders_snapshots"]}
+    gone = {s for s in run["scenario_snapshots"] if state.get("scenarios", s) is None}
+    run["scenario_snapshots"] = {k: v for k, v in run["scenario_snapshots"].items() if k not in gone}
     for snap in run_snapshots(state, run["id"]):
         scenario = state.get("scenarios", snap["scenario_id"])
         dataset = state.get("datasets", snap["dataset_id"]) if snap["dataset_id"] else None

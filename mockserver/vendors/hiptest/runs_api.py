@@ -178,8 +178,9 @@ def show_test_snapshot(project_id, test_run_id, test_snapshot_id):
 def delete_test_snapshot(project_id, test_run_id, test_snapshot_id):
     state = context.state()
     snap = run_snapshot(state, project_id, test_run_id, test_snapshot_id)
-    state.delete("test_snapshots", snap["id"])
-    touch(state.get("test_runs", test_run_id))
+    run = state.get("test_runs", test_run_id)
+    runs.delete_test(state, run, snap["id"])
+    touch(run)
     return respond({"data": {}})
 
 
