@@ -1,0 +1,206 @@
+"""The official `testdroid` 3.2 client against the served mock (clients.md §1), plus OAuth as 2.x sends it."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+
+import pytest
+import requests
+import testdroid
+from testdroid import APIException, RequestResponseError
+
+API_KEY = "bitbar-demo-key"
+
+
+@pytest.fixture
+def base(server, control):
+    """The vendor's own port; the client sends no tenant header, so the default tenant is reset around each test."""
+    reset = lambda: control.post(f"{server.url}/_mock/reset", params={"vendor": "bitbar", "tenant": "default"}, timeout=10)
+    reset()
+    yield server.port_url("bitbar")
+    reset()
+
+
+@pytest.fixture
+def td(base):
+    client = testdroid.Testdroid(apikey=API_KEY, url=base)
+    client.set_polling_interval_mins(0.001)
+    return client
+
+
+@pytest.fixture
+def advance(server, control):
+    """Move the mock clock forward (the control fixture puts it back to real time afterwards)."""
+    def move(seconds):
+        control.post(f"{server.url}/_mock/clock", json={"advance_seconds": seconds}, timeout=10)
+    return move
+
+
+def write(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_full_run_flow(td, tmp_path, monkeypatch, advance):
+    me = td.get_me()
+    assert me["id"] == 31595291 and me["email"] == "demo@example.com"
+    project = td.create_project("mock-demo")
+    assert project["name"] == "mock-demo"
+    app = td.upload_file(write(tmp_path, "app.apk", b"APK" * 100))
+    tests = td.upload_file(write(tmp_path, "tests.zip", b"ZIP" * 100), skip_scan_wait=True)
+    assert app["inputType"] == "application" and tests["inputType"] == "test"
+    inputs = td.get_input_files()["data"]
+    assert {app["id"], tests["id"]} <= {f["id"] for f in inputs}
+    config = json.dumps({"osType": "ANDROID", "projectId": project["id"], "frameworkId": 542,
+                         "deviceGroupId": 4150, "files": [{"id": app["id"]}, {"id": tests["id"]}]})
+    td.validate_test_run_config(config)
+    run = td.start_test_run_using_config(config)
+    assert run["projectId"] == project["id"] and run["state"] == "WAITING"
+
+    seen = []
+    real_get = td.get_test_run
+
+    def polling(project_id, run_id):
+        answer = real_get(project_id, run_id)
+        seen.append(answer["state"])
+        advance(20)  # each poll moves the mock clock, so the run progresses deterministically
+        return answer
+
+    monkeypatch.setattr(td, "get_test_run", polling)
+    td.wait_test_run(project["id"], run["id"])
+    assert seen[0] == "WAITING" and "RUNNING" in seen and seen[-1] == "FINISHED"
+    monkeypatch.setattr(td, "get_test_run", real_get)
+
+    sessions = td.get_device_sessions(project["id"], run["id"])["data"]
+    assert sorted(s["state"] for s in sessions) == ["FAILED", "SUCCEEDED", "WARNING"]
+    files = td.get_device_session_files(project["id"], run["id"], sessions[0]["id"])["data"]
+    assert {f["name"] for f in files} == {"junit.xml", "logs.txt"}
+
+    monkeypatch.chdir(tmp_path)
+    td.download_test_run(project["id"], run["id"])
+    td.download_test_screenshots(project["id"], run["id"])
+    root = tmp_path / f"{run['id']}-{run['displayName']}"
+    for session in sessions:
+        folder = root / f"{session['id']}-{session['device']['displayName']}"
+        junit = (folder / "junit.xml").read_text()
+        assert 'tests="6"' in junit
+        assert ("<failure" in junit) == (session["state"] == "FAILED")
+        assert (folder / "logs.txt").stat().st_size > 0
+        shots = sorted(os.listdir(folder / "screenshots"))
+        assert len(shots) == 6 and all((folder / "screenshots" / s).read_bytes().startswith(b"\x89PNG") for s in shots)
+
+    aborted = td.abort_test_run(project["id"], run["id"])
+    assert aborted["state"] == "FINISHED"
+    failed = [s["id"] for s in sessions if s["state"] == "FAILED"]
+    retried = td.retry_test_run(project["id"], run["id"], failed)
+    assert retried["state"] == "RUNNING"
+    after = {s["id"]: s["state"] for s in td.get_device_sessions(project["id"], run["id"])["data"]}
+    assert after[failed[0]] == "WAITING"
+    assert [r["id"] for r in td.get_project_test_runs(project["id"])["data"]] == [run["id"]]
+
+    td.delete_project(project["id"])
+    with pytest.raises(RequestResponseError) as err:
+        td.get_project(project["id"])
+    assert err.value.status_code == 404
+
+
+def test_devices_through_the_generic_get(td):
+    first = td.get("devices", payload={"limit": 2, "offset": 0, "search": "sony", "sort": "displayName_a"})
+    second = td.get("devices", payload={"limit": 2, "offset": 2, "search": "sony", "sort": "displayName_a"})
+    assert first["total"] == second["total"] == 3
+    names = [d["displayName"] for d in first["data"] + second["data"]]
+    assert names == sorted(names) and len(names) == 3
+    android = td.get("devices", payload={"limit": 0, "filter": "osType_eq_ANDROID"})
+    assert android["total"] == 7 and {d["osType"] for d in android["data"]} == {"ANDROID"}
+    everything = td.get_devices()["data"]
+    assert len(everything) == 10 and all("locked" in d and "creditsPrice" in d for d in everything)
+
+
+def test_groups_frameworks_and_sessions(td):
+    groups = {g["id"]: g for g in td.get_device_groups()["data"]}
+    assert groups[4150]["deviceCount"] == 3 and groups[4150]["displayName"] == "Release candidates"
+    devices = td.get_devices_from_group(4150)["data"]
+    assert [d["id"] for d in devices] == [304, 341, 352]
+    assert {f["osType"] for f in td.get_frameworks()["data"]} == {"ANDROID", "IOS"}
+    session = td.start_device_session(360)
+    assert session["device"]["id"] == 360
+    assert td.stop_device_session(session["id"])["id"] == session["id"]
+
+
+def test_access_groups_and_shares(td):
+    group = td.create_access_group("QA")
+    assert td.get_access_group(group["id"])["name"] == "QA"
+    td.add_access_group_user(group["id"], "example@bitbar.com")
+    assert [u["email"] for u in td.get_access_group_users(group["id"])["data"]] == ["example@bitbar.com"]
+    project = td.create_project("shared")
+    td.share_project(project["id"], group["id"])
+    td.share_device_group(4148, group["id"])
+    assert len(td.get_access_group_resources(group["id"])["data"]) == 2
+    assert td.delete_access_group(group["id"]).status_code == 204
+
+
+def test_infected_upload_is_rejected_by_the_scan_wait(td, tmp_path):
+    with pytest.raises(APIException):
+        td.upload_file(write(tmp_path, "eicar.apk", b"X5O!P%@AP"))
+
+
+def test_no_key_is_a_401(base):
+    with pytest.raises(RequestResponseError) as err:
+        testdroid.Testdroid(url=base).get_me()
+    assert err.value.status_code == 401
+    assert "Full authentication is required to access this resource" in str(err.value)
+
+
+def test_oauth_as_testdroid_2_uses_it(base, advance):
+    """testdroid 2.100.0 get_token(): form POST, then Bearer; refresh after expiry (clients.md §1.1)."""
+    form = {"client_id": "testdroid-cloud-api", "grant_type": "password", "username": "demo@example.com",
+            "password": "demo-password"}
+    token = requests.post(f"{base}/oauth/token", data=form, headers={"Accept": "application/json"}, timeout=10).json()
+    bearer = {"Authorization": f"Bearer {token['access_token']}", "Accept": "application/json"}
+    assert requests.get(f"{base}/api/v2/me", headers=bearer, timeout=10).json()["id"] == 31595291
+    advance(token["expires_in"] + 1)
+    assert requests.get(f"{base}/api/v2/me", headers=bearer, timeout=10).status_code == 401
+    refreshed = requests.post(f"{base}/oauth/token", headers={"Accept": "application/json"}, timeout=10,
+                              data={"client_id": "testdroid-cloud-api", "grant_type": "refresh_token",
+                                    "refresh_token": token["refresh_token"]}).json()
+    bearer["Authorization"] = f"Bearer {refreshed['access_token']}"
+    assert requests.get(f"{base}/api/v2/me", headers=bearer, timeout=10).status_code == 200
+    basic = "Basic " + base64.b64encode(f"{API_KEY}:".encode()).decode()
+    assert requests.get(f"{base}/api/v2/me", headers={"Authorization": basic}, timeout=10).status_code == 200
+
+
+def test_upload_waits_for_the_virus_scan(td, server, control, monkeypatch, advance):
+    from tests.vendors.bitbar.conftest import load_fixtures
+
+    load_fixtures(server, control, "default", virusScanSeconds=5)
+    try:
+        checks = []
+        real_get_file = td.get_file
+
+        def scanning(file_id):
+            answer = real_get_file(file_id)
+            checks.append(answer["fileProperties"][0]["value"])
+            advance(5)
+            return answer
+
+        monkeypatch.setattr(td, "get_file", scanning)
+        uploaded = td.upload_file(__file__)
+        assert checks[0] == "in_progress" and checks[-1] == "safe"
+        assert uploaded["name"] == "test_testdroid.py"
+    finally:
+        load_fixtures(server, control, "default")
+
+
+def test_cli_prints_the_account(base):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "testdroid"
+    env = {**os.environ, "TESTDROID_APIKEY": API_KEY, "TESTDROID_URL": base}
+    done = subprocess.run([str(exe), "me"], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "demo@example.com" in done.stdout
