@@ -99,8 +99,11 @@ def project_run_status(uuid):
 
 
 def _page(title: str, rows: list[tuple[str, object]], sections: list[tuple[str, list[tuple[str, object]]]]) -> Response:
-    def table(items):
-        return "<table>" + "".join(f"<tr><th>{escape(str(k))}</th><td>{escape('' if v is None else str(v))}</td></tr>" for k, v in items) + "</table>"
+    def cell(value) -> str:
+        return escape("" if value is None else str(value))
+
+    def table(items) -> str:
+        return "<table>" + "".join(f"<tr><th>{cell(k)}</th><td>{cell(v)}</td></tr>" for k, v in items) + "</table>"
 
     mode = request.args.get("mode", "full")
     html = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head>"
