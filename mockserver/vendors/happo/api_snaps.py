@@ -14,6 +14,7 @@ from ...core.bodies import load
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from . import assets, rendering, schemas
+from .reports import report_url
 from .routes import account, body, bp, current_world, project, public
 
 SNAP_REQUEST = schemas.SnapRequestOut()
@@ -130,8 +131,6 @@ def create_async_report(sha):
     world = current_world()
     proj = project(data)
     report = rendering.async_report(world, account(), proj, sha, data)
-    from .reports import report_url
-
     return json_response({"id": report["id"], "url": report_url(world, proj, sha)})
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
+
+# fixed bounds: dates relative to "now" would make the output differ from run to run
+START, END = datetime(2025, 1, 1), datetime(2026, 1, 1)
 
 TARGETS = ("chrome", "firefox", "iphone 7")
 
@@ -21,7 +25,7 @@ def generate(fake, scale: int, progress) -> dict:
     for i in range(scale):
         project = projects[i % len(projects)]
         sha = fake.sha1()
-        created = fake.date_time_between("-1y", "now").isoformat() + "Z"
+        created = fake.date_time_between(START, END).replace(microsecond=0).isoformat() + "Z"
         snaps = []
         for component in components[: 1 + i % len(components)]:
             target = TARGETS[i % len(TARGETS)]
