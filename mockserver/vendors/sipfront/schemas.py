@@ -176,6 +176,7 @@ class TestRunRequest(Schema):
             if key in ("id", "test_name", "report_mode"):
                 continue
             if not STEP_KEY.match(key):
+                # docs silent: refusing unknown keys catches a mistyped override instead of running without it
                 problems[key] = ["unknown parameter; overrides look like step.<step>.<action>.<attr>"]
             elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
                 problems[key] = ["must be a string or a number"]
@@ -208,7 +209,7 @@ class AppImageRequest(Schema):
 
     name = fields.String(validate=validate.Length(min=1, max=255))
     platform = fields.String(validate=validate.OneOf(PLATFORMS))
-    url = fields.Url(schemes={"http", "https"})
+    url = fields.Url(schemes={"http", "https"}, require_tld=False)
     filename = fields.String(validate=validate.Length(min=1, max=255))
 
 

@@ -129,3 +129,9 @@ def test_appimage_bad_uploads_are_400_and_store_nothing(sipfront, kwargs, parame
     if parameter:
         assert body["parameter"] == parameter
     assert len(sipfront.get(f"{API}/appimages", auth=AUTH).json()["appimages"]) == 2
+
+
+def test_appimage_multipart_without_a_file_but_with_a_url(sipfront):
+    r = sipfront.post(f"{API}/appimages", auth=AUTH, files={"url": (None, "http://builds.local/dialer.aab")})
+    assert r.status_code == 201, r.text
+    assert (r.json()["appimage"]["platform"], r.json()["appimage"]["size"]) == ("android", 0)
