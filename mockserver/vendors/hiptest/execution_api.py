@@ -49,7 +49,8 @@ def create_result(project_id, test_run_id, test_snapshot_id):
     return _result_response(state, result, 201)
 
 
-@bp.patch(RUN + "/test_snapshots/<int:test_snapshot_id>/test_results/<int:test_result_id>")
+# the docs' own curl example updates a result with PUT, so both verbs are served
+@bp.route(RUN + "/test_snapshots/<int:test_snapshot_id>/test_results/<int:test_result_id>", methods=["PATCH", "PUT"])
 def update_result(project_id, test_run_id, test_snapshot_id, test_result_id):
     state = context.state()
     snap = run_snapshot(state, project_id, test_run_id, test_snapshot_id)

@@ -161,8 +161,8 @@ class FixtureSchema(_Strict):
     @validates_schema
     def _references(self, data, **_):
         ids = {kind: {row["id"] for row in data.get(kind, [])} for kind in (
-            "projects", "folders", "scenarios", "actionwords", "datasets", "test_runs",
-            "execution_environments", "builds")}
+            "users", "projects", "folders", "scenarios", "actionwords", "tags", "datasets", "parameters", "test_runs",
+            "execution_environments", "builds", "test_results")}
         problems: dict = {}
 
         def check(kind, field, target, allow_none=False):
@@ -188,6 +188,22 @@ class FixtureSchema(_Strict):
         check("test_results", "scenario_id", "scenarios")
         check("test_results", "dataset_id", "datasets", allow_none=True)
         check("test_results", "build_id", "builds", allow_none=True)
+        for i, tag in enumerate(data.get("tags", [])):
+            if tag["owner_id"] not in ids[tag["owner_type"]]:
+                problems.setdefault("tags", {}).setdefault(i, {})["owner_id"] = [
+                    f"unknown {tag['owner_type'][:-1]} {tag['owner_id']}"]
+        runs_of_build = {b["id"]: b["test_run_id"] for b in data.get("builds", [])}
+        runs_of_env = {e["id"]: e["test_run_id"] for e in data.get("execution_environments", [])}
+        for i, build in enumerate(data.get("builds", [])):
+            env = build.get("execution_environment_id")
+            if env is not None and runs_of_env.get(env, build["test_run_id"]) != build["test_run_id"]:
+                problems.setdefault("builds", {}).setdefault(i, {})["execution_environment_id"] = [
+                    f"environment {env} belongs to another test run"]
+        for i, result in enumerate(data.get("test_results", [])):
+            build = result.get("build_id")
+            if build is not None and runs_of_build.get(build, result["test_run_id"]) != result["test_run_id"]:
+                problems.setdefault("test_results", {}).setdefault(i, {})["build_id"] = [
+                    f"build {build} belongs to another test run"]
         for i, run in enumerate(data.get("test_runs", [])):
             missing = [s for s in run.get("scenario_ids") or [] if s not in ids["scenarios"]]
             if missing:

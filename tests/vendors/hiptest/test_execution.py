@@ -188,3 +188,14 @@ def test_tests_show_delete_and_folder_snapshots(api):
     assert len(snapshots(api, run)) == 2
     assert api.get(run_path(run) + f"/test_snapshots/{tests[2]['id']}").status_code == 404
     assert api.get(run_path(run) + "/folder_snapshots/99999").status_code == 404
+
+
+def test_put_updates_a_result_like_the_docs_curl_example(api):
+    run = _new_run(api, [710001])
+    test = snapshots(api, run)[0]
+    result = _push(api, run, test["id"]).json()["data"]
+    r = api.put(run_path(run) + f"/test_snapshots/{test['id']}/test_results/{result['id']}",
+                json=doc({"status": "retest", "status-author": "Jenkins", "description": "Automated jenkins job"},
+                         type_="test-results", id_=int(result["id"])))
+    assert r.status_code == 200 and r.json()["data"]["attributes"]["status"] == "retest"
+    assert statuses(api, run)["retest"] == 1
