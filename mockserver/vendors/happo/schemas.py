@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from ...core.clock import parse_iso
+
 NAME = validate.Length(min=1, max=500)
 SIDE = validate.Range(min=1, max=10_000)
 
@@ -149,6 +151,19 @@ class Review(_Body):
 
 
 # -- fixtures -------------------------------------------------------------------------------------
+def _iso(value: str) -> None:
+    try:
+        parse_iso(value)
+    except ValueError:
+        raise ValidationError("not an ISO 8601 date-time") from None
+
+
+def _when(required: bool = True):
+    if required:
+        return fields.String(required=True, validate=_iso)
+    return fields.String(load_default=None, allow_none=True, validate=_iso)
+
+
 class _Strict(Schema):
     class Meta:
         unknown = RAISE
@@ -183,8 +198,8 @@ class FixtureReport(_Strict):
     sha = fields.String(required=True, validate=validate.Length(min=1))
     link = fields.String(load_default=None, allow_none=True)
     message = fields.String(load_default=None, allow_none=True)
-    createdAt = fields.String(required=True)
-    completedAt = fields.String(load_default=None, allow_none=True)
+    createdAt = _when()
+    completedAt = _when(required=False)
     snaps = fields.List(fields.Nested(FixtureSnapshot), load_default=list)
 
 
@@ -193,7 +208,7 @@ class FixtureIgnoredDiff(_Strict):
     accountId = fields.Integer(required=True, strict=True)
     snapshot1Id = fields.String(required=True)
     snapshot2Id = fields.String(required=True)
-    createdAt = fields.String(required=True)
+    createdAt = _when()
 
 
 class FixtureSubscription(_Strict):
@@ -211,7 +226,7 @@ class FixtureFlake(_Strict):
     variant = fields.String(required=True)
     target = fields.String(required=True)
     url = fields.String(required=True)
-    createdAt = fields.String(required=True)
+    createdAt = _when()
 
 
 class FixtureSchema(_Strict):
@@ -229,6 +244,10 @@ class FixtureSchema(_Strict):
         for i, p in enumerate(data.get("projects", [])):
             if p["accountId"] not in accounts:
                 raise ValidationError(f"unknown accountId {p['accountId']}", f"projects.{i}.accountId")
+        for kind in ("ignoredDiffs", "subscriptions"):
+            for i, row in enumerate(data.get(kind, [])):
+                if row["accountId"] not in accounts:
+                    raise ValidationError(f"unknown accountId {row['accountId']}", f"{kind}.{i}.accountId")
         for kind in ("reports", "flakes"):
             for i, r in enumerate(data.get(kind, [])):
                 if r["projectId"] not in projects:

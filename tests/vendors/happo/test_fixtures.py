@@ -34,6 +34,9 @@ def test_invalid_fixtures_name_the_problem(api, server, control):
     r = _load(server, control, api.tenant, bad)
     assert r.status_code == 400
     assert "reports.0.projectId" in r.json()["error"] and "unknown projectId 9" in r.json()["error"]
+    bad_date = "accounts: [{id: 1, name: A, apiKey: k, apiSecret: s}]\nprojects: [{id: 1, accountId: 1, name: d}]\n" \
+               "reports: [{projectId: 1, sha: x, createdAt: yesterday}]\n"
+    assert "reports.0.createdAt: not an ISO 8601 date-time" in _load(server, control, api.tenant, bad_date).json()["error"]
     unknown_key = "accounts: []\nwidgets: []\n"
     assert "widgets" in _load(server, control, api.tenant, unknown_key).json()["error"]
     # the tenant's world is untouched by the rejected sets
