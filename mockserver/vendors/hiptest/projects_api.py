@@ -14,7 +14,9 @@ BACKUP_SECONDS = 30
 @bp.get("/api/projects")
 def list_projects():
     state = context.state()
-    return render(state, "projects", rows(state, "projects"), allowed_includes=("scenarios-folder",), options=options())
+    # newest first, which gives the seed's example order (61344 before 46292)
+    items = sorted(rows(state, "projects"), key=lambda p: (p["created_at"], p["id"]), reverse=True)
+    return render(state, "projects", items, allowed_includes=("scenarios-folder",), options=options())
 
 
 @bp.get("/api/projects/<int:project_id>")
