@@ -45,15 +45,15 @@ class Cli:
 @pytest.fixture
 def happo_io(node_modules, server, tmp_path):
     """happo.io 13 with a .happo.js whose endpoint is the mock under its /happo path."""
-    def make(secret=SECRET, extra=""):
+    def make(secret=SECRET, extra="", pages=True):
         config = tmp_path / ".happo.js"
         config.write_text(
             "module.exports = {\n"
             f"  apiKey: '{KEY}', apiSecret: '{secret}', endpoint: '{server.vendor_url('happo')}', project: 'default',\n"
-            f"  pages: {PAGES!r},\n"
-            "  targets: { chrome: { browserType: 'chrome', viewport: '800x600' } },\n"
-            f"{extra}"
-            "};\n", encoding="utf-8")
+            + (f"  pages: {PAGES!r},\n" if pages else "")
+            + "  targets: { chrome: { browserType: 'chrome', viewport: '800x600' } },\n"
+            + extra
+            + "};\n", encoding="utf-8")
         env = {**_clean_env(), "HAPPO_CONFIG_FILE": str(config)}
         return Cli(["node", str(node_modules / "happo.io" / "build" / "cli.js")], tmp_path, env)
     return make
@@ -62,12 +62,12 @@ def happo_io(node_modules, server, tmp_path):
 @pytest.fixture
 def happo6(node_modules, server, tmp_path):
     """happo 6 with a happo.config.mjs; it drops any path in its endpoint, so it gets the vendor's own port."""
-    def make(secret=SECRET):
+    def make(secret=SECRET, integration=f"{{ type: 'pages', pages: {PAGES!r} }}"):
         config = tmp_path / "happo.config.mjs"
         config.write_text(
             "export default {\n"
             f"  apiKey: '{KEY}', apiSecret: '{secret}', endpoint: '{server.port_url('happo')}', project: 'default',\n"
-            f"  integration: {{ type: 'pages', pages: {PAGES!r} }},\n"
+            f"  integration: {integration},\n"
             "  targets: { chrome: { type: 'chrome', viewport: '800x600' } },\n"
             "};\n", encoding="utf-8")
         return Cli(["node", str(node_modules / "happo" / "dist" / "cli" / "main.js")], tmp_path, _clean_env()), config

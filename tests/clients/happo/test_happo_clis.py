@@ -147,3 +147,47 @@ def test_compare_threshold_fetches_the_pngs_and_ignores_small_diffs(happo_io, sh
     ignored = requests.get(f"{server.url}/_mock/requests", timeout=10,
                            params={"vendor": "happo", "method": "POST", "path": "/api/ignored-diffs"}).json()
     assert ignored["count"] >= 1 and ignored["requests"][-1]["status"] == 200
+
+
+def _journal(server, method, path):
+    return requests.get(f"{server.url}/_mock/requests", timeout=10,
+                        params={"vendor": "happo", "method": method, "path": path}).json()["requests"]
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_static_package_run_uploads_assets_once(happo_io, sha, mock_api, server, tmp_path, signed):
+    package = tmp_path / "static"
+    package.mkdir()
+    (package / "iframe.html").write_text(f"<html><body>{sha('pkg')}</body></html>")
+    extra = f"  generateStaticPackage: async () => ({{ path: {str(package)!r} }}),\n"
+    cli = happo_io(extra=extra, pages=False)
+    env = {"HAPPO_SIGNED_URL": "true"} if signed else {}
+    first = cli("run", sha("s1"), "-a", **env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    second = cli("run", sha("s2"), "-a", **env)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "Reusing existing assets" in second.stdout + second.stderr
+    if signed:
+        puts = [e for e in _journal(server, "PUT", "/uploads/assets/*") if e["status"] == 200]
+        assert puts and _journal(server, "POST", "/api/snap-requests/assets/*/signed-url/finalize")[-1]["status"] == 200
+    else:
+        assert _journal(server, "POST", "/api/snap-requests/assets/*")[-1]["status"] == 200
+    status = mock_api("GET", f"/api/reports/{sha('s1')}/status").json()
+    assert status["url"].endswith(f"/report/{sha('s1')}")
+
+
+def test_happo6_e2e_wrapper_posts_the_childs_snap_requests(happo6, sha, mock_api):
+    ids = []
+    for variant in ("empty", "filled"):
+        snap = {"component": "Form", "variant": variant, "target": "chrome",
+                "url": f"https://cdn.example.com/{variant}.png", "width": 10, "height": 10}
+        ids.append(mock_api("POST", "/api/snap-requests/with-results", json={"snaps": [snap]}).json()["requestId"])
+    cli, config = happo6(integration="{ type: 'playwright' }")
+    child = ("fetch('http://localhost:' + process.env.HAPPO_E2E_PORT + '/', "
+             f"{{method: 'POST', body: '{ids[0]}\\n{ids[1]}'}}).then(r => process.exit(r.ok ? 0 : 1))")
+    run = cli("--config", str(config), "--beforeSha", "base-sha", "--afterSha", sha("e2e"),
+              "--link", "https://github.com/happo/demo/pull/9", "--message", "e2e", "--", "node", "-e", child)
+    assert run.returncode == 0, run.stdout + run.stderr
+    snaps = mock_api("GET", f"/api/reports/{sha('e2e')}").json()
+    assert sorted(s["variant"] for s in snaps) == ["empty", "filled"]
+    assert mock_api("GET", f"/api/reports/base-sha/compare/{sha('e2e')}/status").json()["status"] == "awaiting review"
