@@ -147,3 +147,25 @@ def test_skip_posts_a_successful_status(api, outbox):
     assert [(p["sha"], p["state"], p["description"]) for p in payloads] == [
         ("skip-sha", "success", "No UI changes"), ("skip-2", "success", "Skipped")]
     assert api.post("/api/skip/x", json={"project": "ghost"}).status_code == 404
+
+
+def test_a_new_difference_needs_a_new_review(api, server, control):
+    api.post("/api/reports/base-sha/compare/change-sha", json={})
+    url = f"{server.url}/_mock/happo/comparisons/base-sha/change-sha/review"
+    control.post(url, params={"tenant": api.tenant}, json={"status": "success"})
+    same_again = api.post("/api/reports/base-sha/compare/change-sha", json={}).json()
+    assert same_again["status"] == "success"
+    snaps = api.get("/api/reports/change-sha").json()
+    snaps[1]["url"] = "https://cdn.example.com/another-look.png"
+    api.post("/api/reports/change-sha", json={"snaps": snaps})
+    changed = api.post("/api/reports/base-sha/compare/change-sha", json={}).json()
+    assert changed["status"] == "failure" and changed["id"] == same_again["id"]
+    assert api.get("/api/reports/base-sha/compare/change-sha/status").json()["status"] == "awaiting review"
+
+
+def test_review_before_the_result_exists_is_409(api, server, control):
+    api.post("/api/reports/base-sha/compare/not-yet", json={"isAsync": True})
+    url = f"{server.url}/_mock/happo/comparisons/base-sha/not-yet/review"
+    r = control.post(url, params={"tenant": api.tenant}, json={"status": "success"})
+    assert r.status_code == 409
+    assert api.get("/api/reports/base-sha/compare/not-yet/status").json()["status"] == "pending"
