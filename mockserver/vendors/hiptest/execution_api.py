@@ -99,14 +99,18 @@ def create_build(project_id, test_run_id):
                   options=options())
 
 
+def _current(state, run, env):
+    build = runs.current_build(state, run["id"], env["id"])
+    if build is None:
+        raise VendorError(404, f"The execution environment {env['name']!r} has no build yet")
+    return render(state, "builds", build, allowed_includes=("test-results",), options=options())
+
+
 @bp.get(RUN + "/builds/current")
 def current_build(project_id, test_run_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
-    build = runs.current_build(state, run["id"], _single_env(state, run)["id"])
-    if build is None:
-        raise VendorError(404, "This test run has no build yet")
-    return render(state, "builds", build, allowed_includes=("test-results",), options=options())
+    return _current(state, run, _single_env(state, run))
 
 
 @bp.get(RUN + "/builds/<int:build_id>")
@@ -226,11 +230,7 @@ def create_environment_build(project_id, test_run_id, execution_environment_id):
 def current_environment_build(project_id, test_run_id, execution_environment_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
-    env = _env(state, run, execution_environment_id)
-    build = runs.current_build(state, run["id"], env["id"])
-    if build is None:
-        raise VendorError(404, "This execution environment has no build yet")
-    return render(state, "builds", build, allowed_includes=("test-results",), options=options())
+    return _current(state, run, _env(state, run, execution_environment_id))
 
 
 @bp.post(ENV + "/test_results")

@@ -156,6 +156,8 @@ def read_resource(expected_type: str, attrs_schema: Schema | type[Schema], url_i
     raw = json_body(required=body_required)
     if not raw and not body_required:
         raw = {"data": {}}  # the docs post `{}` to create a build
+    elif isinstance(raw, dict) and "data" not in raw and ("attributes" in raw or "type" in raw):
+        raw = {"data": raw}  # some of the docs' curl examples send the resource without its `data` wrapper
     try:
         doc = DocumentIn().load(raw)
     except ValidationError as err:

@@ -83,27 +83,6 @@ def _delete_folder(state, folder):
         state.delete("folders", f["id"])
 
 
-@bp.get(P + "/folders")
-def list_folders(project_id):
-    state = context.state()
-    _project(state, project_id)
-    return render(state, "folders", rows(state, "folders", project_id=project_id), allowed_includes=("tags",),
-                  options=options())
-
-
-@bp.get(P + "/folders/find_by_tags")
-def find_folders(project_id):
-    state = context.state()
-    _project(state, project_id)
-    return render(state, "folders", _tagged(state, "folders", project_id), options=options())
-
-
-@bp.get(P + "/folders/<int:folder_id>")
-def show_folder(project_id, folder_id):
-    state = context.state()
-    return render(state, "folders", _folder(state, project_id, folder_id), allowed_includes=("tags",), options=options())
-
-
 @bp.get(P + "/folders/<int:folder_id>/children")
 def folder_children(project_id, folder_id):
     state = context.state()
@@ -236,28 +215,6 @@ def update_from_feature(project_id, folder_id):
 def _scenario(state, project_id, scenario_id):
     _project(state, project_id)
     return find(state, "scenarios", scenario_id, project_id=project_id)
-
-
-@bp.get(P + "/scenarios")
-def list_scenarios(project_id):
-    state = context.state()
-    _project(state, project_id)
-    return render(state, "scenarios", rows(state, "scenarios", project_id=project_id),
-                  allowed_includes=SCENARIO_LIST_INCLUDES, options=options())
-
-
-@bp.get(P + "/scenarios/find_by_tags")
-def find_scenarios(project_id):
-    state = context.state()
-    _project(state, project_id)
-    return render(state, "scenarios", _tagged(state, "scenarios", project_id), options=options())
-
-
-@bp.get(P + "/scenarios/<int:scenario_id>")
-def show_scenario(project_id, scenario_id):
-    state = context.state()
-    return render(state, "scenarios", _scenario(state, project_id, scenario_id), allowed_includes=SCENARIO_INCLUDES,
-                  options=options())
 
 
 @bp.post(P + "/scenarios")
@@ -437,28 +394,6 @@ def _actionword(state, project_id, actionword_id):
     return find(state, "actionwords", actionword_id, project_id=project_id)
 
 
-@bp.get(P + "/actionwords")
-def list_actionwords(project_id):
-    state = context.state()
-    _project(state, project_id)
-    return render(state, "actionwords", rows(state, "actionwords", project_id=project_id), allowed_includes=("tags",),
-                  options=options())
-
-
-@bp.get(P + "/actionwords/find_by_tags")
-def find_actionwords(project_id):
-    state = context.state()
-    _project(state, project_id)
-    return render(state, "actionwords", _tagged(state, "actionwords", project_id), options=options())
-
-
-@bp.get(P + "/actionwords/<int:actionword_id>")
-def show_actionword(project_id, actionword_id):
-    state = context.state()
-    return render(state, "actionwords", _actionword(state, project_id, actionword_id), allowed_includes=("tags",),
-                  options=options())
-
-
 @bp.post(P + "/actionwords")
 def create_actionword(project_id):
     state = context.state()
@@ -507,3 +442,34 @@ def actionword_callers(project_id, actionword_id):
     data = [ser.resource("scenarios", s) for s in rows(state, "scenarios", project_id=project_id) if calls(s)]
     data += [ser.resource("folders", f) for f in rows(state, "folders", project_id=project_id) if calls(f)]
     return respond({"data": data, "included": list(ser.included.values())})
+
+
+def _register_reads(kind: str, id_arg: str, list_includes: tuple, show_includes: tuple) -> None:
+    """GET list, find_by_tags and one item of a project's folders, scenarios or action words."""
+    rtype = kind
+
+    def list_items(project_id):
+        state = context.state()
+        _project(state, project_id)
+        return render(state, rtype, rows(state, kind, project_id=project_id), allowed_includes=list_includes,
+                      options=options())
+
+    def find_items(project_id):
+        state = context.state()
+        _project(state, project_id)
+        return render(state, rtype, _tagged(state, kind, project_id), options=options())
+
+    def show_item(project_id, **kw):
+        state = context.state()
+        _project(state, project_id)
+        item = find(state, kind, kw[id_arg], project_id=project_id)
+        return render(state, rtype, item, allowed_includes=show_includes, options=options())
+
+    bp.add_url_rule(f"{P}/{kind}", f"list_{kind}", list_items, methods=["GET"])
+    bp.add_url_rule(f"{P}/{kind}/find_by_tags", f"find_{kind}", find_items, methods=["GET"])
+    bp.add_url_rule(f"{P}/{kind}/<int:{id_arg}>", f"show_{kind}", show_item, methods=["GET"])
+
+
+_register_reads("folders", "folder_id", ("tags",), ("tags",))
+_register_reads("scenarios", "scenario_id", SCENARIO_LIST_INCLUDES, SCENARIO_INCLUDES)
+_register_reads("actionwords", "actionword_id", ("tags",), ("tags",))

@@ -199,3 +199,15 @@ def test_put_updates_a_result_like_the_docs_curl_example(api):
                          type_="test-results", id_=int(result["id"])))
     assert r.status_code == 200 and r.json()["data"]["attributes"]["status"] == "retest"
     assert statuses(api, run)["retest"] == 1
+
+
+def test_a_resource_without_its_data_wrapper_is_taken_as_the_docs_curl_sends_it(api):
+    run = _new_run(api, [710001])
+    test = snapshots(api, run)[0]
+    build = api.post(run_path(run) + "/builds", json={}).json()["data"]
+    r = api.post(run_path(run) + f"/test_snapshots/{test['id']}/test_results", json={
+        "type": "test-results", "attributes": {"status": "passed", "status-author": "Harry", "description": "All was well"},
+        "relationships": {"build": {"data": {"type": "build", "id": int(build["id"])}}}})
+    assert r.status_code == 201
+    assert r.json()["data"]["relationships"]["build"]["data"]["id"] == build["id"]
+    assert api.post(run_path(run) + f"/test_snapshots/{test['id']}/test_results", json={"status": "passed"}).status_code == 400
