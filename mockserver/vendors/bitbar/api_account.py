@@ -145,10 +145,7 @@ def add_access_group_user(accessGroupId):
 
 
 def _member(group, memberId):
-    found = next((m for m in group["users"] if m["id"] == memberId), None)
-    if found is None:
-        raise VendorError(404, f"User with id {memberId} not found in the access group")
-    return found
+    return lookups.in_list(group["users"], memberId, "Access group user")
 
 
 @me_route("/access-groups/<int:accessGroupId>/users/<int:memberId>")
@@ -169,10 +166,7 @@ def list_access_group_resources(accessGroupId):
 
 
 def _resource(group, resourceId):
-    found = next((r for r in group["resources"] if r["id"] == resourceId), None)
-    if found is None:
-        raise VendorError(404, f"Resource with id {resourceId} not found in the access group")
-    return found
+    return lookups.in_list(group["resources"], resourceId, "Access group resource")
 
 
 @me_route("/access-groups/<int:accessGroupId>/resources/<int:resourceId>")

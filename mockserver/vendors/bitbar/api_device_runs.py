@@ -37,13 +37,6 @@ def _screenshots(dr: dict) -> list[dict]:
     return artifacts.screenshots(dr) if status in runs.FINAL and status != "ABORTED" else []
 
 
-def _screenshot(dr: dict, screenshotId: int) -> dict:
-    found = next((x for x in _screenshots(dr) if x["id"] == screenshotId), None)
-    if found is None:
-        raise VendorError(404, f"Screenshot with id {screenshotId} not found")
-    return found
-
-
 def _register(kind: str):
     base = f"/projects/<int:projectId>/runs/<int:runId>/{kind}"
     one = f"{base}/<int:deviceRunId>"
@@ -77,16 +70,14 @@ def _register(kind: str):
 
     def get_state(projectId, runId, deviceRunId, stateId):
         dr = lookups.device_run(projectId, runId, deviceRunId)
-        found = next((x for x in runs.view(dr)["states"] if x["id"] == stateId), None)
-        if found is None:
-            raise VendorError(404, f"State with id {stateId} not found")
-        return dump(s.StateOut, found, root="state")
+        return dump(s.StateOut, lookups.in_list(runs.view(dr)["states"], stateId, "State"), root="state")
 
     def list_screenshots(projectId, runId, deviceRunId):
         return dump_list(s.ScreenshotOut, _screenshots(lookups.device_run(projectId, runId, deviceRunId)))
 
     def get_screenshot(projectId, runId, deviceRunId, screenshotId):
-        shot = _screenshot(lookups.device_run(projectId, runId, deviceRunId), screenshotId)
+        shot = lookups.in_list(_screenshots(lookups.device_run(projectId, runId, deviceRunId)), screenshotId,
+                               "Screenshot")
         if kind == "device-sessions":
             # the client downloads the image from this path; the older device-runs form answers the object
             return send(artifacts.screenshot_png(shot), shot["originalName"], "image/png")

@@ -160,10 +160,7 @@ def start_device_session():
 
 
 def _session(deviceSessionId):
-    found = state().get("deviceRuns", deviceSessionId)
-    if found is None or found["userId"] != lookups.user_id():
-        raise VendorError(404, f"Device session with id {deviceSessionId} not found")
-    return found
+    return lookups.owned("deviceRuns", "Device session", deviceSessionId)
 
 
 @me_route("/device-sessions/<int:deviceSessionId>")

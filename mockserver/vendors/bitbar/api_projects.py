@@ -148,10 +148,7 @@ def create_parameter(projectId):
 
 
 def _parameter(projectId, parameterId):
-    found = state().get("parameters", parameterId)
-    if found is None or found["projectId"] != projectId:
-        raise VendorError(404, f"Parameter with id {parameterId} not found")
-    return found
+    return lookups.child("parameters", parameterId, "Parameter", projectId=projectId)
 
 
 @me_route("/projects/<int:projectId>/config/parameters/<int:parameterId>")
@@ -197,10 +194,7 @@ def create_sharing(projectId):
 
 
 def _sharing(projectId, sharingId):
-    found = state().get("sharings", sharingId)
-    if found is None or found["projectId"] != projectId:
-        raise VendorError(404, f"Sharing with id {sharingId} not found")
-    return found
+    return lookups.child("sharings", sharingId, "Sharing", projectId=projectId)
 
 
 @me_route("/projects/<int:projectId>/sharings/<int:sharingId>")

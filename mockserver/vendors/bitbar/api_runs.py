@@ -192,9 +192,7 @@ def list_run_parameters(projectId, runId):
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/config/parameters/<int:parameterId>")
 def get_run_parameter(projectId, runId, parameterId):
-    found = next((p for p in lookups.run(projectId, runId)["parameters"] if p["id"] == parameterId), None)
-    if found is None:
-        raise VendorError(404, f"Parameter with id {parameterId} not found")
+    found = lookups.in_list(lookups.run(projectId, runId)["parameters"], parameterId, "Parameter")
     return dump(s.ParameterOut, found, root="projectConfigParameter")
 
 
@@ -236,10 +234,7 @@ def create_tag(projectId, runId):
 
 
 def _tag(run, tagId):
-    found = next((t for t in run["tags"] if t["id"] == tagId), None)
-    if found is None:
-        raise VendorError(404, f"Tag with id {tagId} not found")
-    return found
+    return lookups.in_list(run["tags"], tagId, "Tag")
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/tags/<int:tagId>")
@@ -319,7 +314,5 @@ def list_run_screenshots(projectId, runId):
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots/<int:screenshotId>")
 def get_run_screenshot(projectId, runId, screenshotId):
-    found = next((x for x in visible_screenshots(lookups.run(projectId, runId)) if x["id"] == screenshotId), None)
-    if found is None:
-        raise VendorError(404, f"Screenshot with id {screenshotId} not found")
+    found = lookups.in_list(visible_screenshots(lookups.run(projectId, runId)), screenshotId, "Screenshot")
     return dump(s.ScreenshotOut, found, root="screenshot")

@@ -33,20 +33,29 @@ def project(project_id: int, owner: bool = False) -> dict:
     return found
 
 
+def child(table: str, ident: int, what: str, **parent) -> dict:
+    """The record `ident` of `table` whose fields match `parent` (e.g. projectId=...), else a 404."""
+    found = context.state().get(table, ident)
+    if found is None or any(found.get(key) != value for key, value in parent.items()):
+        raise _missing(what, ident)
+    return found
+
+
+def in_list(items: list[dict], ident: int, what: str) -> dict:
+    found = next((item for item in items if item["id"] == ident), None)
+    if found is None:
+        raise _missing(what, ident)
+    return found
+
+
 def run(project_id: int, run_id: int) -> dict:
     project(project_id)
-    found = context.state().get("runs", run_id)
-    if found is None or found["projectId"] != project_id:
-        raise _missing("Test run", run_id)
-    return found
+    return child("runs", run_id, "Test run", projectId=project_id)
 
 
 def device_run(project_id: int, run_id: int, device_run_id: int) -> dict:
     run(project_id, run_id)
-    found = context.state().get("deviceRuns", device_run_id)
-    if found is None or found["runId"] != run_id:
-        raise _missing("Device run", device_run_id)
-    return found
+    return child("deviceRuns", device_run_id, "Device run", runId=run_id)
 
 
 def device(device_id: int) -> dict:
@@ -64,14 +73,8 @@ def device_group(group_id: int, owned: bool = True) -> dict:
 
 
 def file(file_id: int) -> dict:
-    found = context.state().get("files", file_id)
-    if found is None or found["userId"] != user_id():
-        raise _missing("File", file_id)
-    return found
+    return child("files", file_id, "File", userId=user_id())
 
 
 def owned(table: str, what: str, ident: int) -> dict:
-    found = context.state().get(table, ident)
-    if found is None or found.get("userId") != user_id():
-        raise _missing(what, ident)
-    return found
+    return child(table, ident, what, userId=user_id())
