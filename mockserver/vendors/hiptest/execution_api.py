@@ -32,6 +32,7 @@ def _target_build(state, run, build_id, env_id) -> dict | None:
         if build is not None and build["execution_environment_id"] != env["id"]:
             raise VendorError(422, "The build does not belong to the given execution environment")
         if build is None:
+            # an environment without any build yet gets one, so the result is never lost
             build = runs.current_build(state, run["id"], env["id"]) or runs.new_build(state, run, env, "", stamp())
     return build
 

@@ -23,11 +23,16 @@ MEDIA_TYPE = "application/vnd.api+json"
 
 @dataclass
 class Relation:
-    """`resolve(state, record)` -> the related record, a list of them, or None."""
+    """`resolve(state, record)` -> the related record, a list of them, or None.
+
+    `links`: "always" or "included" adds `{self: /x/1/relationships/y, related: /x/1/y}` as the docs
+    show for a project's scenarios-folder (always) and a test's last-result (when included).
+    """
 
     type: str
     resolve: Callable
     many: bool = False
+    links: str | None = None
 
 
 @dataclass
@@ -80,9 +85,11 @@ class Serializer:
             rels = {}
             for name, rel in rtype.relationships.items():
                 wanted = top and name in self.include
+                base = f"/{rtype.type}/{record['id']}"
+                links = {"links": {"self": f"{base}/relationships/{name}", "related": f"{base}/{name}"}}
                 if wanted or (top and name in self.linkage_for):
                     related = rel.resolve(self.state, record)
-                    rels[name] = {"data": linkage(rel, related)}
+                    rels[name] = {**(links if rel.links else {}), "data": linkage(rel, related)}
                     if wanted:
                         for item in (related or []) if rel.many else ([related] if related else []):
                             key = (rel.type, str(item["id"]))
@@ -90,7 +97,7 @@ class Serializer:
                                 self.included[key] = {}
                                 self.included[key] = self.resource(rel.type, item, top=False)
                 else:
-                    rels[name] = {}
+                    rels[name] = links if rel.links == "always" else {}
             obj["relationships"] = rels
         return obj
 

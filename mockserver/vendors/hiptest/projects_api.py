@@ -1,14 +1,17 @@
-"""Projects and their backups."""
+"""Projects and their backups (asynchronous on the mock clock)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from ...core import context
 from ...core.errors import VendorError
-from .jsonapi import render, respond, Serializer
+from .jsonapi import Serializer, render, respond
 from .records import find, rows, stamp
 from .routes import bp, options
 
 BACKUP_SECONDS = 30
+URL_SECONDS = 600
 
 
 @bp.get("/api/projects")
@@ -26,19 +29,26 @@ def show_project(project_id):
                   allowed_includes=("scenarios-folder",), options=options())
 
 
+def _backups(state) -> dict:
+    return state.extra.setdefault("backups", {})
+
+
 def _backup_view(state, project_id) -> dict | None:
-    backup = state.extra.setdefault("backups", {}).get(project_id)
-    if backup is None:
+    """The last finished backup, flagged while a newer one runs; None before the first one ends."""
+    now = context.now().timestamp()
+    finished = [b for b in _backups(state).get(project_id, []) if b["done_epoch"] <= now]
+    if not finished:
         return None
-    running = context.now().timestamp() < backup["done_epoch"]
+    last = finished[-1]
+    done = datetime.fromtimestamp(last["done_epoch"], timezone.utc)
     return {
-        "id": backup["id"], "project_id": project_id, "new_backup_in_progress": running,
-        "updated_at": backup["updated_at"],
-        "file_name": None if running else backup["file_name"],
-        "file_size": None if running else backup["file_size"],
-        # the real link is a pre-signed S3 URL valid 10 minutes; the mock stores no archive
-        "url": None if running else (f"https://hiptest-backups.s3.amazonaws.com/{backup['file_name']}"
-                                     f"?X-Amz-Expires=600&X-Amz-Date={backup['updated_at']}"),
+        "id": last["id"], "project_id": project_id,
+        "new_backup_in_progress": any(b["done_epoch"] > now for b in _backups(state)[project_id]),
+        "updated_at": done.strftime("%Y-%m-%dT%H:%M:%S.") + f"{done.microsecond // 1000:03d}Z",
+        "file_name": last["file_name"], "file_size": last["file_size"],
+        # the real link is a pre-signed S3 URL valid 10 minutes; the mock stores no archive behind it
+        "url": (f"https://attachments-hiptest-production.s3.amazonaws.com/backups/{last['file_name']}"
+                f"?AWSAccessKeyId=MOCK&Expires={int(now) + URL_SECONDS}&Signature=MOCK"),
     }
 
 
@@ -46,15 +56,16 @@ def _backup_view(state, project_id) -> dict | None:
 def create_backup(project_id):
     state = context.state()
     project = find(state, "projects", project_id)
-    current = _backup_view(state, project_id)
-    if current and current["new_backup_in_progress"]:
-        raise VendorError(409, "A backup is already in progress for this project")
+    now = context.now().timestamp()
+    # documented: one backup at a time for all the projects of an organisation
+    if any(b["done_epoch"] > now for backups in _backups(state).values() for b in backups):
+        raise VendorError(409, "A backup is already in progress")
     size = 1024 + 256 * sum(1 for s in state.table("scenarios").values() if s["project_id"] == project_id)
-    state.extra["backups"][project_id] = {
-        "id": state.next_id("backups"), "updated_at": stamp(),
-        "done_epoch": context.now().timestamp() + BACKUP_SECONDS,
-        "file_name": f"project-{project_id}-backup.zip", "file_size": size,
-    }
+    day = stamp()[:10].replace("-", "")
+    _backups(state).setdefault(project_id, []).append({
+        "id": state.next_id("backups"), "done_epoch": now + BACKUP_SECONDS,
+        "file_name": f"project_{project_id}_{day}.zip", "file_size": size,
+    })
     return render(state, "projects", project, status=202, options=options())
 
 
@@ -62,5 +73,4 @@ def create_backup(project_id):
 def last_backup(project_id):
     state = context.state()
     find(state, "projects", project_id)
-    view = _backup_view(state, project_id)
-    return respond(Serializer(state).document("backups", view))
+    return respond(Serializer(state).document("backups", _backup_view(state, project_id)))

@@ -24,8 +24,8 @@ def _get(kind, field):
 
 def _project(state, record, options):
     out = dict(record)
-    backup = state.extra.get("backups", {}).get(record["id"])
-    out["new_backup_in_progress"] = bool(backup and options.get("now_epoch", 0) < backup["done_epoch"])
+    backups = state.extra.get("backups", {}).get(record["id"], [])
+    out["new_backup_in_progress"] = any(options.get("now_epoch", 0) < b["done_epoch"] for b in backups)
     return out
 
 
@@ -90,7 +90,7 @@ def _build_results(state, record):
     return [state.get("test_results", rid) for rid in record.get("result_ids", []) if state.get("test_results", rid)]
 
 
-register(ResourceType("projects", ProjectAttrs(), {"scenarios-folder": Relation("folders", _root_folder)}, _project))
+register(ResourceType("projects", ProjectAttrs(), {"scenarios-folder": Relation("folders", _root_folder, links="always")}, _project))
 register(ResourceType("backups", BackupAttrs()))
 register(ResourceType("folders", FolderAttrs(), {"tags": tags_of("folders")}, _folder))
 register(ResourceType("scenarios", ScenarioAttrs(), {
@@ -108,7 +108,7 @@ register(ResourceType("test-runs", TestRunAttrs(), {"tags": tags_of("test_runs")
 register(ResourceType("test-snapshots", TestSnapshotAttrs(), {
     "scenario": Relation("scenarios", _get("scenarios", "scenario_id")),
     "dataset": Relation("datasets", _get("datasets", "dataset_id")),
-    "last-result": Relation("test-results", lambda state, record: runs.last_result(state, record)),
+    "last-result": Relation("test-results", lambda state, record: runs.last_result(state, record), links="included"),
     "tags": tags_of("test_snapshots"),
 }, _test_snapshot))
 register(ResourceType("folder-snapshots", FolderSnapshotAttrs(), {

@@ -297,15 +297,15 @@ class TestRunPatch(_Attrs):
 
 
 class ResultCreate(_Attrs):
-    # any status string is accepted and stored as `undefined` when unknown (documented)
-    status = fields.String(required=True)
+    # any status value is accepted and stored as `undefined` when unknown (documented)
+    status = fields.Raw(required=True, allow_none=True)
     status_author = fields.String(required=True, allow_none=True)
     description = fields.String(required=True, allow_none=True)
     step_statuses = fields.Raw(load_default=None, allow_none=True)
 
 
 class ResultPatch(_Attrs):
-    status = fields.String()
+    status = fields.Raw(allow_none=True)
     status_author = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
 

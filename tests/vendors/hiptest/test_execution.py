@@ -30,7 +30,10 @@ def test_pushing_a_result_changes_the_run_statuses(api):
     assert body["relationships"]["build"] == {"data": None}
     assert statuses(api)["passed"] == 5 and statuses(api)["failed"] == 0
     last = api.get(run_path() + f"/test_snapshots/{failed['id']}?include=last-result").json()
-    assert last["data"]["relationships"]["last-result"] == {"data": {"type": "test-results", "id": body["id"]}}
+    assert last["data"]["relationships"]["last-result"]["data"] == {"type": "test-results", "id": body["id"]}
+    assert last["data"]["relationships"]["last-result"]["links"] == {
+        "self": f"/test-snapshots/{failed['id']}/relationships/last-result",
+        "related": f"/test-snapshots/{failed['id']}/last-result"}
     assert last["included"][0]["attributes"]["status"] == "passed"
 
 
@@ -92,7 +95,8 @@ def test_patch_a_result(api):
     assert r.json()["data"]["attributes"]["status-author"] == "Jenkins"
     assert statuses(api, run)["failed"] == 1
     assert api.patch(path, json=doc({"status": "nonsense"})).json()["data"]["attributes"]["status"] == "undefined"
-    assert api.patch(path, json=doc({"status": 3})).status_code == 422
+    assert api.patch(path, json=doc({"status": 3})).json()["data"]["attributes"]["status"] == "undefined"
+    assert api.patch(path, json=doc({"status-author": ["x"]})).status_code == 422
     assert api.patch(path, json=doc({}, id_=999)).status_code == 409
     assert api.patch(path.rsplit("/", 1)[0] + "/999", json=doc({})).status_code == 404
 

@@ -21,7 +21,8 @@ def test_folders_tree_children_scenarios_and_include(api):
     scenarios = api.get(P + "/folders/390002/scenarios").json()["data"]
     assert [s["id"] for s in scenarios] == ["710001", "710002", "710003"]
     project = api.get(P + "?include=scenarios-folder").json()
-    assert project["data"]["relationships"]["scenarios-folder"] == {"data": {"type": "folders", "id": "390001"}}
+    assert project["data"]["relationships"]["scenarios-folder"]["data"] == {"type": "folders", "id": "390001"}
+    assert project["data"]["relationships"]["scenarios-folder"]["links"]["related"] == f"/projects/{CASH}/scenarios-folder"
     assert project["included"][0]["attributes"]["name"] == "Testing CASH WITHDRAWAL (sample N°2)"
 
 

@@ -15,24 +15,32 @@ def test_show_project(api):
     assert data["id"] == str(CASH) and data["attributes"]["bdd-mode"] is True
     assert data["attributes"]["name"] == "Testing CASH WITHDRAWAL (sample N°2)"
     assert r.json()["included"] == []
+    assert data["relationships"] == {"scenarios-folder": {"links": {
+        "self": f"/projects/{CASH}/relationships/scenarios-folder", "related": f"/projects/{CASH}/scenarios-folder"}}}
     assert api.get("/api/projects/1").status_code == 404
 
 
-def test_backups_run_thirty_seconds_and_refuse_a_second_one(api, frozen):
-    assert api.get(f"/api/projects/{BOOKS}/backups/last").json() == {"data": None, "included": []}
+def test_backups_run_thirty_seconds_one_at_a_time(api, frozen):
+    last = f"/api/projects/{BOOKS}/backups/last"
+    assert api.get(last).json() == {"data": None, "included": []}
     r = api.post(f"/api/projects/{BOOKS}/backups")
     assert r.status_code == 202
     assert r.json()["data"]["attributes"]["new-backup-in-progress"] is True
-    running = api.get(f"/api/projects/{BOOKS}/backups/last").json()["data"]
-    assert running["type"] == "backups" and running["attributes"]["new-backup-in-progress"] is True
-    assert running["attributes"]["url"] is None
+    # documented: while the very first backup runs there is nothing to show yet
+    assert api.get(last).json()["data"] is None
     assert api.post(f"/api/projects/{BOOKS}/backups").status_code == 409
+    assert api.post(f"/api/projects/{CASH}/backups").status_code == 409  # one per organisation
     frozen(31)
-    done = api.get(f"/api/projects/{BOOKS}/backups/last").json()["data"]["attributes"]
-    assert done["new-backup-in-progress"] is False and done["project-id"] == BOOKS
-    assert done["file-name"] == f"project-{BOOKS}-backup.zip" and done["file-size"] > 0 and done["url"]
+    done = api.get(last).json()["data"]
+    assert done["type"] == "backups" and done["links"] == {"self": f"/backups/{done['id']}"}
+    attrs = done["attributes"]
+    assert attrs["new-backup-in-progress"] is False and attrs["project-id"] == BOOKS
+    assert attrs["file-name"] == f"project_{BOOKS}_20240301.zip" and attrs["file-size"] > 0
+    assert attrs["updated-at"] == "2024-03-01T12:00:30.000Z" and "Expires=" in attrs["url"]
     assert api.get(f"/api/projects/{BOOKS}").json()["data"]["attributes"]["new-backup-in-progress"] is False
     assert api.post(f"/api/projects/{BOOKS}/backups").status_code == 202
+    again = api.get(last).json()["data"]
+    assert again["id"] == done["id"] and again["attributes"]["new-backup-in-progress"] is True
     assert api.post("/api/projects/5/backups").status_code == 404
 
 
