@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 
 from .runs import ends_at, format_time, parse_time, phase
 
-# rtp_byte_per_sec and rtp_jitter are the doc's; the MOS and packet-loss names are our best guess
-MEASURES = ("mos", "rtp_byte_per_sec", "rtp_jitter", "rtp_packet_loss")
+# rtp_byte_per_sec and rtp_jitter are the doc's and come first, so its example is the list's head;
+# the packet-loss and MOS names are our best guess
+MEASURES = ("rtp_byte_per_sec", "rtp_jitter", "rtp_packet_loss", "mos")
 DIRS = ("in", "out")
 ROLES = ("callee", "caller")
 SAMPLE_SECONDS = 5
@@ -25,7 +26,8 @@ _RANGES = {
 
 
 def dimensions(measures=MEASURES) -> list[dict]:
-    return [{"dir": d, "role": r, "stats_measure": m} for m in measures for d in DIRS for r in ROLES]
+    """Callee dimensions before caller ones, measure by measure, in before out: the doc example's order."""
+    return [{"dir": d, "role": r, "stats_measure": m} for r in ROLES for m in measures for d in DIRS]
 
 
 def _timeline(run: dict, now: datetime) -> list[datetime]:
