@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.conftest import vendor_client
 from tests.vendors.sipfront.helpers import API, AUTH, T0, ActionLikeRunner, advance, set_clock
 
 
@@ -253,3 +254,19 @@ def test_unknown_project_run_status_and_reports_are_404(sipfront):
                  f"{API}/runs/nope/status"):
         r = sipfront.get(path, auth=AUTH)
         assert r.status_code == 404 and r.json()["status"] == 404
+
+
+def test_action_pointed_at_the_vendor_port_gets_urls_on_that_port(server, control):
+    client = vendor_client(server, "sipfront")
+    client.base_url = server.port_url("sipfront")
+    set_clock(server, control, T0)
+    out = ActionLikeRunner(client, server, control).run_call_test("tagged-smoke-test")
+    assert out["status"] == "passed"
+    assert out["report_url"].startswith(server.port_url("sipfront") + "/report/session/")
+
+
+def test_tenants_do_not_see_each_others_runs(sipfront, server):
+    other = vendor_client(server, "sipfront")
+    assert sipfront.post(f"{API}/tests/run", auth=AUTH, json={"id": 123}).status_code == 200
+    assert sipfront.get(f"{API}/runs", auth=AUTH).json()["total"] == 11
+    assert other.get(f"{API}/runs", auth=AUTH).json()["total"] == 10
