@@ -33,8 +33,7 @@ def device_run_out(dr: dict) -> dict:
 
 
 def _screenshots(dr: dict) -> list[dict]:
-    status = runs.view(dr)["status"]
-    return artifacts.screenshots(dr) if status in runs.FINAL and status != "ABORTED" else []
+    return artifacts.screenshots(dr) if runs.view(dr)["status"] in runs.COMPLETED else []
 
 
 def _register(kind: str):
@@ -51,14 +50,14 @@ def _register(kind: str):
 
     def junit(projectId, runId, deviceRunId):
         dr = lookups.device_run(projectId, runId, deviceRunId)
-        if runs.view(dr)["status"] not in runs.FINAL:
+        if runs.view(dr)["status"] not in runs.COMPLETED:
             raise VendorError(404, f"Device run {deviceRunId} has no results yet")
         return send(artifacts.junit_xml(dr, state().get("devices", dr["deviceId"])), "junit.xml", "application/xml")
 
     def logs(projectId, runId, deviceRunId):
         dr = lookups.device_run(projectId, runId, deviceRunId)
         device = state().get("devices", dr["deviceId"])
-        return send(artifacts.logs(dr, device, runs.view(dr)["states"]), "logs.txt", "text/plain")
+        return send(artifacts.logs(dr, device, runs.view(dr)), "logs.txt", "text/plain")
 
     def performance(projectId, runId, deviceRunId):
         dr = lookups.device_run(projectId, runId, deviceRunId)

@@ -84,7 +84,7 @@ def file_bytes(record: dict) -> bytes:
     device = st.get("devices", dr["deviceId"])
     if generated["kind"] == "junit":
         return artifacts.junit_xml(dr, device)
-    return artifacts.logs(dr, device, runs.view(dr)["states"])
+    return artifacts.logs(dr, device, runs.view(dr))
 
 
 def file_ready(record: dict) -> bool:
@@ -92,7 +92,8 @@ def file_ready(record: dict) -> bool:
     if not generated:
         return True
     dr = state().get("deviceRuns", generated["deviceRunId"])
-    return runs.view(dr)["status"] in runs.FINAL
+    # an aborted device run leaves its logs but no test results
+    return runs.view(dr)["status"] in (runs.FINAL if generated["kind"] == "logs" else runs.COMPLETED)
 
 
 def file_out(record: dict) -> dict:

@@ -255,7 +255,7 @@ def finished_items(run_list: list[dict]):
     for run in run_list:
         for dr in runs.device_runs_of(st, run["id"]):
             status = runs.view(dr)["status"]
-            if status in runs.FINAL and status != "ABORTED":
+            if status in runs.COMPLETED:
                 yield run, dr, st.get("devices", dr["deviceId"]), status
 
 

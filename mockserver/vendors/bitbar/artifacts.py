@@ -62,11 +62,12 @@ def junit_xml(dr: dict, device: dict) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def logs(dr: dict, device: dict, states: list[dict]) -> bytes:
+def logs(dr: dict, device: dict, view: dict) -> bytes:
+    """The states so far; the test runner's lines only once the tests have completed."""
     out = [f"--- device run {dr['id']} on {device['displayName']} ---"]
-    for st in states:
+    for st in view["states"]:
         out.append(f"{st['startTimeMS']} I/Testdroid: {st['deviceRunStateType']} {st['status']}")
-    for name, ok in runs.cases(dr):
+    for name, ok in (runs.cases(dr) if view["status"] in runs.COMPLETED else []):
         level = "I" if ok else "E"
         out.append(f"{level}/TestRunner: {'finished' if ok else 'failed'}: {name}({runs.TEST_CLASS})")
     return ("\n".join(out) + "\n").encode()

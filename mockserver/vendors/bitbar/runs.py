@@ -10,6 +10,7 @@ AUTOMATED_STEPS = ("DEVICE_UNINSTALLING_ALL", "DEVICE_TARGET_INSTALLING", "DEVIC
                    "DEVICE_RUNNING", "RESULTS_WAITING", "RESULTS_PROCESSING")
 INTERACTIVE_STEPS = ("DEVICE_REMOTECONTROL_RUNNING",)
 FINAL = ("SUCCEEDED", "FAILED", "WARNING", "ABORTED")
+COMPLETED = ("SUCCEEDED", "FAILED", "WARNING")
 CASE_NAMES = ("testLogin", "testSearch", "testDetailTabs", "testSettings", "testShare", "testLogout",
               "testScroll", "testRotate", "testOffline", "testProfile")
 TEST_CLASS = "com.bitbar.testdroid.test.MainActivityTest"

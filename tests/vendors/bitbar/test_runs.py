@@ -174,7 +174,22 @@ def test_abort_ends_unfinished_device_runs(bb, clock, started):
     devs = devices_by_id(bb, started["id"])
     assert {d["state"] for d in devs.values()} == {"ABORTED"}
     assert devs[304]["interruptedByState"]["failReason"] == "Aborted by user"
-    assert bb.get(f"{base}/device-runs/{devs[304]['id']}/screenshots").json()["total"] == 0
+    assert devs[304]["interruptedByState"]["deviceRunStateType"] == "DEVICE_TARGET_INSTALLING"
+    one = f"{base}/device-sessions/{devs[304]['id']}"
+    assert bb.get(f"{one}/screenshots").json()["total"] == 0
+    assert bb.get(f"{one}/junit.xml").status_code == 404
+    logs = bb.get(f"{one}/logs").text
+    assert "DEVICE_TARGET_INSTALLING FAILED" in logs and "TestRunner" not in logs
+    outputs = bb.get(f"{one}/output-file-set/files").json()["data"]
+    assert [f["name"] for f in outputs] == ["logs.txt"]
+
+
+def test_retry_with_a_json_body(bb, clock, started):
+    clock.advance(70)
+    failed = devices_by_id(bb, started["id"])[341]["id"]
+    r = bb.post(f"{P}/runs/{started['id']}/retry", json={"deviceRunIds": [failed]})
+    assert r.status_code == 200 and devices_by_id(bb, started["id"])[341]["state"] == "WAITING"
+    assert devices_by_id(bb, started["id"])[304]["state"] == "SUCCEEDED"
 
 
 def test_retry_reruns_the_named_device_runs(bb, clock, started):
