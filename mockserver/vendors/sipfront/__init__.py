@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from flask import current_app
+
+from ...core.context import CORE_KEY
 from ...core.negotiation import json_response
 from ...core.state import State
 from ...core.vendor import Vendor
 from .control import control_blueprint
 from .generate import generate
 from .routes import blueprint
-from .runs import complete_fixture_run, parse_time, start_project_run, stop_project_run
+from .runs import complete_fixture_run, parse_time, phase, project_phase, start_project_run, stop_project_run
 from .schemas import FixtureSchema
 
 # what the doc's "standard HTTP response codes" carry when the server has nothing more specific to say
@@ -42,6 +45,17 @@ class SipfrontVendor(Vendor):
             if prun.get("stopped_at"):
                 stop_project_run(state, made, parse_time(prun["stopped_at"]))
         return state
+
+    def dump_state(self, state: State) -> dict:
+        """The stored records plus where each run stands on the mock clock (stored runs only know their start)."""
+        data = state.to_json()
+        now = current_app.extensions[CORE_KEY].clock.now()
+        data["phases"] = {
+            "runs": {run["session_id"]: phase(run, now) for run in state.table("runs").values()},
+            "project_runs": {prun["uuid"]: project_phase(state, prun, now)
+                             for prun in state.table("project_runs").values()},
+        }
+        return data
 
     def error_response(self, status, message, extra):
         body = {

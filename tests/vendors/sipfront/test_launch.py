@@ -270,3 +270,14 @@ def test_tenants_do_not_see_each_others_runs(sipfront, server):
     assert sipfront.post(f"{API}/tests/run", auth=AUTH, json={"id": 123}).status_code == 200
     assert sipfront.get(f"{API}/runs", auth=AUTH).json()["total"] == 11
     assert other.get(f"{API}/runs", auth=AUTH).json()["total"] == 10
+
+
+def test_mock_state_shows_where_each_run_stands(sipfront, server, control):
+    set_clock(server, control, T0)
+    data = sipfront.post(f"{API}/projects/run", auth=AUTH, json={"id": 2}).json()["data"]
+    state = control.get(f"{server.url}/_mock/state", params={"vendor": "sipfront", "tenant": sipfront.tenant},
+                        timeout=10).json()["state"]
+    assert state["phases"]["project_runs"][data["project_run_uuid"]] == "running"
+    assert state["phases"]["project_runs"]["8e2f6a4c-1d9b-4e73-a5c8-0b7d3f1e6a11"] == "stopped"
+    assert sorted(state["phases"]["runs"].values()).count("pending") == 1
+    assert state["phases"]["runs"]["bae59eae-c123-45ee-6789-6cb5e9a2b1c2"] == "passed"
