@@ -21,6 +21,11 @@ def _cycle(state, project_id: int, ref) -> dict | None:
     return None
 
 
+def _shown(item: dict, status: int = 200):
+    opts = options.current()
+    return ok(QueueOut, queue.render(item, context.now(), opts["queue_waiting_seconds"], opts["queue_processing_seconds"]), status)
+
+
 def _submit(project_id: int, missing_project_status: int):
     project(project_id, status=missing_project_status)
     if request.args.get("type") != "automation":
@@ -40,7 +45,7 @@ def _submit(project_id: int, missing_project_status: int):
         "log_ids": log_ids,
         "test_logs": [{**log, "id": log_id} for log, log_id in zip(batch["test_logs"], log_ids)],
     })
-    return ok(QueueOut, queue.render(item, context.now(), opts["queue_waiting_seconds"], opts["queue_processing_seconds"]), 201)
+    return _shown(item, 201)
 
 
 @blueprint.post("/api/v3/projects/<int:projectId>/auto-test-logs")
@@ -61,5 +66,4 @@ def queue_status(id):
     item = context.state().get("queue_processing", id)
     if item is None:
         raise VendorError(404, f"Queue processing job with id {id} not found")
-    opts = options.current()
-    return ok(QueueOut, queue.render(item, context.now(), opts["queue_waiting_seconds"], opts["queue_processing_seconds"]))
+    return _shown(item)
