@@ -49,7 +49,8 @@ def happo_io(node_modules, server, tmp_path):
         config = tmp_path / ".happo.js"
         config.write_text(
             "module.exports = {\n"
-            f"  apiKey: '{KEY}', apiSecret: '{secret}', endpoint: '{server.vendor_url('happo')}', project: 'default',\n"
+            + (f"  apiKey: '{KEY}', apiSecret: '{secret}',\n" if secret else "")
+            + f"  endpoint: '{server.vendor_url('happo')}', project: 'default',\n"
             + (f"  pages: {PAGES!r},\n" if pages else "")
             + "  targets: { chrome: { browserType: 'chrome', viewport: '800x600' } },\n"
             + extra

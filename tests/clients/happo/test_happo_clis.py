@@ -191,3 +191,13 @@ def test_happo6_e2e_wrapper_posts_the_childs_snap_requests(happo6, sha, mock_api
     snaps = mock_api("GET", f"/api/reports/{sha('e2e')}").json()
     assert sorted(s["variant"] for s in snaps) == ["empty", "filled"]
     assert mock_api("GET", f"/api/reports/base-sha/compare/{sha('e2e')}/status").json()["status"] == "awaiting review"
+
+
+def test_without_keys_happo_io_gets_a_pull_request_secret(happo_io, server):
+    cli = happo_io(secret=None)
+    pr = "https://github.com/happo/demo/pull/77"
+    result = cli("has-report", "base-sha", CHANGE_URL=pr)
+    assert result.returncode == 0, result.stdout + result.stderr
+    token_calls = _journal(server, "POST", "/api/pull-request-token")
+    assert token_calls[-1]["status"] == 200 and pr in token_calls[-1]["body"]
+    assert "Authorization" not in token_calls[-1]["headers"]
