@@ -6,6 +6,8 @@ The CLIs cannot send X-Mock-Tenant, so they use the default tenant; every test u
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import uuid
 
 import pytest
@@ -31,6 +33,12 @@ def mock_api(server):
 @pytest.fixture
 def advance(server, control):
     return lambda seconds: control.post(f"{server.url}/_mock/clock", json={"advance_seconds": seconds}, timeout=10)
+
+
+@pytest.fixture
+def freeze(server, control):
+    """Renders then finish only when the test advances the clock; `control` puts it back to real time."""
+    return lambda: control.post(f"{server.url}/_mock/clock", json={"mode": "frozen"}, timeout=10)
 
 
 def test_has_report_and_empty(happo_io, sha, mock_api):
@@ -86,7 +94,8 @@ def test_run_over_pages_is_deterministic(happo_io, sha, mock_api, advance):
     assert same.returncode == 0, same.stdout + same.stderr
 
 
-def test_happo6_default_flow_and_async_comparison(happo6, sha, mock_api, advance):
+def test_happo6_default_flow_and_async_comparison(happo6, sha, mock_api, advance, freeze):
+    freeze()
     cli, config = happo6()
     common = ["--config", str(config), "--link", "https://github.com/happo/demo/pull/9", "--message", "PR 9"]
     first = cli(*common, "--beforeSha", "base-sha", "--afterSha", sha("p1"))
@@ -201,3 +210,36 @@ def test_without_keys_happo_io_gets_a_pull_request_secret(happo_io, server):
     token_calls = _journal(server, "POST", "/api/pull-request-token")
     assert token_calls[-1]["status"] == 200 and pr in token_calls[-1]["body"]
     assert "Authorization" not in token_calls[-1]["headers"]
+
+
+def test_happo_ci_async_flow_falls_back_to_an_older_commit(happo_io, node_modules, tmp_path, mock_api, advance, server):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git_env = {"GIT_AUTHOR_NAME": "CI", "GIT_AUTHOR_EMAIL": "ci@example.com", "GIT_COMMITTER_NAME": "CI",
+               "GIT_COMMITTER_EMAIL": "ci@example.com", "HOME": str(tmp_path)}
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=repo, env={**os.environ, **git_env}, check=True,
+                              capture_output=True, text=True).stdout.strip()
+    git("init", "-q")
+    shas = []
+    for n in range(3):
+        (repo / "file.txt").write_text(f"{n}-{uuid.uuid4().hex}")
+        git("add", "file.txt")
+        git("commit", "-q", "-m", f"commit {n}")
+        shas.append(git("rev-parse", "HEAD"))
+    oldest, previous, current = shas
+    # only the oldest commit has a report: the comparison must fall back to it
+    snap = {"component": "Home", "variant": "default", "target": "chrome", "url": "https://cdn.example.com/old.png",
+            "width": 800, "height": 600}
+    assert mock_api("POST", f"/api/reports/{oldest}", json={"snaps": [snap]}).status_code == 200
+    cli = happo_io()
+    env = {**cli.env, **git_env, "PREVIOUS_SHA": previous, "CURRENT_SHA": current,
+           "CHANGE_URL": "https://github.com/happo/demo/pull/12", "HAPPO_COMMAND": str(node_modules / "happo.io" / "build" / "cli.js")}
+    result = subprocess.run([str(node_modules / "happo.io" / "bin" / "happo-ci")], cwd=repo, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    compare = [e for e in _journal(server, "POST", f"/api/reports/{previous}/compare/{current}")]
+    assert compare and oldest in json.loads(compare[-1]["body"])["fallbackShas"]
+    advance(10)
+    # the previous commit has no report, so a settled comparison proves the fallback was taken
+    assert mock_api("GET", f"/api/reports/{previous}/compare/{current}/status").json()["status"] == "awaiting review"

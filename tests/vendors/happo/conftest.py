@@ -42,6 +42,9 @@ def outbox(server, control):
 
 @pytest.fixture
 def clock(server, control):
+    """Freezes the mock clock (renders finish only when the test says so); `control` puts it back."""
+    assert control.post(f"{server.url}/_mock/clock", json={"mode": "frozen"}, timeout=10).status_code == 200
+
     def advance(seconds):
         r = control.post(f"{server.url}/_mock/clock", json={"advance_seconds": seconds}, timeout=10)
         assert r.status_code == 200

@@ -15,7 +15,13 @@ from .conftest import snap, token
 
 @pytest.fixture(scope="module")
 def loose_server():
-    running = start_server(Settings(auth="permissive", max_upload_mb=1))
+    for attempt in range(5):
+        try:
+            running = start_server(Settings(auth="permissive", max_upload_mb=1))
+            break
+        except (OSError, SystemExit):  # another process took a port of the free block in the meantime
+            if attempt == 4:
+                raise
     yield running
     running.stop()
 
