@@ -1,8 +1,9 @@
-"""A server of its own in permissive auth mode with a 1 MB upload limit."""
+"""A server of its own: permissive auth, a 1 MB upload limit, renders that finish at once (render_seconds 0)."""
 
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -17,7 +18,7 @@ from .conftest import snap, token
 def loose_server():
     for attempt in range(5):
         try:
-            running = start_server(Settings(auth="permissive", max_upload_mb=1))
+            running = start_server(Settings(auth="permissive", max_upload_mb=1, vendor_options={"happo": {"render_seconds": 0}}))
             break
         except (OSError, SystemExit):  # another process took a port of the free block in the meantime
             if attempt == 4:
@@ -58,3 +59,11 @@ def test_oversize_upload_is_413_in_the_vendor_shape(loose):
     assert r.status_code == 413
     assert r.json() == {"error": "Request Entity Too Large"}
     assert loose.get("/api/reports/huge", auth=("k", "s")).status_code == 404
+
+
+def test_render_seconds_option_makes_renders_finish_at_once(loose):
+    payload = {"viewport": "320x240", "pages": [{"url": "https://example.com/", "title": "Home"}]}
+    r = loose.post("/api/snap-requests", auth=("k", "s"), data={"type": "browser-chrome", "targetName": "chrome"},
+                   files={"payload": ("payload.json", json.dumps(payload), "application/json")})
+    done = loose.get(f"/api/snap-requests/{r.json()['requestId']}", auth=("k", "s")).json()
+    assert done["status"] == "done" and done["result"][0]["width"] == 320
