@@ -32,8 +32,9 @@ def _epoch() -> int:
 
 
 def live_tokens(state, uid: str) -> list[dict]:
+    """The user's live tokens that count against the ten (pinned fixture tokens do not)."""
     now = _epoch()
-    return [t for t in state.extra["tokens"] if t["uid"] == uid and t["expiry"] > now]
+    return [t for t in state.extra["tokens"] if t["uid"] == uid and t["expiry"] > now and not t.get("pinned")]
 
 
 def sign_in(email: str, password: str) -> tuple[dict, dict]:

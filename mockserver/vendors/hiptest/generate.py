@@ -27,7 +27,7 @@ def generate_fixtures(fake, scale: int, progress) -> dict:
     data: dict = {
         "users": [{"id": 1, "email": "demo@example.com", "password": "demo-password", "name": "Demo User"}],
         "tokens": [{"uid": "demo@example.com", "client": "hiptest-demo-client", "access_token": "hiptest-demo-token",
-                    "expiry": 4102444800}],
+                    "expiry": 4102444800, "pinned": True}],
         "projects": [], "folders": [], "scenarios": [], "actionwords": [], "tags": [], "datasets": [],
         "parameters": [], "test_runs": [], "test_results": [],
     }

@@ -45,6 +45,8 @@ class TokenFixture(_Strict):
     client = fields.String(required=True, validate=validate.Length(min=1))
     access_token = fields.String(required=True, validate=validate.Length(min=1))
     expiry = fields.Integer(required=True, strict=True)
+    # mock-only: a pinned token stays out of the ten-token rotation, so sign-ins never retire it
+    pinned = fields.Boolean(load_default=False)
 
 
 class ProjectFixture(_Stamped):
