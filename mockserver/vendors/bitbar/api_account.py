@@ -135,9 +135,7 @@ def list_access_group_users(accessGroupId):
 def add_access_group_user(accessGroupId):
     group = _group(accessGroupId)
     email = args(s.EmailParams)["email"]
-    user = next((u for u in state().table("users").values() if u["email"].lower() == email.lower()), None)
-    if user is None:
-        raise VendorError(404, f"User with email {email} not found")
+    user = lookups.user_by_email(email)
     if any(m["id"] == user["id"] for m in group["users"]):
         raise VendorError(409, f"User {email} is already in the access group")
     group["users"].append({"id": user["id"], "email": user["email"]})

@@ -181,9 +181,7 @@ def list_sharings(projectId):
 def create_sharing(projectId):
     lookups.project(projectId, owner=True)
     email = args(s.EmailParams)["email"]
-    user = next((u for u in state().table("users").values() if u["email"].lower() == email.lower()), None)
-    if user is None:
-        raise VendorError(404, f"User with email {email} not found")
+    user = lookups.user_by_email(email)
     if user["id"] == lookups.user_id():
         raise VendorError(400, "A project cannot be shared with its owner")
     if any(x["userId"] == user["id"] for x in _sharings(projectId)):

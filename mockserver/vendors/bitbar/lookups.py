@@ -48,6 +48,13 @@ def in_list(items: list[dict], ident: int, what: str) -> dict:
     return found
 
 
+def user_by_email(email: str) -> dict:
+    found = next((u for u in context.state().table("users").values() if u["email"].lower() == email.lower()), None)
+    if found is None:
+        raise VendorError(404, f"User with email {email} not found")
+    return found
+
+
 def run(project_id: int, run_id: int) -> dict:
     project(project_id)
     return child("runs", run_id, "Test run", projectId=project_id)
