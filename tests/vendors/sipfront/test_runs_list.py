@@ -15,6 +15,15 @@ from tests.vendors.sipfront.helpers import API, AUTH, T0, set_clock
 COLUMNS = ["id", "session_id", "tags", "has_passed", "result_description", "test_id", "test_name", "project_id",
            "project_name", "started_at", "stopped_at", "agentpool_name", "is_finished", "is_failed", "testcase_name",
            "session_status"]
+# the finished run of the doc (metrics page) with the session_status the official Action polls
+DOC_RUN = {
+    "agentpool_name": "eu-central-1", "has_passed": 1, "id": 12345, "is_failed": 0, "is_finished": 1,
+    "project_id": 1, "project_name": "my-project-name", "result_description": "",
+    "session_id": "bae59eae-c123-45ee-6789-6cb5e9a2b1c2", "session_status": "passed",
+    "started_at": "2024-02-09 08:20:18", "status": "passed", "stopped_at": "2024-02-09 08:22:13",
+    "tags": "[\"media\", \"prod\", \"validation\"]", "test_id": 123, "test_name": "your-test-name",
+    "testcase_name": "Media analysis for Audio Call",
+}
 FIXTURE_IDS = [12345, 12346, 12347, 12348, 12349, 12350, 12351, 12352, 12353, 12354]
 
 
@@ -34,15 +43,13 @@ def test_default_listing_is_every_session_in_id_order(sipfront):
     body = runs(sipfront)
     assert [r["id"] for r in body["runs"]] == FIXTURE_IDS
     assert (body["total"], body["start"], body["count"]) == (10, 0, 100)
-    doc = body["runs"][0]
-    assert doc == {
-        "agentpool_name": "eu-central-1", "has_passed": 1, "id": 12345, "is_failed": 0, "is_finished": 1,
-        "project_id": 1, "project_name": "my-project-name", "result_description": "",
-        "session_id": "bae59eae-c123-45ee-6789-6cb5e9a2b1c2", "session_status": "passed",
-        "started_at": "2024-02-09 08:20:18", "status": "passed", "stopped_at": "2024-02-09 08:22:13",
-        "tags": "[\"media\", \"prod\", \"validation\"]", "test_id": 123, "test_name": "your-test-name",
-        "testcase_name": "Media analysis for Audio Call",
-    }
+    assert body["runs"][0] == DOC_RUN
+
+
+def test_the_doc_status_example_answers_as_written_plus_session_status(sipfront):
+    r = sipfront.get(f"{API}/runs/bae59eae-c123-45ee-6789-6cb5e9a2b1c2/status", auth=AUTH)
+    assert r.status_code == 200 and r.json() == {"run": DOC_RUN, "status": 200}
+
 
 
 def test_start_alone(sipfront):
