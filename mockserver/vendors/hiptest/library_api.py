@@ -9,7 +9,6 @@ from flask import request
 from ...core import context
 from ...core.errors import VendorError
 from . import dsl
-from .auth import current_author
 from .jsonapi import read_resource, relationship_list, render, respond
 from .records import find, new_record, rows, stamp, touch
 from .routes import bp, options

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import CASH, CI, SPRINT, doc, run_path, snapshots, statuses
+from .conftest import CASH, SPRINT, doc, run_path, snapshots, statuses
 
 RESULT = {"status": "passed", "status-author": "Harry", "description": "All was well"}
 
