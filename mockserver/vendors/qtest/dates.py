@@ -30,8 +30,12 @@ def parse(text: str) -> datetime:
         sign = -1 if zone[0] == "-" else 1
         digits = zone[1:].replace(":", "")
         offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    value = datetime(year, month, day, hour, minute, second, micro, tzinfo=timezone(offset))
-    return value.astimezone(timezone.utc)
+    try:
+        value = datetime(year, month, day, hour, minute, second, micro, tzinfo=timezone(offset))
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        # 9999-12-31T23:59:59-0100 is a valid string but past datetime's last instant in UTC
+        raise ValueError(text) from None
 
 
 def fmt(value: datetime | None) -> str | None:

@@ -75,6 +75,9 @@ def test_end_date_is_required(api, params):
     ("end_date", "1430215200"),
     ("start_date", "yesterday"),
     ("start_date", "2015-13-01T00:00:00+0000"),
+    ("end_date", "9999-12-31T23:59:59-0100"),
+    ("end_date", "0000-01-01T00:00:00Z"),
+    ("end_date", "2015-04-28T17:00:00+2400"),
 ])
 def test_other_date_formats_are_rejected_naming_the_parameter(api, name, value):
     params = {"end_date": "2015-05-01T00:00:00+0000", name: value}
