@@ -75,17 +75,25 @@ logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 def start_server(settings: Settings | None = None, vendors: dict | None = None, fixtures: dict | None = None) -> RunningServer:
     settings = settings or Settings()
-    settings.port = free_port_block(6)
-    app = create_app(settings, vendors=vendors, fixtures=fixtures)
-    running = RunningServer(settings, app)
-    apps = [(settings.port, app)]
-    if settings.vendor_ports:
-        apps += [(settings.vendor_port(name), port_app) for name, port_app in app.ports.items()]
-    for port, wsgi in apps:
-        httpd = make_server(settings.host, port, wsgi, threaded=True)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        running.servers.append(httpd)
-    return running
+    app = None
+    for _ in range(20):
+        settings.port = free_port_block(6)
+        app = app or create_app(settings, vendors=vendors, fixtures=fixtures)
+        running = RunningServer(settings, app)
+        apps = [(settings.port, app)]
+        if settings.vendor_ports:
+            apps += [(settings.vendor_port(name), port_app) for name, port_app in app.ports.items()]
+        try:
+            for port, wsgi in apps:
+                running.servers.append(make_server(settings.host, port, wsgi, threaded=True))
+        except OSError:  # another process took a port between probing and binding: try another block
+            for httpd in running.servers:
+                httpd.server_close()
+            continue
+        for httpd in running.servers:
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        return running
+    raise RuntimeError("could not bind a block of ports")
 
 
 def new_tenant(prefix: str = "t") -> str:
