@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import os
 import re
 
-from flask import Response, request
+from flask import Response, request, send_file
 
 from ...core.errors import VendorError
 from ...core.negotiation import empty
@@ -111,8 +112,9 @@ def legacy_out(record: dict) -> dict:
 
 
 def send(data: bytes, name: str, mimetype: str | None = None) -> Response:
-    return Response(data, 200, mimetype=mimetype or mime_of(name),
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    """An attachment; Flask writes an ASCII filename plus filename* for names beyond latin-1."""
+    return send_file(io.BytesIO(data), mimetype=mimetype or mime_of(name), as_attachment=True, download_name=name,
+                     etag=False, conditional=False, max_age=None)
 
 
 @me_route("/files")

@@ -19,7 +19,7 @@ def test_project_file_upload_and_download_round_trip(bb):
         assert body["originalName"] == name and body["readableSize"] == "1 KB" and isinstance(body["uploadTime"], int)
         down = bb.get(f"{ME}/projects/{PROJECT}/files/{role}")
         assert down.status_code == 200 and down.content == APK
-        assert f'filename="{name}"' in down.headers["Content-Disposition"]
+        assert down.headers["Content-Disposition"] == f"attachment; filename={name}"
 
 
 def test_test_file_fills_package_facts(bb):
@@ -28,6 +28,14 @@ def test_test_file_fills_package_facts(bb):
     assert android["mainActivity"] is None and android["bundleIdentifier"] is None
     ios = bb.post(f"{ME}/projects/{PROJECT}/files/test", files={"file": ("CalcTests.ipa", APK)}).json()
     assert ios["bundleIdentifier"] == "com.example.calctests" and ios["packageName"] is None
+
+
+def test_non_latin_file_names_download_intact(bb):
+    up = bb.post(f"{ME}/files", files={"file": ("тест.apk", b"abc")}).json()
+    assert up["name"] == "тест.apk"
+    down = bb.get(f"{ME}/files/{up['id']}/file")
+    assert down.content == b"abc"
+    assert "filename*=UTF-8''%D1%82%D0%B5%D1%81%D1%82.apk" in down.headers["Content-Disposition"]
 
 
 def test_upload_never_uses_the_client_path(bb):
