@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--max-upload-mb", type=int, help="largest request body accepted (default 50)")
     s.add_argument("--log-level", choices=("debug", "info", "warning", "error"))
     s.add_argument("--threads", type=int, help="worker threads of the main port (default 16)")
+    s.add_argument("--no-validate-requests", dest="validate_requests", action="store_const", const=False,
+                   help="let through requests the vendor spec forbids (env MOCKSERVER_VALIDATE_REQUESTS=0)")
     s.add_argument("--dev", action="store_const", const=True, help="use Flask's development server")
 
     r = sub.add_parser("routes", help="print every vendor route")
@@ -76,7 +78,7 @@ def _serve(args) -> int:
     from .serve import serve
 
     keys = ("host", "port", "vendor_ports", "vendors", "fixtures", "auth", "journal_size",
-            "max_upload_mb", "log_level", "threads", "dev")
+            "max_upload_mb", "log_level", "threads", "dev", "validate_requests")
     settings = from_env(**{k: getattr(args, k) for k in keys})
     create_app(settings)  # validate the fixtures before binding anything: exit 2 with the message
     serve(settings)

@@ -12,6 +12,7 @@ from pathlib import Path
 VENDOR_ORDER = ("hiptest", "qtest", "happo", "bitbar", "sipfront")
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Settings:
     log_level: str = "info"
     dev: bool = False
     threads: int = 16
+    validate_requests: bool = True  # vendors that opt in refuse requests their spec forbids
     # vendor-specific knobs (e.g. {"hiptest": {"rate_limit": 200}}); vendors read their own key
     vendor_options: dict = field(default_factory=dict)
 
@@ -55,6 +57,7 @@ ENV = {
     "max_upload_mb": "MOCKSERVER_MAX_UPLOAD_MB",
     "log_level": "MOCKSERVER_LOG_LEVEL",
     "threads": "MOCKSERVER_THREADS",
+    "validate_requests": "MOCKSERVER_VALIDATE_REQUESTS",
 }
 
 
@@ -69,7 +72,7 @@ def parse_vendors(text: str) -> tuple[str, ...]:
 def _coerce(name: str, raw: str):
     if name in ("port", "journal_size", "max_upload_mb", "threads"):
         return int(raw)
-    if name == "vendor_ports":
+    if name in ("vendor_ports", "validate_requests"):
         return raw.strip().lower() not in ("0", "false", "no", "off", "")
     if name == "vendors":
         return parse_vendors(raw)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, Flask, Response, current_app, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -16,7 +14,6 @@ from .negotiation import json_response, empty
 from .routes import vendor_routes
 from .store import DEFAULT_TENANT
 
-OPENAPI_DIR = Path(__file__).resolve().parent.parent.parent / "openapi"
 
 bp = Blueprint("control", __name__)
 
@@ -206,8 +203,9 @@ def routes():
 
 @bp.get("/openapi/<name>.yaml")
 def openapi(name: str):
-    path = OPENAPI_DIR / f"{name}.yaml"
-    if name not in _core().vendors or not path.is_file():
+    vendor = _core().vendors.get(name)
+    path = vendor.spec_path() if vendor is not None else None
+    if path is None or not path.is_file():
         raise ControlError(404, f"no OpenAPI spec for {name!r}")
     return Response(path.read_text(encoding="utf-8"), content_type="application/yaml")
 
@@ -217,8 +215,8 @@ def _docs_blueprint(core):
     from flask_swagger_ui import get_swaggerui_blueprint
 
     # absolute paths: the control API sits at /_mock on the main port and on every vendor port
-    urls = [{"name": name, "url": f"/_mock/openapi/{name}.yaml"} for name in core.vendors
-            if (OPENAPI_DIR / f"{name}.yaml").is_file()]
+    urls = [{"name": name, "url": f"/_mock/openapi/{name}.yaml"} for name, vendor in core.vendors.items()
+            if vendor.spec_path().is_file()]
     return get_swaggerui_blueprint("/_mock/docs", None, blueprint_name="docs",
                                    config={"app_name": "mockserver", "urls": urls, "url": None})
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import abc
+from pathlib import Path
 
 from flask import Blueprint, Response
 from marshmallow import Schema
 
+from ..settings import OPENAPI_DIR
 from .state import State
 
 
@@ -24,6 +26,10 @@ class Vendor(abc.ABC):
     blueprint: Blueprint | None = None
     fixture_schema: type[Schema] = Schema
     control_blueprint: Blueprint | None = None
+    spec_guard: bool = False  # refuse requests openapi/<name>.yaml forbids (core/spec_guard.py)
+
+    def spec_path(self) -> Path:
+        return OPENAPI_DIR / f"{self.name}.yaml"
 
     def build_state(self, fixtures: dict) -> State:
         """A fresh world for one tenant from validated fixture data (already a private copy)."""

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from . import context
 from .errors import VendorError
 from .negotiation import json_response
+from .spec_guard import SpecGuard
 from .store import DEFAULT_TENANT, TENANT_RE
 
 access_log = logging.getLogger("mockserver.access")
@@ -58,6 +59,9 @@ def build_vendor_app(core, vendor) -> Flask:
     app.extensions[context.VENDOR_KEY] = vendor
     if vendor.blueprint is not None:
         app.register_blueprint(vendor.blueprint)
+    spec = vendor.spec_path()
+    if core.settings.validate_requests and vendor.spec_guard and spec.is_file():
+        SpecGuard(spec).guard_views(app)
 
     @app.before_request
     def _begin():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint
 from marshmallow import Schema, fields, RAISE
 
@@ -99,6 +101,10 @@ class DemoVendor(Vendor):
     name = "demo"
     blueprint = bp
     fixture_schema = FixtureSchema
+    spec_guard = True
+
+    def spec_path(self):
+        return Path(__file__).resolve().parent / "demo_openapi.yaml"
 
     def build_state(self, fixtures):
         state = super().build_state({"items": fixtures["items"]})

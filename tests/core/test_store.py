@@ -144,3 +144,41 @@ def test_permissive_auth_accepts_any_wellformed_credential_but_not_none():
         assert (ok.status_code, missing.status_code) == (200, 401)
     finally:
         running.stop()
+
+
+def test_spec_forbidden_request_the_handler_would_accept_is_refused_and_changes_nothing(demo):
+    # the handler takes any integer size; the demo spec says at most 100
+    r = demo("POST", "/items", json={"name": "huge", "size": 1000})
+    assert r.status_code == 400
+    assert r.json()["demoError"] == "request body: size: 1000 is greater than the maximum of 100"
+    assert names(demo) == ["seven", "three"]
+    assert demo("POST", "/items", json={"name": "ok", "size": 100}).status_code == 201
+
+
+def test_vendor_messages_stand_when_the_handler_refuses_first(demo):
+    r = demo("POST", "/items", json={"size": 1000})
+    assert r.status_code == 400
+    assert r.json()["demoError"] == "name: Missing data for required field."
+
+
+def test_auth_is_judged_before_the_spec(demo):
+    r = demo("POST", "/items", json={"name": "x", "size": 1000}, headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401
+
+
+def test_request_validation_can_be_switched_off():
+    import copy
+
+    from mockserver.settings import Settings, from_env
+    from tests.core.demo_vendor import DEMO, DEMO_FIXTURES
+    from tests.harness import start_server
+
+    assert from_env({"MOCKSERVER_VALIDATE_REQUESTS": "0"}).validate_requests is False
+    running = start_server(Settings(vendor_ports=False, vendors=("demo",), validate_requests=False),
+                           vendors={"demo": DEMO}, fixtures={"demo": copy.deepcopy(DEMO_FIXTURES)})
+    try:
+        r = requests.post(f"{running.url}/demo/items", json={"name": "huge", "size": 1000},
+                          headers={"Authorization": "Bearer demo-token"}, timeout=10)
+        assert r.status_code == 201
+    finally:
+        running.stop()
