@@ -152,6 +152,8 @@ def list_device_sessions():
 @me_route("/device-sessions", methods=("POST",))
 def start_device_session():
     device = lookups.device(args(s.DeviceSessionCreate)["deviceModelId"])
+    if device["locked"]:
+        raise VendorError(400, f"Device {device['id']} is locked")
     st = state()
     queue = runs.simulation(st)["queueSeconds"] * 1000
     record = runs.new_device_run(st, None, device, runs.now_ms() + queue, interactive=True)

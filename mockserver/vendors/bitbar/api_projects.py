@@ -162,7 +162,7 @@ def delete_parameter(projectId, parameterId):
     lookups.project(projectId, owner=True)
     _parameter(projectId, parameterId)
     state().delete("parameters", parameterId)
-    return empty()
+    return empty()  # the doc's table says 200 with an empty string; every other delete answers 204
 
 
 # -- sharings ---------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def list_project_runs(projectId):
 @me_route("/projects/<int:projectId>/runs", methods=("POST",))
 def start_project_run(projectId):
     project = lookups.project(projectId)
-    name = args(s.RunStart).get("name")
+    name = args(s.RunStart).get("name")  # the doc marks it required, yet its own example sends none
     if project["files"]["application"] is None:
         raise VendorError(400, "Upload an application file before starting a test run")
     group = lookups.device_group(project["config"]["usedDeviceGroupId"] or 0, owned=False)

@@ -9,7 +9,7 @@ from ...core.errors import VendorError
 AUTOMATED_STEPS = ("DEVICE_UNINSTALLING_ALL", "DEVICE_TARGET_INSTALLING", "DEVICE_TEST_INSTALLING",
                    "DEVICE_RUNNING", "RESULTS_WAITING", "RESULTS_PROCESSING")
 INTERACTIVE_STEPS = ("DEVICE_REMOTECONTROL_RUNNING",)
-FINAL = ("SUCCEEDED", "FAILED", "WARNING", "ABORTED")
+FINAL = ("SUCCEEDED", "FAILED", "WARNING", "ABORTED", "EXCLUDED")
 COMPLETED = ("SUCCEEDED", "FAILED", "WARNING")
 CASE_NAMES = ("testLogin", "testSearch", "testDetailTabs", "testSettings", "testShare", "testLogout",
               "testScroll", "testRotate", "testOffline", "testProfile")
@@ -52,6 +52,8 @@ def new_device_run(state, run: dict | None, device: dict, start_ms: int, interac
         "retryMs": None,
         "retries": 0,
         "interactive": interactive,
+        # a locked device takes no tests: the system excludes it at once
+        "excluded": device["locked"] and not interactive,
         "steps": list(steps),
         "testCases": cases,
         "failedCases": max(1, cases // 3) if outcome == "FAILED" else 0,
@@ -90,6 +92,10 @@ def _state(dr, index, step, start, finish, status, fail=None, retry=None) -> dic
 def view(dr: dict, at: int | None = None) -> dict:
     """Status, states and counters of one device run at mock time `at`."""
     at = now_ms() if at is None else at
+    if dr.get("excluded"):
+        only = _state(dr, 0, "WAITING", dr["createTime"], dr["createTime"], "EXCLUDED", "Device is locked")
+        return {"status": "EXCLUDED", "states": [only], "current": only, "interrupted": None, "startTime": None,
+                "endTime": dr["createTime"], "testCaseCount": 0, "testCaseAllNo": 0, "testCaseSuccessNo": 0}
     start, end = dr["startMs"], dr["startMs"] + dr["durationMs"]
     abort = dr["abortMs"] if dr["abortMs"] is not None and dr["abortMs"] < end else None
     stop = abort if abort is not None else end
@@ -152,7 +158,7 @@ def run_view(state, run: dict) -> dict:
     statuses = [v["status"] for v in views]
     finished = sum(s in FINAL for s in statuses)
     succeeded = sum(s in ("SUCCEEDED", "WARNING") for s in statuses)
-    if statuses and all(s == "WAITING" for s in statuses):
+    if "WAITING" in statuses and all(s in ("WAITING", "EXCLUDED") for s in statuses):
         run_state = "WAITING"
     elif finished == len(statuses):
         run_state = "FINISHED"

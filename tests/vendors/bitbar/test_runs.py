@@ -255,6 +255,18 @@ def test_config_validation_and_start(bb, clock):
     assert by_ids.json()["projectId"] != PROJECT
 
 
+def test_locked_device_is_excluded(bb, clock):
+    clock.set()
+    run = bb.post(f"{ME}/runs", json=_config(deviceGroupId=None, deviceIds=[362, 360])).json()
+    assert run["state"] == "WAITING"
+    devs = devices_by_id(bb, run["id"])
+    assert devs[362]["state"] == "EXCLUDED" and devs[362]["currentState"]["status"] == "EXCLUDED"
+    clock.advance(35)
+    finished = bb.get(f"{P}/runs/{run['id']}").json()
+    assert finished["state"] == "FINISHED" and finished["successRatio"] == 0.5
+    assert bb.post(f"{ME}/device-sessions", data={"deviceModelId": 362}).status_code == 400
+
+
 def test_infected_file_cannot_start_a_run(bb):
     bad = bb.post(f"{ME}/files", files={"file": ("eicar.apk", b"x")}).json()
     r = bb.post(f"{ME}/runs", json=_config(files=[{"id": bad["id"]}]))
