@@ -15,6 +15,7 @@ from ...core.bodies import load, params
 from ...core.errors import VendorError
 from ...core.negotiation import XML, negotiated
 from . import auth
+from .announcements import announce_finished
 from .listing import listed
 
 blueprint = Blueprint("bitbar", __name__)
@@ -57,6 +58,14 @@ def _authenticate():
     if asked is not None and asked != user["id"]:
         raise VendorError(404, f"User with id {asked} not found")
     return None
+
+
+@blueprint.after_request
+def _announce(response: Response) -> Response:
+    # only after a success: a failed request is rolled back and must not have sent anything
+    if response.status_code < 400:
+        announce_finished(context.state())
+    return response
 
 
 def me() -> dict:

@@ -207,6 +207,8 @@ def retry(state, run: dict, ids: list[int]) -> None:
     for ident in ids:
         dr = runs[ident]
         dr.update(retryMs=at, startMs=at + queue, abortMs=None, retries=dr["retries"] + 1)
+    if ids:
+        run["announced"] = False
 
 
 def release(dr: dict) -> None:

@@ -271,3 +271,24 @@ def test_infected_file_cannot_start_a_run(bb):
     bad = bb.post(f"{ME}/files", files={"file": ("eicar.apk", b"x")}).json()
     r = bb.post(f"{ME}/runs", json=_config(files=[{"id": bad["id"]}]))
     assert r.status_code == 400 and "virus" in r.json()["message"]
+
+
+def test_finished_runs_notify_and_call_the_hook(bb, clock, server, control):
+    clock.set()
+    bb.post(f"{P}/config", params={"usedDeviceGroupId": 4150, "hookURL": "https://ci.example.com/hook"})
+    bb.post(f"{P}/notifications", params={"email": "qa@example.com", "type": "ON_FAILURE"})
+    run = bb.post(f"{P}/runs").json()
+    outbox = lambda: control.get(f"{server.url}/_mock/outbox", params={"vendor": "bitbar", "tenant": bb.tenant},
+                                 timeout=10).json()["outbox"]
+    assert outbox() == []
+    clock.advance(70)
+    bb.get(f"{P}/runs/{run['id']}")
+    sent = outbox()
+    emails = sorted(e["payload"]["to"] for e in sent if e["kind"] == "email")
+    assert emails == ["example@bitbar.com", "qa@example.com"]
+    hooks = [e["payload"] for e in sent if e["kind"] == "webhook"]
+    assert hooks == [{"url": "https://ci.example.com/hook", "method": "POST",
+                      "body": {"testRunId": run["id"], "projectId": PROJECT, "displayName": run["displayName"],
+                               "successRatio": pytest.approx(2 / 3), "failedDeviceCount": 1}}]
+    bb.get(f"{P}/runs/{run['id']}")
+    assert len(outbox()) == 3
