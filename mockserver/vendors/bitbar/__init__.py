@@ -6,6 +6,9 @@ from ...core.negotiation import XML, negotiated
 from ...core.state import State
 from ...core.vendor import Vendor
 from . import runs
+from .api_files import input_type, package_facts
+from .api_projects import ROLES, default_config
+from .generate import generate
 from .routes import blueprint
 from .schemas import FixtureSchema
 
@@ -17,9 +20,6 @@ class BitbarVendor(Vendor):
     fixture_schema = FixtureSchema
 
     def build_state(self, fixtures: dict) -> State:
-        from .api_files import package_facts, input_type
-        from .api_projects import ROLES, default_config
-
         state = State(self.name)
         state.extra.update(simulation=fixtures["simulation"], tokens={}, refreshTokens={})
         for kind in ("users", "devices", "deviceGroups", "frameworks", "notifications", "sharings", "parameters"):
@@ -66,8 +66,6 @@ class BitbarVendor(Vendor):
         return negotiated({"statusCode": status, "message": message}, status, default=XML, xml_root="error")
 
     def generate_fixtures(self, fake, scale, progress):
-        from .generate import generate
-
         return generate(fake, scale, progress)
 
 

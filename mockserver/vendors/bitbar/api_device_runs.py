@@ -3,6 +3,7 @@ screenshots and output files."""
 
 from __future__ import annotations
 
+from ...core import context
 from ...core.errors import VendorError
 from . import artifacts, lookups, runs, schemas as s
 from .api_files import file_out, file_ready, send
@@ -12,8 +13,6 @@ KINDS = ("device-runs", "device-sessions")
 
 
 def device_out(device: dict) -> dict:
-    from ...core import context
-
     base = f"{context.base_url()}/resources/images/devices/{device['imagePrefix'] or device['id']}"
     return {**device, **{f"frame{h}Url": f"{base}-h{h}.png" for h in (80, 100, 160, 400)}}
 

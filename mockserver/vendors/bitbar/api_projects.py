@@ -7,6 +7,7 @@ from ...core.negotiation import empty
 from . import artifacts, auth, lookups, runs, schemas as s
 from .api_account import share
 from .api_files import legacy_out, send, store_upload, file_bytes
+from .reports import report_response
 from .routes import args, dump, dump_list, me_route, state
 
 ROLES = ("application", "data", "test")
@@ -255,8 +256,6 @@ def project_files_zip(projectId):
 
 @me_route("/projects/<int:projectId>/reports/summary")
 def project_summary_report(projectId):
-    from .api_runs import report_response
-
     project = lookups.project(projectId)
     project_runs = sorted((r for r in state().table("runs").values() if r["projectId"] == projectId),
                           key=lambda r: r["id"])

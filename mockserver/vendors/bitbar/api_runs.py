@@ -9,8 +9,9 @@ from ...core.bodies import is_json, json_body, load, params
 from ...core.errors import VendorError
 from ...core.negotiation import empty
 from . import artifacts, auth, lookups, runs, schemas as s
-from .api_files import send
-from .api_projects import ROLES, config_out, drop_run, files_zip, new_project
+from .api_files import file_bytes, send
+from .api_projects import ROLES, config_out, default_group_id, drop_run, files_zip, new_project
+from .reports import finished_items, report_response
 from .routes import args, dump, dump_list, me, me_route, reply, state
 
 
@@ -98,8 +99,6 @@ def _run_config() -> dict:
         devices = [lookups.device(d) for d in data["deviceIds"]]
         group_id = None
     else:
-        from .api_projects import default_group_id
-
         group_id = data["deviceGroupId"] or default_group_id(st, data["osType"])
         group = lookups.device_group(group_id or 0, owned=False)
         if group["osType"] != data["osType"]:
@@ -201,8 +200,6 @@ def _run_file(projectId, runId, role):
     record = state().get("files", run["files"].get(role) or 0)
     if record is None:
         raise VendorError(404, f"Test run {runId} has no {role} file")
-    from .api_files import file_bytes
-
     return send(file_bytes(record), record["name"])
 
 
@@ -250,22 +247,6 @@ def delete_tag(projectId, runId, tagId):
 
 
 # -- reports and screenshots --------------------------------------------------------------------
-def finished_items(run_list: list[dict]):
-    st = state()
-    for run in run_list:
-        for dr in runs.device_runs_of(st, run["id"]):
-            status = runs.view(dr)["status"]
-            if status in runs.COMPLETED:
-                yield run, dr, st.get("devices", dr["deviceId"]), status
-
-
-def report_response(run_list, title, stem, failures_only):
-    kind = args(s.ReportParams)["type"]
-    rows = artifacts.report_rows(list(finished_items(run_list)), failures_only)
-    data, mimetype, ext = artifacts.report(kind, title, rows)
-    return send(data, f"{stem}.{ext}", mimetype)
-
-
 def _register_reports():
     for kind in ("summary", "failures", "detail-failures"):
         def handler(projectId, runId, kind=kind):
