@@ -5,12 +5,12 @@ from __future__ import annotations
 from ...core.negotiation import XML, negotiated
 from ...core.state import State
 from ...core.vendor import Vendor
-from . import runs
-from .api_files import input_type, package_facts
-from .api_projects import ROLES, default_config
-from .generate import generate
-from .routes import blueprint
-from .schemas import FixtureSchema
+from .routes import blueprint  # first: it imports every handler module in a working order
+from . import runs  # noqa: E402
+from .api_files import input_type, package_facts  # noqa: E402
+from .api_projects import ROLES, default_config  # noqa: E402
+from .generate import generate  # noqa: E402
+from .schemas import FixtureSchema  # noqa: E402
 
 
 class BitbarVendor(Vendor):
