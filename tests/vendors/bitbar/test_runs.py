@@ -292,3 +292,30 @@ def test_finished_runs_notify_and_call_the_hook(bb, clock, server, control):
                                "successRatio": pytest.approx(2 / 3), "failedDeviceCount": 1}}]
     bb.get(f"{P}/runs/{run['id']}")
     assert len(outbox()) == 3
+
+
+@pytest.mark.parametrize("kind", ["device-runs", "device-sessions"])
+def test_both_path_forms_serve_every_device_run_resource(bb, kind):
+    base = f"{P}/runs/{RUN}/{kind}"
+    listed = bb.get(base).json()["data"]
+    assert [d["id"] for d in listed] == [DEVICE_RUN]
+    one = f"{base}/{DEVICE_RUN}"
+    assert bb.get(one).json()["state"] == "SUCCEEDED"
+    states = bb.get(f"{one}/states").json()["data"]
+    assert len(states) == 7 and bb.get(f"{one}/states/{states[-1]['id']}").json() == states[-1]
+    assert bb.get(f"{one}/junit.xml").text.count("<testcase") == 6
+    assert len(bb.get(f"{one}/performance").json()) == 10
+    assert "TestRunner" in bb.get(f"{one}/logs").text
+    assert bb.get(f"{one}/screenshots").json()["total"] == 6
+    outputs = bb.get(f"{one}/output-file-set/files").json()["data"]
+    assert sorted(f["name"] for f in outputs) == ["junit.xml", "logs.txt"]
+    assert bb.get(f"{base}/1").status_code == 404
+    assert bb.get(f"{P}/runs/1/{kind}").status_code == 404
+
+
+def test_run_data_file(bb):
+    assert bb.get(f"{P}/runs/{RUN}/files/data").content == b"PK sample data bytes"
+    pid = bb.post(f"{ME}/projects", data={"name": "p"}).json()["id"]
+    bb.post(f"{ME}/projects/{pid}/files/application", files={"file": ("a.apk", b"a")})
+    run = bb.post(f"{ME}/projects/{pid}/runs").json()
+    assert bb.get(f"{ME}/projects/{pid}/runs/{run['id']}/files/data").status_code == 404
