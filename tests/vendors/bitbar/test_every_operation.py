@@ -1,0 +1,42 @@
+"""Every operation of the spec (under /api/v2/me): 401 without credentials, 404 for an unknown id."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from tests.contract.validate import spec_path
+
+UNAUTH = {"statusCode": 401, "message": "Full authentication is required to access this resource"}
+KNOWN = {"projectId": 31945182, "runId": 31945210, "deviceRunId": 31949802, "deviceGroupId": 4148, "userId": 31595291}
+
+
+def _operations():
+    spec = yaml.safe_load(spec_path("bitbar").read_text(encoding="utf-8"))
+    for path, item in spec["paths"].items():
+        if path.startswith(("/api/me", "/api/v2/users")):
+            continue  # the same handlers as /api/v2/me (covered in test_auth)
+        for method, op in item.items():
+            yield method.upper(), path, op.get("security") == []
+
+
+OPERATIONS = list(_operations())
+
+
+@pytest.mark.parametrize("method,path", [(m, p) for m, p, public in OPERATIONS if not public])
+def test_operation_needs_credentials(bitbar, method, path):
+    concrete = re.sub(r"\{(\w+)\}", lambda m: str(KNOWN.get(m.group(1), 1)), path)
+    r = bitbar.request(method, concrete, headers={"Accept": "application/json"})
+    assert r.status_code == 401 and r.json() == UNAUTH
+
+
+@pytest.mark.parametrize("method,path", [(m, p) for m, p, _ in OPERATIONS if re.search(r"\{\w+Id\}|\{id\}", p)])
+def test_unknown_id_is_404(bb, method, path):
+    names = re.findall(r"\{(\w+)\}", path)
+    last = names[-1]
+    concrete = re.sub(r"\{(\w+)\}", lambda m: "999999" if m.group(1) == last else str(KNOWN.get(m.group(1), 999999)),
+                      path)
+    r = bb.request(method, concrete)
+    assert r.status_code == 404 and r.json()["statusCode"] == 404 and "999999" in r.json()["message"]
