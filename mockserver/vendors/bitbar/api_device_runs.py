@@ -97,3 +97,10 @@ def _register(kind: str):
 
 for _kind in KINDS:
     _register(_kind)
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/device-sessions/<int:deviceRunId>/retry", methods=("POST",))
+def retry_device_session(projectId, runId, deviceRunId):
+    lookups.device_run(projectId, runId, deviceRunId)
+    fresh = runs.retry(state(), lookups.run(projectId, runId), [deviceRunId])
+    return dump(s.DeviceRunOut, device_run_out(fresh[0]), 201, root="deviceSession")

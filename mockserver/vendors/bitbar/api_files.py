@@ -85,6 +85,8 @@ def file_bytes(record: dict) -> bytes:
     device = st.get("devices", dr["deviceId"])
     if generated["kind"] == "junit":
         return artifacts.junit_xml(dr, device)
+    if generated["kind"] == "screenshot":
+        return artifacts.screenshot_png(artifacts.screenshots(dr)[generated["index"]])
     return artifacts.logs(dr, device, runs.view(dr))
 
 

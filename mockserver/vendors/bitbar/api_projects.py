@@ -75,9 +75,7 @@ def update_project(projectId):
 
 def drop_run(st, run: dict) -> None:
     for dr in runs.device_runs_of(st, run["id"]):
-        for file_id in dr["outputFileIds"]:
-            st.delete("files", file_id)
-        st.delete("deviceRuns", dr["id"])
+        runs.drop_device_run(st, dr)
     st.delete("runs", run["id"])
 
 

@@ -35,10 +35,10 @@ def screenshot_png(shot: dict) -> bytes:
 def screenshots(dr: dict) -> list[dict]:
     """One screenshot per test case, taken at its end; a failing case's shows the failure."""
     shots = []
-    for index, (name, passed) in enumerate(runs.cases(dr)):
+    for index, (name, passed) in enumerate(runs.cases_of(dr)):
         shots.append({
             "id": dr["screenshotIdBase"] + index,
-            "originalName": f"{runs.TEST_CLASS}.{name}_scr_1.png",
+            "originalName": runs.screenshot_name(name),
             "fail": not passed,
             "type": "LANDSCAPE" if index % 3 == 2 else "PORTRAIT",
             "deviceRunId": dr["id"],
@@ -47,7 +47,7 @@ def screenshots(dr: dict) -> list[dict]:
 
 
 def junit_xml(dr: dict, device: dict) -> bytes:
-    results = runs.cases(dr)
+    results = runs.cases_of(dr)
     failures = sum(not ok for _, ok in results)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<testsuite name={quoteattr(device["displayName"])} tests="{len(results)}" failures="{failures}" '
@@ -67,7 +67,7 @@ def logs(dr: dict, device: dict, view: dict) -> bytes:
     out = [f"--- device run {dr['id']} on {device['displayName']} ---"]
     for st in view["states"]:
         out.append(f"{st['startTimeMS']} I/Testdroid: {st['deviceRunStateType']} {st['status']}")
-    for name, ok in (runs.cases(dr) if view["status"] in runs.COMPLETED else []):
+    for name, ok in (runs.cases_of(dr) if view["status"] in runs.COMPLETED else []):
         level = "I" if ok else "E"
         out.append(f"{level}/TestRunner: {'finished' if ok else 'failed'}: {name}({runs.TEST_CLASS})")
     return ("\n".join(out) + "\n").encode()
@@ -134,7 +134,7 @@ def report_rows(items: list[tuple[dict, dict, dict, str]], failures_only: bool) 
     """items: (run, device run, device, status) -> one row per test case."""
     rows = []
     for run, dr, device, status in items:
-        for name, ok in runs.cases(dr):
+        for name, ok in runs.cases_of(dr):
             if failures_only and ok:
                 continue
             rows.append({"testRunId": run["id"], "testRun": run["displayName"], "deviceRunId": dr["id"],

@@ -63,14 +63,27 @@ def new_device_run(state, run: dict | None, device: dict, start_ms: int, interac
     }
     state.insert("deviceRuns", record)
     if not interactive:
-        for kind, name in (("junit", "junit.xml"), ("logs", "logs.txt")):
+        # the output file set: results, logs and (as the docs say) the screenshots too
+        outputs = [("junit", "junit.xml", None), ("logs", "logs.txt", None)]
+        outputs += [("screenshot", screenshot_name(case), index) for index, (case, _) in enumerate(cases_of(record))]
+        for kind, name, index in outputs:
             file_id = state.next_id("files")
             state.insert("files", {"id": file_id, "userId": record["userId"], "name": name, "content": None,
-                                   "generated": {"kind": kind, "deviceRunId": record["id"]},
+                                   "generated": {"kind": kind, "deviceRunId": record["id"], "index": index},
                                    "direction": "OUTPUT", "inputType": None, "createTime": record["createTime"],
                                    "projectId": record["projectId"], "role": None, "virusScanStatus": "safe"})
             record["outputFileIds"].append(file_id)
     return record
+
+
+def screenshot_name(case: str) -> str:
+    return f"{TEST_CLASS}.{case}_scr_1.png"
+
+
+def drop_device_run(state, dr: dict) -> None:
+    for file_id in dr["outputFileIds"]:
+        state.delete("files", file_id)
+    state.delete("deviceRuns", dr["id"])
 
 
 def start_device_runs(state, run: dict, devices: list[dict], scheduler: str) -> None:
@@ -192,8 +205,10 @@ def abort(state, run: dict) -> None:
             dr["abortMs"] = at
 
 
-def retry(state, run: dict, ids: list[int]) -> None:
-    """Re-run the named device runs (all unsuccessful ones when none are named)."""
+def retry(state, run: dict, ids: list[int]) -> list[dict]:
+    """Re-run the named device runs (all unsuccessful ones when none are named).
+
+    As the service documents, a retried device session is a new one with a new id."""
     at = now_ms()
     runs = {d["id"]: d for d in device_runs_of(state, run["id"])}
     if not ids:
@@ -204,11 +219,16 @@ def retry(state, run: dict, ids: list[int]) -> None:
         if view(runs[ident], at)["status"] not in FINAL:
             raise VendorError(400, f"Device run {ident} has not finished yet")
     queue = simulation(state)["queueSeconds"] * 1000
+    fresh = []
     for ident in ids:
-        dr = runs[ident]
-        dr.update(retryMs=at, startMs=at + queue, abortMs=None, retries=dr["retries"] + 1)
+        old = runs[ident]
+        drop_device_run(state, old)
+        record = new_device_run(state, run, state.get("devices", old["deviceId"]), at + queue)
+        record.update(retryMs=at, retries=old["retries"] + 1)
+        fresh.append(record)
     if ids:
         run["announced"] = False
+    return fresh
 
 
 def release(dr: dict) -> None:
@@ -220,7 +240,7 @@ def release(dr: dict) -> None:
         dr["durationMs"] = max(at - dr["startMs"], 1)
 
 
-def cases(dr: dict) -> list[tuple[str, bool]]:
+def cases_of(dr: dict) -> list[tuple[str, bool]]:
     """(test case name, passed) for each case; the last `failedCases` ones fail."""
     count = dr["testCases"]
     return [(f"{CASE_NAMES[i % len(CASE_NAMES)]}{'' if i < len(CASE_NAMES) else i}", i < count - dr["failedCases"])

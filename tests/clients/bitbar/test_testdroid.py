@@ -77,7 +77,7 @@ def test_full_run_flow(td, tmp_path, monkeypatch, advance):
     sessions = td.get_device_sessions(project["id"], run["id"])["data"]
     assert sorted(s["state"] for s in sessions) == ["FAILED", "SUCCEEDED", "WARNING"]
     files = td.get_device_session_files(project["id"], run["id"], sessions[0]["id"])["data"]
-    assert {f["name"] for f in files} == {"junit.xml", "logs.txt"}
+    assert {"junit.xml", "logs.txt"} <= {f["name"] for f in files} and len(files) == 8
 
     monkeypatch.chdir(tmp_path)
     td.download_test_run(project["id"], run["id"])
@@ -89,16 +89,18 @@ def test_full_run_flow(td, tmp_path, monkeypatch, advance):
         assert 'tests="6"' in junit
         assert ("<failure" in junit) == (session["state"] == "FAILED")
         assert (folder / "logs.txt").stat().st_size > 0
+        assert len([n for n in os.listdir(folder) if n.endswith(".png")]) == 6  # output set screenshots
         shots = sorted(os.listdir(folder / "screenshots"))
         assert len(shots) == 6 and all((folder / "screenshots" / s).read_bytes().startswith(b"\x89PNG") for s in shots)
 
     aborted = td.abort_test_run(project["id"], run["id"])
     assert aborted["state"] == "FINISHED"
-    failed = [s["id"] for s in sessions if s["state"] == "FAILED"]
-    retried = td.retry_test_run(project["id"], run["id"], failed)
+    failed = [s for s in sessions if s["state"] == "FAILED"]
+    retried = td.retry_test_run(project["id"], run["id"], [s["id"] for s in failed])
     assert retried["state"] == "RUNNING"
-    after = {s["id"]: s["state"] for s in td.get_device_sessions(project["id"], run["id"])["data"]}
-    assert after[failed[0]] == "WAITING"
+    after = {s["device"]["id"]: s for s in td.get_device_sessions(project["id"], run["id"])["data"]}
+    again = after[failed[0]["device"]["id"]]
+    assert again["state"] == "WAITING" and again["id"] != failed[0]["id"]
     assert [r["id"] for r in td.get_project_test_runs(project["id"])["data"]] == [run["id"]]
 
     td.delete_project(project["id"])

@@ -99,8 +99,11 @@ def test_artifacts_follow_the_outcome(bb, clock, started):
     assert bb.get(f"{P}/runs/{run_id}/screenshots/1").status_code == 404
     outputs = bb.get(f"{P}/runs/{run_id}/device-sessions/{failed}/output-file-set/files", params={"limit": 0}).json()
     names = {f["name"]: f for f in outputs["data"]}
-    assert set(names) == {"junit.xml", "logs.txt"} and names["junit.xml"]["state"] == "READY"
+    assert set(names) == {"junit.xml", "logs.txt"} | {s["originalName"] for s in shots}
+    assert names["junit.xml"]["state"] == "READY"
     assert bb.get(f"{ME}/files/{names['junit.xml']['id']}/file").content == junit.content
+    shot_file = bb.get(f"{ME}/files/{names[shots[-1]['originalName']]['id']}/file")
+    assert shot_file.headers["Content-Type"] == "image/png" and shot_file.content == png.content
 
 
 def test_reports_are_real_files(bb, clock, started):
@@ -181,7 +184,7 @@ def test_abort_ends_unfinished_device_runs(bb, clock, started):
     logs = bb.get(f"{one}/logs").text
     assert "DEVICE_TARGET_INSTALLING FAILED" in logs and "TestRunner" not in logs
     outputs = bb.get(f"{one}/output-file-set/files").json()["data"]
-    assert [f["name"] for f in outputs] == ["logs.txt"]
+    assert [f["name"] for f in outputs] == ["logs.txt"]  # no results, no screenshots
 
 
 def test_retry_with_a_json_body(bb, clock, started):
@@ -201,11 +204,25 @@ def test_retry_reruns_the_named_device_runs(bb, clock, started):
     assert retried.status_code == 200 and retried.json()["state"] == "RUNNING"
     dr = devices_by_id(bb, started["id"])[341]
     assert dr["state"] == "WAITING" and dr["retryState"] == "RETRIED"
+    assert dr["id"] != failed and bb.get(f"{base}/device-runs/{failed}").status_code == 404
     assert dr["currentState"]["retryTime"] is not None
     clock.advance(65)
     assert bb.get(base).json()["state"] == "FINISHED"
     assert bb.post(f"{base}/retry", params={"deviceRunIds[]": 1}).status_code == 404
     assert bb.post(f"{base}/retry", params={"deviceRunIds[]": "x"}).status_code == 400
+
+
+def test_retry_one_device_session_gives_a_new_session(bb, clock, started):
+    clock.advance(70)
+    old = devices_by_id(bb, started["id"])[341]
+    base = f"{P}/runs/{started['id']}/device-sessions"
+    r = bb.post(f"{base}/{old['id']}/retry")
+    assert r.status_code == 201 and r.json()["id"] != old["id"] and r.json()["state"] == "WAITING"
+    assert r.json()["device"]["id"] == 341 and r.json()["retryState"] == "RETRIED"
+    assert bb.get(f"{base}/{old['id']}").status_code == 404
+    assert bb.post(f"{base}/{r.json()['id']}/retry").status_code == 400  # not finished yet
+    clock.advance(65)
+    assert bb.get(f"{base}/{r.json()['id']}").json()["state"] == "FAILED"
 
 
 def test_serial_scheduler_runs_devices_one_after_another(bb, clock):
@@ -308,7 +325,7 @@ def test_both_path_forms_serve_every_device_run_resource(bb, kind):
     assert "TestRunner" in bb.get(f"{one}/logs").text
     assert bb.get(f"{one}/screenshots").json()["total"] == 6
     outputs = bb.get(f"{one}/output-file-set/files").json()["data"]
-    assert sorted(f["name"] for f in outputs) == ["junit.xml", "logs.txt"]
+    assert len(outputs) == 8 and {"junit.xml", "logs.txt"} <= {f["name"] for f in outputs}
     assert bb.get(f"{base}/1").status_code == 404
     assert bb.get(f"{P}/runs/1/{kind}").status_code == 404
 
