@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     except FixtureError as exc:
         print(f"mockserver: invalid fixtures:\n{exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a port in use, an unreadable folder
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
     except ValueError as exc:  # settings from the environment that do not parse
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
@@ -75,13 +78,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(args) -> int:
     from .app import create_app
-    from .serve import serve
+    from .serve import PortInUse, serve
 
     keys = ("host", "port", "vendor_ports", "vendors", "fixtures", "auth", "journal_size",
             "max_upload_mb", "log_level", "threads", "dev", "validate_requests")
     settings = from_env(**{k: getattr(args, k) for k in keys})
     create_app(settings)  # validate the fixtures before binding anything: exit 2 with the message
-    serve(settings)
+    try:
+        serve(settings)
+    except PortInUse as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

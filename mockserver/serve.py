@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 import threading
 
@@ -48,7 +49,26 @@ def table(settings: Settings) -> str:
     return "\n".join(lines)
 
 
+class PortInUse(Exception):
+    pass
+
+
+def check_ports(settings: Settings) -> None:
+    """Fail before starting anything when a port is taken, naming it (not a worker's traceback)."""
+    wanted = [("main", settings.port)]
+    if settings.vendor_ports:
+        wanted += [(name, settings.vendor_port(name)) for name in settings.vendors]
+    for what, port in wanted:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((settings.host, port))
+            except OSError as exc:
+                raise PortInUse(f"cannot bind {settings.host}:{port} ({what}): {exc.strerror}") from None
+
+
 def serve(settings: Settings) -> None:
+    check_ports(settings)
     print(table(settings), flush=True)
     if settings.dev:
         _serve_dev(settings)

@@ -40,18 +40,28 @@ def wait_health(url: str, proc, deadline: float = 30.0):
 
 @pytest.fixture
 def served(request):
+    """Start `mockserver serve` on a free block of ports; another block if one was taken meanwhile."""
     procs = []
 
     def start(*extra):
-        port = free_port_block(6)
-        proc = subprocess.Popen([SCRIPT, "serve", "--port", str(port), *extra], stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, cwd=ROOT)
-        procs.append(proc)
-        return port, proc
+        for _ in range(5):
+            port = free_port_block(6)
+            proc = subprocess.Popen([SCRIPT, "serve", "--port", str(port), *extra], stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+            procs.append(proc)
+            try:
+                wait_health(f"http://127.0.0.1:{port}", proc)
+            except AssertionError as exc:
+                if "cannot bind" in str(exc):
+                    continue
+                raise
+            return port, proc
+        raise AssertionError("no free block of ports")
 
     yield start
     for proc in procs:
-        proc.terminate()
+        if proc.poll() is None:
+            proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -191,3 +201,16 @@ def test_served_process_logs_one_line_per_request(served):
     out = proc.communicate(timeout=15)[0]
     assert any("GET /bitbar/no/such/path 404 " in line and line.endswith("vendor=bitbar tenant=logged")
                for line in out.splitlines()), out
+
+
+def test_a_taken_vendor_port_is_named_and_exits_2():
+    import socket
+
+    port = free_port_block(6)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port + 4))
+        taken.listen()
+        result = run_cli("serve", "--port", str(port))
+    assert result.returncode == 2
+    assert f"cannot bind 127.0.0.1:{port + 4} (bitbar)" in result.stderr
+    assert "Traceback" not in result.stderr
