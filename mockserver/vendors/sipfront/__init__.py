@@ -25,6 +25,7 @@ _DESCRIPTIONS = {
 
 class SipfrontVendor(Vendor):
     name = "sipfront"
+    spec_guard = True
     title = "Sipfront v2"
     blueprint = blueprint
     fixture_schema = FixtureSchema

@@ -8,12 +8,12 @@ from html import escape
 from flask import Response, request
 
 from ...core import context
-from ...core.bodies import load
+from ...core.bodies import is_json, load
 from ...core.errors import VendorError
 from .routes import API, blueprint, body_params, reply
 from .runs import find_project_run, new_session, phase, project_row, run_row, sessions_of, start_project_run
 from .runs_api import session_or_404
-from .schemas import STEP_KEY, LaunchOut, ProjectLaunchOut, ProjectRunOut, ProjectRunRequest, TestRunRequest
+from .schemas import PROJECT_REPORT_MODES, STEP_KEY, TEST_REPORT_MODES, LaunchOut, ProjectLaunchOut, ProjectRunOut, ProjectRunRequest, TestRunRequest
 
 # the project-run status path is not public; this one sits beside the documented project routes
 PROJECT_RUN_STATUS = f"{API}/projects/runs/<uuid>/status"
@@ -65,7 +65,7 @@ def run_test():
 def run_project():
     state, now = context.state(), context.now()
     raw = body_params()
-    if "test_ids" in raw and not isinstance(raw["test_ids"], list):
+    if "test_ids" in raw and not is_json() and not isinstance(raw["test_ids"], list):
         # a form sends one id per field or a comma-separated list
         raw["test_ids"] = [part.strip() for part in str(raw["test_ids"]).split(",") if part.strip()]
     wanted = load(ProjectRunRequest, raw)
@@ -98,14 +98,23 @@ def project_run_status(uuid):
     return reply("run", ProjectRunOut, project_row(state, prun, now))
 
 
-def _page(title: str, rows: list[tuple[str, object]], sections: list[tuple[str, list[tuple[str, object]]]]) -> Response:
+def _report_mode(modes: tuple[str, ...]) -> str:
+    """The ?mode= a launch put in its report_url; any other value is a mistyped link."""
+    mode = request.args.get("mode", "full")
+    if mode not in modes:
+        raise VendorError(400, "Invalid parameter 'mode'", parameter="mode",
+                          description=f"mode must be one of {', '.join(modes)}, got {mode!r}")
+    return mode
+
+
+def _page(title: str, mode: str, rows: list[tuple[str, object]],
+          sections: list[tuple[str, list[tuple[str, object]]]]) -> Response:
     def cell(value) -> str:
         return escape("" if value is None else str(value))
 
     def table(items) -> str:
         return "<table>" + "".join(f"<tr><th>{cell(k)}</th><td>{cell(v)}</td></tr>" for k, v in items) + "</table>"
 
-    mode = request.args.get("mode", "full")
     html = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head>"
             f"<body class=\"report-{escape(mode)}\"><h1>{escape(title)}</h1>{table(rows)}"
             + "".join(f"<h2>{escape(name)}</h2>{table(items)}" for name, items in sections)
@@ -115,17 +124,19 @@ def _page(title: str, rows: list[tuple[str, object]], sections: list[tuple[str, 
 
 @blueprint.get("/report/session/<sessionId>")
 def session_report(sessionId):
+    mode = _report_mode(TEST_REPORT_MODES)
     state, now = context.state(), context.now()
     run = session_or_404(state, sessionId, now)
     row = run_row(state, run, now)
     fields = [(key, row[key]) for key in ("test_name", "testcase_name", "session_id", "session_status",
                                            "started_at", "stopped_at", "result_description", "agentpool_name")]
-    return _page(f"Test report: {row['test_name']}", fields + [("report_mode", run["report_mode"])],
+    return _page(f"Test report: {row['test_name']}", mode, fields + [("report_mode", run["report_mode"])],
                  [("Parameters", sorted(run["parameters"].items()))])
 
 
 @blueprint.get("/report/project/<uuid>")
 def project_report(uuid):
+    mode = _report_mode(PROJECT_REPORT_MODES)
     state, now = context.state(), context.now()
     prun = find_project_run(state, uuid, now)
     if prun is None:
@@ -134,4 +145,4 @@ def project_report(uuid):
     # queued tests show as pending, so the page lists the whole plan
     sessions = [(state.get("tests", r["test_id"])["name"], phase(r, now))
                 for r in sorted(sessions_of(state, prun), key=lambda r: r["id"])]
-    return _page(f"Project report: {row['project_name']}", list(row.items()), [("Tests", sessions)])
+    return _page(f"Project report: {row['project_name']}", mode, list(row.items()), [("Tests", sessions)])

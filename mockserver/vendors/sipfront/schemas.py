@@ -209,7 +209,8 @@ class AppImageRequest(Schema):
 
     name = fields.String(validate=validate.Length(min=1, max=255))
     platform = fields.String(validate=validate.OneOf(PLATFORMS))
-    url = fields.Url(schemes={"http", "https"}, require_tld=False)
+    url = fields.Url(schemes={"http", "https"}, require_tld=False, validate=validate.Regexp(
+        r"^[\x21-\x7e]+$", error="must be a URI: percent-encode other characters, write the host in punycode"))
     filename = fields.String(validate=validate.Length(min=1, max=255))
 
 

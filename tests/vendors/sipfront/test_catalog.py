@@ -119,6 +119,7 @@ def test_appimage_form_with_url_and_json(sipfront):
     ({"data": {"name": "nothing"}}, "file"),
     ({"data": {"url": "https://x.example.com/a.apk", "platform": "windows"}}, None),
     ({"data": {"url": "not a url"}}, None),
+    ({"data": {"url": "https://münchen.example/a.apk"}}, None),
     ({"data": {"url": "https://x.example.com/a.apk", "colour": "blue"}}, None),
 ])
 def test_appimage_bad_uploads_are_400_and_store_nothing(sipfront, kwargs, parameter):

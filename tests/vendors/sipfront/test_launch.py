@@ -231,6 +231,8 @@ def test_stopped_fixture_project_run(sipfront):
     ({"id": 1, "test_ids": [201]}, 400, "test_ids"),
     ({"id": 1, "test_ids": ["x"]}, 400, "test_ids"),
     ({"id": 1, "test_ids": 5}, 400, "test_ids"),
+    # the comma list is a form's way to send several ids; JSON has arrays
+    ({"id": 1, "test_ids": "123,124"}, 400, "Not a valid list"),
     ({"id": 1, "test_ids": [123.5]}, 400, "test_ids"),
     ({"id": "1e3"}, 400, "id"),
     ({"id": 1, "colour": "red"}, 400, "colour"),
@@ -281,3 +283,15 @@ def test_mock_state_shows_where_each_run_stands(sipfront, server, control):
     assert state["phases"]["project_runs"]["8e2f6a4c-1d9b-4e73-a5c8-0b7d3f1e6a11"] == "stopped"
     assert sorted(state["phases"]["runs"].values()).count("pending") == 1
     assert state["phases"]["runs"]["bae59eae-c123-45ee-6789-6cb5e9a2b1c2"] == "passed"
+
+
+def test_report_pages_refuse_a_mode_their_launch_cannot_have(sipfront):
+    session = sipfront.post(f"{API}/tests/run", auth=AUTH, json={"id": 123, "report.mode": "print"}).json()["data"]
+    project = sipfront.post(f"{API}/projects/run", auth=AUTH, json={"id": 1}).json()["data"]
+    session_page = session["report_url"][len(sipfront.base_url):].split("?")[0]
+    project_page = project["report_url"][len(sipfront.base_url):].split("?")[0]
+    assert 'class="report-print"' in sipfront.get(session_page, params={"mode": "print"}, auth=AUTH).text
+    for page, mode in ((session_page, "poster"), (session_page, ""), (project_page, "print")):
+        r = sipfront.get(page, params={"mode": mode}, auth=AUTH)
+        assert r.status_code == 400, r.text
+        assert (r.json()["parameter"], r.json()["error"]) == ("mode", "Invalid parameter 'mode'")
