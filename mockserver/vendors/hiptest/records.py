@@ -17,7 +17,7 @@ def stamp() -> str:
 def find(state, kind: str, key: int, **scope) -> dict:
     record = state.get(kind, key)
     if record is None or any(record.get(k) != v for k, v in scope.items()):
-        # docs are silent on 404 bodies; Rails' RecordNotFound renders a plain 404
+        # the docs never show a 404 body; it takes the errors shape of the documented 401s
         raise VendorError(404, NOT_FOUND)
     return record
 

@@ -184,3 +184,14 @@ def test_feature_export_and_import(api):
     assert "Shopping on Diagon Alley" in [s["attributes"]["name"] for s in api.get(P + "/scenarios").json()["data"]]
     assert api.post(P + "/folders/390003/create_from_feature", json=doc({"feature": "Scenario: no feature"})).status_code == 422
     assert api.post(P + "/folders/390003/create_from_feature", json=doc({})).status_code == 422
+
+
+def test_included_resources_appear_once_however_often_they_are_related(api):
+    body = api.get(P + "/scenarios?include=folder,tags").json()
+    folders = [i for i in body["included"] if i["type"] == "folders"]
+    assert sorted(f["id"] for f in folders) == ["390002", "390003"]
+    keys = [(i["type"], i["id"]) for i in body["included"]]
+    assert len(keys) == len(set(keys))
+    # included objects show their relationships unexpanded
+    assert all(v == {} for f in folders for v in f["relationships"].values())
+    assert [s["relationships"]["folder"]["data"]["id"] for s in body["data"]] == ["390002"] * 3 + ["390003"] * 3
