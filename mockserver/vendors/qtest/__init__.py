@@ -30,6 +30,7 @@ KEYS = {
 
 class QtestVendor(Vendor):
     name = "qtest"
+    spec_guard = True
     title = "qTest Manager (automation integration)"
     blueprint = blueprint
     fixture_schema = FixtureSchema
