@@ -26,10 +26,16 @@ def visible_projects() -> list[dict]:
             if p["userId"] == user_id() or shared_with_me(p)]
 
 
+FORBIDDEN = "User is not authorized to access this resource"
+
+
 def project(project_id: int, owner: bool = False) -> dict:
+    """A project the caller sees; `owner` actions on a project shared with them are a 403."""
     found = context.state().get("projects", project_id)
-    if found is None or not (found["userId"] == user_id() or (not owner and shared_with_me(found))):
+    if found is None or not (found["userId"] == user_id() or shared_with_me(found)):
         raise _missing("Project", project_id)
+    if owner and found["userId"] != user_id():
+        raise VendorError(403, FORBIDDEN)
     return found
 
 

@@ -152,6 +152,7 @@ def list_of(name):
 
 
 ERROR_TEXT = {400: "Data sent in request is invalid", 401: "Full authentication is required",
+              403: "User is not authorized to access this resource (an owner-only action on a shared project)",
               404: "Requested resource not found", 409: "Resource exists", 413: "Upload too large"}
 LIST_PARAMS = [
     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}, "description": "Result offset"},
@@ -352,6 +353,12 @@ QUERY_SCHEMAS = {"type": {"type": "string", "enum": list(S.REPORT_TYPES)}, "prev
                  "withPublic": {"type": "boolean"}, "deviceRunIds[]": {"type": "array", "items": {"type": "integer"}}}
 
 
+OWNER_ONLY = {("post", P), ("delete", P), ("post", P + "/share"), ("post", P + "/config"),
+              ("post", P + "/config/parameters"), ("delete", P + "/config/parameters/{parameterId}"),
+              ("get", P + "/sharings"), ("post", P + "/sharings"), ("get", P + "/sharings/{sharingId}"),
+              ("delete", P + "/sharings/{sharingId}")} | {("post", f"{P}/files/{r}") for r in ("application", "data", "test")}
+
+
 def responses_for(o):
     out = {}
     kind = o["ok"]
@@ -372,6 +379,8 @@ def responses_for(o):
     else:
         out["200"] = {"description": "Resource", "content": {kind[1]: {}}}
     codes = set(o["errors"])
+    if (o["method"], o["path"]) in OWNER_ONLY:
+        codes.add(403)
     if not o["public"]:
         codes.add(401)
     if "{" in o["path"] or o["me"]:

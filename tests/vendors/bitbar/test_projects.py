@@ -111,7 +111,15 @@ def test_sharings(bb):
 def test_shared_project_is_visible_to_the_other_user(bb):
     shared = bb.get(f"{ME}/projects/{PROJECT}", auth=("bitbar-shared-key", "")).json()
     assert shared["id"] == PROJECT and shared["sharedById"] == 31595291
-    assert bb.get(f"{ME}/projects/{PROJECT}/sharings", auth=("bitbar-shared-key", "")).status_code == 404
+    other = ("bitbar-shared-key", "")
+    forbidden = {"statusCode": 403, "message": "User is not authorized to access this resource"}
+    for method, path, kw in (("GET", "/sharings", {}), ("POST", "", {"params": {"name": "mine now"}}),
+                             ("DELETE", "", {}), ("POST", "/config", {"params": {"scheduler": "SERIAL"}}),
+                             ("POST", "/files/application", {"files": {"file": ("x.apk", b"x")}})):
+        r = bb.request(method, f"{ME}/projects/{PROJECT}{path}", auth=other, **kw)
+        assert r.status_code == 403 and r.json() == forbidden, (method, path)
+    assert bb.get(f"{ME}/projects/{PROJECT}").json()["name"] == "Hello world"
+    assert bb.get(f"{ME}/projects/{PROJECT}/runs", auth=other).status_code == 200
 
 
 def test_notifications(bb):
