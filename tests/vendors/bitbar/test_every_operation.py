@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import xmltodict
 import yaml
 
 from tests.contract.validate import spec_path
@@ -40,3 +41,35 @@ def test_unknown_id_is_404(bb, method, path):
                       path)
     r = bb.request(method, concrete)
     assert r.status_code == 404 and r.json()["statusCode"] == 404 and "999999" in r.json()["message"]
+
+
+FIXTURE_IDS = {**KNOWN, "parameterId": 1, "sharingId": 173, "id": 31981820, "fileId": 27170}
+
+
+def _xml_gets():
+    spec = yaml.safe_load(spec_path("bitbar").read_text(encoding="utf-8"))
+    for path, item in spec["paths"].items():
+        op = item.get("get")
+        if path.startswith(("/api/me", "/api/v2/users")) or op is None:
+            continue
+        names = re.findall(r"\{(\w+)\}", path)
+        content = op["responses"]["200"].get("content", {})
+        negotiated = "application/json" in content and "application/xml" in content and path != "/oauth/token"
+        if negotiated and set(names) <= set(FIXTURE_IDS):
+            yield path
+
+
+@pytest.mark.parametrize("path", list(_xml_gets()))
+def test_every_object_and_list_renders_as_xml_by_default(bb, path):
+    concrete = re.sub(r"\{(\w+)\}", lambda m: str(FIXTURE_IDS[m.group(1)]), path)
+    r = bb.get(concrete, headers={"Accept": "*/*"})
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/xml")
+    as_json = bb.get(concrete).json()
+    parsed = xmltodict.parse(r.text)
+    root = next(iter(parsed.values())) or {}
+    if isinstance(as_json, dict) and "total" in as_json:
+        assert root["total"] == str(as_json["total"])
+    elif isinstance(as_json, dict):
+        assert root["id"] == str(as_json["id"])
+    else:
+        assert len(root["item"]) == len(as_json)
