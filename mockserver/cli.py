@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.fixtures import FixtureError
-from .settings import VENDOR_ORDER, from_env, parse_vendors
+from .settings import VENDOR_ORDER, from_env, parse_vendor_options, parse_vendors
 
 
 def _vendors_arg(text: str):
@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--threads", type=int, help="worker threads of the main port (default 16)")
     s.add_argument("--no-validate-requests", dest="validate_requests", action="store_const", const=False,
                    help="let through requests the vendor spec forbids (env MOCKSERVER_VALIDATE_REQUESTS=0)")
+    s.add_argument("--vendor-option", dest="vendor_option", action="append", metavar="VENDOR.OPTION=VALUE",
+                   help="a vendor knob, e.g. hiptest.rate_limit=200 (repeatable; env MOCKSERVER_VENDOR_OPTIONS, space-separated)")
     s.add_argument("--dev", action="store_const", const=True, help="use Flask's development server")
 
     r = sub.add_parser("routes", help="print every vendor route")
@@ -82,7 +84,8 @@ def _serve(args) -> int:
 
     keys = ("host", "port", "vendor_ports", "vendors", "fixtures", "auth", "journal_size",
             "max_upload_mb", "log_level", "threads", "dev", "validate_requests")
-    settings = from_env(**{k: getattr(args, k) for k in keys})
+    options = parse_vendor_options(args.vendor_option) if args.vendor_option else None
+    settings = from_env(vendor_options=options, **{k: getattr(args, k) for k in keys})
     create_app(settings)  # validate the fixtures before binding anything: exit 2 with the message
     try:
         serve(settings)

@@ -58,6 +58,7 @@ ENV = {
     "log_level": "MOCKSERVER_LOG_LEVEL",
     "threads": "MOCKSERVER_THREADS",
     "validate_requests": "MOCKSERVER_VALIDATE_REQUESTS",
+    "vendor_options": "MOCKSERVER_VENDOR_OPTIONS",
 }
 
 
@@ -69,6 +70,22 @@ def parse_vendors(text: str) -> tuple[str, ...]:
     return tuple(v for v in VENDOR_ORDER if v in names)
 
 
+def parse_vendor_options(items: list[str]) -> dict:
+    """["hiptest.rate_limit=200", ...] -> {"hiptest": {"rate_limit": 200}}; values are YAML scalars."""
+    import yaml
+
+    options: dict = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        vendor, dot, option = key.partition(".")
+        if not sep or not dot or not option:
+            raise ValueError(f"vendor option {item!r}: write VENDOR.OPTION=VALUE")
+        if vendor not in VENDOR_ORDER:
+            raise ValueError(f"vendor option {item!r}: unknown vendor {vendor!r}")
+        options.setdefault(vendor, {})[option] = yaml.safe_load(value)
+    return options
+
+
 def _coerce(name: str, raw: str):
     if name in ("port", "journal_size", "max_upload_mb", "threads"):
         return int(raw)
@@ -76,6 +93,8 @@ def _coerce(name: str, raw: str):
         return raw.strip().lower() not in ("0", "false", "no", "off", "")
     if name == "vendors":
         return parse_vendors(raw)
+    if name == "vendor_options":
+        return parse_vendor_options(raw.split())
     if name == "auth" and raw not in ("strict", "permissive"):
         raise ValueError(f"auth must be strict or permissive, not {raw!r}")
     return raw

@@ -214,3 +214,21 @@ def test_a_taken_vendor_port_is_named_and_exits_2():
     assert result.returncode == 2
     assert f"cannot bind 127.0.0.1:{port + 4} (bitbar)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_vendor_options_from_flag_reach_the_vendor(served):
+    port, proc = served("--vendors", "hiptest", "--no-vendor-ports", "--vendor-option", "hiptest.rate_limit=2")
+    headers = {"access-token": "hiptest-demo-token", "client": "hiptest-demo-client", "uid": "demo@example.com",
+               "Accept": "application/vnd.api+json; version=1", "X-Mock-Tenant": "opts"}
+    codes = [requests.get(f"http://127.0.0.1:{port}/hiptest/api/projects", headers=headers, timeout=5).status_code
+             for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_vendor_options_are_validated():
+    from mockserver.settings import from_env
+
+    assert from_env({"MOCKSERVER_VENDOR_OPTIONS": "happo.render_seconds=5 hiptest.rate_limit=9"}).vendor_options == {
+        "happo": {"render_seconds": 5}, "hiptest": {"rate_limit": 9}}
+    result = run_cli("serve", "--vendor-option", "jira.x=1")
+    assert result.returncode == 2 and "unknown vendor 'jira'" in result.stderr
