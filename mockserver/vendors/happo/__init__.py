@@ -13,6 +13,7 @@ from .schemas import FixtureSchema
 
 class HappoVendor(Vendor):
     name = "happo"
+    spec_guard = True
     title = "Happo"
     blueprint = bp
     fixture_schema = FixtureSchema
