@@ -41,15 +41,16 @@ def test_jwt_as_the_clients_sign_it(happo):
     assert _bearer(happo, token(exp_in=None)).status_code == 200
 
 
-@pytest.mark.parametrize("tok, reason", [
-    (token(secret="not-the-secret"), "signature"),
-    (token(key="unknown-key", secret="x"), "Unknown API key"),
-    (token(kid="other-team-key", secret="other-team-secret"), "kid"),
-    (token(exp_in=-60), "expired"),
-    ("not.a.jwt", "Malformed"),
-])
-def test_bad_jwts_are_401(happo, tok, reason):
-    r = _bearer(happo, tok)
+# tokens are signed when the test runs: signed at collection they would expire in a long suite
+@pytest.mark.parametrize("make, reason", [
+    (lambda: token(secret="not-the-secret"), "signature"),
+    (lambda: token(key="unknown-key", secret="x"), "Unknown API key"),
+    (lambda: token(kid="other-team-key", secret="other-team-secret"), "kid"),
+    (lambda: token(exp_in=-60), "expired"),
+    (lambda: "not.a.jwt", "Malformed"),
+], ids=["signature", "unknown-key", "kid", "expired", "malformed"])
+def test_bad_jwts_are_401(happo, make, reason):
+    r = _bearer(happo, make())
     assert r.status_code == 401
     assert reason in r.json()["error"]
 
