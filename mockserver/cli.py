@@ -79,14 +79,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args) -> int:
-    from .app import create_app
     from .serve import PortInUse, serve
 
     keys = ("host", "port", "vendor_ports", "vendors", "fixtures", "auth", "journal_size",
             "max_upload_mb", "log_level", "threads", "dev", "validate_requests")
     options = parse_vendor_options(args.vendor_option) if args.vendor_option else None
     settings = from_env(vendor_options=options, **{k: getattr(args, k) for k in keys})
-    create_app(settings)  # validate the fixtures before binding anything: exit 2 with the message
+    from .app import load_vendors
+    from .core.fixtures import load_all
+
+    load_all(settings.fixtures, load_vendors(settings.vendors))  # invalid fixtures: exit 2 before binding
     try:
         serve(settings)
     except PortInUse as exc:
