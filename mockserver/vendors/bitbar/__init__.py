@@ -18,6 +18,7 @@ class BitbarVendor(Vendor):
     title = "Bitbar Testing v2"
     blueprint = blueprint
     fixture_schema = FixtureSchema
+    spec_guard = True
 
     def build_state(self, fixtures: dict) -> State:
         state = State(self.name)

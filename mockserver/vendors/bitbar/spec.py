@@ -135,6 +135,18 @@ ENVELOPE = {
 }
 
 
+def query_schema(prop):
+    """A body field as a query parameter: a query string cannot carry null, and booleans arrive as text."""
+    if "oneOf" in prop:
+        return {"type": "boolean"}
+    out = dict(prop)
+    if isinstance(out.get("type"), list):
+        out["type"] = next(t for t in out["type"] if t != "null")
+    if "enum" in out:
+        out["enum"] = [v for v in out["enum"] if v is not None]
+    return out
+
+
 def ref(name):
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -158,9 +170,12 @@ LIST_PARAMS = [
     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}, "description": "Result offset"},
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 0},
      "description": "Result limit (default 20; 0 = all)"},
-    {"name": "search", "in": "query", "schema": {"type": "string"}, "description": "Filter: search for"},
-    {"name": "sort", "in": "query", "schema": {"type": "string"}, "description": "field_a|field_d, joined by ':'"},
-    {"name": "filter", "in": "query", "schema": {"type": "string"},
+    # the envelope's own next/previous links carry `search=&sort=`
+    {"name": "search", "in": "query", "schema": {"type": "string"}, "allowEmptyValue": True,
+     "description": "Filter: search for"},
+    {"name": "sort", "in": "query", "schema": {"type": "string"}, "allowEmptyValue": True,
+     "description": "field_a|field_d, joined by ':'"},
+    {"name": "filter", "in": "query", "schema": {"type": "string"}, "allowEmptyValue": True,
      "description": "field_op_value (or type_field_op_value), joined by ';'"},
 ]
 BINARY = {"*/*": {}}
@@ -178,6 +193,9 @@ def L(path, summary, tag, item, errors=(), **kw):
     return op("get", path, summary, tag, ("list", item), list_params=True, errors=(400, *errors), **kw)
 
 
+# the client puts the ids in the query (deviceRunIds[]=..); a JSON body with the same list is taken too
+RETRY_BODY = {"oneOf": [{"type": "array", "items": {"type": "integer"}},
+                        {"type": "object", "properties": {"deviceRunIds": {"type": "array", "items": {"type": "integer"}}}}]}
 P = "/projects/{projectId}"
 R = P + "/runs/{runId}"
 OPS = [
@@ -239,7 +257,7 @@ OPS = [
     op("delete", R, "Delete user test run", "Test runs", None, 204),
     op("post", R + "/abort", "Abort a test run", "Test runs", ("obj", "TestRun")),
     op("post", R + "/retry", "Retry device sessions of a test run", "Test runs", ("obj", "TestRun"), errors=(400,),
-       query=["deviceRunIds[]"]),
+       query=["deviceRunIds[]", "deviceRunIds"], body=RETRY_BODY),
     op("get", R + "/config", "Get test run config", "Test run config", ("obj", "ProjectConfig")),
     L(R + "/config/parameters", "Get list of config parameters used in test run", "Test run config",
       "ProjectConfigParameter"),
@@ -350,7 +368,9 @@ INT_PARAMS = {"projectId", "runId", "deviceRunId", "screenshotId", "stateId", "p
               "deviceGroupId", "deviceId", "id", "fileId", "deviceSessionId", "accessGroupId", "memberId",
               "resourceId", "userId"}
 QUERY_SCHEMAS = {"type": {"type": "string", "enum": list(S.REPORT_TYPES)}, "preview": {"type": "boolean"},
-                 "withPublic": {"type": "boolean"}, "deviceRunIds[]": {"type": "array", "items": {"type": "integer"}}}
+                 "withPublic": {"type": "boolean"}, "deviceRunIds[]": {"type": "array", "items": {"type": "integer"}},
+                 "deviceRunIds": {"type": "array", "items": {"type": "integer"}},
+                 "tag[]": {"type": "array", "items": {"type": "string"}}}
 
 
 OWNER_ONLY = {("post", P), ("delete", P), ("post", P + "/share"), ("post", P + "/config"),
@@ -415,13 +435,15 @@ def build():
                 operation["parameters"] = params
             if o["public"]:
                 operation["security"] = []
-            if o["body"] is not None and o["body"] is not S.RunConfig:
+            if isinstance(o["body"], dict):
+                operation["requestBody"] = {"required": False, "content": {"application/json": {"schema": o["body"]}}}
+            elif o["body"] is not None and o["body"] is not S.RunConfig:
                 # the doc's own examples send these in the query string
                 body_schema = params_schema(o["body"])
                 operation.setdefault("parameters", []).extend(
-                    {"name": name, "in": "query", "required": False, "schema": prop}
+                    {"name": name, "in": "query", "required": False, "schema": query_schema(prop)}
                     for name, prop in body_schema["properties"].items())
-            if o["body"] is not None:
+            if o["body"] is not None and not isinstance(o["body"], dict):
                 schema = params_schema(o["body"])
                 operation["requestBody"] = {"required": False, "description":
                                             "The same parameters may also be sent in the query string.",
