@@ -25,6 +25,7 @@ class HiptestVendor(Vendor):
     blueprint = bp
     fixture_schema = FixtureSchema
     control_blueprint = control_bp
+    spec_guard = True
 
     def build_state(self, fixtures: dict) -> State:
         state = State(self.name)

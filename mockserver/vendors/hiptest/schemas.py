@@ -253,8 +253,9 @@ class ResourceIn(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    type = fields.String(load_default=None, allow_none=True)
-    id = IdField(load_default=None, allow_none=True)
+    # absent is fine (the docs' create bodies leave type out); an explicit null is not
+    type = fields.String(load_default=None, allow_none=False)
+    id = IdField(load_default=None, allow_none=False)
     attributes = fields.Dict(keys=fields.String(), load_default=dict)
     relationships = fields.Dict(keys=fields.String(), values=fields.Nested(RelationshipIn), load_default=dict)
 
@@ -287,7 +288,7 @@ Name = lambda **kw: fields.String(validate=validate.Length(min=1, max=255), **kw
 class TestRunCreate(_Attrs):
     name = Name(required=True)
     description = fields.String(load_default="", allow_none=True)
-    scenario_ids = fields.List(IdField(), load_default=None, allow_none=True)
+    scenario_ids = fields.List(IdField(), load_default=None, allow_none=False)
     external = fields.Boolean(load_default=False)
     test_run_id = IdField(load_default=None, allow_none=True)
 
@@ -298,18 +299,30 @@ class TestRunPatch(_Attrs):
     scenario_ids = fields.List(IdField())
 
 
+class StepStatuses(fields.Field):
+    """A list of status strings; anything but a list counts as no step statuses (documented)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list):
+            return []
+        if not all(isinstance(item, str) for item in value):
+            raise ValidationError("Each step status must be a string.")
+        return value
+
+
 class ResultCreate(_Attrs):
-    # any status value is accepted and stored as `undefined` when unknown (documented)
-    status = fields.Raw(required=True, allow_none=True)
-    status_author = fields.String(required=True, allow_none=True)
-    description = fields.String(required=True, allow_none=True)
-    step_statuses = fields.Raw(load_default=None, allow_none=True)
+    # any status string is accepted and stored as `undefined` when unknown (documented)
+    status = fields.String(required=True)
+    # the docs list these three as mandatory: a null is as missing as an absent key
+    status_author = fields.String(required=True)
+    description = fields.String(required=True)
+    step_statuses = StepStatuses(load_default=None, allow_none=True)
 
 
 class ResultPatch(_Attrs):
-    status = fields.Raw(allow_none=True)
-    status_author = fields.String(allow_none=True)
-    description = fields.String(allow_none=True)
+    status = fields.String()
+    status_author = fields.String()
+    description = fields.String()
 
 
 class NamedCreate(_Attrs):

@@ -73,6 +73,19 @@ def test_result_push_validation(api):
     assert statuses(api, run)["undefined"] == 3
 
 
+def test_statuses_of_the_wrong_type_are_refused_and_change_nothing(api):
+    run = _new_run(api, [710001])
+    test = snapshots(api, run)[0]
+    for attrs, message in (({**RESULT, "status": 1}, "status: Not a valid string."),
+                           ({**RESULT, "status": None}, "status: Field may not be null."),
+                           ({**RESULT, "step-statuses": ["passed", 2]}, "step_statuses: Each step status must be a string.")):
+        r = _push(api, run, test["id"], attrs)
+        assert r.status_code == 422 and r.json() == {"errors": [message]}
+    assert statuses(api, run)["undefined"] == 1
+    null_steps = _push(api, run, test["id"], {**RESULT, "step-statuses": None})
+    assert null_steps.status_code == 201 and null_steps.json()["data"]["attributes"]["step-statuses"] == ["undefined"] * 6
+
+
 def test_pass_rate_counts_the_last_ten_decisive_results(api):
     run = _new_run(api, [710001])
     test = snapshots(api, run)[0]
@@ -95,7 +108,8 @@ def test_patch_a_result(api):
     assert r.json()["data"]["attributes"]["status-author"] == "Jenkins"
     assert statuses(api, run)["failed"] == 1
     assert api.patch(path, json=doc({"status": "nonsense"})).json()["data"]["attributes"]["status"] == "undefined"
-    assert api.patch(path, json=doc({"status": 3})).json()["data"]["attributes"]["status"] == "undefined"
+    wrong_type = api.patch(path, json=doc({"status": 3}))
+    assert wrong_type.status_code == 422 and wrong_type.json() == {"errors": ["status: Not a valid string."]}
     assert api.patch(path, json=doc({"status-author": ["x"]})).status_code == 422
     assert api.patch(path, json=doc({}, id_=999)).status_code == 409
     assert api.patch(path.rsplit("/", 1)[0] + "/999", json=doc({})).status_code == 404
