@@ -16,6 +16,12 @@ def test_show_with_include_tags_links_and_includes_them(api):
                                  "links": {"self": "/tags/4"}}]
 
 
+def test_an_empty_include_includes_nothing(api):
+    r = api.get(run_path() + "?include=")
+    assert r.status_code == 200
+    assert r.json()["data"]["relationships"] == {"tags": {}} and r.json()["included"] == []
+
+
 def test_unknown_include_is_400(api):
     r = api.get(run_path() + "?include=scenarios")
     assert r.status_code == 400 and "scenarios" in r.json()["errors"][0]
@@ -109,6 +115,20 @@ def test_create_rejects_bad_input_without_creating_anything(api):
         assert isinstance(r.json()["errors"], list) and r.json()["errors"]
     r = api.post(RUNS, data="{oops", headers={"Content-Type": "application/json"})
     assert r.status_code == 400
+    assert len(api.get(RUNS).json()["data"]) == before
+
+
+def test_explicit_nulls_where_the_docs_leave_a_key_out_are_refused(api):
+    before = len(api.get(RUNS).json()["data"])
+    cases = [
+        ({"data": {"type": None, "attributes": {"name": "x"}}}, 400, "data.type: Field may not be null."),
+        ({"data": {"id": None, "attributes": {"name": "x"}}}, 400, "data.id: Field may not be null."),
+        ({"type": None, "attributes": {"name": "x"}}, 400, "data.type: Field may not be null."),
+        (doc({"name": "x", "scenario_ids": None}), 422, "scenario_ids: Field may not be null."),
+    ]
+    for body, status, message in cases:
+        r = api.post(RUNS, json=body)
+        assert (r.status_code, r.json()) == (status, {"errors": [message]}), body
     assert len(api.get(RUNS).json()["data"]) == before
 
 
