@@ -445,8 +445,11 @@ def build():
                     for name, prop in body_schema["properties"].items())
             if o["body"] is not None and not isinstance(o["body"], dict):
                 schema = params_schema(o["body"])
-                operation["requestBody"] = {"required": False, "description":
-                                            "The same parameters may also be sent in the query string.",
+                text = "The same parameters may also be sent in the query string."
+                if o["body"] is not S.RunConfig and "required" in schema:
+                    # a field the body lacks may come from the query, which OpenAPI cannot tie to the body
+                    text += " Required in one or the other: " + ", ".join(schema.pop("required")) + "."
+                operation["requestBody"] = {"required": False, "description": text,
                                             "content": {"application/x-www-form-urlencoded": {"schema": schema},
                                                         "application/json": {"schema": schema}}}
             if o["upload"]:
