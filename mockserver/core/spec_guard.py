@@ -37,6 +37,12 @@ def _describe(error) -> str:
     return f"{where}: {cause or error}"
 
 
+def _keep_body() -> None:
+    # werkzeug drops a form body once parsed unless it was read first; the check reads it after the view
+    if (request.mimetype or "") not in SKIP_MIMETYPES:
+        request.get_data(cache=True)
+
+
 @lru_cache(maxsize=16)
 def _load(path: str, mtime_ns: int):
     """The parsed spec; its validity is a test (tests/contract), so starting the server skips that check."""
@@ -67,6 +73,7 @@ class SpecGuard:
 
     def guard_views(self, app) -> None:
         """Wrap every view (so before_request hooks such as auth have already run)."""
+        app.before_request(_keep_body)
         for endpoint, view in list(app.view_functions.items()):
             if endpoint == "static":
                 continue

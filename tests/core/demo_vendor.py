@@ -86,6 +86,13 @@ def notify():
     return json_response({"sent": entry["id"]}, 202)
 
 
+@bp.post("/form")
+def echo_form():
+    from flask import request
+
+    return json_response(request.form.to_dict())
+
+
 @bp.get("/now")
 def now():
     return json_response({"now": iso(context.now()), "base": context.base_url()})

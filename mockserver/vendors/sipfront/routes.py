@@ -45,13 +45,6 @@ def _authenticate():
     require_api_key()
 
 
-@blueprint.before_request
-def _keep_form_body():
-    # werkzeug drops a form body once parsed unless it was read first; the spec guard reads it after the view
-    if request.mimetype == "application/x-www-form-urlencoded":
-        request.get_data(cache=True)
-
-
 def reply(key: str, schema, data, status: int = 200, many: bool = False):
     """Sipfront's envelope: the payload under its key next to the HTTP status."""
     return json_response({key: schema(many=many).dump(data), "status": status}, status)
