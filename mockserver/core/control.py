@@ -25,8 +25,24 @@ class ControlError(Exception):
         self.message = message
 
 
-def _core():
+# -- helpers for every control endpoint, vendors' /_mock/<vendor>/ extras included ------------
+def current_core():
     return current_app.extensions["mockserver.core"]
+
+
+def tenant_arg() -> str:
+    """The `?tenant=` a control call is about (default tenant when absent)."""
+    return request.args.get("tenant") or DEFAULT_TENANT
+
+
+def json_object() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ControlError(400, "body must be a JSON object")
+    return data
+
+
+_core = current_core
 
 
 def _vendor_arg(required: bool) -> str | None:
@@ -50,13 +66,6 @@ def _int_arg(name: str) -> int | None:
         raise ControlError(400, f"query parameter {name!r} must be an integer") from None
 
 
-def _json_object() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ControlError(400, "body must be a JSON object")
-    return data
-
-
 @bp.get("/health")
 def health():
     core = _core()
@@ -76,7 +85,7 @@ def reset():
 def state():
     core = _core()
     vendor = _vendor_arg(required=True)
-    tenant = request.args.get("tenant", DEFAULT_TENANT)
+    tenant = tenant_arg()
     with core.store.lock(tenant, vendor):
         data = core.vendors[vendor].dump_state(core.store.state(tenant, vendor))
     return json_response({"vendor": vendor, "tenant": tenant, "state": data})
@@ -119,7 +128,7 @@ def requests_clear():
 @bp.post("/faults")
 def faults_add():
     try:
-        rule = _core().faults.add(_json_object())
+        rule = _core().faults.add(json_object())
     except ValidationError as err:
         raise ControlError(400, describe_validation(err)) from None
     return json_response(rule, 201)
@@ -151,7 +160,7 @@ def clock_get():
 @bp.post("/clock")
 def clock_set():
     clock = _core().clock
-    body = _json_object()
+    body = json_object()
     known = {"advance_seconds", "set", "mode"}
     if not body or set(body) - known:
         raise ControlError(400, "give one of advance_seconds (number), set (ISO 8601) or mode (real|frozen)")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from marshmallow import ValidationError
 
-from ...core.control import ControlError
+from ...core.control import ControlError, current_core, json_object, tenant_arg
 from ...core.errors import VendorError, describe_validation
 from ...core.negotiation import json_response
 from . import comparisons, schemas
@@ -23,11 +23,9 @@ def _vendor_base(core) -> str:
 
 @control_bp.post("/comparisons/<sha1>/<sha2>/review")
 def review(sha1, sha2):
-    core = current_app.extensions["mockserver.core"]
-    tenant = request.args.get("tenant", "default")
-    raw = request.get_json(silent=True)
-    if not isinstance(raw, dict):
-        raise ControlError(400, "body must be a JSON object")
+    core = current_core()
+    tenant = tenant_arg()
+    raw = json_object()
     try:
         data = schemas.Review().load(raw)
     except ValidationError as err:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
-from ...core.control import ControlError
+from ...core.control import ControlError, current_core, tenant_arg
 from ...core.negotiation import json_response
-from ...core.store import DEFAULT_TENANT
 from .ratelimit import DOCUMENTED_LIMIT, WINDOWS
 
 control_bp = Blueprint("hiptest_control", __name__)
@@ -24,8 +23,8 @@ def _describe(state, core) -> dict:
 
 @control_bp.get("/rate_limit")
 def get_rate_limit():
-    core = current_app.extensions["mockserver.core"]
-    tenant = request.args.get("tenant", DEFAULT_TENANT)
+    core = current_core()
+    tenant = tenant_arg()
     with core.store.lock(tenant, "hiptest"):
         return json_response(_describe(core.store.state(tenant, "hiptest"), core))
 
@@ -33,8 +32,8 @@ def get_rate_limit():
 @control_bp.post("/rate_limit")
 def set_rate_limit():
     """{"limit": N} switches it on (N per minute), {"limit": 0} off, {"limit": null} back to the setting."""
-    core = current_app.extensions["mockserver.core"]
-    tenant = request.args.get("tenant", DEFAULT_TENANT)
+    core = current_core()
+    tenant = tenant_arg()
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or set(body) - {"limit", "clear"} or "limit" not in body:
         raise ControlError(400, 'give {"limit": N} (0 turns it off, null restores the setting), optionally "clear": true')
@@ -51,8 +50,8 @@ def set_rate_limit():
 
 @control_bp.get("/generation")
 def get_generation():
-    core = current_app.extensions["mockserver.core"]
-    tenant = request.args.get("tenant", DEFAULT_TENANT)
+    core = current_core()
+    tenant = tenant_arg()
     with core.store.lock(tenant, "hiptest"):
         return json_response({"seconds": generation_seconds(core.store.state(tenant, "hiptest"), core)})
 
@@ -60,8 +59,8 @@ def get_generation():
 @control_bp.post("/generation")
 def set_generation():
     """{"seconds": N}: new test runs answer 423 on their tests for N mock-clock seconds."""
-    core = current_app.extensions["mockserver.core"]
-    tenant = request.args.get("tenant", DEFAULT_TENANT)
+    core = current_core()
+    tenant = tenant_arg()
     body = request.get_json(silent=True)
     seconds = body.get("seconds") if isinstance(body, dict) and set(body) == {"seconds"} else -1
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint
 
 from ...core.clock import iso
-from ...core.control import ControlError
+from ...core.control import ControlError, current_core, tenant_arg
 from ...core.negotiation import json_response
 from .runs import find_project_run, format_time, project_row, stop_project_run
 
@@ -15,8 +15,8 @@ control_blueprint = Blueprint("sipfront_control", __name__)
 @control_blueprint.post("/project-runs/<uuid>/stop")
 def stop(uuid):
     """Press "stop" on a running project run now: its status turns `stopped`, queued tests never start."""
-    core = current_app.extensions["mockserver.core"]
-    tenant = request.args.get("tenant", "default")
+    core = current_core()
+    tenant = tenant_arg()
     now = core.clock.now()
     with core.store.transaction(tenant, "sipfront") as state:
         prun = find_project_run(state, uuid, now)
