@@ -35,7 +35,7 @@ def is_json() -> bool:
 def params(json_too: bool = True) -> dict:
     """Query string, form body and (flat) JSON body merged; later sources win.
 
-    Repeated query/form keys keep their last value; use `param_list` for repeatable ones.
+    Repeated query/form keys keep their last value.
     """
     merged: dict = {}
     merged.update(request.args.to_dict())
@@ -45,13 +45,6 @@ def params(json_too: bool = True) -> dict:
         body = json_body(required=False)
         merged.update(body or {})
     return merged
-
-
-def param_list(name: str) -> list[str]:
-    values = request.args.getlist(name)
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        values += request.form.getlist(name)
-    return values
 
 
 def load(schema: Schema | type[Schema], data, **kwargs):
