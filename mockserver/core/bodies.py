@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import request
+from flask import g, request
 from marshmallow import Schema, ValidationError
 
 from .errors import VendorError, describe_validation
@@ -17,10 +17,14 @@ def json_body(required: bool = True, kind: type | tuple = dict):
         if required:
             raise VendorError(400, "Request body is missing")
         return None
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise VendorError(400, f"Malformed JSON body: {exc}") from None
+    data = g.get("body")  # parsed (and checked) by the contract before the view
+    if data is None or not is_json():
+        try:
+            data = json.loads(raw)
+        except RecursionError:
+            raise VendorError(400, "Malformed JSON body: nested too deeply") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise VendorError(400, f"Malformed JSON body: {exc}") from None
     if kind is not None and not isinstance(data, kind):
         names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
         expected = {"dict": "object", "list": "array"}.get(names, names)
@@ -47,10 +51,22 @@ def params(json_too: bool = True) -> dict:
     return merged
 
 
+_INSTANCES: dict = {}
+
+
+def schema_of(schema: Schema | type[Schema], many: bool = False) -> Schema:
+    """One shared instance per schema class: building one deep-copies its fields, too slow per request."""
+    if not isinstance(schema, type):
+        return schema
+    found = _INSTANCES.get((schema, many))
+    if found is None:
+        found = _INSTANCES[(schema, many)] = schema(many=many)
+    return found
+
+
 def load(schema: Schema | type[Schema], data, **kwargs):
     """Validate with a marshmallow schema; problems become a 400 naming each field."""
-    if isinstance(schema, type):
-        schema = schema()
+    schema = schema_of(schema)
     try:
         return schema.load(data, **kwargs)
     except ValidationError as err:

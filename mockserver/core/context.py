@@ -48,6 +48,9 @@ def base_url() -> str:
     return request.url_root.rstrip("/")
 
 
-def record_outbound(kind: str, payload: dict) -> dict:
-    """Note what the real service would have sent outward (email, webhook, commit status)."""
-    return core().outbox.record(vendor().name, g.tenant, kind, payload)
+def record_outbound(kind: str, payload: dict) -> None:
+    """Note what the real service would have sent outward (email, webhook, commit status).
+
+    It reaches the outbox when the request succeeds (core/vendor_app.py), never when it is refused.
+    """
+    g.outbound.append((kind, payload))

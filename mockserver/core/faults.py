@@ -62,6 +62,8 @@ class Faults:
 
     def match(self, vendor: str, method: str, full_path: str, vendor_path: str) -> dict | None:
         """The first matching rule, with its remaining `times` consumed; None when nothing matches."""
+        if not self._rules:
+            return None  # the common case, decided without the lock
         with self._lock:
             for rule in self._rules:
                 if rule["vendor"] not in (None, vendor):

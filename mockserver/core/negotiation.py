@@ -6,7 +6,11 @@ import json
 from datetime import date, datetime
 
 import xmltodict
+from functools import lru_cache
+
 from flask import Response, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 JSON = "application/json"
 XML = "application/xml"
@@ -57,7 +61,13 @@ def to_xml(data, root: str) -> str:
 
 def wants(default: str = JSON, offered: tuple[str, ...] = (JSON, XML)) -> str:
     """The offered media type the Accept header prefers; `default` when it names none (or */*)."""
-    accept = request.accept_mimetypes
+    return _preferred(request.environ.get("HTTP_ACCEPT", ""), default, offered)
+
+
+@lru_cache(maxsize=256)
+def _preferred(header: str, default: str, offered: tuple[str, ...]) -> str:
+    # clients send a handful of distinct Accept headers: parse each once
+    accept = parse_accept_header(header, MIMEAccept)
     if not accept or accept.best in (None, "*/*"):
         return default
     best = accept.best_match(offered, default=None)

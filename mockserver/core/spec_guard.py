@@ -1,92 +1,54 @@
-"""Requests checked against the vendor's OpenAPI spec.
+"""Requests checked against the vendor's compiled contract before its view runs.
 
-The spec is the contract users test against: a request it forbids is never answered with success.
-The vendor's handler judges first, so its own precise 4xx messages stand; when it would accept a
-request the spec forbids, the answer becomes a 400 in the vendor's shape, and the core rolls the
-store back as for any failed request.
+The spec is the contract users test against: a request it forbids never reaches the handler, so it
+can change nothing; the handler keeps the semantic checks (unknown ids, conflicts, state rules).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache, wraps
+from functools import wraps
 from pathlib import Path
 
-from flask import make_response, request
+from flask import g, request
+from werkzeug.exceptions import HTTPException
 
+from .contract import Problem, load_contract
 from .errors import VendorError
-
-SKIP_MIMETYPES = ("multipart/form-data", "application/octet-stream")
-
-
-def _describe(error) -> str:
-    """'body: name: 5 is not of type 'string'' from openapi-core's nested errors."""
-    where = type(error).__name__
-    name = getattr(error, "name", None)
-    if name:
-        where = f"parameter {name!r}"
-    elif "Body" in where:
-        where = "request body"
-    cause = error.__cause__
-    details = getattr(cause, "schema_errors", None)
-    if details:
-        parts = []
-        for e in details:
-            path = ".".join(str(p) for p in e.absolute_path)
-            parts.append(f"{path}: {e.message}" if path else e.message)
-        return f"{where}: " + "; ".join(parts)
-    return f"{where}: {cause or error}"
-
-
-def _keep_body() -> None:
-    # werkzeug drops a form body once parsed unless it was read first; the check reads it after the view
-    if (request.mimetype or "") not in SKIP_MIMETYPES:
-        request.get_data(cache=True)
-
-
-@lru_cache(maxsize=16)
-def _load(path: str, mtime_ns: int):
-    """The parsed spec; its validity is a test (tests/contract), so starting the server skips that check."""
-    import yaml
-    from openapi_core import Config, OpenAPI
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=loader)
-    return OpenAPI.from_dict(data, config=Config(spec_validator_cls=None))
 
 
 class SpecGuard:
-    def __init__(self, spec: Path):
-        from openapi_core.contrib.flask import FlaskOpenAPIRequest
-        from openapi_core.templating.paths.exceptions import PathError
-        from openapi_core.validation.request.exceptions import SecurityValidationError
-
-        self._api = _load(str(spec), spec.stat().st_mtime_ns)
-        self._wrap_request = FlaskOpenAPIRequest
-        self._ignored = (SecurityValidationError, PathError)
-
-    def problems(self) -> list[str]:
-        if (request.mimetype or "") in SKIP_MIMETYPES:
-            return []  # uploads: the vendor's own schema checks them without buffering twice
-        errors = self._api.iter_request_errors(self._wrap_request(request))
-        return [_describe(e) for e in errors if not isinstance(e, self._ignored)]
+    def __init__(self, spec: Path, vendor):
+        self._contract = load_contract(spec)
+        self._vendor = vendor
 
     def guard_views(self, app) -> None:
         """Wrap every view (so before_request hooks such as auth have already run)."""
-        app.before_request(_keep_body)
+        operations = {}
+        for rule in app.url_map.iter_rules():
+            for method in rule.methods or ():
+                found = self._contract.operation(rule.rule, "GET" if method == "HEAD" else method)
+                if found is not None:
+                    operations[(rule.rule, method)] = found
         for endpoint, view in list(app.view_functions.items()):
-            if endpoint == "static":
-                continue
-            app.view_functions[endpoint] = self._guarded(view)
+            if endpoint != "static":
+                app.view_functions[endpoint] = self._guarded(view, operations)
 
-    def _guarded(self, view):
+    def _guarded(self, view, operations):
+        vendor = self._vendor
+
         @wraps(view)
         def checked(*args, **kwargs):
-            response = make_response(view(*args, **kwargs))
-            if response.status_code < 400:
-                found = self.problems()
-                if found:
-                    raise VendorError(400, "; ".join(found), spec_violations=found)
-            return response
+            req = request._get_current_object()
+            operation = operations.get((req.url_rule.rule, req.method))
+            if operation is not None:
+                try:
+                    g.params, g.body = operation.check(req, kwargs)
+                except Problem as problem:
+                    raise vendor.contract_error(problem) from None
+                except (VendorError, HTTPException):
+                    raise  # the vendor's own refusals, and 413 for a body over the limit
+                except Exception as exc:  # whatever a strange request makes a parser raise is the client's fault
+                    raise vendor.contract_error(Problem("request", f"cannot be read: {type(exc).__name__}")) from None
+            return view(*args, **kwargs)
 
         return checked

@@ -9,6 +9,7 @@ from flask import Blueprint, Response
 from marshmallow import Schema
 
 from ..settings import OPENAPI_DIR
+from .errors import VendorError
 from .state import State
 
 
@@ -26,7 +27,7 @@ class Vendor(abc.ABC):
     blueprint: Blueprint | None = None
     fixture_schema: type[Schema] = Schema
     control_blueprint: Blueprint | None = None
-    spec_guard: bool = False  # refuse requests openapi/<name>.yaml forbids (core/spec_guard.py)
+    spec_guard: bool = False  # check requests against openapi/<name>.yaml before the view (core/contract.py)
 
     def spec_path(self) -> Path:
         return OPENAPI_DIR / f"{self.name}.yaml"
@@ -41,6 +42,10 @@ class Vendor(abc.ABC):
             else:
                 state.extra[kind] = rows
         return state
+
+    def contract_error(self, problem) -> VendorError:
+        """The 400 for a request its contract forbids (core/contract.Problem), in the vendor's wording."""
+        return VendorError(400, str(problem), spec_violations=[str(problem)])
 
     def dump_state(self, state: State) -> dict:
         return state.to_json()

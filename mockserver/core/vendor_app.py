@@ -1,6 +1,7 @@
 """The Flask app around one vendor's blueprint: tenants, faults, locking, rollback, journal, errors.
 
-Every vendor gets the same hooks here, so no vendor writes its own.
+Every vendor gets the same hooks here, so no vendor writes its own. They run on every request, so
+they read the WSGI environ directly and leave formatting to whoever reads the journal or the log.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import context
 from .errors import VendorError
+from .journal import Entry
 from .negotiation import json_response
 from .spec_guard import SpecGuard
 from .store import DEFAULT_TENANT, TENANT_RE
@@ -22,6 +24,8 @@ error_log = logging.getLogger("mockserver.errors")
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 TENANT_HEADER = "X-Mock-Tenant"
+_TENANT_KEY = "HTTP_X_MOCK_TENANT"
+_JOURNALED_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH")
 
 HTTP_MESSAGES = {
     404: "Not Found",
@@ -51,8 +55,13 @@ def _fault_response(vendor, rule: dict) -> Response:
     return response
 
 
+class VendorFlask(Flask):
+    def ensure_sync(self, func):
+        return func  # every view and hook is synchronous: skip Flask's per-call coroutine check
+
+
 def build_vendor_app(core, vendor) -> Flask:
-    app = Flask(f"mockserver.{vendor.name}")
+    app = VendorFlask(f"mockserver.{vendor.name}")
     app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = core.settings.max_upload_mb * 1024 * 1024
     app.extensions[context.CORE_KEY] = core
@@ -61,36 +70,46 @@ def build_vendor_app(core, vendor) -> Flask:
         app.register_blueprint(vendor.blueprint)
     spec = vendor.spec_path()
     if core.settings.validate_requests and vendor.spec_guard and spec.is_file():
-        SpecGuard(spec).guard_views(app)
+        SpecGuard(spec, vendor).guard_views(app)
+    store, faults, name = core.store, core.faults, vendor.name
 
     @app.before_request
     def _begin():
-        g.start = time.perf_counter()
-        g.lock = None
-        g.snapshot = None
-        tenant = request.headers.get(TENANT_HEADER, DEFAULT_TENANT) or DEFAULT_TENANT
-        g.tenant = tenant if TENANT_RE.match(tenant) else DEFAULT_TENANT
-        if not TENANT_RE.match(tenant):
+        ctx = g._get_current_object()
+        req = request._get_current_object()
+        ctx.start = time.perf_counter()
+        ctx.lock = ctx.snapshot = ctx.fault = None
+        ctx.outbound = []
+        tenant = req.environ.get(_TENANT_KEY) or DEFAULT_TENANT
+        if tenant is not DEFAULT_TENANT and not TENANT_RE.match(tenant):
+            ctx.tenant = DEFAULT_TENANT
             return render_error(vendor, 400, f"Invalid {TENANT_HEADER} header: use 1-128 letters, digits or ._:@/+-")
-        rule = core.faults.match(vendor.name, request.method, request.script_root + request.path, request.path)
+        ctx.tenant = tenant
+        rule = faults.match(name, req.method, req.script_root + req.path, req.path)
         if rule is not None:
             if rule.get("delay_ms"):
                 time.sleep(rule["delay_ms"] / 1000.0)
             if rule.get("status") is not None:
-                g.fault = rule["id"]
+                ctx.fault = rule["id"]
                 return _fault_response(vendor, rule)
-        lock = core.store.lock(g.tenant, vendor.name)
+        lock = store.lock(tenant, name)
         lock.acquire()
-        g.lock = lock
-        if request.method in MUTATING:
-            g.snapshot = core.store.snapshot(g.tenant, vendor.name)
+        ctx.lock = lock
+        if req.method in MUTATING:
+            ctx.snapshot = store.snapshot(tenant, name)
 
     @app.after_request
     def _finish(response: Response):
-        if g.get("snapshot") is not None and response.status_code >= 400:
-            # a failed request leaves no trace in the store
-            core.store.restore(g.tenant, vendor.name, g.snapshot)
-            g.snapshot = None
+        ctx = g._get_current_object()
+        if response.status_code >= 400:
+            if ctx.get("snapshot") is not None:
+                # a failed request leaves no trace in the store ...
+                store.restore(ctx.tenant, name, ctx.snapshot)
+                ctx.snapshot = None
+        else:
+            # ... nor in the outbox: what it would have sent goes out only when it succeeds
+            for kind, payload in ctx.get("outbound") or ():
+                core.outbox.record(name, ctx.tenant, kind, payload)
         _journal(core, vendor, response)
         return response
 
@@ -116,7 +135,7 @@ def build_vendor_app(core, vendor) -> Flask:
     def _unexpected(err: Exception):
         error_log.exception("unhandled error in %s %s %s", vendor.name, request.method, request.path)
         if g.get("snapshot") is not None:
-            core.store.restore(g.tenant, vendor.name, g.snapshot)
+            store.restore(g.tenant, vendor.name, g.snapshot)
             g.snapshot = None
         return render_error(vendor, 500, "Internal Server Error")
 
@@ -124,31 +143,24 @@ def build_vendor_app(core, vendor) -> Flask:
 
 
 def _journal(core, vendor, response: Response) -> None:
-    duration = (time.perf_counter() - g.get("start", time.perf_counter())) * 1000.0
+    ctx = g._get_current_object()
+    req = request._get_current_object()
+    environ = req.environ
+    duration = (time.perf_counter() - ctx.get("start", time.perf_counter())) * 1000.0
     limit = core.settings.journal_body_chars
-    try:
-        raw = request.get_data(cache=True)
-    except Exception:  # a body the server refused to read (e.g. too large)
-        raw = b""
-    text = raw[:limit].decode("utf-8", errors="replace")
-    entry = {
-        "time": core.clock.now().isoformat().replace("+00:00", "Z"),
-        "method": request.method,
-        "path": request.script_root + request.path,
-        "vendor_path": request.path,
-        "query": request.query_string.decode("latin-1"),
-        "headers": dict(request.headers),
-        "body": text,
-        "body_size": len(raw),
-        "body_truncated": len(raw) > limit,
-        "vendor": vendor.name,
-        "tenant": g.get("tenant", DEFAULT_TENANT),
-        "status": response.status_code,
-        "duration_ms": round(duration, 3),
-        "fault": g.get("fault"),
-    }
-    core.journal.add(entry)
-    access_log.info(
-        "%s %s %d %.1fms vendor=%s tenant=%s",
-        entry["method"], entry["path"], entry["status"], duration, vendor.name, entry["tenant"],
-    )
+    size = req.content_length or 0
+    raw = b""
+    if size:
+        try:
+            raw = req.get_data(cache=True)[:limit + 1]
+        except Exception:  # a body the server refused to read (e.g. too large)
+            raw = b""
+    headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in _JOURNALED_HEADERS]
+    tenant = ctx.get("tenant", DEFAULT_TENANT)
+    core.journal.add(Entry(
+        core.clock.now(), req.method, req.script_root + req.path, req.path, environ.get("QUERY_STRING", ""),
+        headers, raw, size, limit, vendor.name, tenant, response.status_code, duration, ctx.get("fault"),
+    ))
+    if access_log.isEnabledFor(logging.INFO):
+        access_log.info("%s %s%s %d %.1fms vendor=%s tenant=%s", req.method, req.script_root, req.path,
+                        response.status_code, duration, vendor.name, tenant)

@@ -82,8 +82,11 @@ def delete_item(itemId):
 
 @bp.post("/notify")
 def notify():
-    entry = context.record_outbound("email", {"to": json_body()["to"]})
-    return json_response({"sent": entry["id"]}, 202)
+    body = json_body()
+    context.record_outbound("email", {"to": body["to"]})
+    if body.get("refuse"):
+        raise VendorError(409, "refused after the e-mail was queued")
+    return json_response({"queued": 1}, 202)
 
 
 @bp.post("/form")

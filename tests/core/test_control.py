@@ -172,6 +172,15 @@ def test_outbox_records_and_clears(demo):
     assert demo.mock("GET", "/outbox").json()["count"] == 0
 
 
+def test_a_refused_request_sends_nothing(demo):
+    demo.mock("DELETE", "/outbox")
+    r = demo("POST", "/notify", json={"to": "dev@example.com", "refuse": True})
+    assert r.status_code == 409
+    assert demo.mock("GET", "/outbox", params={"vendor": "demo"}).json()["count"] == 0
+    assert demo("POST", "/notify", json={"to": "dev@example.com"}).status_code == 202
+    assert demo.mock("GET", "/outbox", params={"vendor": "demo"}).json()["count"] == 1
+
+
 def test_routes_listed_as_in_docs(demo):
     rows = demo.mock("GET", "/routes", params={"vendor": "demo"}).json()["routes"]
     assert {"vendor": "demo", "method": "GET", "path": "/items/{itemId}"} in rows

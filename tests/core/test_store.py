@@ -73,7 +73,7 @@ def test_malformed_json_is_a_400(demo):
 def test_wrong_json_type_is_a_400(demo):
     r = demo("POST", "/items", json=["a list"])
     assert r.status_code == 400
-    assert r.json()["demoError"] == "Request body must be a JSON object"
+    assert r.json()["demoError"] == "request body: [\"a list\"] is not of type 'object'"
 
 
 def test_unknown_path_and_wrong_method_use_vendor_shape(demo):
@@ -155,10 +155,17 @@ def test_spec_forbidden_request_the_handler_would_accept_is_refused_and_changes_
     assert demo("POST", "/items", json={"name": "ok", "size": 100}).status_code == 201
 
 
-def test_vendor_messages_stand_when_the_handler_refuses_first(demo):
-    r = demo("POST", "/items", json={"size": 1000})
+def test_a_request_the_contract_forbids_never_reaches_the_view(demo):
+    # the /boom view always crashes (500): a 400 means it never ran
+    r = demo("POST", "/boom", json={"why": "no reason"})
+    assert (r.status_code, r.json()["demoError"]) == (400, "request body: 'reason' is a required property")
+    r = demo("POST", "/items", json={"name": "x", "size": "big", "extra": 1})
     assert r.status_code == 400
-    assert r.json()["demoError"] == "name: Missing data for required field."
+    assert r.json()["demoError"].startswith("request body: ")
+    assert names(demo) == ["seven", "three"]
+    r = demo("POST", "/items", data="name=x", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 400 and "media type" in r.json()["demoError"]
+    assert names(demo) == ["seven", "three"]
 
 
 def test_auth_is_judged_before_the_spec(demo):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ...core import context
 from ...core.errors import VendorError
+from ...core.bodies import schema_of
 from . import artifacts, lookups, runs, schemas as s
 from .api_files import file_out, file_ready, send
 from .routes import dump, dump_list, me_route, reply, state
@@ -60,7 +61,7 @@ def _register(kind: str):
 
     def performance(projectId, runId, deviceRunId):
         dr = lookups.device_run(projectId, runId, deviceRunId)
-        return reply(s.PerformanceItemOut(many=True).dump(artifacts.performance(dr, runs.now_ms())), root="list")
+        return reply(schema_of(s.PerformanceItemOut, many=True).dump(artifacts.performance(dr, runs.now_ms())), root="list")
 
     def list_states(projectId, runId, deviceRunId):
         dr = lookups.device_run(projectId, runId, deviceRunId)

@@ -99,10 +99,13 @@ def _searchable(item: dict, needle: str) -> bool:
     return any(isinstance(v, str) and needle in v.lower() for v in item.values())
 
 
-def listed(items: list[dict], known: set[str] | None = None) -> dict:
-    """The list envelope of already-dumped objects, as the request's query asks."""
+def listed(records: list, dump, known: set[str]) -> dict:
+    """The list envelope of `records`, as the request's query asks; `dump` renders a list of them.
+
+    Filters, search and sort read the rendered fields, so only then is every record rendered;
+    a plain page renders just its own records.
+    """
     values = params()
-    known = known or (set(items[0]) if items else set())
     offset = _int_param(values, "offset", 0)
     limit = _int_param(values, "limit", DEFAULT_LIMIT)
     search = str(values.get("search", "") or "")
@@ -110,13 +113,19 @@ def listed(items: list[dict], known: set[str] | None = None) -> dict:
     flt = str(values.get("filter", "") or "")
     rules = parse_filter(flt, known)
     keys = parse_sort(sort, known)
+    query = {"search": search, "sort": sort}
+    if flt:
+        query["filter"] = flt
+    url = context.base_url() + request.path
+    extra = {"search": search, "sort": sort}
+    if not (rules or search or keys):
+        envelope = link_envelope(records, offset, limit, url, query, extra=extra)
+        envelope["data"] = dump(envelope["data"])
+        return envelope
+    items = dump(records)
     if rules:
         items = [i for i in items if all(_matches(i.get(f), op, args) for f, op, args in rules)]
     if search:
         items = [i for i in items if _searchable(i, search.lower())]
     items = sort_items(items, keys)
-    query = {"search": search, "sort": sort}
-    if flt:
-        query["filter"] = flt
-    url = context.base_url() + request.path
-    return link_envelope(items, offset, limit, url, query, extra={"search": search, "sort": sort})
+    return link_envelope(items, offset, limit, url, query, extra=extra)

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, g, request
 from marshmallow import Schema
 
 from ...core import context
-from ...core.bodies import load, params
+from ...core.bodies import load, params, schema_of
 from ...core.errors import VendorError
 from ...core.negotiation import XML, negotiated
 from . import auth
@@ -78,12 +78,11 @@ def reply(data, status: int = 200, root: str = "response") -> Response:
 
 
 def dump(schema: type[Schema], record, status: int = 200, root: str = "response") -> Response:
-    return reply(schema().dump(record), status, root)
+    return reply(schema_of(schema).dump(record), status, root)
 
 
 def dump_list(schema: type[Schema], records, root: str = "list") -> Response:
-    out = schema(many=True).dump(list(records))
-    return reply(listed(out, set(schema().fields)), 200, root)
+    return reply(listed(list(records), schema_of(schema, many=True).dump, set(schema_of(schema).fields)), 200, root)
 
 
 def args(schema: type[Schema], partial=False) -> dict:

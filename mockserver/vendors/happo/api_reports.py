@@ -7,6 +7,7 @@ from flask import request
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from ...core.paging import page
+from ...core.bodies import schema_of
 from . import comparisons, reports, schemas
 from .routes import account, body, bp, current_world, project
 
@@ -69,8 +70,8 @@ def compare_reports(sha1, sha2):
     proj = project(data)
     comparison = comparisons.compare(world, account(), proj, sha1, sha2, data)
     if data["isAsync"]:
-        return json_response(schemas.AsyncComparisonOut().dump(comparisons.async_view(world, proj, comparison)))
-    return json_response(schemas.ComparisonOut().dump(comparisons.comparison_view(world, proj, comparison)))
+        return json_response(schema_of(schemas.AsyncComparisonOut).dump(comparisons.async_view(world, proj, comparison)))
+    return json_response(schema_of(schemas.ComparisonOut).dump(comparisons.comparison_view(world, proj, comparison)))
 
 
 def _project_from_query_or_body():
@@ -86,14 +87,14 @@ def comparison_status(sha1, sha2):
     if comparison is None:
         raise VendorError(404, f'No comparison found for "{sha1}" and "{sha2}"')
     comparisons.settle(world, comparison)
-    return json_response(schemas.ComparisonStatusOut().dump(comparisons.status_view(world, proj, comparison)))
+    return json_response(schema_of(schemas.ComparisonStatusOut).dump(comparisons.status_view(world, proj, comparison)))
 
 
 @bp.get("/api/reports/<sha>/comparison-statuses")
 def comparison_statuses(sha):
     world = current_world()
     proj = _project_from_query_or_body()
-    return json_response(schemas.ComparisonStatusOut(many=True).dump(comparisons.statuses_for(world, proj, sha)))
+    return json_response(schema_of(schemas.ComparisonStatusOut, many=True).dump(comparisons.statuses_for(world, proj, sha)))
 
 
 @bp.post("/api/reports/<sha>/find-baseline")
@@ -196,4 +197,4 @@ def flake():
     rows.sort(key=lambda f: (f["createdAt"], f["id"]), reverse=True)
     items = page(rows, (page_no - 1) * limit, limit)
     out = [{**f, "project": proj["name"], "url": world.absolute(f["url"])} for f in items]
-    return json_response(schemas.FlakeOut(many=True).dump(out))
+    return json_response(schema_of(schemas.FlakeOut, many=True).dump(out))

@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 from ...core.control import ControlError, current_core, json_object, tenant_arg
 from ...core.errors import VendorError, describe_validation
 from ...core.negotiation import json_response
+from ...core.bodies import schema_of
 from . import comparisons, schemas
 from .reports import project_for
 from .world import World
@@ -27,7 +28,7 @@ def review(sha1, sha2):
     tenant = tenant_arg()
     raw = json_object()
     try:
-        data = schemas.Review().load(raw)
+        data = schema_of(schemas.Review).load(raw)
     except ValidationError as err:
         raise ControlError(400, describe_validation(err)) from None
     with core.store.transaction(tenant, "happo") as state:

@@ -13,7 +13,7 @@ from typing import Callable
 from flask import request
 from marshmallow import Schema, ValidationError
 
-from ...core.bodies import json_body
+from ...core.bodies import json_body, schema_of
 from ...core.errors import VendorError, flatten_messages
 from ...core.negotiation import json_response
 from .schemas import DocumentIn, Identifier
@@ -166,7 +166,7 @@ def read_resource(expected_type: str, attrs_schema: Schema | type[Schema], url_i
     elif isinstance(raw, dict) and "data" not in raw and ("attributes" in raw or "type" in raw):
         raw = {"data": raw}  # some of the docs' curl examples send the resource without its `data` wrapper
     try:
-        doc = DocumentIn().load(raw)
+        doc = schema_of(DocumentIn).load(raw)
     except ValidationError as err:
         raise VendorError(400, _message(err), fields=err.messages) from None
     data = doc["data"]
@@ -174,7 +174,7 @@ def read_resource(expected_type: str, attrs_schema: Schema | type[Schema], url_i
         raise VendorError(409, f"Type mismatch: expected {expected_type}, got {data.get('type')}")
     if url_id is not None and data.get("id") is not None and data["id"] != url_id:
         raise VendorError(409, f"Id mismatch: the body says {data['id']}, the URL says {url_id}")
-    schema = attrs_schema() if isinstance(attrs_schema, type) else attrs_schema
+    schema = schema_of(attrs_schema)
     try:
         attributes = schema.load(underscore_keys(data["attributes"]))
     except ValidationError as err:
@@ -191,7 +191,7 @@ def relationship_id(rels: dict, *names: str, expected: str) -> int | None:
             if value is None:
                 return None
             try:
-                ident = Identifier().load(value) if isinstance(value, dict) else None
+                ident = schema_of(Identifier).load(value) if isinstance(value, dict) else None
             except ValidationError as err:
                 raise VendorError(400, f"relationships.{name}: {_message(err)}") from None
             if ident is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, request
 from marshmallow import ValidationError
 
-from ...core.bodies import json_body
+from ...core.bodies import json_body, schema_of
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from . import auth
@@ -17,7 +17,7 @@ from .schemas import SignInBody, UserOut
 def sign_in():
     raw = json_body(required=False) if request.is_json else request.form.to_dict()
     try:
-        body = SignInBody().load(raw or {})
+        body = schema_of(SignInBody).load(raw or {})
     except ValidationError:
         # devise_token_auth answers a sign-in without e-mail or password like a wrong one
         raise VendorError(401, auth.BAD_LOGIN) from None
@@ -30,5 +30,5 @@ def sign_in():
         "uid": token["uid"],
     }
     # the docs elide the body as {"data": [ {...} ]}: the signed-in user, devise_token_auth style
-    data = UserOut().dump({**user, "uid": user["email"], "provider": "email"})
+    data = schema_of(UserOut).dump({**user, "uid": user["email"], "provider": "email"})
     return json_response({"data": [data]}, 200, headers, content_type="application/json; charset=utf-8")

@@ -6,6 +6,7 @@ from marshmallow import ValidationError
 
 from ...core import context
 from ...core.errors import VendorError
+from ...core.bodies import schema_of
 from .jsonapi import read_resource, render, respond, underscore_keys
 from .records import find, rows
 from .routes import bp, options
@@ -17,7 +18,7 @@ def create_tags_from_relationship(state, owner_type: str, owner_id: int, items: 
     for item in items:
         raw = item.get("attributes", item) if isinstance(item.get("attributes"), dict) else item
         try:
-            tag = TagIn().load(underscore_keys({k: v for k, v in raw.items() if k in ("key", "value")}))
+            tag = schema_of(TagIn).load(underscore_keys({k: v for k, v in raw.items() if k in ("key", "value")}))
         except ValidationError as err:
             raise VendorError(422, f"relationships.tags: {err.messages}", fields=err.messages) from None
         state.insert("tags", {"owner_type": owner_type, "owner_id": owner_id,

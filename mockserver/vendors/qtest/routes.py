@@ -7,6 +7,7 @@ from flask import Blueprint, request
 from ...core import context
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
+from ...core.bodies import schema_of
 from . import auth
 
 blueprint = Blueprint("qtest", __name__)
@@ -23,7 +24,7 @@ def _authenticate():
 def ok(schema, data, status: int = 200):
     """A response body dumped through its schema (a list of objects when `data` is a list)."""
     many = isinstance(data, list)
-    return json_response(schema().dump(data, many=many), status)
+    return json_response(schema_of(schema, many=many).dump(data), status)
 
 
 def project(project_id: int, status: int = 404) -> dict:

@@ -8,6 +8,7 @@ from ...core import context
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from ...core.paging import WHOLE_NUMBER
+from ...core.bodies import schema_of
 from . import listing, stats
 from .routes import API, blueprint, reply
 from .runs import find_project_run, phase, project_row, run_row, started, visible_runs
@@ -62,7 +63,7 @@ def list_runs():
     rows = [run_row(state, run, now) for run in visible_runs(state, now)]
     result = listing.query(rows, request.args)
     # the total next to the page lets a client page with start/count to the end
-    body = {"runs": RunOut(many=True).dump(result["runs"]), "total": result["total"],
+    body = {"runs": schema_of(RunOut, many=True).dump(result["runs"]), "total": result["total"],
             "start": result["start"], "count": result["count"], "status": 200}
     return json_response(body)
 

@@ -1,0 +1,320 @@
+"""A vendor's OpenAPI spec compiled once into per-operation request checks, run before the view.
+
+The spec is the single declaration of every request field (spec-first): at start each operation's
+parameters and body schemas become compiled validators (jsonschema-rs, one registry per spec, so
+`$ref`s resolve without walking the spec per request). Per request the check only casts strings and
+calls those validators; a request it refuses never reaches the view.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+import jsonschema_rs
+
+from .routes import doc_path
+
+SPEC_URI = "urn:mockserver:spec"
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+# bodies the vendor's own upload code streams and checks; the contract does not buffer them twice
+STREAMED = ("multipart/form-data", "application/octet-stream", "application/zip")
+FORM = "application/x-www-form-urlencoded"
+MAX_INT_DIGITS = 4000  # below Python's int-parsing limit, so a huge number is a 400, not a ValueError
+_INT = re.compile(r"-?[0-9]{1,%d}\Z" % MAX_INT_DIGITS)
+_NUMBER = re.compile(r"-?[0-9]{1,400}(\.[0-9]{1,400})?([eE][-+]?[0-9]{1,4})?\Z")
+
+
+class Problem(Exception):
+    """One reason a request breaks its contract: where (parameter or body path) and what."""
+
+    def __init__(self, where: str, message: str, name: str | None = None):
+        super().__init__(f"{where}: {message}" if where else message)
+        self.where = where
+        self.message = message
+        self.name = name  # the parameter or top-level body field, for vendors that report it
+
+
+def _pointer(*parts) -> str:
+    return SPEC_URI + "#/" + "/".join(quote(str(p).replace("~", "~0").replace("/", "~1"), safe="") for p in parts)
+
+
+def _json_repr(value) -> str:
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+
+
+def _message(error) -> str:
+    """jsonschema-rs messages, with enums spelled out in full (its own text elides candidates)."""
+    kind = error.kind
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
+        return f"{_json_repr(error.instance)} is not one of {kind.options!r}"
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+        return f"{kind.property!r} is a required property"
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Type):
+        return f"{_json_repr(error.instance)} is not of type {_types_text(kind)}"
+    return error.message
+
+
+def _types_text(kind) -> str:
+    return " or ".join(repr(str(t)) for t in reversed(kind.types))
+
+
+class _Resolver:
+    """$ref lookups at compile time only (to learn which primitive types a parameter allows)."""
+
+    def __init__(self, spec: dict):
+        self.spec = spec
+
+    def deref(self, schema):
+        seen = 0
+        while isinstance(schema, dict) and "$ref" in schema and seen < 32:
+            node = self.spec
+            for part in schema["$ref"].lstrip("#/").split("/"):
+                node = node.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(node, dict) else {}
+            schema, seen = node, seen + 1
+        return schema if isinstance(schema, dict) else {}
+
+    def types(self, schema, depth: int = 0) -> set[str]:
+        schema = self.deref(schema)
+        found: set[str] = set()
+        kind = schema.get("type")
+        if isinstance(kind, str):
+            found.add(kind)
+        elif isinstance(kind, list):
+            found.update(kind)
+        if depth < 8:
+            for key in ("oneOf", "anyOf", "allOf"):
+                for sub in schema.get(key, []) or []:
+                    found |= self.types(sub, depth + 1)
+        if "enum" in schema and not found:
+            found |= {type(v).__name__ for v in schema["enum"]} & {"int", "str"}
+            found = {"integer" if t == "int" else "string" if t == "str" else t for t in found}
+        return found
+
+
+def _cast(text: str, types: set[str]):
+    """A query/path/form string as the scalar its schema asks for; left a string when it is not one."""
+    if not isinstance(text, str) or not types or "string" in types and len(types) == 1:
+        return text
+    if "integer" in types and _INT.match(text):
+        return int(text)
+    if "number" in types and _NUMBER.match(text):
+        number = float(text)
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+    if "boolean" in types and text in ("true", "false"):
+        return text == "true"
+    if "null" in types and text == "null":
+        return None
+    return text
+
+
+@dataclass
+class Param:
+    name: str
+    location: str  # path | query | header
+    required: bool
+    allow_empty: bool
+    array: bool
+    explode: bool
+    item_types: set
+    validator: object
+
+
+@dataclass
+class Body:
+    validator: object | None
+    form_types: dict = field(default_factory=dict)   # form field -> (types, is_array)
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    params: list[Param]
+    body_required: bool = False
+    bodies: dict = field(default_factory=dict)       # media type -> Body | None (streamed)
+
+    def check(self, request, view_args: dict) -> tuple[dict, object]:
+        """(parameters, body) of a request that keeps the contract; raises Problem otherwise."""
+        values = {}
+        for param in self.params:
+            values[param.name] = self._param(param, request, view_args)
+        return values, self._body(request)
+
+    # -- parameters -----------------------------------------------------------------------
+    def _param(self, param: Param, request, view_args: dict):
+        where = f"parameter {param.name!r}"
+        if param.location == "path":
+            raw = view_args.get(param.name)
+            present = raw is not None
+            if isinstance(raw, str):
+                raw = _cast(raw, param.item_types)
+        else:
+            source = request.args if param.location == "query" else request.headers
+            present = param.name in source
+            if not present:
+                if param.required:
+                    raise Problem(where, "required parameter is missing", param.name)
+                return None
+            if param.array:
+                items = source.getlist(param.name)
+                if not param.explode and len(items) == 1:
+                    items = items[0].split(",") if items[0] else []
+                raw = [_cast(v, param.item_types) for v in items]
+            else:
+                raw = source.get(param.name)
+                if raw == "" and param.allow_empty:
+                    return raw
+                raw = _cast(raw, param.item_types)
+        if present and param.validator is not None:
+            error = next(iter(param.validator.iter_errors(raw)), None)
+            if error is not None:
+                raise Problem(where, _message(error), param.name)
+        return raw
+
+    # -- body -----------------------------------------------------------------------------
+    def _body(self, request):
+        if not self.bodies:
+            return None
+        mimetype = request.mimetype or ""
+        if mimetype in STREAMED or mimetype.startswith("multipart/"):
+            return None
+        raw = request.get_data(cache=True)
+        if not raw:
+            if self.body_required and not (mimetype == FORM and request.form):
+                raise Problem("request body", "Missing required request body")
+            return None
+        body = self.bodies.get(mimetype)
+        if body is None and mimetype.endswith("+json"):
+            body = self.bodies.get("application/json")
+        if body is None:
+            accepted = ", ".join(sorted(self.bodies))
+            raise Problem("request body", f"media type {mimetype or '(none)'!r} is not accepted; send one of {accepted}")
+        if mimetype == FORM:
+            data = {}
+            form = request.form
+            for key in form:
+                types, is_array = body.form_types.get(key, (set(), False))
+                if is_array:
+                    data[key] = [_cast(v, types) for v in form.getlist(key)]
+                else:
+                    data[key] = _cast(form.get(key), types)
+        elif mimetype.endswith("json"):
+            try:
+                data = json.loads(raw)
+            except RecursionError:
+                raise Problem("", "Malformed JSON body: nested too deeply") from None
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise Problem("", f"Malformed JSON body: {exc}") from None
+            if _too_deep(data):
+                raise Problem("", "Malformed JSON body: nested too deeply")
+        else:
+            return None  # documented without a schema we can apply (XML, plain text)
+        if body.validator is not None:
+            error = next(iter(body.validator.iter_errors(data)), None)
+            if error is not None:
+                path = ".".join(str(p) for p in error.instance_path)
+                first = str(error.instance_path[0]) if len(error.instance_path) else None
+                if first is None and isinstance(error.kind, jsonschema_rs.ValidationErrorKind.Required):
+                    first = str(error.kind.property)
+                raise Problem("request body", f"{path}: {_message(error)}" if path else _message(error), first)
+        return data
+
+
+MAX_DEPTH = 64
+
+
+def _too_deep(data, depth: int = 0) -> bool:
+    """Deeper than any vendor body goes: refused before a validator or handler recurses into it."""
+    if depth > MAX_DEPTH:
+        return True
+    if isinstance(data, dict):
+        return any(_too_deep(v, depth + 1) for v in data.values() if isinstance(v, (dict, list)))
+    if isinstance(data, list):
+        return any(_too_deep(v, depth + 1) for v in data if isinstance(v, (dict, list)))
+    return False
+
+
+class Contract:
+    """Every operation of one spec, compiled; `operation(rule, method)` finds one by Flask rule."""
+
+    def __init__(self, spec: dict):
+        self._registry = jsonschema_rs.Registry([(SPEC_URI, spec)], draft=jsonschema_rs.Draft202012)
+        self._resolver = _Resolver(spec)
+        self.operations: dict[tuple[str, str], Operation] = {}
+        for path, item in (spec.get("paths") or {}).items():
+            shared = item.get("parameters", [])
+            for method in HTTP_METHODS:
+                if method in item:
+                    self.operations[(path, method.upper())] = self._compile(path, method, item[method], shared)
+
+    def operation(self, rule: str, method: str) -> Operation | None:
+        return self.operations.get((doc_path(rule), method))
+
+    def _validator(self, *pointer):
+        return jsonschema_rs.validator_for({"$ref": _pointer(*pointer)}, registry=self._registry,
+                                           validate_formats=True)
+
+    def _compile(self, path: str, method: str, op: dict, shared: list) -> Operation:
+        params: dict[tuple[str, str], Param] = {}
+        for origin, entries in (((path, "parameters"), shared), ((path, method, "parameters"), op.get("parameters", []))):
+            for index, entry in enumerate(entries):
+                pointer = ("paths", *origin, index)
+                if "$ref" in entry:
+                    pointer = tuple(entry["$ref"].lstrip("#/").split("/"))
+                    pointer = tuple(p.replace("~1", "/").replace("~0", "~") for p in pointer)
+                    entry = self._resolver.deref(entry)
+                if entry.get("in") not in ("path", "query", "header"):
+                    continue
+                schema = self._resolver.deref(entry.get("schema", {}))
+                array = "array" in self._resolver.types(schema)
+                item_schema = schema.get("items", {}) if array else schema
+                params[(entry["in"], entry["name"])] = Param(
+                    name=entry["name"], location=entry["in"],
+                    required=bool(entry.get("required")) or entry["in"] == "path",
+                    allow_empty=bool(entry.get("allowEmptyValue")),
+                    array=array, explode=entry.get("explode", entry.get("style", "form") == "form"),
+                    item_types=self._resolver.types(item_schema) if item_schema else set(),
+                    validator=self._validator(*pointer, "schema") if "schema" in entry else None,
+                )
+        operation = Operation(method.upper(), path, list(params.values()))
+        body = op.get("requestBody")
+        if body:
+            pointer = ("paths", path, method, "requestBody")
+            if "$ref" in body:
+                pointer = tuple(body["$ref"].lstrip("#/").split("/"))
+                body = self._resolver.deref(body)
+            operation.body_required = bool(body.get("required"))
+            for media, content in (body.get("content") or {}).items():
+                if media in STREAMED or media.startswith("multipart/") or "schema" not in content:
+                    operation.bodies[media] = Body(None)
+                    continue
+                compiled = Body(self._validator(*pointer, "content", media, "schema"))
+                if media == FORM:
+                    props = self._resolver.deref(content["schema"]).get("properties", {})
+                    for name, prop in props.items():
+                        types = self._resolver.types(prop)
+                        if "array" in types:
+                            compiled.form_types[name] = (self._resolver.types(self._resolver.deref(prop).get("items", {})), True)
+                        else:
+                            compiled.form_types[name] = (types, False)
+                operation.bodies[media] = compiled
+        return operation
+
+
+@lru_cache(maxsize=16)
+def _load(path: str, mtime_ns: int) -> Contract:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(path, encoding="utf-8") as handle:
+        return Contract(yaml.load(handle, Loader=loader))
+
+
+def load_contract(spec: Path) -> Contract:
+    """The compiled contract of a spec file (its validity is a test, so start-up skips that check)."""
+    return _load(str(spec), spec.stat().st_mtime_ns)
