@@ -32,11 +32,14 @@ _NUMBER = re.compile(r"-?[0-9]{1,400}(\.[0-9]{1,400})?([eE][-+]?[0-9]{1,4})?\Z")
 class Problem(Exception):
     """One reason a request breaks its contract: where (parameter or body path) and what."""
 
-    def __init__(self, where: str, message: str, name: str | None = None):
+    def __init__(self, where: str, message: str, name: str | None = None, location: str = "body",
+                 path: str = ""):
         super().__init__(f"{where}: {message}" if where else message)
         self.where = where
         self.message = message
-        self.name = name  # the parameter or top-level body field, for vendors that report it
+        self.name = name          # the parameter or top-level body field, for vendors that report it
+        self.location = location  # path | query | header | body
+        self.path = path          # dotted path inside the body ("snaps.1.url"), "" at its root
 
 
 def _pointer(*parts) -> str:
@@ -45,6 +48,27 @@ def _pointer(*parts) -> str:
 
 def _json_repr(value) -> str:
     return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+
+
+def _best(error):
+    """For anyOf/oneOf failures, the error of the branch that came closest (as jsonschema's best_match)."""
+    for _ in range(16):
+        branches = [b for b in (getattr(error.kind, "context", None) or []) if b]
+        if not branches:
+            return error
+        branch = max(branches, key=lambda errs: (max(len(e.instance_path) for e in errs), -len(errs)))
+        error = branch[0]
+    return error
+
+
+def _located(error) -> tuple[str, str | None, str]:
+    """(dotted path, top-level name, message) of the most precise cause of a schema error."""
+    error = _best(error)
+    path = ".".join(str(p) for p in error.instance_path)
+    first = str(error.instance_path[0]) if len(error.instance_path) else None
+    if first is None and isinstance(error.kind, jsonschema_rs.ValidationErrorKind.Required):
+        first = str(error.kind.property)
+    return path, first, _message(error)
 
 
 def _message(error) -> str:
@@ -158,7 +182,7 @@ class Operation:
             present = param.name in source
             if not present:
                 if param.required:
-                    raise Problem(where, "required parameter is missing", param.name)
+                    raise Problem(where, "required parameter is missing", param.name, param.location)
                 return None
             if param.array:
                 items = source.getlist(param.name)
@@ -173,7 +197,7 @@ class Operation:
         if present and param.validator is not None:
             error = next(iter(param.validator.iter_errors(raw)), None)
             if error is not None:
-                raise Problem(where, _message(error), param.name)
+                raise Problem(where, _located(error)[2], param.name, param.location)
         return raw
 
     # -- body -----------------------------------------------------------------------------
@@ -217,11 +241,8 @@ class Operation:
         if body.validator is not None:
             error = next(iter(body.validator.iter_errors(data)), None)
             if error is not None:
-                path = ".".join(str(p) for p in error.instance_path)
-                first = str(error.instance_path[0]) if len(error.instance_path) else None
-                if first is None and isinstance(error.kind, jsonschema_rs.ValidationErrorKind.Required):
-                    first = str(error.kind.property)
-                raise Problem("request body", f"{path}: {_message(error)}" if path else _message(error), first)
+                path, first, message = _located(error)
+                raise Problem("request body", f"{path}: {message}" if path else message, first, path=path)
         return data
 
 
