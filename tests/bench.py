@@ -1,82 +1,238 @@
-"""`make bench`: throughput of the served process (granian + vendor ports), printed, never asserted.
+"""`make bench`: the served mock against a bare Flask app on the same server setup, in the same run.
 
-Bounded: a fixed number of requests per target, loopback only.
+Figures are printed and written as JSON, never asserted (these machines are noisy: read the ratios).
+For every scenario the bare app answers the very bytes the mock answered, so the ratio is the cost of
+the mock's own work. Load comes from wrk when it is installed, otherwise from a Python generator.
+Bounded: a fixed duration per run, loopback only.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import datetime
+import json
+import os
+import re
 import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import http.client
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-
-from tests.contract.fuzz import AUTH_HEADERS
 from tests.harness import free_port_block
 
 ROOT = Path(__file__).resolve().parents[1]
 
-TARGETS = [
-    ("control", "main", "/_mock/health", {}),
-    ("hiptest", "main", "/hiptest/api/projects", AUTH_HEADERS["hiptest"]),
-    ("bitbar", "main", "/bitbar/api/v2/devices", {"Accept": "application/json"}),
-    ("bitbar", "port", "/api/v2/devices", {"Accept": "application/json"}),
-    ("sipfront", "main", "/sipfront/api/v2/runs", AUTH_HEADERS["sipfront"]),
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+BITBAR = {"Accept": "application/json", "Authorization": _basic("bitbar-demo-key", "")}
+SIPFRONT = {"Authorization": _basic("sipfront-demo-public", "sipfront-demo-secret")}
+HIPTEST = {"Accept": "application/vnd.api+json; version=1", "access-token": "hiptest-demo-token",
+           "client": "hiptest-demo-client", "uid": "demo@example.com"}
+QTEST = {"Authorization": "bearer qtest-demo-token"}
+HAPPO = {"Authorization": _basic("happo-demo-key", "happo-demo-secret")}
+JSON = {"Content-Type": "application/json"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@dataclass
+class Scenario:
+    name: str
+    kind: str  # read | write
+    method: str
+    path: str
+    headers: dict
+    body: str = ""
+    result: dict = field(default_factory=dict)
+
+
+SCENARIOS = [
+    Scenario("bitbar device list", "read", "GET", "/bitbar/api/v2/devices?limit=20", BITBAR),
+    Scenario("sipfront runs (page, sort, filter)", "read", "GET",
+             "/sipfront/api/v2/runs?start=0&count=10&orderby=id&orderdir=desc&filtername=has_passed&filterval=1",
+             SIPFRONT),
+    Scenario("hiptest test runs (json:api, include)", "read", "GET",
+             "/hiptest/api/projects/61344/test_runs?include=tags", HIPTEST),
+    Scenario("bitbar create project", "write", "POST", "/bitbar/api/v2/me/projects", {**BITBAR, **FORM}, "name=bench"),
+    Scenario("sipfront launch a test", "write", "POST", "/sipfront/api/v2/tests/run", {**SIPFRONT, **JSON},
+             '{"test.name": "your-test-name"}'),
+    Scenario("hiptest tag a scenario", "write", "POST", "/hiptest/api/projects/61344/scenarios/710002/tags",
+             {**HIPTEST, **JSON}, '{"data": {"attributes": {"key": "bench", "value": "x"}}}'),
+    Scenario("qtest host ping", "write", "POST", "/qtest/api/v3/automation/hosts/48/ping", {**QTEST, **JSON},
+             '{"host_guid": "9CA1C201-EE4D-421B-88B6-8D5E6416C23E"}'),
+    Scenario("happo ignore a diff", "write", "POST", "/happo/api/ignored-diffs", {**HAPPO, **JSON},
+             '{"snapshot1Id": "snap-b2", "snapshot2Id": "snap-c2"}'),
 ]
+TARGET = {"read": 0.70, "write": 0.50}
 
 
-def hammer(url: str, headers: dict, total: int, threads: int) -> tuple[float, dict]:
-    per = total // threads
-    statuses: dict[int, int] = {}
+# -- servers ----------------------------------------------------------------------------------
+def _wait_healthy(port: int, path: str = "/_mock/health", timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing answered on port {port} within {timeout:.0f} s")
+
+
+def _start(argv: list[str], env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **(env or {})},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _once(port: int, s: Scenario) -> tuple[int, str, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request(s.method, s.path, body=s.body.encode() or None, headers=s.headers)
+    r = conn.getresponse()
+    return r.status, r.getheader("Content-Type", ""), r.read().decode("utf-8", errors="replace")
+
+
+# -- load -------------------------------------------------------------------------------------
+_UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk(port: int, s: Scenario, seconds: float, connections: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(f"wrk.method = {json.dumps(s.method)}\n")
+        if s.body:
+            script.write(f"wrk.body = {json.dumps(s.body)}\n")
+        for key, value in s.headers.items():
+            script.write(f"wrk.headers[{json.dumps(key)}] = {json.dumps(value)}\n")
+    try:
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", script.name,
+                              f"http://127.0.0.1:{port}{s.path}"], capture_output=True, text=True, timeout=seconds + 60)
+    finally:
+        os.unlink(script.name)
+    text = out.stdout
+
+    def latency(pct: str) -> float | None:
+        m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+        return float(m.group(1)) * _UNIT[m.group(2)] if m else None
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    total = re.search(r"(\d+) requests in", text)
+    return {"rps": float(rate.group(1)) if rate else 0.0, "p50_ms": latency("50"), "p99_ms": latency("99"),
+            "requests": int(total.group(1)) if total else 0, "non_2xx": int(bad.group(1)) if bad else 0}
+
+
+def _python_load(port: int, s: Scenario, seconds: float, connections: int) -> dict:
+    latencies: list[float] = []
+    bad = [0]
     lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
 
     def worker():
-        s = requests.Session()
-        local: dict[int, int] = {}
-        for _ in range(per):
-            code = s.get(url, headers=headers, timeout=30).status_code
-            local[code] = local.get(code, 0) + 1
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, wrong = [], 0
+        body = s.body.encode() or None
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            conn.request(s.method, s.path, body=body, headers=s.headers)
+            r = conn.getresponse()
+            r.read()
+            mine.append((time.perf_counter() - started) * 1000.0)
+            wrong += not 200 <= r.status < 400
         with lock:
-            for k, v in local.items():
-                statuses[k] = statuses.get(k, 0) + v
+            latencies.extend(mine)
+            bad[0] += wrong
 
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
     started = time.perf_counter()
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in pool:
+    for t in threads:
         t.start()
-    for t in pool:
+    for t in threads:
         t.join()
-    return per * threads / (time.perf_counter() - started), statuses
+    elapsed = time.perf_counter() - started
+    cuts = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+    return {"rps": len(latencies) / elapsed, "p50_ms": cuts[49], "p99_ms": cuts[98],
+            "requests": len(latencies), "non_2xx": bad[0]}
 
 
+# -- the run ----------------------------------------------------------------------------------
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser()
-    p.add_argument("--requests", type=int, default=2000)
-    p.add_argument("--threads", type=int, default=8)
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seconds", type=float, default=5.0, help="load per run (default 5)")
+    p.add_argument("--connections", type=int, default=16)
+    p.add_argument("--json", default="bench.json", help="where to write the figures (default bench.json)")
+    p.add_argument("--only", help="run only scenarios whose name contains this")
+    p.add_argument("--python-load", action="store_true", help="use the Python load generator even if wrk is there")
     args = p.parse_args(argv)
-    port = free_port_block(6)
-    exe = shutil.which("mockserver", path=str(Path(sys.executable).parent)) or "mockserver"
-    proc = subprocess.Popen([exe, "serve", "--port", str(port), "--log-level", "warning"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    scenarios = [s for s in SCENARIOS if not args.only or args.only in s.name]
+    load = _python_load if args.python_load or not shutil.which("wrk") else _wrk
+    tool = "python" if load is _python_load else "wrk"
+
+    port = free_port_block(8)
+    bare_port = port + 7
+    exe = str(Path(sys.executable).parent / "mockserver")
+    mock = _start([exe, "serve", "--port", str(port)])
+    canned_file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+    bare = None
     try:
-        for _ in range(300):
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/_mock/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        print(f"{'target':<40} {'req/s':>8}  statuses   ({args.requests} requests, {args.threads} client threads)")
-        for vendor, door, path, headers in TARGETS:
-            base = f"http://127.0.0.1:{port}" if door == "main" else f"http://127.0.0.1:{port + 4}"
-            rate, statuses = hammer(base + path, headers, args.requests, args.threads)
-            print(f"{door + ' ' + path:<40} {rate:>8.0f}  {statuses}")
+        _wait_healthy(port)
+        canned = {}
+        for s in scenarios:
+            status, ctype, body = _once(port, s)
+            if status >= 400:
+                raise RuntimeError(f"{s.name}: the mock answered {status}: {body[:300]}")
+            canned[f"{s.method} {s.path.split('?')[0]}"] = [status, ctype, body]
+        json.dump(canned, canned_file)
+        canned_file.close()
+        # the mock's own server setup: granian, one WSGI worker, its default blocking threads
+        bare = _start([sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", "1",
+                       "--blocking-threads", "16", "--host", "127.0.0.1", "--port", str(bare_port),
+                       "--log-level", "warning", "tests.bench_bare:app"], env={"BENCH_BARE_FILE": canned_file.name})
+        _wait_healthy(bare_port, "/")
+        print(f"mockserver bench: {tool}, {args.connections} connections, {args.seconds:g} s per run, "
+              f"{os.cpu_count()} cores", flush=True)
+        header = f"{'scenario':<40} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bare req/s':>10} {'ratio':>6}  target"
+        print(header)
+        print("-" * len(header))
+        for s in scenarios:
+            load(bare_port, s, 1.0, args.connections)   # warm both up before measuring
+            load(port, s, 1.0, args.connections)
+            base = load(bare_port, s, args.seconds, args.connections)
+            got = load(port, s, args.seconds, args.connections)
+            ratio = got["rps"] / base["rps"] if base["rps"] else 0.0
+            s.result = {"scenario": s.name, "kind": s.kind, "method": s.method, "path": s.path, **got,
+                        "bare_rps": base["rps"], "ratio": round(ratio, 3), "target": TARGET[s.kind],
+                        "met": ratio >= TARGET[s.kind]}
+            mark = "ok" if s.result["met"] else "MISSED"
+            print(f"{s.name:<40} {got['rps']:>8.0f} {got['p50_ms'] or 0:>7.2f} {got['p99_ms'] or 0:>7.2f} "
+                  f"{base['rps']:>10.0f} {ratio:>6.2f}  >= {TARGET[s.kind]:.2f} {mark}"
+                  + (f"  ({got['non_2xx']} non-2xx)" if got["non_2xx"] else ""), flush=True)
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        _stop(mock)
+        if bare is not None:
+            _stop(bare)
+        os.unlink(canned_file.name)
+    report = {"date": datetime.date.today().isoformat(), "cores": os.cpu_count(), "load": tool,
+              "connections": args.connections, "seconds": args.seconds,
+              "scenarios": [s.result for s in scenarios]}
+    Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"written to {args.json}")
     return 0
 
 

@@ -8,6 +8,7 @@ from flask import g, request
 from marshmallow import Schema, ValidationError
 
 from .errors import VendorError, describe_validation
+from .serialise import FastSchema
 
 
 def json_body(required: bool = True, kind: type | tuple = dict):
@@ -54,13 +55,17 @@ def params(json_too: bool = True) -> dict:
 _INSTANCES: dict = {}
 
 
-def schema_of(schema: Schema | type[Schema], many: bool = False) -> Schema:
-    """One shared instance per schema class: building one deep-copies its fields, too slow per request."""
+def schema_of(schema: Schema | type[Schema], many: bool = False) -> FastSchema:
+    """One shared instance per schema class, with a compiled dump (core/serialise.py).
+
+    Building a schema deep-copies its fields, and `Schema.dump` dispatches per value: both too slow
+    to do per request.
+    """
     if not isinstance(schema, type):
-        return schema
+        return schema if isinstance(schema, FastSchema) else FastSchema(schema)
     found = _INSTANCES.get((schema, many))
     if found is None:
-        found = _INSTANCES[(schema, many)] = schema(many=many)
+        found = _INSTANCES[(schema, many)] = FastSchema(schema(many=many))
     return found
 
 

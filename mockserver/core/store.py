@@ -32,6 +32,9 @@ class Store:
         return state.seal()
 
     def lock(self, tenant: str, vendor: str) -> threading.RLock:
+        found = self._locks.get((tenant, vendor))
+        if found is not None:
+            return found  # every request asks: answered without taking the guard
         with self._guard:
             return self._locks.setdefault((tenant, vendor), threading.RLock())
 

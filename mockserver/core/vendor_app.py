@@ -14,12 +14,12 @@ from werkzeug.exceptions import HTTPException
 
 from . import context
 from .errors import VendorError
+from .accesslog import ACCESS_LOG
 from .journal import Entry
 from .negotiation import json_response
 from .spec_guard import SpecGuard
 from .store import DEFAULT_TENANT, TENANT_RE
 
-access_log = logging.getLogger("mockserver.access")
 error_log = logging.getLogger("mockserver.errors")
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -156,11 +156,10 @@ def _journal(core, vendor, response: Response) -> None:
         except Exception:  # a body the server refused to read (e.g. too large)
             raw = b""
     headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in _JOURNALED_HEADERS]
-    tenant = ctx.get("tenant", DEFAULT_TENANT)
-    core.journal.add(Entry(
+    entry = Entry(
         core.clock.now(), req.method, req.script_root + req.path, req.path, environ.get("QUERY_STRING", ""),
-        headers, raw, size, limit, vendor.name, tenant, response.status_code, duration, ctx.get("fault"),
-    ))
-    if access_log.isEnabledFor(logging.INFO):
-        access_log.info("%s %s%s %d %.1fms vendor=%s tenant=%s", req.method, req.script_root, req.path,
-                        response.status_code, duration, vendor.name, tenant)
+        headers, raw, size, limit, vendor.name, ctx.get("tenant", DEFAULT_TENANT), response.status_code, duration,
+        ctx.get("fault"),
+    )
+    core.journal.add(entry)
+    ACCESS_LOG.add(entry)

@@ -198,6 +198,7 @@ def test_served_process_logs_one_line_per_request(served):
     port, proc = served("--vendors", "bitbar", "--no-vendor-ports")
     wait_health(f"http://127.0.0.1:{port}", proc)
     requests.get(f"http://127.0.0.1:{port}/bitbar/no/such/path", headers={"X-Mock-Tenant": "logged"}, timeout=5)
+    time.sleep(0.5)  # access lines are written in batches every 0.1 s, off the request path
     proc.terminate()
     out = proc.communicate(timeout=15)[0]
     assert any("GET /bitbar/no/such/path 404 " in line and line.endswith("vendor=bitbar tenant=logged")

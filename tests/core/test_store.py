@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import requests
 
 
@@ -117,9 +119,16 @@ def test_unexpected_exception_is_logged_with_traceback(demo, caplog):
 
 
 def test_one_access_log_line_per_request(demo, caplog):
+    def lines():
+        return [r.getMessage() for r in caplog.records if r.name == "mockserver.access"]
+
     with caplog.at_level("INFO", logger="mockserver.access"):
         demo("GET", "/items/3")
-    lines = [r.getMessage() for r in caplog.records if r.name == "mockserver.access"]
+        deadline = time.monotonic() + 5  # lines are written in batches, off the request path
+        while not lines() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    lines = lines()
+    assert len(lines) == 1
     assert lines[-1].startswith("GET /demo/items/3 200 ") and lines[-1].endswith(f"vendor=demo tenant={demo.tenant}")
 
 

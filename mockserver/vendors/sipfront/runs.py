@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 from .schemas import TIME_FORMAT
 
 
+@lru_cache(maxsize=65536)
 def parse_time(text: str | None) -> datetime | None:
+    # every read of a run parses its stored times: each distinct string is parsed once
     if text is None:
         return None
     return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
