@@ -17,6 +17,14 @@ def iso(value: datetime) -> str:
     return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+_reads = threading.local()
+
+
+def reads_of_this_thread() -> int:
+    """How often this thread has read any mock clock: a view that did depends on time."""
+    return getattr(_reads, "count", 0)
+
+
 class Clock:
     def __init__(self, wall=None):
         self._wall = wall or (lambda: datetime.now(timezone.utc))
@@ -25,6 +33,7 @@ class Clock:
         self._frozen: datetime | None = None
 
     def now(self) -> datetime:
+        _reads.count = getattr(_reads, "count", 0) + 1
         with self._lock:
             if self._frozen is not None:
                 return self._frozen

@@ -7,6 +7,7 @@ import re
 import threading
 from contextlib import contextmanager
 
+from .readcache import ReadCache
 from .state import State
 
 TENANT_RE = re.compile(r"^[A-Za-z0-9._:@/+-]{1,128}$")
@@ -21,6 +22,7 @@ class Store:
         self._states: dict[tuple[str, str], State] = {}
         self._locks: dict[tuple[str, str], threading.RLock] = {}
         self._guard = threading.Lock()
+        self.reads = ReadCache()  # rendered reads per state, dropped on every change
 
     # -- building -------------------------------------------------------------------------
     def _fixtures_for(self, tenant: str, vendor: str) -> dict:
@@ -68,6 +70,8 @@ class Store:
             except BaseException:
                 self.restore(tenant, vendor, snap)
                 raise
+            finally:
+                self.reads.changed(tenant, vendor)
 
     # -- control --------------------------------------------------------------------------
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:

@@ -17,6 +17,7 @@ from .errors import VendorError
 from .accesslog import ACCESS_LOG
 from .journal import Entry
 from .negotiation import json_response
+from .readcache import cached_reads
 from .spec_guard import SpecGuard
 from .store import DEFAULT_TENANT, TENANT_RE
 
@@ -72,6 +73,9 @@ def build_vendor_app(core, vendor) -> Flask:
     if core.settings.validate_requests and vendor.spec_guard and spec.is_file():
         SpecGuard(spec, vendor).guard_views(app)
     store, faults, name = core.store, core.faults, vendor.name
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static":
+            app.view_functions[endpoint] = cached_reads(view, store.reads, store, name)
 
     @app.before_request
     def _begin():
@@ -110,6 +114,8 @@ def build_vendor_app(core, vendor) -> Flask:
             # ... nor in the outbox: what it would have sent goes out only when it succeeds
             for kind, payload in ctx.get("outbound") or ():
                 core.outbox.record(name, ctx.tenant, kind, payload)
+            if ctx.get("snapshot") is not None:
+                store.reads.changed(ctx.tenant, name)  # a write: reads rendered before it are stale
         _journal(core, vendor, response)
         return response
 
