@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from flask import request
+
+from ...core.contract import load_contract
+from ...core.errors import VendorError
 from ...core.negotiation import XML, negotiated
 from ...core.state import State
 from ...core.vendor import Vendor
 from .routes import blueprint  # first: it imports every handler module in a working order
 from . import runs  # noqa: E402
-from .api_files import input_type, package_facts  # noqa: E402
+from .api_files import MISSING_FILE, input_type, package_facts  # noqa: E402
 from .api_projects import ROLES, default_config  # noqa: E402
 from .generate import generate  # noqa: E402
 from .schemas import FixtureSchema  # noqa: E402
@@ -63,11 +67,41 @@ class BitbarVendor(Vendor):
                 runs.new_device_run(state, run, device, run["createTime"] + queue, ident=dr["id"],
                                     created=run["createTime"])
 
+    def contract_error(self, problem) -> VendorError:
+        """A request the spec forbids: Bitbar's 400 "Data sent in request is invalid", in the handlers' wording.
+
+        Like the handlers' own checks the message starts with the field it is about ("type: ...",
+        "deviceIds.1: ..."); an upload without its multipart `file` part reads as the upload code's own 400.
+        """
+        message = contract_message(problem, self._upload_only())
+        return VendorError(400, message, spec_violations=[str(problem)])
+
+    def _upload_only(self) -> bool:
+        """Whether this operation takes nothing but a multipart upload (the `file` part)."""
+        rule = request.url_rule
+        operation = load_contract(self.spec_path()).operation(rule.rule, request.method) if rule else None
+        return operation is not None and set(operation.bodies) == {"multipart/form-data"}
+
     def error_response(self, status, message, extra):
         return negotiated({"statusCode": status, "message": message}, status, default=XML, xml_root="error")
 
     def generate_fixtures(self, fake, scale, progress):
         return generate(fake, scale, progress)
+
+
+def contract_message(problem, upload_only: bool = False) -> str:
+    """The message of a contract refusal, field first as the handlers word theirs."""
+    if problem.where.startswith("parameter"):
+        return f"{problem.name}: {problem.message}"       # "type: required parameter is missing"
+    if problem.where != "request body":
+        return str(problem)                                # malformed JSON, an unreadable request
+    if upload_only:
+        return MISSING_FILE                                # no body, or not multipart/form-data
+    if problem.path or problem.name:
+        return problem.message                             # "deviceIds.1: ...", "'osType' is a required property"
+    if problem.message == "Missing required request body":
+        return "Request body is missing"
+    return f"Request body: {problem.message}"
 
 
 VENDOR = BitbarVendor()

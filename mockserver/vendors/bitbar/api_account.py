@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...core.errors import VendorError
 from ...core.negotiation import empty
 from . import auth, lookups, schemas as s
-from .routes import args, blueprint, dump, dump_list, me, me_route, public, state
+from .routes import args, blueprint, dump, dump_list, given, me, me_route, public, state
 
 
 @blueprint.route("/oauth/token", methods=["GET", "POST"])
@@ -35,7 +35,8 @@ def _my_notifications(project_id=None, only_project=False):
 
 
 def _create_notification(project_id, status):
-    data = args(s.NotificationCreate)
+    found = given("email", "type")
+    data = {"email": found["email"], "type": found["type"]}
     for other in _my_notifications(project_id, only_project=True):
         if other["email"].lower() == data["email"].lower():
             raise VendorError(409, f"Notification for {data['email']} already exists")
@@ -73,7 +74,7 @@ def get_notification(id):
 @me_route("/notification/<int:id>", methods=("POST",))
 def update_notification(id):
     record = lookups.owned("notifications", "Notification", id)
-    record.update(args(s.NotificationUpdate))
+    record["type"] = given("type")["type"]
     return dump(s.NotificationOut, record, 202, root="notification")
 
 
@@ -134,7 +135,7 @@ def list_access_group_users(accessGroupId):
 @me_route("/access-groups/<int:accessGroupId>/users", methods=("POST",))
 def add_access_group_user(accessGroupId):
     group = _group(accessGroupId)
-    email = args(s.EmailParams)["email"]
+    email = given("email")["email"]
     user = lookups.user_by_email(email)
     if any(m["id"] == user["id"] for m in group["users"]):
         raise VendorError(409, f"User {email} is already in the access group")
@@ -181,7 +182,7 @@ def delete_access_group_resource(accessGroupId, resourceId):
 
 def share(kind: str, resource_id: int):
     """POST me/{projects,device-groups,files}/{id}/share: put the resource into an access group."""
-    group = _group(args(s.ShareParams)["accessGroupId"])
+    group = _group(given("accessGroupId")["accessGroupId"])
     if any(r["type"] == kind and r["resourceId"] == resource_id for r in group["resources"]):
         raise VendorError(409, f"{kind} {resource_id} is already shared with this access group")
     group["resources"].append({"id": state().next_id("accessResources"), "resourceId": resource_id, "type": kind})

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from ...core import context
-from ...core.bodies import params
 from ...core.errors import VendorError
 from ...core.negotiation import empty
 from . import artifacts, lookups, runs, schemas as s
 from .api_account import share
 from .api_device_runs import device_out, device_run_out
 from .api_files import send
-from .routes import args, blueprint, dump, dump_list, me_route, public, state
+from .routes import args, blueprint, dump, dump_list, given, me_route, public, state
 
 
 @blueprint.route("/api/v2/devices")
@@ -43,7 +42,7 @@ def _groups(user_owned: bool, public_too: bool, os_type: str | None = None) -> l
 
 
 def _with_public() -> bool:
-    return str(params().get("withPublic", "")).lower() == "true"
+    return given().get("withPublic") is True
 
 
 @me_route("/device-groups")
@@ -113,7 +112,7 @@ def list_group_devices(deviceGroupId):
 @me_route("/device-groups/<int:deviceGroupId>/devices", methods=("POST",))
 def add_group_device(deviceGroupId):
     group = lookups.device_group(deviceGroupId)
-    device = lookups.device(args(s.IdParams)["id"])
+    device = lookups.device(given("id")["id"])
     if device["osType"] != group["osType"]:
         raise VendorError(400, f"Device {device['id']} is {device['osType']}, the group is {group['osType']}")
     if device["id"] in group["deviceIds"]:
@@ -151,7 +150,7 @@ def list_device_sessions():
 
 @me_route("/device-sessions", methods=("POST",))
 def start_device_session():
-    device = lookups.device(args(s.DeviceSessionCreate)["deviceModelId"])
+    device = lookups.device(given("deviceModelId")["deviceModelId"])
     if device["locked"]:
         raise VendorError(400, f"Device {device['id']} is locked")
     st = state()

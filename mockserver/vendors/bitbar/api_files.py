@@ -15,6 +15,7 @@ from . import artifacts, auth, lookups, runs, schemas as s
 from .api_account import share
 from .routes import dump, dump_list, me_route, state
 
+MISSING_FILE = "Missing file: send multipart/form-data with a 'file' part"
 MIME = {".apk": "application/vnd.android.package-archive", ".ipa": "application/octet-stream",
         ".zip": "application/zip", ".xml": "application/xml", ".txt": "text/plain"}
 
@@ -60,7 +61,7 @@ def store_upload(role: str | None = None, project_id: int | None = None) -> dict
     """The multipart field `file` saved as a new file record of the caller."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise VendorError(400, "Missing file: send multipart/form-data with a 'file' part")
+        raise VendorError(400, MISSING_FILE)
     data = upload.read()
     name = os.path.basename(upload.filename.replace("\\", "/")) or "file"
     st = state()

@@ -8,7 +8,7 @@ from . import artifacts, auth, lookups, runs, schemas as s
 from .api_account import share
 from .api_files import legacy_out, send, store_upload, file_bytes
 from .reports import report_response
-from .routes import args, dump, dump_list, me_route, state
+from .routes import args, dump, dump_list, given, me_route, state
 
 ROLES = ("application", "data", "test")
 
@@ -179,7 +179,7 @@ def list_sharings(projectId):
 @me_route("/projects/<int:projectId>/sharings", methods=("POST",))
 def create_sharing(projectId):
     lookups.project(projectId, owner=True)
-    email = args(s.EmailParams)["email"]
+    email = given("email")["email"]
     user = lookups.user_by_email(email)
     if user["id"] == lookups.user_id():
         raise VendorError(400, "A project cannot be shared with its owner")

@@ -3,7 +3,7 @@ run config and files, reports and the screenshots package."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import g
 
 from ...core.bodies import is_json, json_body, load, params
 from ...core.errors import VendorError
@@ -160,21 +160,16 @@ def abort_run(projectId, runId):
     return _dump_run(run)
 
 
-def _int_list(values: list) -> list[int]:
-    try:
-        return [int(v) for v in values]
-    except (TypeError, ValueError):
-        raise VendorError(400, f"deviceRunIds must be numbers, got {values}") from None
-
-
 @me_route("/projects/<int:projectId>/runs/<int:runId>/retry", methods=("POST",))
 def retry_run(projectId, runId):
     run = lookups.run(projectId, runId)
-    raw = request.args.getlist("deviceRunIds[]") + request.args.getlist("deviceRunIds")
-    if is_json() and request.get_data(cache=True).strip():
-        body = json_body(kind=(dict, list))
-        raw += body if isinstance(body, list) else list(body.get("deviceRunIds", []))
-    runs.retry(state(), run, _int_list(raw))
+    # the client's deviceRunIds[]=.. in the query; a JSON list (or {deviceRunIds: [..]}) is taken too;
+    # the contract has made every id an integer
+    ids = (g.params["deviceRunIds[]"] or []) + (g.params["deviceRunIds"] or [])
+    body = g.body
+    if body is not None:
+        ids += body if isinstance(body, list) else body.get("deviceRunIds") or []
+    runs.retry(state(), run, [int(i) for i in ids])
     return _dump_run(run)
 
 

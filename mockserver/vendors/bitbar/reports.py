@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import artifacts, runs, schemas as s
+from . import artifacts, runs
 from .api_files import send
-from .routes import args, state
+from .routes import given, state
 
 
 def finished_items(run_list: list[dict]):
@@ -17,7 +17,7 @@ def finished_items(run_list: list[dict]):
 
 
 def report_response(run_list, title, stem, failures_only):
-    kind = args(s.ReportParams)["type"]
+    kind = given("type")["type"]
     rows = artifacts.report_rows(list(finished_items(run_list)), failures_only)
     data, mimetype, ext = artifacts.report(kind, title, rows)
     return send(data, f"{stem}.{ext}", mimetype)

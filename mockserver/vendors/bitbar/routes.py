@@ -86,8 +86,23 @@ def dump_list(schema: type[Schema], records, root: str = "list") -> Response:
 
 
 def args(schema: type[Schema], partial=False) -> dict:
-    """Parameters from the query string, a form body or a JSON body, validated."""
+    """Parameters from the query string, a form body or a JSON body, validated (for the checks the spec
+    cannot state: lengths, patterns, defaults)."""
     return load(schema, params(), partial=partial)
+
+
+def given(*required: str) -> dict:
+    """The declared fields of a request as the contract cast and checked them (openapi/bitbar.yaml):
+    the query string, then the form or JSON body, which wins. A field the spec marks "required in one or
+    the other" must be in one of them, which OpenAPI cannot tie together, so it is checked here."""
+    values = {key: value for key, value in (g.get("params") or {}).items() if value is not None}
+    body = g.get("body")
+    if isinstance(body, dict):
+        values.update({key: value for key, value in body.items() if value is not None})
+    for name in required:
+        if name not in values:
+            raise VendorError(400, f"{name}: Missing data for required field.")
+    return values
 
 
 def not_found(what: str, ident) -> VendorError:

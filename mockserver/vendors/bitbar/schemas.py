@@ -11,7 +11,6 @@ MODES = ("FULL_RUN", "APP_CRAWLER", "CTS", "UIAUTOMATOR", "IOS")
 LIMITATION_TYPES = ("PACKAGE", "CLASS")
 NOTIFICATION_TYPES = ("ALWAYS", "ON_FAILURE")
 OUTCOMES = ("SUCCEEDED", "FAILED", "WARNING")
-REPORT_TYPES = ("PDF", "CSV", "HTML")
 ACCESS_SCOPES = ("USER", "ACCOUNT", "GLOBAL")
 VIRUS_STATUSES = ("safe", "infected", "disabled")
 
@@ -236,10 +235,6 @@ class RunStart(Params):
     name = fields.String(validate=validate.Length(min=1, max=255))
 
 
-class EmailParams(Params):
-    email = fields.Email(required=True)
-
-
 class NameParams(Params):
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
 
@@ -252,24 +247,6 @@ class DeviceGroupCreate(Params):
 class DeviceGroupUpdate(Params):
     name = fields.String(validate=validate.Length(min=1, max=255))
     osType = fields.String(validate=one_of(OS_TYPES))
-
-
-class IdParams(Params):
-    id = fields.Integer(required=True)
-
-
-class NotificationCreate(Params):
-    email = fields.Email(required=True)
-    type = fields.String(required=True, validate=one_of(NOTIFICATION_TYPES))
-
-
-class NotificationUpdate(Params):
-    type = fields.String(required=True, validate=one_of(NOTIFICATION_TYPES))
-
-
-class ReportParams(Params):
-    type = fields.String(required=True, validate=one_of(REPORT_TYPES))
-    preview = fields.Boolean(load_default=False)
 
 
 class FileRef(Params):
@@ -290,10 +267,6 @@ class RunConfig(Params):
     timeout = fields.Integer(allow_none=True, load_default=None)
 
 
-class DeviceSessionCreate(Params):
-    deviceModelId = fields.Integer(required=True)
-
-
 class AccessGroupCreate(Params):
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     scope = fields.String(load_default="USER", validate=one_of(ACCESS_SCOPES))
@@ -302,10 +275,6 @@ class AccessGroupCreate(Params):
 class AccessGroupUpdate(Params):
     name = fields.String(validate=validate.Length(min=1, max=255))
     scope = fields.String(validate=one_of(ACCESS_SCOPES))
-
-
-class ShareParams(Params):
-    accessGroupId = fields.Integer(required=True)
 
 
 # -- response objects (the doc's "API Objects") -------------------------------------------------

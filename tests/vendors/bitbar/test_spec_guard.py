@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import ME, PROJECT
+from .conftest import ME, PROJECT, RUN
 
 
 def test_required_fields_may_come_from_the_query_with_a_form_body(bb):
@@ -33,3 +33,40 @@ def test_a_query_value_the_spec_forbids_is_a_400_in_bitbar_shape(bb):
     r = bb.post(f"{ME}/projects/{PROJECT}/config", params={"scheduler": "RANDOM"})
     assert r.status_code == 400 and set(r.json()) == {"statusCode", "message"} and "scheduler" in r.json()["message"]
     assert bb.get(f"{ME}/projects/{PROJECT}/config").json()["scheduler"] == "PARALLEL"
+
+
+def test_contract_refusals_name_the_field_first_as_the_handlers_do(bb):
+    r = bb.get(f"{ME}/projects/{PROJECT}/runs/{RUN}/reports/summary")
+    assert r.status_code == 400 and r.json() == {"statusCode": 400, "message": "type: required parameter is missing"}
+    r = bb.get(f"{ME}/projects/{PROJECT}/reports/summary", params={"type": "DOC"})
+    assert r.status_code == 400 and r.json()["message"].startswith("type: 'DOC' is not one of")
+    r = bb.post(f"{ME}/runs/config", json={"osType": "ANDROID", "frameworkId": 252, "deviceIds": [1, "x"]})
+    assert r.status_code == 400 and r.json()["message"].startswith("deviceIds.1: ")
+    r = bb.get(f"{ME}/projects", params={"limit": -1})
+    assert r.status_code == 400 and r.json()["message"].startswith("limit: ")
+
+
+def test_a_contract_refusal_is_xml_by_default_like_every_bitbar_error(bb):
+    r = bb.get(f"{ME}/projects/{PROJECT}/reports/summary", headers={"Accept": "*/*"})
+    assert r.status_code == 400 and r.headers["Content-Type"].startswith("application/xml")
+    assert "<statusCode>400</statusCode>" in r.text and "type: required parameter is missing" in r.text
+
+
+def test_an_upload_that_is_not_multipart_is_the_upload_codes_400(bb):
+    for body in ({"data": {"notfile": "x"}}, {"json": {"file": "x"}}, {}):
+        r = bb.post(f"{ME}/projects/{PROJECT}/files/application", **body)
+        assert r.status_code == 400, body
+        assert r.json() == {"statusCode": 400, "message": "Missing file: send multipart/form-data with a 'file' part"}
+    r = bb.post(f"{ME}/files", files={"notfile": ("a.apk", b"x")})
+    assert r.status_code == 400 and "'file' part" in r.json()["message"]
+
+
+def test_required_in_query_or_body_is_checked_after_the_contract(bb):
+    r = bb.post(f"{ME}/notifications", json={"email": "qa@example.com"})
+    assert r.status_code == 400 and r.json()["message"] == "type: Missing data for required field."
+    r = bb.post(f"{ME}/notifications", params={"type": "ALWAYS"}, json={"email": "qa@example.com"})
+    assert r.status_code == 201 and r.json()["email"] == "qa@example.com" and r.json()["type"] == "ALWAYS"
+    r = bb.post(f"{ME}/device-groups/4148/devices", data={})
+    assert r.status_code == 400 and r.json()["message"] == "id: Missing data for required field."
+    r = bb.post(f"{ME}/device-groups/4148/devices", data={"id": "x"})
+    assert r.status_code == 400 and r.json()["message"].startswith("id: ")
