@@ -5,40 +5,48 @@ from __future__ import annotations
 
 from html import escape
 
-from flask import Response, request
+from flask import Response, g
 
 from ...core import context
-from ...core.bodies import is_json, load
 from ...core.errors import VendorError
 from .routes import API, blueprint, body_params, reply
 from .runs import find_project_run, new_session, phase, project_row, run_row, sessions_of, start_project_run
 from .runs_api import session_or_404
-from .schemas import PROJECT_REPORT_MODES, STEP_KEY, TEST_REPORT_MODES, LaunchOut, ProjectLaunchOut, ProjectRunOut, ProjectRunRequest, TestRunRequest
+from .schemas import STEP_KEY, LaunchOut, ProjectLaunchOut, ProjectRunOut
 
 # the project-run status path is not public; this one sits beside the documented project routes
 PROJECT_RUN_STATUS = f"{API}/projects/runs/<uuid>/status"
 
 
-def _select(state, kind: str, label: str, wanted: dict, name_key: str) -> dict:
+def _select(state, kind: str, label: str, wanted_id, wanted_name) -> dict:
     """By id when given, else the first by name: the API gives id precedence (official Action)."""
-    if wanted.get("id") is not None:
-        found = state.get(kind, wanted["id"])
+    if wanted_id is not None:
+        found = state.get(kind, wanted_id)
         if found is None:
-            raise VendorError(404, f"{label} not found", description=f"No {label.lower()} with id {wanted['id']}")
+            raise VendorError(404, f"{label} not found", description=f"No {label.lower()} with id {wanted_id}")
         return found
     for found in sorted(state.table(kind).values(), key=lambda row: row["id"]):
-        if found["name"] == wanted[name_key]:
+        if found["name"] == wanted_name:
             return found
-    raise VendorError(404, f"{label} not found", description=f"No {label.lower()} named {wanted[name_key]!r}")
+    raise VendorError(404, f"{label} not found", description=f"No {label.lower()} named {wanted_name!r}")
+
+
+def _whole(value) -> int | None:
+    """A JSON integer may arrive as 1.0; ids are ints from here on."""
+    return None if value is None else int(value)
 
 
 def _overrides(test: dict, wanted: dict) -> dict:
+    """The step.<step>.<action>.<attr> keys of the body (the contract allows no other extra keys)."""
     steps = {STEP_KEY.match(key).groups()[:2] for key in test["parameters"]}
     out = {}
     for key, value in wanted.items():
+        if key in ("id", "test.name", "report.mode"):
+            continue
         match = STEP_KEY.match(key)
         if match is None:
-            continue
+            raise VendorError(400, f"Invalid parameter '{key}'", parameter=key,
+                              description="overrides look like step.<step>.<action>.<attr>")
         if match.groups()[:2] not in steps:
             raise VendorError(400, f"Invalid parameter '{key}'", parameter=key,
                               description=f"Test {test['name']!r} has no step {match.group(1)} action {match.group(2)}")
@@ -49,42 +57,52 @@ def _overrides(test: dict, wanted: dict) -> dict:
 @blueprint.post(f"{API}/tests/run")
 def run_test():
     state, now = context.state(), context.now()
-    wanted = load(TestRunRequest, body_params())
-    test = _select(state, "tests", "Test", wanted, "test_name")
-    run = new_session(state, test, now, _overrides(test, wanted), wanted["report_mode"])
+    wanted = body_params()
+    test = _select(state, "tests", "Test", _whole(wanted.get("id")), wanted.get("test.name"))
+    mode = wanted.get("report.mode") or "full"
+    run = new_session(state, test, now, _overrides(test, wanted), mode)
     base = context.base_url()
     data = {
         "session_id": run["session_id"],
         "status_url": f"{base}{API}/runs/{run['session_id']}/status",
-        "report_url": f"{base}/report/session/{run['session_id']}?mode={wanted['report_mode']}",
+        "report_url": f"{base}/report/session/{run['session_id']}?mode={mode}",
     }
     return reply("data", LaunchOut, data)
+
+
+def _test_ids(values) -> list[int]:
+    """JSON sends an array of ids; a form one id per field or a comma-separated list (the contract
+    admits only digits, commas and blanks there)."""
+    out = []
+    for value in values or ():
+        if isinstance(value, str):
+            out.extend(int(part) for part in value.replace(" ", "").split(",") if part)
+        else:
+            out.append(int(value))
+    return list(dict.fromkeys(out))
 
 
 @blueprint.post(f"{API}/projects/run")
 def run_project():
     state, now = context.state(), context.now()
-    raw = body_params()
-    if "test_ids" in raw and not is_json() and not isinstance(raw["test_ids"], list):
-        # a form sends one id per field or a comma-separated list
-        raw["test_ids"] = [part.strip() for part in str(raw["test_ids"]).split(",") if part.strip()]
-    wanted = load(ProjectRunRequest, raw)
-    project = _select(state, "projects", "Project", wanted, "project_name")
+    wanted = body_params()
+    project = _select(state, "projects", "Project", _whole(wanted.get("id")), wanted.get("project.name"))
     own = sorted(t["id"] for t in state.table("tests").values() if t["project_id"] == project["id"])
-    chosen = list(dict.fromkeys(wanted["test_ids"])) or own
+    chosen = _test_ids(wanted.get("test_ids")) or own
     strangers = [t for t in chosen if t not in own]
     if strangers:
         raise VendorError(400, "Invalid parameter 'test_ids'", parameter="test_ids",
                           description=f"Not tests of project {project['name']!r}: {', '.join(map(str, strangers))}")
     if not chosen:
         raise VendorError(400, "Project has no tests", description=f"Project {project['name']!r} has no tests to run")
-    prun = start_project_run(state, project, chosen, now, wanted["report_mode"])
+    mode = wanted.get("report.mode") or "full"
+    prun = start_project_run(state, project, chosen, now, mode)
     base = context.base_url()
     data = {
         "project_run_id": prun["id"],
         "project_run_uuid": prun["uuid"],
         "status_url": base + PROJECT_RUN_STATUS.replace("<uuid>", prun["uuid"]),
-        "report_url": f"{base}/report/project/{prun['uuid']}?mode={wanted['report_mode']}",
+        "report_url": f"{base}/report/project/{prun['uuid']}?mode={mode}",
     }
     return reply("data", ProjectLaunchOut, data)
 
@@ -98,13 +116,9 @@ def project_run_status(uuid):
     return reply("run", ProjectRunOut, project_row(state, prun, now))
 
 
-def _report_mode(modes: tuple[str, ...]) -> str:
-    """The ?mode= a launch put in its report_url; any other value is a mistyped link."""
-    mode = request.args.get("mode", "full")
-    if mode not in modes:
-        raise VendorError(400, "Invalid parameter 'mode'", parameter="mode",
-                          description=f"mode must be one of {', '.join(modes)}, got {mode!r}")
-    return mode
+def _report_mode() -> str:
+    """The ?mode= a launch put in its report_url (the contract refuses a mode the page cannot have)."""
+    return g.params.get("mode") or "full"
 
 
 def _page(title: str, mode: str, rows: list[tuple[str, object]],
@@ -124,7 +138,7 @@ def _page(title: str, mode: str, rows: list[tuple[str, object]],
 
 @blueprint.get("/report/session/<sessionId>")
 def session_report(sessionId):
-    mode = _report_mode(TEST_REPORT_MODES)
+    mode = _report_mode()
     state, now = context.state(), context.now()
     run = session_or_404(state, sessionId, now)
     row = run_row(state, run, now)
@@ -136,7 +150,7 @@ def session_report(sessionId):
 
 @blueprint.get("/report/project/<uuid>")
 def project_report(uuid):
-    mode = _report_mode(PROJECT_REPORT_MODES)
+    mode = _report_mode()
     state, now = context.state(), context.now()
     prun = find_project_run(state, uuid, now)
     if prun is None:

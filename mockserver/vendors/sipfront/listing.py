@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ...core.errors import VendorError
-from ...core.paging import WHOLE_NUMBER, filter_pairs, int_param, order_param, page, sort_items
+from ...core.paging import WHOLE_NUMBER, page, sort_items
 from .runs import parse_time
 
 COLUMNS = ("id", "session_id", "tags", "has_passed", "result_description", "test_id", "test_name",
@@ -20,29 +20,45 @@ def bad_parameter(name: str, message: str) -> VendorError:
     return VendorError(400, f"Invalid parameter '{name}'", description=message, parameter=name)
 
 
-def _matches(row: dict, column: str, value: str) -> bool:
+MAX_DIGITS = 4000  # below Python's int-parsing limit
+
+
+def whole_number(text: str) -> int | None:
+    """ASCII digits (no "²") short enough for int(); anything else is no whole number."""
+    return int(text) if len(text) <= MAX_DIGITS and WHOLE_NUMBER.match(text) else None
+
+
+def _matches(row: dict, column: str, value) -> bool:
     if column == "tags":
         return value in json.loads(row["tags"])
-    if column in NUMERIC:
-        return row[column] == int(value)
     if column in TIMES:
         # a prefix picks a day or an hour ("2024-02-09"), the whole value one second
         return row[column] is not None and row[column].startswith(value)
     return row[column] == value
 
 
-def query(rows: list[dict], args) -> dict:
-    """Apply the documented parameters to session rows; bad values are a 400 naming the parameter."""
-    start = int_param(args, "start", 0, 0, bad_parameter)
-    count = int_param(args, "count", DEFAULT_COUNT, 1, bad_parameter)
+def query(rows: list[dict], params: dict) -> dict:
+    """Apply the documented parameters to session rows. The contract already refused values of the wrong
+    type or range, unknown columns and directions; what it cannot say (filters come in pairs, a numeric
+    column needs a whole number) is a 400 naming the parameter here."""
+    start = params.get("start") or 0
+    count = params.get("count") or DEFAULT_COUNT
     # without orderby the sessions come in id order, as their table's primary key would give them
-    column, descending = order_param(args, "orderby", "orderdir", COLUMNS, ("id", False), bad_parameter)
-    startdate = int_param(args, "startdate", None, 0, bad_parameter)
-    enddate = int_param(args, "enddate", None, 0, bad_parameter)
-    filters = filter_pairs(args, "filtername", "filterval", COLUMNS, bad_parameter)
-    for name, value in filters:
-        if name in NUMERIC and not WHOLE_NUMBER.match(value.strip()):
-            raise bad_parameter("filterval", f"filterval for {name} must be a whole number, got {value!r}")
+    column = params.get("orderby") or "id"
+    descending = (params.get("orderdir") or "asc").lower() == "desc"
+    startdate, enddate = params.get("startdate"), params.get("enddate")
+    names, values = params.get("filtername") or [], params.get("filterval") or []
+    if len(names) != len(values):
+        raise bad_parameter("filtername" if len(names) > len(values) else "filterval",
+                            f"filtername and filterval must come in pairs, got {len(names)} and {len(values)}")
+    filters = []
+    for name, value in zip(names, values):
+        if name in NUMERIC:
+            number = whole_number(value.strip())
+            if number is None:
+                raise bad_parameter("filterval", f"filterval for {name} must be a whole number of at most {MAX_DIGITS} digits, got {value!r}")
+            value = number
+        filters.append((name, value))
 
     def epoch(row):
         return parse_time(row["started_at"]).timestamp()
@@ -52,6 +68,6 @@ def query(rows: list[dict], args) -> dict:
     if enddate is not None:
         rows = [r for r in rows if epoch(r) <= enddate]
     for name, value in filters:
-        rows = [r for r in rows if _matches(r, name, value.strip() if name in NUMERIC else value)]
+        rows = [r for r in rows if _matches(r, name, value)]
     rows = sort_items(rows, [(column, descending), ("id", False)])
     return {"runs": page(rows, start, count), "total": len(rows), "start": start, "count": count}

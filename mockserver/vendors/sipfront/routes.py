@@ -8,10 +8,10 @@ import json
 import posixpath
 from urllib.parse import urlparse
 
-from flask import Blueprint, request
+from flask import Blueprint, g, request
 
 from ...core import context
-from ...core.bodies import is_json, json_body, load
+from ...core.bodies import is_json, load
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from .auth import require_api_key
@@ -51,14 +51,12 @@ def reply(key: str, schema, data, status: int = 200, many: bool = False):
 
 
 def body_params() -> dict:
-    """Form fields, or a JSON object whose nested objects are read as the dotted keys they stand for."""
-    if is_json():
-        return _flatten(json_body())
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    """The body the contract checked (form fields, or a JSON object whose nested objects are read as the
+    dotted keys they stand for); a multipart body's text fields, which the contract leaves to the view."""
+    if g.get("body") is not None:
+        return _flatten(g.body) if is_json() else dict(g.body)
+    if request.mimetype == "multipart/form-data":
         return {key: values if len(values) > 1 else values[0] for key, values in request.form.lists()}
-    if request.get_data(cache=True).strip():
-        raise VendorError(400, "Unsupported body type",
-                          description="Send application/x-www-form-urlencoded, multipart/form-data or JSON")
     return {}
 
 
@@ -127,7 +125,8 @@ def upload_appimage():
     if strangers:
         raise VendorError(400, f"Invalid parameter '{strangers[0]}'", parameter=strangers[0],
                           description="Upload the image as the multipart part 'file'")
-    fields = load(AppImageRequest, body_params())
+    # a form or JSON body the contract checked; multipart text fields it leaves to the view
+    fields = body_params() if g.get("body") is not None else load(AppImageRequest, body_params())
     upload = request.files.get("file")
     if upload is not None:
         content = upload.read()

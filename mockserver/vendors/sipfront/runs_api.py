@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import g
 
 from ...core import context
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
-from ...core.paging import WHOLE_NUMBER
 from ...core.bodies import schema_of
 from . import listing, stats
 from .routes import API, blueprint, reply
@@ -24,8 +23,9 @@ def status_body(state, run: dict, now):
 
 def session_or_404(state, key: str, now) -> dict:
     """`:id`/`:sid` as the session UUID the status URLs carry, or the session's numeric id."""
+    number = listing.whole_number(key)
     for run in visible_runs(state, now):
-        if run["session_id"] == key or (WHOLE_NUMBER.match(key) and run["id"] == int(key)):
+        if run["session_id"] == key or (number is not None and run["id"] == number):
             return run
     raise VendorError(404, "Run not found", description=f"No test run with id or session id {key!r}")
 
@@ -49,19 +49,15 @@ def series_args(measure: str) -> tuple[str | None, str | None]:
     if measure not in stats.MEASURES:
         raise VendorError(404, f"Unknown measure '{measure}'", valid_measures=list(stats.MEASURES),
                           description=f"Valid measures: {', '.join(stats.MEASURES)}")
-    direction, role = request.args.get("dir") or None, request.args.get("role") or None
-    if direction not in (None, *stats.DIRS):
-        raise VendorError(400, "Invalid parameter 'dir'", parameter="dir", description="dir must be in or out")
-    if role not in (None, *stats.ROLES):
-        raise VendorError(400, "Invalid parameter 'role'", parameter="role", description="role must be caller or callee")
-    return direction, role
+    # dir and role are enums of the spec: the contract refused any other value before the view
+    return g.params.get("dir"), g.params.get("role")
 
 
 @blueprint.get(f"{API}/runs")
 def list_runs():
     state, now = context.state(), context.now()
     rows = [run_row(state, run, now) for run in visible_runs(state, now)]
-    result = listing.query(rows, request.args)
+    result = listing.query(rows, g.params)
     # the total next to the page lets a client page with start/count to the end
     body = {"runs": schema_of(RunOut, many=True).dump(result["runs"]), "total": result["total"],
             "start": result["start"], "count": result["count"], "status": 200}

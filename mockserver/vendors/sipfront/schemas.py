@@ -1,13 +1,12 @@
-"""marshmallow schemas: the fixture file, the request bodies and the response objects of Sipfront v2."""
+"""marshmallow schemas: the fixture file, the multipart upload fields and the response objects of Sipfront v2.
+The launch bodies and query parameters are declared once, in openapi/sipfront.yaml (checked before the view)."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
 
-from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
-
-from ...core.paging import WHOLE_NUMBER
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 STEP_KEY = re.compile(r"^step\.([0-9]+)\.([0-9]+)\.([A-Za-z_][A-Za-z0-9_]*)$")
@@ -32,17 +31,6 @@ def _step_keys(value: dict) -> None:
 
 def Time(**kwargs):
     return fields.String(validate=_sipfront_time, **kwargs)
-
-
-class WholeNumber(fields.Integer):
-    """Form values arrive as text and JSON ones as numbers; take both, but never 1.5, "1.5" or true."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-            raise self.make_error("invalid")
-        if isinstance(value, str) and not WHOLE_NUMBER.match(value.strip()):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 Id = lambda **kw: fields.Integer(strict=True, validate=validate.Range(min=1), **kw)  # noqa: E731
@@ -157,52 +145,9 @@ class FixtureSchema(_Strict):
 
 # -- request bodies --------------------------------------------------------------------------
 
-class TestRunRequest(Schema):
-    """POST /tests/run: test.name or id, step.N.M.attr overrides, report.mode."""
-
-    class Meta:
-        unknown = INCLUDE
-
-    id = WholeNumber(validate=validate.Range(min=1))
-    test_name = fields.String(data_key="test.name", validate=validate.Length(min=1))
-    report_mode = fields.String(data_key="report.mode", load_default="full", validate=validate.OneOf(TEST_REPORT_MODES))
-
-    @validates_schema
-    def _overrides(self, data, **kwargs):
-        problems = {}
-        if data.get("id") is None and not data.get("test_name"):
-            problems["test.name"] = ["give test.name or id to select the test to run"]
-        for key, value in data.items():
-            if key in ("id", "test_name", "report_mode"):
-                continue
-            if not STEP_KEY.match(key):
-                # docs silent: refusing unknown keys catches a mistyped override instead of running without it
-                problems[key] = ["unknown parameter; overrides look like step.<step>.<action>.<attr>"]
-            elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                problems[key] = ["must be a string or a number"]
-        if problems:
-            raise ValidationError(problems)
-
-
-class ProjectRunRequest(Schema):
-    """POST /projects/run: id (wins) or project.name, optional test_ids subset, report.mode."""
-
-    class Meta:
-        unknown = RAISE
-
-    id = WholeNumber(validate=validate.Range(min=1))
-    project_name = fields.String(data_key="project.name", validate=validate.Length(min=1))
-    test_ids = fields.List(WholeNumber(validate=validate.Range(min=1)), load_default=list)
-    report_mode = fields.String(data_key="report.mode", load_default="full", validate=validate.OneOf(PROJECT_REPORT_MODES))
-
-    @validates_schema
-    def _selected(self, data, **kwargs):
-        if data.get("id") is None and not data.get("project_name"):
-            raise ValidationError({"project.name": ["give id or project.name to select the project to run"]})
-
-
 class AppImageRequest(Schema):
-    """POST /appimages form fields (the file itself arrives as the multipart part `file`)."""
+    """POST /appimages multipart text fields (the file itself arrives as the part `file`): the contract
+    checks form and JSON bodies before the view but leaves multipart ones to it (core/contract.STREAMED)."""
 
     class Meta:
         unknown = RAISE

@@ -116,7 +116,9 @@ def test_appimage_form_with_url_and_json(sipfront):
     ({"files": {"file": ("notes.txt", b"hello")}}, "platform"),
     ({"files": {"file": ("empty.apk", b"")}}, "file"),
     ({"files": {"image": ("a.apk", b"x")}}, "image"),
-    ({"data": {"name": "nothing"}}, "file"),
+    # a multipart upload with neither the part `file` nor a url; a form body cannot carry a file, so it misses the url
+    ({"files": {"name": (None, "nothing")}}, "file"),
+    ({"data": {"name": "nothing"}}, "url"),
     ({"data": {"url": "https://x.example.com/a.apk", "platform": "windows"}}, None),
     ({"data": {"url": "not a url"}}, None),
     ({"data": {"url": "https://münchen.example/a.apk"}}, None),
