@@ -34,6 +34,10 @@ class Clock:
 
     def now(self) -> datetime:
         _reads.count = getattr(_reads, "count", 0) + 1
+        return self.peek()
+
+    def peek(self) -> datetime:
+        """Now, without counting as a read (for the core's own bookkeeping)."""
         with self._lock:
             if self._frozen is not None:
                 return self._frozen

@@ -35,6 +35,27 @@ def now() -> datetime:
     return core().clock.now()
 
 
+def checked() -> tuple[dict, object]:
+    """(parameters, body) as the vendor's contract read them before the view (core/spec_guard.py):
+    strings cast to their schema's types, absent optional parameters None."""
+    ctx = g._get_current_object()
+    return ctx.get("params") or {}, ctx.get("body")
+
+
+def valid_until(when: datetime | None) -> None:
+    """Declare that what this read renders from the clock stays the same until `when` (None: until the
+    state changes), so the core may serve it again until then (core/readcache.py).
+
+    Only for views whose output depends on time through thresholds they report here, never for
+    views that render `now` itself.
+    """
+    ctx = g._get_current_object()
+    ctx.time_bound = True
+    current = ctx.get("valid_until")
+    if when is not None and (current is None or when < current):
+        ctx.valid_until = when
+
+
 def permissive() -> bool:
     return core().settings.auth == "permissive"
 

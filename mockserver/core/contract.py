@@ -30,16 +30,26 @@ _NUMBER = re.compile(r"-?[0-9]{1,400}(\.[0-9]{1,400})?([eE][-+]?[0-9]{1,4})?\Z")
 
 
 class Problem(Exception):
-    """One reason a request breaks its contract: where (parameter or body path) and what."""
+    """Why a request breaks its contract: where (parameter or body path) and what.
+
+    kind: missing_parameter | parameter | missing_body | media_type | malformed | body | unreadable
+    errors: every schema error of the body or parameter as (dotted path, top-level name, message),
+    the first of them being the one `message` describes; value: the rejected value, when there is one.
+    """
 
     def __init__(self, where: str, message: str, name: str | None = None, location: str = "body",
-                 path: str = ""):
+                 path: str = "", kind: str = "body", errors: list | None = None, value=None,
+                 accepted: tuple = ()):
         super().__init__(f"{where}: {message}" if where else message)
         self.where = where
         self.message = message
         self.name = name          # the parameter or top-level body field, for vendors that report it
         self.location = location  # path | query | header | body
         self.path = path          # dotted path inside the body ("snaps.1.url"), "" at its root
+        self.kind = kind
+        self.errors = errors or []
+        self.value = value
+        self.accepted = accepted  # the media types the operation takes, for kind media_type
 
 
 def _pointer(*parts) -> str:
@@ -162,15 +172,18 @@ class Operation:
     body_required: bool = False
     bodies: dict = field(default_factory=dict)       # media type -> Body | None (streamed)
 
-    def check(self, request, view_args: dict) -> tuple[dict, object]:
-        """(parameters, body) of a request that keeps the contract; raises Problem otherwise."""
+    def check(self, request, view_args: dict, lenient: bool = False) -> tuple[dict, object]:
+        """(parameters, body) of a request that keeps the contract; raises Problem otherwise.
+
+        `lenient` only reads and casts (a body that cannot be parsed is still a Problem).
+        """
         values = {}
         for param in self.params:
-            values[param.name] = self._param(param, request, view_args)
-        return values, self._body(request)
+            values[param.name] = self._param(param, request, view_args, lenient)
+        return values, self._body(request, lenient)
 
     # -- parameters -----------------------------------------------------------------------
-    def _param(self, param: Param, request, view_args: dict):
+    def _param(self, param: Param, request, view_args: dict, lenient: bool = False):
         where = f"parameter {param.name!r}"
         if param.location == "path":
             raw = view_args.get(param.name)
@@ -181,8 +194,9 @@ class Operation:
             source = request.args if param.location == "query" else request.headers
             present = param.name in source
             if not present:
-                if param.required:
-                    raise Problem(where, "required parameter is missing", param.name, param.location)
+                if param.required and not lenient:
+                    raise Problem(where, "required parameter is missing", param.name, param.location,
+                                  kind="missing_parameter")
                 return None
             if param.array:
                 items = source.getlist(param.name)
@@ -194,30 +208,38 @@ class Operation:
                 if raw == "" and param.allow_empty:
                     return raw
                 raw = _cast(raw, param.item_types)
-        if present and param.validator is not None:
+        if present and param.validator is not None and not lenient:
             error = next(iter(param.validator.iter_errors(raw)), None)
             if error is not None:
-                raise Problem(where, _located(error)[2], param.name, param.location)
+                located = _located(error)
+                raise Problem(where, located[2], param.name, param.location, kind="parameter",
+                              errors=[located], value=raw)
         return raw
 
     # -- body -----------------------------------------------------------------------------
-    def _body(self, request):
+    def _body(self, request, lenient: bool = False):
         if not self.bodies:
             return None
         mimetype = request.mimetype or ""
+        accepted = tuple(sorted(self.bodies))
         if mimetype in STREAMED or mimetype.startswith("multipart/"):
-            return None
-        raw = request.get_data(cache=True)
-        if not raw:
-            if self.body_required and not (mimetype == FORM and request.form):
-                raise Problem("request body", "Missing required request body")
-            return None
+            if mimetype in self.bodies or lenient:
+                return None  # the vendor's upload code streams and checks it
+        else:
+            raw = request.get_data(cache=True)
+            if not raw:
+                if self.body_required and not lenient and not (mimetype == FORM and request.form):
+                    raise Problem("request body", "Missing required request body", kind="missing_body",
+                                  accepted=accepted)
+                return None
         body = self.bodies.get(mimetype)
         if body is None and mimetype.endswith("+json"):
             body = self.bodies.get("application/json")
+        if body is None and lenient:
+            return None
         if body is None:
-            accepted = ", ".join(sorted(self.bodies))
-            raise Problem("request body", f"media type {mimetype or '(none)'!r} is not accepted; send one of {accepted}")
+            raise Problem("request body", f"media type {mimetype or '(none)'!r} is not accepted; send one of "
+                          f"{', '.join(accepted)}", kind="media_type", value=mimetype, accepted=accepted)
         if mimetype == FORM:
             data = {}
             form = request.form
@@ -229,21 +251,27 @@ class Operation:
                     data[key] = _cast(form.get(key), types)
         elif mimetype.endswith("json"):
             try:
-                data = json.loads(raw)
+                data = json.loads(raw, parse_constant=_no_constant)
             except RecursionError:
-                raise Problem("", "Malformed JSON body: nested too deeply") from None
+                raise Problem("", "Malformed JSON body: nested too deeply", kind="malformed") from None
             except (ValueError, UnicodeDecodeError) as exc:
-                raise Problem("", f"Malformed JSON body: {exc}") from None
+                raise Problem("", f"Malformed JSON body: {exc}", kind="malformed") from None
             if _too_deep(data):
-                raise Problem("", "Malformed JSON body: nested too deeply")
+                raise Problem("", "Malformed JSON body: nested too deeply", kind="malformed")
         else:
             return None  # documented without a schema we can apply (XML, plain text)
-        if body.validator is not None:
-            error = next(iter(body.validator.iter_errors(data)), None)
-            if error is not None:
-                path, first, message = _located(error)
-                raise Problem("request body", f"{path}: {message}" if path else message, first, path=path)
+        if body.validator is not None and not lenient:
+            errors = [_located(e) for e in body.validator.iter_errors(data)]
+            if errors:
+                path, first, message = errors[0]
+                raise Problem("request body", f"{path}: {message}" if path else message, first, path=path,
+                              kind="body", errors=errors, value=data)
         return data
+
+
+def _no_constant(name: str):
+    # NaN and Infinity are not JSON (RFC 8259); Python's parser would take them
+    raise ValueError(f"{name} is not a JSON value")
 
 
 MAX_DEPTH = 64

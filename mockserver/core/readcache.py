@@ -1,6 +1,7 @@
 """Rendered reads kept until the next write: a GET whose view neither read the clock nor queued
 anything outward is a pure function of (tenant state, request), so its bytes can be served again
-until that tenant's state changes.
+until that tenant's state changes. A view that read the clock is kept only when it declared until
+when its answer holds (context.valid_until), and only while the mock clock is inside that window.
 
 The cache belongs to one state object of one (tenant, vendor): a successful write, a control
 transaction, a reset or a rollback (which puts back another state object) all drop it.
@@ -52,8 +53,8 @@ def _key(req) -> tuple:
     return req.url_rule.rule, req.path, environ.get("QUERY_STRING", ""), headers
 
 
-def cached_reads(view, cache: ReadCache, store, vendor_name: str):
-    """Wrap a view so that a repeated clock-free GET is answered from the cache."""
+def cached_reads(view, cache: ReadCache, store, clock, vendor_name: str):
+    """Wrap a view so that a repeated clock-free (or time-bounded) GET is answered from the cache."""
 
     def serve(*args, **kwargs):
         req = request._get_current_object()
@@ -64,17 +65,22 @@ def cached_reads(view, cache: ReadCache, store, vendor_name: str):
         key = _key(req)
         hit = entries.get(key)
         if hit is not None:
-            status, headers, body = hit
-            return Response(body, status=status, headers=headers)
-        clock_reads, queued = reads_of_this_thread(), len(ctx.outbound)
+            status, headers, body, since, until = hit
+            if since is None or since <= clock.peek() and (until is None or clock.peek() < until):
+                return Response(body, status=status, headers=headers)
+        clock_reads, queued, rendered_at = reads_of_this_thread(), len(ctx.outbound), clock.peek()
+        ctx.time_bound = False
+        ctx.valid_until = None
         response = make_response(view(*args, **kwargs))
+        timeless = reads_of_this_thread() == clock_reads
         if (response.status_code == 200 and not response.direct_passthrough and not response.is_streamed
-                and reads_of_this_thread() == clock_reads and len(ctx.outbound) == queued):
+                and (timeless or ctx.time_bound) and len(ctx.outbound) == queued):
             body = response.get_data()
             if len(body) <= MAX_BODY:
                 if len(entries) >= MAX_ENTRIES:
                     entries.clear()
-                entries[key] = (response.status_code, list(response.headers.items()), body)
+                since, until = (None, None) if timeless else (rendered_at, ctx.valid_until)
+                entries[key] = (response.status_code, list(response.headers.items()), body, since, until)
         return response
 
     serve.__name__ = getattr(view, "__name__", "view")

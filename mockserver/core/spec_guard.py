@@ -17,9 +17,14 @@ from .errors import VendorError
 
 
 class SpecGuard:
-    def __init__(self, spec: Path, vendor):
+    """`enforce` off (--no-validate-requests): a request the contract forbids still reaches the view,
+    with what could be read of it; if the view then fails on it, the contract's refusal is the answer
+    (a 400, never a 500)."""
+
+    def __init__(self, spec: Path, vendor, enforce: bool = True):
         self._contract = load_contract(spec)
         self._vendor = vendor
+        self._enforce = enforce
 
     def guard_views(self, app) -> None:
         """Wrap every view (so before_request hooks such as auth have already run)."""
@@ -34,21 +39,37 @@ class SpecGuard:
                 app.view_functions[endpoint] = self._guarded(view, operations)
 
     def _guarded(self, view, operations):
-        vendor = self._vendor
+        vendor, enforce = self._vendor, self._enforce
+
+        def read(operation, req, kwargs, lenient=False):
+            try:
+                g.params, g.body = operation.check(req, kwargs, lenient)
+            except (Problem, VendorError, HTTPException):
+                raise  # refusals, and 413 for a body over the limit
+            except Exception as exc:  # whatever a strange request makes a parser raise is the client's fault
+                raise Problem("request", f"cannot be read: {type(exc).__name__}", kind="unreadable") from None
 
         @wraps(view)
         def checked(*args, **kwargs):
             req = request._get_current_object()
             operation = operations.get((req.url_rule.rule, req.method))
-            if operation is not None:
-                try:
-                    g.params, g.body = operation.check(req, kwargs)
-                except Problem as problem:
+            if operation is None:
+                return view(*args, **kwargs)
+            try:
+                read(operation, req, kwargs)
+            except Problem as problem:
+                if enforce:
                     raise vendor.contract_error(problem) from None
+                try:
+                    read(operation, req, kwargs, lenient=True)
+                except Problem:
+                    raise vendor.contract_error(problem) from None
+                try:
+                    return view(*args, **kwargs)
                 except (VendorError, HTTPException):
-                    raise  # the vendor's own refusals, and 413 for a body over the limit
-                except Exception as exc:  # whatever a strange request makes a parser raise is the client's fault
-                    raise vendor.contract_error(Problem("request", f"cannot be read: {type(exc).__name__}")) from None
+                    raise
+                except Exception:
+                    raise vendor.contract_error(problem) from None
             return view(*args, **kwargs)
 
         return checked

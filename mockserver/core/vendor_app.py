@@ -70,12 +70,12 @@ def build_vendor_app(core, vendor) -> Flask:
     if vendor.blueprint is not None:
         app.register_blueprint(vendor.blueprint)
     spec = vendor.spec_path()
-    if core.settings.validate_requests and vendor.spec_guard and spec.is_file():
-        SpecGuard(spec, vendor).guard_views(app)
+    if vendor.spec_guard and spec.is_file():
+        SpecGuard(spec, vendor, enforce=core.settings.validate_requests).guard_views(app)
     store, faults, name = core.store, core.faults, vendor.name
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static":
-            app.view_functions[endpoint] = cached_reads(view, store.reads, store, name)
+            app.view_functions[endpoint] = cached_reads(view, store.reads, store, core.clock, name)
 
     @app.before_request
     def _begin():
