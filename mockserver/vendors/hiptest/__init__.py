@@ -13,6 +13,7 @@ from . import runs
 from .control import control_bp
 from .generate import generate_fixtures
 from .jsonapi import MEDIA_TYPE
+from .refusals import refusal
 from .routes import bp
 from .schemas import FixtureSchema
 
@@ -55,6 +56,11 @@ class HiptestVendor(Vendor):
             build = state.get("builds", row["build_id"]) if row["build_id"] else None
             runs.add_result(state, run, snap, row, build, row["created_at"], row["last_author"], result_id=row["id"])
         return state
+
+    def contract_error(self, problem):
+        # what the spec forbids is refused in the handlers' own words: 422 naming an invalid attribute,
+        # 400 for a document that is not a resource, 401 for a sign-in without usable credentials
+        return refusal(problem)
 
     def error_response(self, status, message, extra):
         fields = extra.get("fields")

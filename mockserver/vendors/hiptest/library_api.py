@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-from flask import request
-
 from ...core import context
 from ...core.errors import VendorError
 from . import dsl
 from .jsonapi import read_resource, relationship_list, render, respond
 from .records import find, new_record, rows, stamp, touch
+from .refusals import wire
 from .routes import bp, options
 from .schemas import (
     ActionwordCreate, ActionwordPatch, DatasetIn, DatasetPatch, FeatureIn, FolderCreate, FolderPatch,
@@ -28,10 +27,9 @@ def _project(state, project_id):
 
 
 def _tagged(state, kind, project_id) -> list[dict]:
-    key = request.args.get("key")
-    if not key:
-        raise VendorError(400, "The key parameter is required")
-    value = request.args.get("value")
+    # the contract requires a non-empty key; an absent value matches any
+    params, _ = wire()
+    key, value = params["key"], params["value"]
     owners = {t["owner_id"] for t in state.table("tags").values()
               if t["owner_type"] == kind and t["key"] == key and (value is None or t["value"] == value)}
     return [r for r in rows(state, kind, project_id=project_id) if r["id"] in owners]

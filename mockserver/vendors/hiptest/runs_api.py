@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import request
-
 from ...core import context
 from ...core.errors import VendorError
 from . import runs
@@ -13,6 +11,7 @@ from .auth import current_author
 from .control import generation_seconds
 from .jsonapi import read_resource, relationship_list, render, respond
 from .records import find, rows, stamp, touch
+from .refusals import wire
 from .routes import bp, flag, options
 from .schemas import TestRunCreate, TestRunPatch
 from .tags_api import create_tags_from_relationship
@@ -38,9 +37,7 @@ def _scenarios_in(state, project_id, ids) -> list[int]:
 def list_test_runs(project_id):
     state = context.state()
     find(state, "projects", project_id)
-    wanted = request.args.get("filter[status]")
-    if wanted not in (None, "active", "archived"):
-        raise VendorError(400, "filter[status] must be 'active' or 'archived'")
+    wanted = wire()[0]["filter[status]"]  # active, archived or absent (the contract's enum)
     # "the order is undefined"; newest first puts the seed's "Sprint 1" first, as in its example
     items = sorted(rows(state, "test_runs", project_id=project_id), key=lambda r: (r["created_at"], r["id"]), reverse=True)
     if wanted is not None:
@@ -105,12 +102,10 @@ def update_test_run(project_id, test_run_id):
 def archive_test_runs(project_id):
     state = context.state()
     find(state, "projects", project_id)
-    raw = request.args.get("older_than")
-    if not raw:
-        # the docs always give it; archiving every run of a project by omission is too dangerous to guess
-        raise VendorError(400, "older_than (YYYY-MM-DD) is required")
+    # required by the contract (the docs always give it; archiving every run of a project by omission is
+    # too dangerous to guess) and a full-date there; year 0 still is none
     try:
-        limit = date.fromisoformat(raw).isoformat()
+        limit = date.fromisoformat(wire()[0]["older_than"]).isoformat()
     except ValueError:
         raise VendorError(400, "older_than must be a date formatted YYYY-MM-DD") from None
     archived = []
@@ -140,10 +135,8 @@ def synchronize_test_run(project_id, test_run_id):
 def build_history(project_id, test_run_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
-    raw = request.args.get("limit", "25")
-    if not raw.isdigit():
-        raise VendorError(400, "limit must be a positive integer")
-    return respond({"data": runs.build_history(state, run["id"], int(raw))})
+    limit = wire()[0]["limit"]  # an integer >= 0 by the contract
+    return respond({"data": runs.build_history(state, run["id"], 25 if limit is None else limit)})
 
 
 # -- tests (test snapshots) -------------------------------------------------------------------

@@ -267,14 +267,6 @@ class DocumentIn(Schema):
     data = fields.Nested(ResourceIn, required=True)
 
 
-class SignInBody(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    email = fields.String(required=True)
-    password = fields.String(required=True)
-
-
 # Attributes arrive dashed or underscored (the docs use both); they are loaded underscored.
 # Unknown attributes are dropped, as Rails strong parameters do.
 class _Attrs(Schema):

@@ -1,0 +1,194 @@
+"""A request the spec forbids, answered as Hiptest's handlers always answered it.
+
+The contract (core/contract.py) refuses before the view; this turns its `Problem` into the vendor's
+own refusal: `{"errors": ["<path>: <message>"]}` with marshmallow's wording, 422 for an invalid
+attribute of a resource document (the path then names the attribute underscored, as the attributes
+are read), 400 for a document that is not a json:api resource (path from `data`), 401 for a sign-in
+without usable credentials (devise_token_auth answers those like a wrong password), and the query
+parameters' own messages.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from functools import lru_cache
+
+from flask import request
+
+from ...core import context
+from ...core.errors import VendorError
+from ...core.routes import doc_path
+from . import auth
+
+UPLOAD_HINT = "Send the file as multipart/form-data in the field 'file'"
+NOT_AN_OBJECT = "Request body must be a JSON object"
+MISSING_BODY = "Request body is missing"
+RESOURCE_KEYS = ("type", "id", "attributes", "relationships")
+
+# the query parameters' own refusals (the messages the handlers gave before the contract checked them)
+PARAMETER_MESSAGES = {
+    "key": lambda missing: "The key parameter is required",
+    "older_than": lambda missing: ("older_than (YYYY-MM-DD) is required" if missing
+                                   else "older_than must be a date formatted YYYY-MM-DD"),
+    "limit": lambda missing: "limit must be a positive integer",
+    "filter[status]": lambda missing: "filter[status] must be 'active' or 'archived'",
+}
+
+# marshmallow's wording for a value of the wrong JSON type, by the spec's allowed types
+_TYPE_WORDS = (
+    ({"integer", "string"}, "Not a valid id."),  # every [integer, string] in the spec is a json:api id
+    ({"string"}, "Not a valid string."),
+    ({"array"}, "Not a valid list."),
+    ({"object"}, "Not a valid mapping type."),
+    ({"boolean"}, "Not a valid boolean."),
+    ({"integer"}, "Not a valid integer."),
+    ({"number"}, "Not a valid number."),
+)
+# attributes whose whole value is refused with one message, whatever item is wrong
+_FIELD_MESSAGES = {"step_statuses": "Each step status must be a string."}
+
+_TYPE = re.compile(r"(?P<instance>.*) is not of type (?P<types>'\w+'(?: or '\w+')*)\Z", re.S)
+_REQUIRED = re.compile(r"(?P<name>'.*'|\".*\") is a required property\Z", re.S)
+
+
+# the request as the contract read it (the core keeps it, checked or not, for every operation)
+wire = context.checked
+
+
+def refusal(problem) -> VendorError:
+    """The VendorError for one contract `Problem` (see the module docstring)."""
+    if problem.where.startswith("parameter "):
+        return _parameter(problem)
+    if problem.where != "request body":
+        # malformed JSON, a body nested too deeply, a request that cannot be read: the message as is
+        return VendorError(400, problem.message)
+    if request.path.endswith("/api/auth/sign_in"):
+        if problem.path == "" and _document() is not _UNREAD and not isinstance(_document(), dict):
+            return VendorError(400, NOT_AN_OBJECT)
+        # devise_token_auth answers a sign-in without e-mail or password like a wrong one
+        return VendorError(401, auth.BAD_LOGIN)
+    if _upload_only():
+        return VendorError(400, UPLOAD_HINT)
+    if problem.message == "Missing required request body":
+        return VendorError(400, MISSING_BODY)
+    if problem.message.startswith("media type "):
+        return VendorError(400, problem.message)
+    return _document_problem(problem)
+
+
+# -- query and path parameters ------------------------------------------------------------------
+def _parameter(problem) -> VendorError:
+    if problem.location == "path":
+        return VendorError(404, "Record not found")  # an id that cannot be a record's is not found
+    missing = problem.message == "required parameter is missing"
+    if problem.name in PARAMETER_MESSAGES:
+        return VendorError(400, PARAMETER_MESSAGES[problem.name](missing))
+    if problem.name == "include":
+        unknown = _unknown_includes()
+        if unknown:
+            return VendorError(400, f"{', '.join(unknown)} is not a valid relationship of this resource")
+    return VendorError(400, f"{problem.name}: {problem.message}")
+
+
+def _unknown_includes() -> list[str]:
+    """The ?include= names the operation's pattern does not allow (it matches one name as well as a list)."""
+    param = next((p for p in _operation().get("parameters", []) if p.get("name") == "include"), None)
+    pattern = ((param or {}).get("schema") or {}).get("pattern")
+    names = request.args.get("include", "").split(",")
+    if not pattern:
+        return names
+    return [n for n in names if not re.search(pattern, n)]
+
+
+# -- request bodies -------------------------------------------------------------------------------
+_UNREAD = object()
+
+
+def _document():
+    """The JSON body as sent (the contract refused it, so it was read and parsed once already)."""
+    try:
+        return json.loads(request.get_data(cache=True))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _UNREAD
+
+
+def _document_problem(problem) -> VendorError:
+    parts = problem.path.split(".") if problem.path else []
+    message = _plain(problem)
+    if parts and parts[0] in RESOURCE_KEYS:
+        parts = ["data", *parts]  # the resource sent without its `data` wrapper, as some doc examples do
+    required = _required_name(message)
+    if not parts:
+        if not isinstance(_document(), dict):
+            return VendorError(400, NOT_AN_OBJECT)
+        if required is None or required in RESOURCE_KEYS:
+            required = "data"  # neither a document nor a bare resource
+        return VendorError(400, f"{required}: Missing data for required field.")
+    if required is not None:
+        parts, message = [*parts, required], "Missing data for required field."
+    else:
+        message = _marshmallow_words(message)
+    if parts[:2] == ["data", "attributes"] and len(parts) > 2:
+        field = parts[2].replace("-", "_")  # attributes are read underscored
+        if field in _FIELD_MESSAGES and len(parts) > 3:
+            return _invalid(f"{field}: {_FIELD_MESSAGES[field]}")
+        return _invalid(".".join([field, *parts[3:]]) + f": {message}")
+    return VendorError(400, ".".join(parts) + f": {message}")
+
+
+def _invalid(message: str) -> VendorError:
+    return VendorError(422, message)
+
+
+def _plain(problem) -> str:
+    """The contract's message without the path it prefixes."""
+    prefix = f"{problem.path}: "
+    return problem.message[len(prefix):] if problem.path and problem.message.startswith(prefix) else problem.message
+
+
+def _required_name(message: str) -> str | None:
+    found = _REQUIRED.match(message)
+    if found is None:
+        return None
+    try:
+        return str(ast.literal_eval(found["name"]))
+    except (ValueError, SyntaxError):
+        return found["name"].strip("'\"")
+
+
+def _marshmallow_words(message: str) -> str:
+    found = _TYPE.match(message)
+    if found is None:
+        return message
+    if found["instance"] == "null":
+        return "Field may not be null."
+    types = set(re.findall(r"'(\w+)'", found["types"])) - {"null"}
+    for expected, words in _TYPE_WORDS:
+        if types == expected:
+            return words
+    return message
+
+
+# -- the operation in the spec ----------------------------------------------------------------------
+def _operation() -> dict:
+    from . import VENDOR
+
+    spec = _spec(str(VENDOR.spec_path()))
+    item = (spec.get("paths") or {}).get(doc_path(request.url_rule.rule), {}) if request.url_rule else {}
+    return item.get(request.method.lower(), {}) or {}
+
+
+def _upload_only() -> bool:
+    content = ((_operation().get("requestBody") or {}).get("content") or {})
+    return bool(content) and all(media.startswith("multipart/") for media in content)
+
+
+@lru_cache(maxsize=2)
+def _spec(path: str) -> dict:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=loader)

@@ -1,0 +1,113 @@
+"""What the spec forbids is refused before the handler, in the handlers' own words and statuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import CASH, doc, run_path
+
+P = f"/api/projects/{CASH}"
+RUNS = P + "/test_runs"
+RESULT = {"status": "passed", "status-author": "Harry", "description": "ok"}
+
+
+@pytest.mark.parametrize("body, status, message", [
+    # invalid attributes: 422 naming the attribute as the handlers read it (underscored)
+    (doc({"description": "no name"}), 422, "name: Missing data for required field."),
+    (doc({"name": 5}), 422, "name: Not a valid string."),
+    (doc({"name": "x", "external": "yes"}), 422, "external: Not a valid boolean."),
+    (doc({"name": "x", "scenario_ids": [None]}), 422, "scenario_ids.0: Field may not be null."),
+    (doc({"name": "x", "test_run_id": 1.5}), 422, "test_run_id: Not a valid id."),
+    ({"attributes": {"name": 3}}, 422, "name: Not a valid string."),  # a bare resource, as some doc examples send
+    # not a json:api resource document: 400 with the path from `data`
+    ({"name": "not json:api"}, 400, "data: Missing data for required field."),
+    ({"data": None}, 400, "data: Field may not be null."),
+    ({"data": {"attributes": []}}, 400, "data.attributes: Not a valid mapping type."),
+    ({"data": {"attributes": {"name": "x"}, "type": 3}}, 400, "data.type: Not a valid string."),
+    ({"data": {"attributes": {"name": "x"}, "id": True}}, 400, "data.id: Not a valid id."),
+    ([1, 2], 400, "Request body must be a JSON object"),
+])
+def test_run_create_refusals(api, body, status, message):
+    before = len(api.get(RUNS).json()["data"])
+    r = api.post(RUNS, json=body)
+    assert (r.status_code, r.json()) == (status, {"errors": [message]})
+    assert len(api.get(RUNS).json()["data"]) == before
+
+
+def test_result_attributes_are_named_underscored(api):
+    test = api.get(run_path() + "/test_snapshots").json()["data"][0]
+    path = run_path() + f"/test_snapshots/{test['id']}/test_results"
+    r = api.post(path, json=doc({**RESULT, "status-author": None}))
+    assert (r.status_code, r.json()) == (422, {"errors": ["status_author: Field may not be null."]})
+    r = api.post(path, json=doc({"status": "passed", "description": "ok"}))
+    assert (r.status_code, r.json()) == (422, {"errors": ["status_author: Missing data for required field."]})
+
+
+def test_missing_or_unreadable_bodies_are_400(api):
+    r = api.post(RUNS, data="", headers={"Content-Type": "application/json"})
+    assert (r.status_code, r.json()) == (400, {"errors": ["Request body is missing"]})
+    r = api.post(RUNS, data="name=x", headers={"Content-Type": "text/plain"})
+    assert r.status_code == 400 and "text/plain" in r.json()["errors"][0]
+    r = api.post(run_path() + "/attachments", json={"file": "x"})
+    assert (r.status_code, r.json()) == (400, {"errors": ["Send the file as multipart/form-data in the field 'file'"]})
+
+
+@pytest.mark.parametrize("path, message", [
+    (P + "/scenarios/find_by_tags", "The key parameter is required"),
+    (P + "/scenarios/find_by_tags?key=", "The key parameter is required"),
+    (RUNS + "?filter[status]=gone", "filter[status] must be 'active' or 'archived'"),
+    (run_path() + "/build_history?limit=abc", "limit must be a positive integer"),
+    (run_path() + "/build_history?limit=-1", "limit must be a positive integer"),
+    (RUNS + "?include=tags,folder", "folder is not a valid relationship of this resource"),
+])
+def test_query_parameters_are_refused_in_the_handlers_words(api, path, message):
+    r = api.get(path)
+    assert (r.status_code, r.json()) == (400, {"errors": [message]})
+
+
+@pytest.mark.parametrize("query, message", [
+    ("", "older_than (YYYY-MM-DD) is required"),
+    ("?older_than=yesterday", "older_than must be a date formatted YYYY-MM-DD"),
+    ("?older_than=0000-01-01", "older_than must be a date formatted YYYY-MM-DD"),
+])
+def test_archive_needs_a_date(api, query, message):
+    r = api.post(RUNS + "/archive" + query)
+    assert (r.status_code, r.json()) == (400, {"errors": [message]})
+
+
+def test_sign_in_refusals(hiptest):
+    for kwargs in ({"json": {"email": 1, "password": "x"}}, {"data": "x", "headers": {"Content-Type": "text/plain"}},
+                   {"files": {"email": (None, "demo@example.com")}}):
+        r = hiptest.post("/api/auth/sign_in", **kwargs)
+        assert (r.status_code, r.json()) == (401, {"errors": ["Invalid login credentials. Please try again."]}), kwargs
+    r = hiptest.post("/api/auth/sign_in", json=[1])
+    assert (r.status_code, r.json()) == (400, {"errors": ["Request body must be a JSON object"]})
+    r = hiptest.post("/api/auth/sign_in", files={"email": (None, "demo@example.com"), "password": (None, "demo-password")})
+    assert r.status_code == 200 and r.headers["uid"] == "demo@example.com"
+
+
+def test_without_enforcement_forbidden_requests_reach_the_handler_never_a_500():
+    """--no-validate-requests: the handler sees what could be read; what it cannot use is the contract's 400."""
+    import requests
+
+    from mockserver.settings import Settings
+    from tests.harness import start_server
+
+    from .conftest import DEMO_HEADERS
+
+    running = start_server(Settings(vendor_ports=False, vendors=("hiptest",), validate_requests=False))
+    try:
+        base = running.vendor_url("hiptest")
+        r = requests.post(base + "/api/auth/sign_in", json={"email": "demo@example.com", "password": "demo-password"},
+                          timeout=10)
+        assert r.status_code == 200
+        # the forbidden request reaches the handler; where the handler cannot use it, the contract's
+        # refusal answers (never a 500)
+        for method, path, message in (("POST", RUNS + "/archive", "older_than (YYYY-MM-DD) is required"),
+                                      ("GET", run_path() + "/build_history?limit=abc", "limit must be a positive integer")):
+            r = requests.request(method, base + path, headers=DEMO_HEADERS, timeout=10)
+            assert (r.status_code, r.json()) == (400, {"errors": [message]}), path
+        r = requests.get(base + P + "/folders/find_by_tags", headers=DEMO_HEADERS, timeout=10)
+        assert (r.status_code, r.json()["data"]) == (200, []), "no key: nothing is tagged with it"
+    finally:
+        running.stop()
