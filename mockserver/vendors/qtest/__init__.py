@@ -9,7 +9,7 @@ from flask import current_app
 from ...core.negotiation import json_response
 from ...core.state import State
 from ...core.vendor import Vendor
-from . import hosts, options, queue
+from . import hosts, options, queue, refusals
 from .generate import generate
 from .routes import blueprint
 from .schemas import FixtureSchema
@@ -58,6 +58,11 @@ class QtestVendor(Vendor):
         ]
         data["options"] = opts
         return data
+
+    def contract_error(self, problem):
+        """A request openapi/qtest.yaml forbids: the OAuth error of the token endpoint, else a
+        `{"message"}` 400 naming the parameter or each offending body field (refusals.py)."""
+        return refusals.refusal(self, problem)
 
     def error_response(self, status, message, extra):
         headers = {"x-qtest-request-id": str(uuid.uuid4())}

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 from ...core import context
-from ...core.bodies import json_body, load
 from ...core.errors import VendorError
 from ...core.negotiation import empty
-from .routes import blueprint, host, ok, project
-from .schemas import AgentBody, AgentOut
+from .routes import blueprint, host, ok, project, wire
+from .schemas import AgentOut
 
 AGENTS = "/api/v3/projects/<int:projectId>/automation/hosts/<int:host_server_id>/agents"
 
 
 def render(agent: dict) -> dict:
     return {**agent, "agent_id": int(agent["agent_client_id"])}
+
+
+def _agent_body() -> dict:
+    """AgentRequest of openapi/qtest.yaml; agent_client_id kept as the digits string the doc sends."""
+    body = wire()[1]
+    client_id = body["agent_client_id"]
+    return {
+        "name": body["name"],
+        "framework": body["framework"],
+        "framework_id": body["framework_id"],
+        # a number (29 or 29.0), or digits with surrounding blanks (the spec's pattern): its digits
+        "agent_client_id": "".join(c for c in client_id if c in "0123456789") if isinstance(client_id, str)
+        else str(int(client_id)),
+        "active": body["active"],
+    }
 
 
 def _agent(projectId: int, host_server_id: int, agent_server_id: int) -> dict:
@@ -29,7 +43,7 @@ def _agent(projectId: int, host_server_id: int, agent_server_id: int) -> dict:
 def create_agent(projectId, host_server_id):
     project(projectId)
     host(host_server_id)
-    body = load(AgentBody, json_body())
+    body = _agent_body()
     record = {**body, "agent_server_id": None, "project_id": projectId, "host_id": host_server_id}
     context.state().insert("agents", record, id_field="agent_server_id")
     return ok(AgentOut, render(record))
@@ -38,7 +52,7 @@ def create_agent(projectId, host_server_id):
 @blueprint.put(AGENTS + "/<int:agent_server_id>")
 def update_agent(projectId, host_server_id, agent_server_id):
     agent = _agent(projectId, host_server_id, agent_server_id)
-    agent.update(load(AgentBody, json_body()))
+    agent.update(_agent_body())
     return ok(AgentOut, render(agent))
 
 

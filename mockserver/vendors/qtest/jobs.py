@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from ...core.errors import VendorError
@@ -11,19 +12,21 @@ from .schemas import JOB_STATUSES
 RETRIEVABLE = ("PLANNED", "NOT_RUN")
 
 
-def canonical_status(text) -> str | None:
-    """The SDK's enum name for a status the client sent; the doc's prose spells "NOT RUN"."""
-    if not isinstance(text, str):
-        return None
-    name = text.strip().upper().replace(" ", "_")
-    return name if name in JOB_STATUSES else None
+def canonical_status(text: str) -> str:
+    """The SDK's enum name for a status the contract let through; the doc's prose spells "NOT RUN"."""
+    return text.replace(" ", "_")
 
 
-def move(job: dict, wanted, transitions: dict) -> bool:
+def invalid_status(wanted) -> VendorError:
+    shown = wanted if isinstance(wanted, str) else json.dumps(wanted)
+    return VendorError(400, f"Invalid job status '{shown}'. Valid values: {', '.join(JOB_STATUSES)}")
+
+
+def move(job: dict, wanted: str, transitions: dict) -> bool:
     """Apply a status change to `job`; False when it was already there (a no-op)."""
     target = canonical_status(wanted)
-    if target is None:
-        raise VendorError(400, f"Invalid job status '{wanted}'. Valid values: {', '.join(JOB_STATUSES)}")
+    if target not in JOB_STATUSES:
+        raise invalid_status(wanted)
     current = job["status"]
     if target == current:
         return False
@@ -33,18 +36,20 @@ def move(job: dict, wanted, transitions: dict) -> bool:
     return True
 
 
-def window_bound(name: str, raw: str | None, required: bool) -> datetime | None:
-    if raw is None or raw.strip() == "":
-        if required:
-            raise VendorError(400, f"Required parameter '{name}' is missing")
+def bad_date(name: str, raw: str) -> VendorError:
+    """A retrieval bound that is no qTest date; a space is most likely an unencoded '+'."""
+    hint = " (URL-encode '+' as %2B)" if " " in raw else ""
+    return VendorError(400, f"Invalid value '{raw}' for parameter '{name}': expected yyyy-mm-ddThh:mm:ss+zzzz{hint}")
+
+
+def window_bound(name: str, raw: str | None) -> datetime | None:
+    """A bound the contract has matched to the date pattern (None or empty: no bound) as a UTC instant."""
+    if not raw:
         return None
     try:
         return dates.parse(raw)
-    except ValueError:
-        hint = " (URL-encode '+' as %2B)" if " " in raw else ""
-        raise VendorError(
-            400, f"Invalid value '{raw}' for parameter '{name}': expected yyyy-mm-ddThh:mm:ss+zzzz{hint}"
-        ) from None
+    except ValueError:  # the pattern passes 2015-13-01 and instants past datetime's range
+        raise bad_date(name, raw) from None
 
 
 def materials(state, job: dict) -> list[dict]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ...core import context
-from ...core.auth import Malformed, basic_credentials
 from ...core.bodies import params
 from . import auth, dates, options
-from .routes import blueprint, ok
+from .routes import blueprint, client, ok, wire
 from .schemas import TokenOut, TokenStatusOut
 
 # DOCS-SPEC: tokens from the API & SDK page never expire; report them as valid until year 9999
@@ -17,12 +16,10 @@ NEVER = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
 
 @blueprint.post("/oauth/token", endpoint="token")
 def token():
-    try:
-        client = basic_credentials()
-    except Malformed:
-        raise auth.oauth_error(401, "invalid_client", "Bad client credentials", challenge=True) from None
-    # Spring binds these as strings: a JSON number or object is no credential at all
-    args = {k: v for k, v in params().items() if isinstance(v, str)}
+    wire()  # the contract: grant_type one of password/refresh_token, every parameter a string
+    site = client()
+    # the query string (as the Jenkins plugin sends them) or the body, form or JSON, which wins
+    args = params()
     grant = args.get("grant_type") or "password"
     if grant == "password":
         auth.check_password(args.get("username"), args.get("password"))
@@ -38,7 +35,7 @@ def token():
         "refresh_token": issued["refresh_token"],
         "scope": options.current()["scope"],
         # the swagger leaves `agent` undescribed; the site/client name of the Basic header fits best
-        "agent": client[0] if client and client[0] else "qtest-api",
+        "agent": site[0] if site and site[0] else "qtest-api",
         "expires_in": auth.seconds_left(issued),
     })
 

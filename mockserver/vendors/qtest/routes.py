@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from ...core import context
+from ...core.auth import Malformed, basic_credentials
+from ...core.bodies import schema_of
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
-from ...core.bodies import schema_of
 from . import auth
 
 blueprint = Blueprint("qtest", __name__)
@@ -19,6 +20,20 @@ OPEN_ENDPOINTS = {"qtest.token"}
 def _authenticate():
     if request.endpoint not in OPEN_ENDPOINTS:
         auth.require_token()
+    else:
+        client()  # Spring checks the client's Basic header before the token endpoint reads a parameter
+
+
+def client() -> tuple[str, str] | None:
+    """The optional Basic site/client credentials of the token endpoint; 401 invalid_client when unreadable."""
+    try:
+        return basic_credentials()
+    except Malformed:
+        raise auth.oauth_error(401, "invalid_client", "Bad client credentials", challenge=True) from None
+
+
+# the request as the contract read it (the core keeps it, checked or not, for every operation)
+wire = context.checked
 
 
 def ok(schema, data, status: int = 200):

@@ -1,14 +1,22 @@
-"""marshmallow schemas: fixtures, request bodies (as qTest takes them) and responses (as it sends them)."""
+"""marshmallow schemas: fixtures and responses (as qTest sends them).
+
+Request bodies are declared once, in openapi/qtest.yaml, and checked by the core's contract before a
+handler runs (routes.wire).
+"""
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
+import re
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from . import dates
 
 FRAMEWORK_IDS = ("testNG-plugin", "junit-plugin", "cucumber-plugin")
 JOB_STATUSES = ("PLANNED", "NOT_RUN", "CANCELLED", "RUNNING", "COMPLETED", "FAILED")
 _NON_EMPTY = validate.Length(min=1)
+MAX_LONG = 2**63 - 1
+_DIGITS = re.compile(r"\s*[0-9]{1,18}\s*")
 
 
 class QtestDate(fields.String):
@@ -23,27 +31,21 @@ class QtestDate(fields.String):
 
 
 class DigitsId(fields.Field):
-    """An id the client may send as a JSON number or a string of digits ("29")."""
+    """An id the host sends as a JSON number or a string of digits ("29"), as AgentRequest's agent_client_id.
+
+    Rendered as the agent's `agent_id`, a Java Long in the SDK: at most 18 digits.
+    """
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):
             raise ValidationError("Not a valid id.")
-        if isinstance(value, int) and value >= 0:
+        if isinstance(value, int) and 0 <= value <= MAX_LONG:
             return str(value)
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and _DIGITS.fullmatch(value):
             return value.strip()
-        raise ValidationError("Not a valid id: expected digits.")
+        raise ValidationError("Not a valid id: expected up to 18 digits.")
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return value
-
-
-class StrictBool(fields.Boolean):
-    """JSON true/false only: "no" or 0 must not silently become a boolean."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise ValidationError("Not a valid boolean.")
         return value
 
 
@@ -153,88 +155,6 @@ class FixtureSchema(_Fixture):
     schedules = fields.List(fields.Nested(ScheduleFixture), load_default=list)
     jobs = fields.List(fields.Nested(JobFixture), load_default=list)
     settings = fields.Nested(SettingsFixture, load_default=dict)
-
-
-# -- request bodies ---------------------------------------------------------------------------
-class _Body(Schema):
-    class Meta:
-        # the Java SDK sends whole model objects (links, ids...): extra keys are ignored, not refused
-        unknown = EXCLUDE
-
-
-class HostBody(_Body):
-    host_name = fields.String(required=True, validate=_NON_EMPTY)
-    ip_address = fields.String(required=True, validate=_NON_EMPTY)
-    mac_address = fields.String(required=True, validate=_NON_EMPTY)
-    host_guid = fields.String(required=True, validate=_NON_EMPTY)
-
-
-class PingBody(_Body):
-    host_guid = fields.String(required=True, validate=_NON_EMPTY)
-    ping_time = fields.Raw(load_default=None)
-
-
-class AgentBody(_Body):
-    name = fields.String(required=True, validate=_NON_EMPTY)
-    framework = fields.String(required=True, validate=_NON_EMPTY)
-    framework_id = fields.String(required=True, validate=validate.OneOf(FRAMEWORK_IDS))
-    agent_client_id = DigitsId(required=True)
-    active = StrictBool(required=True)
-
-
-class ScheduleBody(_Body):
-    clientId = fields.Integer(strict=True, load_default=None)
-    name = fields.String(load_default=None)
-    agentId = fields.Integer(strict=True, required=True)
-    startDate = QtestDate(load_default=None)
-    creator = fields.Raw(load_default=None)
-    projectId = fields.Integer(strict=True, required=True)
-    # a schedule with nothing to run would hand the host an empty job
-    testRunIds = fields.List(fields.Integer(strict=True), required=True, validate=_NON_EMPTY)
-    dynamic = fields.Dict(load_default=None)
-
-
-class StatusBody(_Body):
-    status = fields.String(required=True)
-
-
-class TestStepLogBody(_Body):
-    description = fields.String(load_default=None)
-    expected_result = fields.String(load_default=None)
-    actual_result = fields.String(load_default=None)
-    status = fields.String(required=True)
-    order = fields.Integer(load_default=None)
-    exe_date = QtestDate(load_default=None)
-
-
-class TestLogBody(_Body):
-    name = fields.String(load_default=None)
-    status = fields.String(required=True, validate=_NON_EMPTY)
-    exe_start_date = QtestDate(required=True)
-    exe_end_date = QtestDate(required=True)
-    automation_content = fields.String(load_default=None)
-    module_names = fields.List(fields.String(), load_default=list)
-    test_case_version_id = fields.Integer(load_default=None)
-    note = fields.String(load_default=None)
-    build_number = fields.String(load_default=None)
-    build_url = fields.String(load_default=None)
-    test_step_logs = fields.List(fields.Nested(TestStepLogBody), load_default=list)
-    attachments = fields.List(fields.Dict(), load_default=list)
-    properties = fields.List(fields.Dict(), load_default=list)
-
-
-class AutomationRequestBody(_Body):
-    test_cycle = fields.Raw(required=True)
-    test_suite = fields.Raw(load_default=None)
-    parent_module = fields.Raw(load_default=None)
-    execution_date = QtestDate(load_default=None)
-    test_logs = fields.List(fields.Nested(TestLogBody), required=True, validate=_NON_EMPTY)
-
-    @validates_schema
-    def _cycle_is_an_id_or_pid(self, data, **kwargs):
-        cycle = data.get("test_cycle")
-        if isinstance(cycle, bool) or not isinstance(cycle, (int, str)) or cycle == "":
-            raise ValidationError("Must be a test cycle id or PID (e.g. CL-1).", "test_cycle")
 
 
 # -- responses --------------------------------------------------------------------------------

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from flask import request
-
 from ...core import context
-from ...core.bodies import json_body, load
 from ...core.errors import VendorError
 from . import dates, options, queue
-from .routes import blueprint, ok, project
-from .schemas import AutomationRequestBody, QueueOut
+from .routes import blueprint, ok, project, wire
+from .schemas import QueueOut
 
 
 def _cycle(state, project_id: int, ref) -> dict | None:
@@ -26,11 +23,39 @@ def _shown(item: dict, status: int = 200):
     return ok(QueueOut, queue.render(item, context.now(), opts["queue_waiting_seconds"], opts["queue_processing_seconds"]), status)
 
 
+def _dated(where: str, text: str) -> str:
+    """A date the contract matched to the pattern, as qTest emits it; 400 when it is no real instant."""
+    try:
+        return dates.fmt(dates.parse(text))
+    except ValueError:  # the pattern passes 2015-13-01 and instants past datetime's range
+        raise VendorError(400, f"{where}: '{text}' is not a date in the form yyyy-mm-ddThh:mm:ss+zzzz") from None
+
+
+def _batch() -> dict:
+    """AutomationRequest of openapi/qtest.yaml (the contract checked type=automation and the shape)."""
+    batch = dict(wire()[1])
+    if batch.get("execution_date") is not None:
+        batch["execution_date"] = _dated("execution_date", batch["execution_date"])
+    logs = []
+    for index, log in enumerate(batch["test_logs"]):
+        log = dict(log)
+        for name in ("exe_start_date", "exe_end_date"):
+            log[name] = _dated(f"test_logs.{index}.{name}", log[name])
+        steps = []
+        for step_index, step in enumerate(log.get("test_step_logs") or []):
+            if step.get("exe_date") is not None:
+                step = {**step, "exe_date": _dated(f"test_logs.{index}.test_step_logs.{step_index}.exe_date", step["exe_date"])}
+            steps.append(step)
+        if "test_step_logs" in log:
+            log["test_step_logs"] = steps
+        logs.append(log)
+    batch["test_logs"] = logs
+    return batch
+
+
 def _submit(project_id: int, missing_project_status: int):
+    batch = _batch()
     project(project_id, status=missing_project_status)
-    if request.args.get("type") != "automation":
-        raise VendorError(400, "Query parameter 'type' must be 'automation'")
-    batch = load(AutomationRequestBody, json_body())
     state = context.state()
     opts = options.current()
     cycle = _cycle(state, project_id, batch["test_cycle"])

@@ -34,6 +34,9 @@ def test_create_agent_other_frameworks_and_numeric_client_id(api, framework_id):
     ({"agent_client_id": True}, "agent_client_id"),
     ({"active": "yes"}, "active"),
     ({"name": ""}, "name"),
+    # agent_id is a Java Long in the SDK: more digits than that was once a 500 when rendered
+    ({"agent_client_id": "1" * 5000}, "agent_client_id"),
+    ({"agent_client_id": 2**63}, "agent_client_id"),
 ])
 def test_create_agent_rejects_bad_fields(api, change, field, mock_state):
     r = api.post(AGENTS, json={**AGENT, **change})

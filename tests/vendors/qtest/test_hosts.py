@@ -61,6 +61,17 @@ def test_register_rejects_bad_json(api, raw, fragment):
     assert_message(r, 400, fragment)
 
 
+def test_register_names_every_missing_field(api):
+    r = api.post("/api/v3/automation/host", json={"host_name": "x"})
+    assert_message(r, 400, "ip_address", "mac_address", "host_guid")
+
+
+def test_register_refuses_a_form_body_naming_the_media_type(api, mock_state):
+    r = api.post("/api/v3/automation/host", files={"host_name": (None, "x")})
+    assert_message(r, 400, "multipart/form-data", "application/json")
+    assert len(mock_state()["tables"]["hosts"]) == 4
+
+
 def test_update_a_host(api):
     body = {**NEW_HOST, "host_guid": DOC_GUID, "ip_address": "192.168.74.73"}
     r = api.put("/api/v3/automation/hosts/48", json=body)

@@ -65,6 +65,25 @@ def test_unsupported_grant_type(qtest):
     assert_oauth(r, 400, "unsupported_grant_type", "Unsupported grant type: client_credentials")
 
 
+@pytest.mark.parametrize("body, error, description", [
+    ({"grant_type": 5}, "unsupported_grant_type", "Unsupported grant type: 5"),
+    ({"grant_type": "refresh_token", "refresh_token": ["x"]}, "invalid_grant", 'Invalid refresh token: ["x"]'),
+])
+def test_non_string_grant_parameters_in_json(qtest, body, error, description):
+    assert_oauth(qtest.post("/oauth/token", json=body), 400, error, description)
+
+
+def test_unsupported_grant_type_in_the_query(qtest):
+    r = qtest.post("/oauth/token", params={**LOGIN, "grant_type": "implicit"})
+    assert_oauth(r, 400, "unsupported_grant_type", "Unsupported grant type: implicit")
+
+
+def test_the_client_header_is_checked_before_the_parameters(qtest):
+    r = qtest.post("/oauth/token", data={**LOGIN, "grant_type": "client_credentials"},
+                   headers={"Authorization": "Basic !!!not-base64"})
+    assert_oauth(r, 401, "invalid_client", "Bad client credentials")
+
+
 def test_malformed_basic_client_header(qtest):
     r = qtest.post("/oauth/token", data=LOGIN, headers={"Authorization": "Basic !!!not-base64"})
     assert_oauth(r, 401, "invalid_client", "Bad client credentials")
