@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from flask import Blueprint
@@ -10,7 +11,7 @@ from marshmallow import Schema, fields, RAISE
 from mockserver.core import context
 from mockserver.core.auth import bearer_token
 from mockserver.core.bodies import json_body, load
-from mockserver.core.clock import iso
+from mockserver.core.clock import iso, parse_iso
 from mockserver.core.errors import VendorError
 from mockserver.core.negotiation import empty, json_response, negotiated
 from mockserver.core.vendor import Vendor
@@ -44,8 +45,34 @@ def _auth():
         raise VendorError(401, "who are you?")
 
 
+CALLS: Counter = Counter()  # how often each cacheable view really ran (the read cache's tests read it)
+
+
+@bp.get("/calls")
+def calls():
+    context.now()  # a view that reads the clock is never served from the read cache
+    return json_response(dict(CALLS))
+
+
+@bp.get("/countdown")
+def countdown():
+    CALLS["countdown"] += 1
+    now, deadline = context.now(), context.state().extra.get("deadline")
+    deadline = parse_iso(deadline) if deadline else None
+    before = deadline is not None and now < deadline
+    context.valid_until(deadline if before else None)
+    return json_response({"phase": "before" if before else "after"})
+
+
+@bp.put("/deadline")
+def set_deadline():
+    context.state().extra["deadline"] = json_body()["at"]
+    return empty()
+
+
 @bp.get("/items")
 def list_items():
+    CALLS["items"] += 1
     return negotiated({"items": list(context.state().table("items").values())}, xml_root="items")
 
 

@@ -48,6 +48,20 @@ def phase(run: dict, now: datetime) -> str:
     return run["outcome"]
 
 
+def next_change(run: dict, now: datetime) -> datetime | None:
+    """When what `started` and `phase` say of `run` next changes: its start, its end, or never."""
+    start = parse_time(run["started_at"])
+    if now < start:
+        return start
+    end = ends_at(run)
+    return end if now < end else None
+
+
+def settles_at(runs, now: datetime) -> datetime | None:
+    """The first moment any of `runs` changes phase (None: none of them will)."""
+    return min(filter(None, (next_change(run, now) for run in runs)), default=None)
+
+
 def visible_runs(state, now: datetime) -> list[dict]:
     return [run for run in state.table("runs").values() if started(run, now)]
 

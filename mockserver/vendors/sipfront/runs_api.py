@@ -10,7 +10,7 @@ from ...core.negotiation import json_response
 from ...core.bodies import schema_of
 from . import listing, stats
 from .routes import API, blueprint, reply
-from .runs import find_project_run, phase, project_row, run_row, started, visible_runs
+from .runs import find_project_run, next_change, phase, project_row, run_row, settles_at, started, visible_runs
 from .schemas import AggregateSeriesOut, DimensionOut, ProjectRunOut, RunningOut, RunOut, SeriesOut
 
 
@@ -56,6 +56,8 @@ def series_args(measure: str) -> tuple[str | None, str | None]:
 @blueprint.get(f"{API}/runs")
 def list_runs():
     state, now = context.state(), context.now()
+    # the page changes only when a session starts or ends: the core may serve it again until then
+    context.valid_until(settles_at(state.table("runs").values(), now))
     rows = [run_row(state, run, now) for run in visible_runs(state, now)]
     result = listing.query(rows, g.params)
     # the total next to the page lets a client page with start/count to the end
@@ -67,7 +69,9 @@ def list_runs():
 @blueprint.get(f"{API}/runs/<id>/status")
 def run_status(id):
     state, now = context.state(), context.now()
-    return status_body(state, session_or_404(state, id, now), now)
+    run = session_or_404(state, id, now)
+    context.valid_until(next_change(run, now))  # clients poll this until the session ends
+    return status_body(state, run, now)
 
 
 @blueprint.get(f"{API}/tests/<int:id>/status/last")

@@ -1,0 +1,72 @@
+"""Repeated reads are rendered once per state: a write, another tenant, the clock and time bounds."""
+
+from __future__ import annotations
+
+from tests.harness import new_tenant
+
+
+def calls(demo, view):
+    return demo("GET", "/calls").json().get(view, 0)
+
+
+def test_a_repeated_read_is_rendered_once_until_a_write(demo):
+    first = demo("GET", "/items").json()
+    ran = calls(demo, "items")
+    assert demo("GET", "/items").json() == first
+    assert demo("GET", "/items").json() == first
+    assert calls(demo, "items") == ran
+    assert demo("POST", "/items", json={"name": "new"}).status_code == 201
+    assert [i["name"] for i in demo("GET", "/items").json()["items"]] == ["seven", "three", "new"]
+    assert calls(demo, "items") == ran + 1
+
+
+def test_each_request_shape_has_its_own_entry(demo):
+    as_json = demo("GET", "/items")
+    as_xml = demo("GET", "/items", headers={"Accept": "application/xml"})
+    assert as_json.headers["Content-Type"].startswith("application/json")
+    assert as_xml.headers["Content-Type"].startswith("application/xml")
+    assert demo("GET", "/items").headers["Content-Type"].startswith("application/json")
+
+
+def test_another_tenants_write_leaves_this_tenants_cached_read_alone(demo, demo_server):
+    from tests.core.conftest import Demo
+
+    mine = demo("GET", "/items").json()
+    ran = calls(demo, "items")
+    other = Demo(demo_server, new_tenant("demo-other"))
+    assert other("POST", "/items", json={"name": "theirs"}).status_code == 201
+    assert demo("GET", "/items").json() == mine
+    assert calls(demo, "items") == ran
+    assert "theirs" in [i["name"] for i in other("GET", "/items").json()["items"]]
+
+
+def test_a_refused_write_and_a_reset_drop_nothing_they_should_keep(demo):
+    demo("GET", "/items")
+    assert demo("POST", "/items", json={"name": "x", "size": "big"}).status_code == 400
+    assert [i["name"] for i in demo("GET", "/items").json()["items"]] == ["seven", "three"]
+    demo("DELETE", "/items/7")
+    assert demo.mock("POST", "/reset", params={"vendor": "demo", "tenant": demo.tenant}).status_code == 200
+    assert [i["name"] for i in demo("GET", "/items").json()["items"]] == ["seven", "three"]
+
+
+def test_a_view_that_reads_the_clock_is_rendered_every_time(demo):
+    demo.mock("POST", "/clock", json={"set": "2030-01-01T00:00:00Z"})
+    assert demo("GET", "/now").json()["now"] == "2030-01-01T00:00:00Z"
+    demo.mock("POST", "/clock", json={"advance_seconds": 5})
+    assert demo("GET", "/now").json()["now"] == "2030-01-01T00:00:05Z"
+
+
+def test_a_time_bounded_read_is_kept_only_inside_its_window(demo):
+    demo.mock("POST", "/clock", json={"set": "2030-01-01T00:00:00Z"})
+    assert demo("PUT", "/deadline", json={"at": "2030-01-01T00:01:00Z"}).status_code == 204
+    assert demo("GET", "/countdown").json() == {"phase": "before"}
+    ran = calls(demo, "countdown")
+    demo.mock("POST", "/clock", json={"advance_seconds": 30})
+    assert demo("GET", "/countdown").json() == {"phase": "before"}
+    assert calls(demo, "countdown") == ran  # still inside the window: served again
+    demo.mock("POST", "/clock", json={"advance_seconds": 30})
+    assert demo("GET", "/countdown").json() == {"phase": "after"}
+    assert calls(demo, "countdown") == ran + 1
+    demo.mock("POST", "/clock", json={"set": "2030-01-01T00:00:10Z"})  # back before the answer was made
+    assert demo("GET", "/countdown").json() == {"phase": "before"}
+    assert calls(demo, "countdown") == ran + 2
