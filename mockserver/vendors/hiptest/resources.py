@@ -22,10 +22,15 @@ def _get(kind, field):
     return lambda state, record: state.get(kind, record.get(field)) if record.get(field) is not None else None
 
 
+def _now(options) -> float:
+    clock = options.get("now_epoch")
+    return clock() if clock else 0
+
+
 def _project(state, record, options):
     out = dict(record)
     backups = state.extra.get("backups", {}).get(record["id"], [])
-    out["new_backup_in_progress"] = any(options.get("now_epoch", 0) < b["done_epoch"] for b in backups)
+    out["new_backup_in_progress"] = bool(backups) and any(_now(options) < b["done_epoch"] for b in backups)
     return out
 
 
@@ -52,7 +57,7 @@ def _test_run(state, record, options):
     if options.get("show_synchronization_information"):
         out["synchronization_information"] = {
             "synchronizable": not record["archived"],
-            "synchronizing": options.get("now_epoch", 0) < record.get("synchronizing_until", 0),
+            "synchronizing": _now(options) < record.get("synchronizing_until", 0),
             "details": runs.sync_details(state, record),
         }
     return out

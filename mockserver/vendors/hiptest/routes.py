@@ -27,8 +27,9 @@ def _expiry(response):
 
 
 def options(**extra) -> dict:
-    """Serialiser options: flags from the query string plus the mock clock's now."""
-    return {"now_epoch": context.now().timestamp(), **extra}
+    """Serialiser options: flags from the query string plus the mock clock, read only by the
+    resources that depend on time (so the others stay cacheable reads)."""
+    return {"now_epoch": lambda: context.now().timestamp(), **extra}
 
 
 def flag(name: str) -> bool:
