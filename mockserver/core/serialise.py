@@ -77,7 +77,7 @@ def _build(schema: Schema):
 
     def one(obj):
         out = {}
-        is_dict = type(obj) is dict
+        is_dict = isinstance(obj, dict)
         for key, kind, source, default, convert in steps:
             if kind == _WHOLE:
                 value = convert(obj)

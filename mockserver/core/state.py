@@ -1,7 +1,8 @@
 """One tenant's world of one vendor: tables of records by id, id sequences, free-form extras.
 
-States are plain data (dicts, lists, dataclasses) so the store can snapshot them with pickle
-and roll a failed request back; keep locks, lambdas and open files out of them.
+States are plain data (dicts, lists, scalars): once sealed they are made of core/tracked.py's
+dicts and lists, which is how a failed request is rolled back; keep sets, objects with their own
+mutable state, locks and open files out of them.
 """
 
 from __future__ import annotations
@@ -9,13 +10,22 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from .tracked import TDict, adopt
+
+
+def adopt_all(mapping: dict, memo: dict) -> TDict:
+    out = TDict()
+    for key, value in mapping.items():
+        dict.__setitem__(out, key, adopt(value, memo))
+    return out
+
 
 class State:
     def __init__(self, vendor: str):
         self.vendor = vendor
-        self.tables: dict[str, dict[Any, dict]] = {}
-        self.extra: dict[str, Any] = {}
-        self._seq: dict[str, int] = {}
+        self.tables: dict[str, dict[Any, dict]] = TDict()
+        self.extra: dict[str, Any] = TDict()
+        self._seq: dict[str, int] = TDict()
 
     # -- tables ---------------------------------------------------------------------------
     def table(self, kind: str) -> dict:
@@ -36,11 +46,15 @@ class State:
 
     # -- ids ------------------------------------------------------------------------------
     def seal(self) -> "State":
-        """Start every integer sequence after the largest id the fixtures hold."""
+        """Start every integer sequence after the largest id the fixtures hold; make it all tracked."""
         for kind, rows in self.tables.items():
             ints = [k for k in rows if isinstance(k, int) and not isinstance(k, bool)]
             if ints:
                 self._seq[kind] = max(self._seq.get(kind, 0), max(ints))
+        memo: dict = {}
+        self.tables = adopt_all(self.tables, memo)
+        self.extra = adopt_all(self.extra, memo)
+        self._seq = adopt_all(self._seq, memo)
         return self
 
     def next_id(self, kind: str) -> int:

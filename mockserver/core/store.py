@@ -1,4 +1,4 @@
-"""tenant -> vendor -> State; per-(tenant, vendor) locks; snapshot and rollback."""
+"""tenant -> vendor -> State; per-(tenant, vendor) locks; all-or-nothing transactions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import threading
 from contextlib import contextmanager
 
 from .readcache import ReadCache
+from . import tracked
 from .state import State
 
 TENANT_RE = re.compile(r"^[A-Za-z0-9._:@/+-]{1,128}$")
@@ -54,22 +55,19 @@ class Store:
         return sorted({t for t, _ in self._states})
 
     # -- transactions ---------------------------------------------------------------------
-    def snapshot(self, tenant: str, vendor: str) -> bytes:
-        return pickle.dumps(self.state(tenant, vendor), protocol=pickle.HIGHEST_PROTOCOL)
-
-    def restore(self, tenant: str, vendor: str, snap: bytes) -> None:
-        self._states[(tenant, vendor)] = pickle.loads(snap)
-
     @contextmanager
     def transaction(self, tenant: str, vendor: str):
-        """All-or-nothing: the state is rolled back when the block raises."""
+        """All-or-nothing: what the block changed is undone when it raises (core/tracked.py)."""
         with self.lock(tenant, vendor):
-            snap = self.snapshot(tenant, vendor)
+            state = self.state(tenant, vendor)
+            log = tracked.begin()
             try:
-                yield self.state(tenant, vendor)
+                yield state
             except BaseException:
-                self.restore(tenant, vendor, snap)
+                tracked.end(log, keep=False)
                 raise
+            else:
+                tracked.end(log, keep=True)
             finally:
                 self.reads.changed(tenant, vendor)
 

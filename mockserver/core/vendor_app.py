@@ -12,7 +12,7 @@ import time
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import context
+from . import context, tracked
 from .errors import VendorError
 from .accesslog import ACCESS_LOG
 from .journal import Entry
@@ -82,7 +82,7 @@ def build_vendor_app(core, vendor) -> Flask:
         ctx = g._get_current_object()
         req = request._get_current_object()
         ctx.start = time.perf_counter()
-        ctx.lock = ctx.snapshot = ctx.fault = None
+        ctx.lock = ctx.undo = ctx.fault = None
         ctx.outbound = []
         tenant = req.environ.get(_TENANT_KEY) or DEFAULT_TENANT
         if tenant is not DEFAULT_TENANT and not TENANT_RE.match(tenant):
@@ -99,28 +99,29 @@ def build_vendor_app(core, vendor) -> Flask:
         lock = store.lock(tenant, name)
         lock.acquire()
         ctx.lock = lock
-        if req.method in MUTATING:
-            ctx.snapshot = store.snapshot(tenant, name)
+        ctx.writes = req.method in MUTATING
+        # everything the request changes in the tenant's state is recorded, so it can be undone
+        ctx.undo = tracked.begin()
 
     @app.after_request
     def _finish(response: Response):
         ctx = g._get_current_object()
-        if response.status_code >= 400:
-            if ctx.get("snapshot") is not None:
-                # a failed request leaves no trace in the store ...
-                store.restore(ctx.tenant, name, ctx.snapshot)
-                ctx.snapshot = None
-        else:
+        failed = response.status_code >= 400
+        # a failed write leaves no trace in the store (a failed read keeps what it noted, as before) ...
+        tracked.end(ctx.get("undo"), keep=not (failed and ctx.get("writes")))
+        ctx.undo = None
+        if not failed:
             # ... nor in the outbox: what it would have sent goes out only when it succeeds
             for kind, payload in ctx.get("outbound") or ():
                 core.outbox.record(name, ctx.tenant, kind, payload)
-            if ctx.get("snapshot") is not None:
-                store.reads.changed(ctx.tenant, name)  # a write: reads rendered before it are stale
+            if ctx.get("writes"):
+                store.reads.changed(ctx.tenant, name)  # reads rendered before a write are stale
         _journal(core, vendor, response)
         return response
 
     @app.teardown_request
     def _release(exc):
+        tracked.end(g.pop("undo", None), keep=False)  # a request that never got to _finish changes nothing
         lock = g.pop("lock", None)
         if lock is not None:
             lock.release()
@@ -140,9 +141,8 @@ def build_vendor_app(core, vendor) -> Flask:
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         error_log.exception("unhandled error in %s %s %s", vendor.name, request.method, request.path)
-        if g.get("snapshot") is not None:
-            store.restore(g.tenant, vendor.name, g.snapshot)
-            g.snapshot = None
+        tracked.end(g.get("undo"), keep=False)
+        g.undo = None
         return render_error(vendor, 500, "Internal Server Error")
 
     return app

@@ -1,0 +1,81 @@
+"""The undo log behind every request's rollback: exact restores, at the cost of what changed."""
+
+from __future__ import annotations
+
+import copy
+import json
+import pickle
+
+from mockserver.core import tracked
+from mockserver.core.state import State
+from mockserver.core.tracked import TDict, TList
+
+
+def sealed() -> State:
+    state = State("t")
+    for i in range(1, 6):
+        state.insert("rows", {"id": i, "tags": ["a"], "meta": {"n": i}})
+    state.extra["index"] = {"by_name": {"x": [1, 2]}}
+    return state.seal()
+
+
+def snapshot(state: State) -> str:
+    return json.dumps(state.to_json())  # key order included
+
+
+def test_a_rolled_back_request_leaves_the_state_exactly_as_it_was():
+    state = sealed()
+    before = snapshot(state)
+    log = tracked.begin()
+    rows = state.table("rows")
+    rows[2]["meta"]["n"] = 99
+    rows[3]["tags"].append("b")
+    rows[3]["tags"].sort(reverse=True)
+    del rows[1]                                  # order must come back too
+    rows.pop(4)
+    state.insert("rows", {"id": None, "tags": []})
+    state.table("new_table")[1] = {"id": 1}
+    state.extra["index"]["by_name"].setdefault("y", []).append(3)
+    state.extra.update({"flag": True})
+    state.extra["index"]["by_name"]["x"] += [7]
+    tracked.end(log, keep=False)
+    assert snapshot(state) == before
+    assert state.next_id("rows") == 6            # the sequence was rolled back as well
+
+
+def test_committed_values_become_tracked_and_keep_their_sharing():
+    state = sealed()
+    log = tracked.begin()
+    shared = {"v": [1]}
+    state.insert("rows", {"id": 10, "a": shared, "b": shared})
+    tracked.end(log, keep=True)
+    row = state.get("rows", 10)
+    assert type(row) is TDict and type(row["a"]) is TDict and type(row["a"]["v"]) is TList
+    assert row["a"] is row["b"]
+    before = snapshot(state)
+    log = tracked.begin()
+    row["a"]["v"].append(2)                      # a change deep inside what the last request stored
+    tracked.end(log, keep=False)
+    assert snapshot(state) == before
+
+
+def test_a_nested_begin_joins_the_open_log():
+    state = sealed()
+    before = snapshot(state)
+    outer = tracked.begin()
+    assert tracked.begin() is None
+    state.table("rows")[1]["tags"].clear()
+    tracked.end(outer, keep=False)
+    assert snapshot(state) == before
+
+
+def test_tracked_containers_behave_as_plain_ones():
+    state = sealed()
+    copied = pickle.loads(pickle.dumps(state))
+    assert snapshot(copied) == snapshot(state) and type(copied.tables["rows"][1]) is TDict
+    assert snapshot(copy.deepcopy(state)) == snapshot(state)
+    assert json.loads(json.dumps(state.tables["rows"][1])) == {"id": 1, "tags": ["a"], "meta": {"n": 1}}
+    assert state.tables["rows"][1] == {"id": 1, "tags": ["a"], "meta": {"n": 1}}
+    # without an open log nothing is recorded and changes simply happen
+    state.tables["rows"][1]["tags"].append("z")
+    assert state.tables["rows"][1]["tags"] == ["a", "z"]
