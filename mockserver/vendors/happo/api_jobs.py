@@ -2,32 +2,35 @@
 
 from __future__ import annotations
 
+from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from . import jobs, schemas
-from .routes import account, body, bp, current_world, project
+from .routes import account, bp, checked_body, current_world, project
 
 JOB = schemas.JobOut()
 
 
 @bp.post("/api/jobs/<sha1>/<sha2>/orchestrate")
 def orchestrate_job(sha1, sha2):
-    data = body(schemas.Orchestrate)
+    data = checked_body()
     world = current_world()
-    for name in data["projects"]:
+    for index, name in enumerate(data["projects"]):
+        if not name:  # an empty name would mean the default project, which a job must name
+            raise VendorError(400, f"projects.{index}: must name a project", fields={"projects": {str(index): ["must name a project"]}})
         project({"project": name})  # every named project must exist
     return json_response(JOB.dump(jobs.view(world, jobs.orchestrate(world, account(), sha1, sha2, data))))
 
 
 @bp.post("/api/jobs/<sha1>/<sha2>")
 def create_job(sha1, sha2):
-    data = body(schemas.LinkMessage)
+    data = checked_body()
     world = current_world()
     job = jobs.start(world, account(), project(data), sha1, sha2, data)
     return json_response(JOB.dump(jobs.view(world, job)))
 
 
 def _cancel(sha1, sha2):
-    data = body(schemas.CancelJob)
+    data = checked_body(status="failure")
     world = current_world()
     job = jobs.cancel(world, account(), project(data), sha1, sha2, data)
     return json_response(JOB.dump(jobs.view(world, job)))

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
 
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from ...core.paging import page
 from ...core.bodies import schema_of
 from . import comparisons, reports, schemas
-from .routes import account, body, bp, current_world, project
+from .routes import account, body, bp, checked_body, current_world, project
 
 REPORT_STATUS = schemas.ReportStatusOut()
 SNAPSHOTS = schemas.SnapshotOut(many=True)
@@ -29,7 +29,7 @@ def _existing(proj: dict, sha: str) -> dict:
 
 @bp.post("/api/reports/<sha>")
 def create_report(sha):
-    data = body(schemas.CreateReport)
+    data = checked_body(partial=False)
     proj = project(data)
     return _status_response(proj, reports.put_report(current_world(), proj, sha, data))
 
@@ -52,20 +52,20 @@ def report_status(sha):
 
 @bp.post("/api/reports/<sha>/complete")
 def complete_report(sha):
-    proj = project(body(schemas.ProjectOnly))
+    proj = project(checked_body())
     return _status_response(proj, reports.complete(current_world(), proj, sha))
 
 
 @bp.post("/api/reports/<fromSha>/clone/<toSha>")
 def clone_report(fromSha, toSha):
-    data = body(schemas.LinkMessage)
+    data = checked_body()
     proj = project(data)
     return _status_response(proj, reports.clone(current_world(), proj, fromSha, toSha, data))
 
 
 @bp.post("/api/reports/<sha1>/compare/<sha2>")
 def compare_reports(sha1, sha2):
-    data = body(schemas.Compare)
+    data = checked_body(isAsync=False, skipStatusPost=False, fallbackShas=[])
     world = current_world()
     proj = project(data)
     comparison = comparisons.compare(world, account(), proj, sha1, sha2, data)
@@ -75,6 +75,7 @@ def compare_reports(sha1, sha2):
 
 
 def _project_from_query_or_body():
+    # the docs give these GETs a `project` body param; the spec (a GET body is no contract) has the query one
     data = body(schemas.ProjectOnly) if request.get_data(cache=True).strip() else {}
     return project(data)
 
@@ -99,7 +100,7 @@ def comparison_statuses(sha):
 
 @bp.post("/api/reports/<sha>/find-baseline")
 def find_baseline(sha):
-    data = body(schemas.FindBaseline)
+    data = checked_body()
     world = current_world()
     proj = project(data)
     for candidate in data["shas"]:
@@ -111,7 +112,7 @@ def find_baseline(sha):
 
 @bp.post("/api/ignored-diffs")
 def ignore_diff():
-    data = body(schemas.IgnoreDiff)
+    data = checked_body()
     world = current_world()
     acct = account()
     for key in ("snapshot1Id", "snapshot2Id"):
@@ -142,7 +143,7 @@ def _subscription_view(sub: dict) -> dict:
 
 @bp.post("/api/subscriptions/<path:component>")
 def add_subscriptions(component):
-    data = body(schemas.Subscriptions)
+    data = checked_body()
     sub = _subscription(component)
     for address in data["emailAddresses"]:
         # addresses the user unsubscribed themselves stay unsubscribed
@@ -153,7 +154,7 @@ def add_subscriptions(component):
 
 @bp.delete("/api/subscriptions/<path:component>")
 def remove_subscriptions(component):
-    data = body(schemas.Subscriptions)
+    data = checked_body()
     sub = _subscription(component)
     sub["emailAddresses"] = [a for a in sub["emailAddresses"] if a not in data["emailAddresses"]]
     return json_response(_subscription_view(sub))
@@ -170,7 +171,7 @@ def latest_snapshot(component, variant, target):
 
 @bp.post("/api/skip/<sha>")
 def skip(sha):
-    data = body(schemas.Skip)
+    data = checked_body()
     world = current_world()
     proj = project(data)
     label = data.get("label") or "Skipped"
@@ -184,16 +185,11 @@ def skip(sha):
 def flake():
     world = current_world()
     proj = project()
-    args = request.args
-    try:
-        limit = int(args.get("limit", 20))
-        page_no = int(args.get("page", 1))
-    except ValueError:
-        raise VendorError(400, "limit and page must be integers") from None
-    if limit < 1 or page_no < 1:
-        raise VendorError(400, "limit and page must be positive")
+    args = g.params  # integers of at least 1 where the spec says so, None when absent
+    limit = 20 if args["limit"] is None else args["limit"]
+    page_no = 1 if args["page"] is None else args["page"]
     rows = [f for f in world.state.table("flakes").values() if f["projectId"] == proj["id"]
-            and all(args.get(k) in (None, "", f[k]) for k in ("component", "variant", "target", "sha"))]
+            and all(args[k] in (None, "", f[k]) for k in ("component", "variant", "target", "sha"))]
     rows.sort(key=lambda f: (f["createdAt"], f["id"]), reverse=True)
     items = page(rows, (page_no - 1) * limit, limit)
     out = [{**f, "project": proj["name"], "url": world.absolute(f["url"])} for f in items]

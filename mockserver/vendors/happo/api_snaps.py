@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 
 from flask import request
 
@@ -15,9 +16,10 @@ from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from . import assets, rendering, schemas
 from .reports import report_url
-from .routes import account, body, bp, current_world, project, public
+from .routes import account, bp, checked_body, current_world, project, public
 
 SNAP_REQUEST = schemas.SnapRequestOut()
+PR_URL = re.compile(r"^https?://[^/\s]+/[^/\s]+/[^/\s]+/pull/[0-9]+/?$")
 
 
 def _seconds() -> float:
@@ -52,7 +54,7 @@ def create_snap_request():
 
 @bp.post("/api/snap-requests/bulk")
 def bulk_snap_requests():
-    data = body(schemas.Bulk)
+    data = checked_body()
     world = current_world()
     proj = project(data)
     results = []
@@ -73,14 +75,14 @@ def bulk_snap_requests():
 
 @bp.post("/api/snap-requests/extends-report")
 def extends_report():
-    data = body(schemas.ExtendsReport)
+    data = checked_body()
     created = rendering.extends_report(current_world(), account(), project(data), data)
     return json_response({"requestId": created["id"]})
 
 
 @bp.post("/api/snap-requests/with-results")
 def with_results():
-    data = body(schemas.WithResults)
+    data = checked_body()
     created = rendering.with_results(current_world(), account(), project(data), data["snaps"])
     return json_response({"requestId": created["id"]})
 
@@ -88,7 +90,11 @@ def with_results():
 @bp.get("/api/snap-requests/<int:requestId>")
 def get_snap_request(requestId):
     world = current_world()
-    return json_response(SNAP_REQUEST.dump(rendering.view(world, rendering.get(world, account(), requestId))))
+    snap_request = rendering.get(world, account(), requestId)
+    out = rendering.view(world, snap_request)
+    # clients poll this every 5 s: the answer holds until the render is done, then until the state changes
+    context.valid_until(None if out["status"] == "done" else rendering.request_done_at(snap_request))
+    return json_response(SNAP_REQUEST.dump(out))
 
 
 # -- static packages ------------------------------------------------------------------------------
@@ -127,7 +133,8 @@ def finalize_asset(hash):
 
 @bp.post("/api/async-reports/<sha>")
 def create_async_report(sha):
-    data = body(schemas.AsyncReport)
+    data = checked_body()
+    data["requestIds"] = [int(r) for r in data["requestIds"]]  # JSON integers may arrive as 1.0
     world = current_world()
     proj = project(data)
     report = rendering.async_report(world, account(), proj, sha, data)
@@ -136,7 +143,7 @@ def create_async_report(sha):
 
 @bp.post("/api/async-reports/<sha>/finalize")
 def finalize_async_report(sha):
-    data = body(schemas.Finalize)
+    data = checked_body()
     world = current_world()
     proj = project(data)
     report = rendering.finalize(world, proj, sha, data)
@@ -154,7 +161,9 @@ def image_upload_url(hash):
 @bp.post("/api/pull-request-token")
 @public
 def pull_request_token():
-    data = body(schemas.PullRequestToken)
+    data = checked_body()
+    if not PR_URL.match(data["prUrl"]):
+        raise VendorError(400, "prUrl: must be a pull request URL", fields={"prUrl": ["must be a pull request URL"]})
     state = current_world().state
     owner = min(state.table("accounts").values(), key=lambda a: a["id"], default=None)
     if owner is None:

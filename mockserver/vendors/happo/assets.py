@@ -41,11 +41,17 @@ def signed_url(world: World, account: dict, hash_: str) -> dict:
     return {"signedUrl": f"{world.base}/uploads/assets/{account['id']}/{hash_}?signature={signature(account, 'asset:' + hash_)}"}
 
 
-def put_signed(world: World, account_id: int, hash_: str, sig: str, data: bytes) -> str:
+def check_signed(world: World, account_id: int, hash_: str, sig: str) -> dict:
+    """The pending upload a signed URL points at; like S3, a bad signature is a 403 before the body counts."""
     pending = world.state.get("pendingAssets", _key(account_id, hash_))
     account = world.state.get("accounts", account_id)
     if pending is None or account is None or not hmac.compare_digest(sig.encode(), signature(account, "asset:" + hash_).encode()):
         raise VendorError(403, "The signed URL is not valid")
+    return pending
+
+
+def put_signed(world: World, account_id: int, hash_: str, sig: str, data: bytes) -> str:
+    pending = check_signed(world, account_id, hash_, sig)
     pending.update({"md5": hashlib.md5(data).hexdigest(), "size": len(data)})
     return pending["md5"]
 
@@ -77,10 +83,14 @@ def upload_url(world: World, account: dict, hash_: str) -> dict:
     return {"uploadUrl": f"{world.base}/uploads/images/{account['id']}/{hash_}?signature={signature(account, 'image:' + hash_)}"}
 
 
-def store_image(world: World, account_id: int, hash_: str, sig: str, data: bytes, content_type: str) -> dict:
+def check_image_upload(world: World, account_id: int, hash_: str, sig: str) -> None:
     account = world.state.get("accounts", account_id)
     if account is None or not hmac.compare_digest(sig.encode(), signature(account, "image:" + hash_).encode()):
         raise VendorError(403, "The upload URL is not valid")
+
+
+def store_image(world: World, account_id: int, hash_: str, sig: str, data: bytes, content_type: str) -> dict:
+    check_image_upload(world, account_id, hash_, sig)
     world.state.table("images")[_key(account_id, hash_)] = {
         "accountId": account_id, "hash": hash_, "contentType": content_type, "data": data, "uploadedAt": world.stamp}
     return {"url": image_url(world, account_id, hash_)}

@@ -9,7 +9,7 @@ from flask import Response, request
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from . import assets, comparisons, png, reports
-from .routes import bp, current_world, public
+from .routes import bp, current_world, public, signed
 
 BADGE_COLOURS = {"success": "#2da44e", "failure": "#cf222e", "awaiting review": "#bf8700", "pending": "#6e7781"}
 
@@ -101,7 +101,7 @@ def uploaded_image(accountId, hash):
 
 
 @bp.put("/uploads/assets/<int:accountId>/<hash>")
-@public
+@signed(assets.check_signed)
 def signed_asset_put(accountId, hash):
     md5 = assets.put_signed(current_world(), accountId, hash, request.args.get("signature", ""), request.get_data())
     # S3 answers a PUT with the body's md5 as the ETag; happo 6 checks it
@@ -109,7 +109,7 @@ def signed_asset_put(accountId, hash):
 
 
 @bp.post("/uploads/images/<int:accountId>/<hash>")
-@public
+@signed(assets.check_image_upload)
 def image_upload(accountId, hash):
     upload = request.files.get("file")
     if upload is None:

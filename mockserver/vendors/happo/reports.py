@@ -48,7 +48,8 @@ def own_relative(world: World, url: str) -> str:
 
 
 def new_snapshot(world: World, snap: dict, target: str | None = None) -> dict:
-    out = {k: snap[k] for k in ("url", "variant", "target", "component", "height", "width") if k in snap}
+    out = {k: snap[k] for k in ("url", "variant", "target", "component") if k in snap}
+    out.update({k: int(snap[k]) for k in ("height", "width") if k in snap})  # JSON integers may arrive as 200.0
     out["url"] = own_relative(world, out["url"])
     if target is not None:
         out["target"] = target

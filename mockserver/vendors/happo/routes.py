@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, request
 
 from ...core.bodies import json_body, load
+from ...core.errors import VendorError
 from .auth import authenticate
 from .reports import project_for
 from .world import World, from_request
@@ -15,13 +16,31 @@ bp = Blueprint("happo", __name__)
 PUBLIC = set()
 
 
+# upload targets authenticate by the signature in their URL (as S3 presigned URLs do): checked with auth,
+# so a forged URL is a 403 whatever the body, before the contract looks at the body
+SIGNED: dict = {}
+
+
 def public(view):
     PUBLIC.add(f"{bp.name}.{view.__name__}")
     return view
 
 
+def signed(check):
+    """A public upload target whose `check(world, accountId, hash, signature)` raises 403 for a forged URL."""
+    def register(view):
+        SIGNED[f"{bp.name}.{view.__name__}"] = check
+        return public(view)
+    return register
+
+
 @bp.before_request
 def _authenticate():
+    if request.endpoint in SIGNED:
+        args = request.view_args or {}
+        SIGNED[request.endpoint](current_world(), args.get("accountId"), args.get("hash"),
+                                 request.args.get("signature", ""))
+        return None
     if request.endpoint in PUBLIC:
         return None
     world = current_world()
@@ -40,8 +59,19 @@ def account() -> dict:
 
 
 def body(schema) -> dict:
-    """The JSON body validated; an absent body counts as {} since every documented field is optional."""
+    """A JSON body the spec does not declare (the documented body of a GET), validated by `schema`;
+    an absent body counts as {} since every documented field is optional."""
     return load(schema, json_body(required=False) or {})
+
+
+def checked_body(**defaults) -> dict:
+    """The JSON body as the contract checked it before the view (openapi/happo.yaml declares every field:
+    names, types, required ones); an absent optional body is {}. `defaults` are the spec's defaults."""
+    data = g.get("body")
+    if data is None and (request.content_length or request.get_data(cache=True)):
+        # the contract leaves multipart and octet-stream bodies to the view: here they are not JSON
+        raise VendorError(400, f"Request body must be JSON (application/json), not {request.mimetype or 'untyped'}")
+    return {**defaults, **(data if isinstance(data, dict) else {})}
 
 
 def project(data: dict | None = None) -> dict:

@@ -6,7 +6,6 @@ same state transitions serve both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
@@ -14,13 +13,24 @@ from ...core.clock import iso
 from ...core.state import State
 
 
-@dataclass
 class World:
-    state: State
-    now: datetime
-    base: str
-    record: Callable[[str, dict], dict]
-    permissive: bool = False
+    """`now` is a datetime, or a function giving one that is called on first use: the world is built
+    before the view (auth needs its state), and a view that never looks at the time must not count as
+    having read the clock (the core's read cache serves such GETs again until the state changes)."""
+
+    def __init__(self, state: State, now: datetime | Callable[[], datetime], base: str,
+                 record: Callable[[str, dict], dict], permissive: bool = False):
+        self.state = state
+        self._now = now
+        self.base = base
+        self.record = record
+        self.permissive = permissive
+
+    @property
+    def now(self) -> datetime:
+        if callable(self._now):
+            self._now = self._now()  # one instant for the whole request
+        return self._now
 
     @property
     def stamp(self) -> str:
@@ -34,4 +44,4 @@ class World:
 def from_request() -> World:
     from ...core import context
 
-    return World(context.state(), context.now(), context.base_url(), context.record_outbound, context.permissive())
+    return World(context.state(), context.now, context.base_url(), context.record_outbound, context.permissive())

@@ -140,3 +140,24 @@ def test_own_image_urls_compare_equal_whichever_mount_served_them(api, server):
     assert api.post("/api/reports/via-path/compare/via-port", json={}).json()["equal"] is True
     api.post("/api/reports/elsewhere", json={"snaps": [snap(url="https://cdn.example.com" + path)]})
     assert api.post("/api/reports/via-path/compare/elsewhere", json={}).json()["equal"] is False
+
+
+def test_contract_refusals_use_happos_validation_shape(api):
+    r = api.post("/api/reports/base-sha", json={"snaps": [snap(), {"variant": "v"}]})
+    assert r.json()["error"] == "snaps.1.url: Missing data for required field."
+    # every invalid field, nested as the handlers' marshmallow errors were
+    assert r.json()["details"] == {"snaps": {"1": {k: ["Missing data for required field."]
+                                                   for k in ("url", "target", "component", "height", "width")}}}
+    r = api.get("/api/flake", params={"limit": "0"}, validate=False)
+    assert r.status_code == 400
+    assert r.json()["error"].startswith("limit: ") and list(r.json()["details"]) == ["limit"]
+
+
+def test_a_body_that_is_not_json_is_400_not_a_crash(api):
+    r = api.post("/api/reports/new/find-baseline", files={"shas": ("s.txt", b"base-sha")}, validate=False)
+    assert r.status_code == 400
+    assert "application/json" in r.json()["error"]
+    r = api.post("/api/reports/new-sha", data=b'{"snaps": []}', headers={"Content-Type": "application/octet-stream"},
+                 validate=False)
+    assert r.status_code == 400
+    assert api.get("/api/reports/new-sha").status_code == 404

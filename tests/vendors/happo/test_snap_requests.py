@@ -189,3 +189,14 @@ def test_flake_is_a_filtered_json_array(api):
     assert [f["id"] for f in api.get("/api/flake", params={"limit": 1, "page": 2}).json()] == [1]
     assert api.get("/api/flake", params={"project": "storybook"}).json() == []
     assert api.get("/api/flake", params={"limit": "x"}, validate=False).status_code == 400  # the spec rejects it too
+
+
+def test_forged_upload_urls_are_403_whatever_the_body(api):
+    signed = api.get("/api/snap-requests/assets/pkg2/signed-url").json()["signedUrl"]
+    forged = signed.split("?")[0] + "?signature=forged"
+    for headers in ({}, {"Content-Type": "text/plain"}, {"Content-Type": "application/zip"}):
+        assert api.session.put(forged, data=b"PK", headers=headers, timeout=10).status_code == 403
+    assert api.session.put(signed.split("?")[0], data=b"PK", headers={"Content-Type": "application/zip"},
+                           timeout=10).status_code == 403  # no signature at all
+    upload = api.get("/api/images/img2/upload-url").json()["uploadUrl"]
+    assert api.session.post(upload.split("?")[0] + "?signature=x", data={"not": "a file"}, timeout=10).status_code == 403
