@@ -6,6 +6,8 @@ from datetime import datetime
 
 from flask import current_app, g, request
 
+from .clock import reads_of_this_thread
+
 CORE_KEY = "mockserver.core"
 VENDOR_KEY = "mockserver.vendor"
 
@@ -43,17 +45,23 @@ def checked() -> tuple[dict, object]:
 
 
 def valid_until(when: datetime | None) -> None:
-    """Declare that what this read renders from the clock stays the same until `when` (None: until the
-    state changes), so the core may serve it again until then (core/readcache.py).
-
-    Only for views whose output depends on time through thresholds they report here, never for
-    views that render `now` itself.
+    """Declare that what this request has derived from the mock clock so far stays the same until
+    `when` (None: for as long as the state does not change), so its answer may be served again until
+    then (core/readcache.py). A declaration covers every clock read the request made before it, so
+    make it right after the reads it speaks for; a clock read after the last declaration makes the
+    answer uncacheable. Anything with effects besides state and outbox calls uncacheable() instead.
     """
     ctx = g._get_current_object()
+    ctx.covered_reads = reads_of_this_thread()
     ctx.time_bound = True
     current = ctx.get("valid_until")
     if when is not None and (current is None or when < current):
         ctx.valid_until = when
+
+
+def uncacheable() -> None:
+    """This answer depends on something besides state, request and mock clock (the wall clock)."""
+    g.uncacheable = True
 
 
 def permissive() -> bool:

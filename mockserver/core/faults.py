@@ -60,6 +60,9 @@ class Faults:
             self._rules = [r for r in self._rules if r["id"] != rule_id]
             return len(self._rules) != before
 
+    def active(self) -> bool:
+        return bool(self._rules)
+
     def match(self, vendor: str, method: str, full_path: str, vendor_path: str) -> dict | None:
         """The first matching rule, with its remaining `times` consumed; None when nothing matches."""
         if not self._rules:

@@ -48,8 +48,13 @@ class Store:
             with self.lock(tenant, vendor):
                 state = self._states.get(key)
                 if state is None:
-                    state = self._states[key] = self._build(tenant, vendor)
+                    with tracked.paused():
+                        state = self._states[key] = self._build(tenant, vendor)
         return state
+
+    def existing(self, tenant: str, vendor: str) -> State | None:
+        """The tenant's state if it has been built (never builds one)."""
+        return self._states.get((tenant, vendor))
 
     def tenants(self) -> list[str]:
         return sorted({t for t, _ in self._states})

@@ -12,6 +12,7 @@ the request: the handler may still hold and mutate the plain object it inserted)
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 _MISSING = object()
 _WHOLE = object()  # an entry holding a full copy of its container
@@ -89,6 +90,17 @@ def end(log: UndoLog | None, keep: bool) -> None:
         log.commit() if keep else log.rollback()
     finally:
         _local.log = None
+
+
+@contextmanager
+def paused():
+    """Build something new (a tenant's state) without recording it in the open log."""
+    log = _log()
+    _local.log = None
+    try:
+        yield
+    finally:
+        _local.log = log
 
 
 def adopt(value, memo: dict | None = None):

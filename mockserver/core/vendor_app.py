@@ -15,9 +15,10 @@ from werkzeug.exceptions import HTTPException
 from . import context, tracked
 from .errors import VendorError
 from .accesslog import ACCESS_LOG
+from .clock import reads_of_this_thread
 from .journal import Entry
 from .negotiation import json_response
-from .readcache import cached_reads
+from .readcache import MAX_BODY, Kept, request_key
 from .spec_guard import SpecGuard
 from .store import DEFAULT_TENANT, TENANT_RE
 
@@ -73,9 +74,7 @@ def build_vendor_app(core, vendor) -> Flask:
     if vendor.spec_guard and spec.is_file():
         SpecGuard(spec, vendor, enforce=core.settings.validate_requests).guard_views(app)
     store, faults, name = core.store, core.faults, vendor.name
-    for endpoint, view in list(app.view_functions.items()):
-        if endpoint != "static":
-            app.view_functions[endpoint] = cached_reads(view, store.reads, store, core.clock, name)
+    app.wsgi_app = ServeKept(app.wsgi_app, core, name)
 
     @app.before_request
     def _begin():
@@ -89,6 +88,7 @@ def build_vendor_app(core, vendor) -> Flask:
             ctx.tenant = DEFAULT_TENANT
             return render_error(vendor, 400, f"Invalid {TENANT_HEADER} header: use 1-128 letters, digits or ._:@/+-")
         ctx.tenant = tenant
+        ctx.covered_reads, ctx.valid_until, ctx.since = reads_of_this_thread(), None, core.clock.peek()
         rule = faults.match(name, req.method, req.script_root + req.path, req.path)
         if rule is not None:
             if rule.get("delay_ms"):
@@ -107,8 +107,11 @@ def build_vendor_app(core, vendor) -> Flask:
     def _finish(response: Response):
         ctx = g._get_current_object()
         failed = response.status_code >= 400
+        undo = ctx.get("undo")
+        if not failed and not ctx.get("writes") and undo is not None and not undo.entries:
+            _keep_read(core, name, ctx, response)
         # a failed write leaves no trace in the store (a failed read keeps what it noted, as before) ...
-        tracked.end(ctx.get("undo"), keep=not (failed and ctx.get("writes")))
+        tracked.end(undo, keep=not (failed and ctx.get("writes")))
         ctx.undo = None
         if not failed:
             # ... nor in the outbox: what it would have sent goes out only when it succeeds
@@ -146,6 +149,54 @@ def build_vendor_app(core, vendor) -> Flask:
         return render_error(vendor, 500, "Internal Server Error")
 
     return app
+
+
+def _keep_read(core, name: str, ctx, response: Response) -> None:
+    """Keep a read's answer when it is a pure function of state, request and a time window."""
+    if (response.status_code != 200 or response.direct_passthrough or response.is_streamed
+            or ctx.get("outbound") or ctx.get("uncacheable") or reads_of_this_thread() != ctx.covered_reads):
+        return
+    body = response.get_data()
+    if len(body) > MAX_BODY:
+        return
+    req = request._get_current_object()
+    timeless = ctx.valid_until is None and not ctx.get("time_bound")
+    kept = Kept(response.status, list(response.headers.items()), body, None if timeless else ctx.since,
+                ctx.valid_until, req.script_root + req.path, req.path)
+    core.store.reads.keep(ctx.tenant, name, core.store.existing(ctx.tenant, name), request_key(req.environ), kept)
+
+
+class ServeKept:
+    """WSGI layer in front of a vendor's Flask app: answers a repeated read from the read cache
+    (core/readcache.py) without entering Flask; the journal and access log still see it."""
+
+    def __init__(self, app, core, vendor_name: str):
+        self.app = app
+        self.core = core
+        self.vendor = vendor_name
+
+    def __call__(self, environ, start_response):
+        core = self.core
+        if environ.get("REQUEST_METHOD") == "GET" and not core.faults.active():
+            started = time.perf_counter()
+            tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
+            state = core.store.existing(tenant, self.vendor)
+            entries = core.store.reads.entries(tenant, self.vendor, state, create=False) if state is not None else None
+            kept = entries.get(request_key(environ)) if entries else None
+            if kept is not None and (kept.since is None or self._inside(kept)):
+                start_response(kept.status, kept.headers)
+                headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in _JOURNALED_HEADERS]
+                entry = Entry(core.clock.peek(), "GET", kept.path, kept.vendor_path, environ.get("QUERY_STRING", ""),
+                              headers, b"", 0, core.settings.journal_body_chars, self.vendor, tenant,
+                              int(kept.status[:3]), (time.perf_counter() - started) * 1000.0, None)
+                core.journal.add(entry)
+                ACCESS_LOG.add(entry)
+                return [kept.body]
+        return self.app(environ, start_response)
+
+    def _inside(self, kept: Kept) -> bool:
+        now = self.core.clock.peek()
+        return kept.since <= now and (kept.until is None or now < kept.until)
 
 
 def _journal(core, vendor, response: Response) -> None:

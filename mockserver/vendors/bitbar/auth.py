@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import uuid
 
 from flask import request
@@ -31,6 +33,7 @@ def _token_user(token: str) -> dict:
         raise VendorError(401, UNAUTHORIZED)
     if entry["expiresMs"] <= now_ms():
         raise VendorError(401, f"Access token expired: {token}")
+    context.valid_until(datetime.fromtimestamp(entry["expiresMs"] / 1000, timezone.utc))  # the token holds till then
     return _users()[entry["userId"]]
 
 

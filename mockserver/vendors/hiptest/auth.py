@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask import g, request
 
@@ -81,6 +81,7 @@ def authenticate() -> dict:
                       and t["expiry"] > now), None)
         if found is None:
             raise VendorError(401, UNAUTHENTICATED)
+        context.valid_until(datetime.fromtimestamp(found["expiry"], timezone.utc))  # the token holds till then
     g.hiptest_token = found
     return found
 

@@ -61,6 +61,7 @@ def check() -> None:
     limit = effective_limit(context.state())
     if not limit:
         return
+    context.uncacheable()  # every request counts against the window: none may be answered from the read cache
     key = (id(context.core()), context.tenant(), request.remote_addr or "?")
     wait = WINDOWS.hit(key, context.now().timestamp(), limit)
     if wait is not None:

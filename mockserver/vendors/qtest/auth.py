@@ -101,6 +101,9 @@ def require_token() -> dict:
         if context.permissive():
             return {"access_token": value, "username": "permissive-user", "expires_at": None}
         raise oauth_error(401, "invalid_token", f"Invalid access token: {value}", challenge=True)
-    if token.get("expires_at") and dates.parse(token["expires_at"]) <= context.now():
-        raise oauth_error(401, "invalid_token", f"Access token expired: {value}", challenge=True)
+    if token.get("expires_at"):
+        expires = dates.parse(token["expires_at"])
+        if expires <= context.now():
+            raise oauth_error(401, "invalid_token", f"Access token expired: {value}", challenge=True)
+        context.valid_until(expires)  # the token holds till then
     return token
