@@ -52,6 +52,7 @@ class Scenario:
     path: str
     headers: dict
     body: str = ""
+    rendered: bool = False  # a new query parameter on every request: no answer can come from the read cache
     result: dict = field(default_factory=dict)
 
 
@@ -62,6 +63,12 @@ SCENARIOS = [
              SIPFRONT),
     Scenario("hiptest test runs (json:api, include)", "read", "GET",
              "/hiptest/api/projects/61344/test_runs?include=tags", HIPTEST),
+    Scenario("bitbar device list, rendered", "read", "GET", "/bitbar/api/v2/devices?limit=20", BITBAR, rendered=True),
+    Scenario("sipfront runs, rendered", "read", "GET",
+             "/sipfront/api/v2/runs?start=0&count=10&orderby=id&orderdir=desc&filtername=has_passed&filterval=1",
+             SIPFRONT, rendered=True),
+    Scenario("hiptest test runs, rendered", "read", "GET",
+             "/hiptest/api/projects/61344/test_runs?include=tags", HIPTEST, rendered=True),
     Scenario("bitbar create project", "write", "POST", "/bitbar/api/v2/me/projects", {**BITBAR, **FORM}, "name=bench"),
     Scenario("sipfront launch a test", "write", "POST", "/sipfront/api/v2/tests/run", {**SIPFRONT, **JSON},
              '{"test.name": "your-test-name"}'),
@@ -110,6 +117,10 @@ def _once(port: int, s: Scenario) -> tuple[int, str, str]:
 
 
 # -- load -------------------------------------------------------------------------------------
+def _busted(path: str, n) -> str:
+    return f"{path}{'&' if '?' in path else '?'}bench={n}"
+
+
 _UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
@@ -120,6 +131,9 @@ def _wrk(port: int, s: Scenario, seconds: float, connections: int) -> dict:
             script.write(f"wrk.body = {json.dumps(s.body)}\n")
         for key, value in s.headers.items():
             script.write(f"wrk.headers[{json.dumps(key)}] = {json.dumps(value)}\n")
+        if s.rendered:
+            script.write(f"local n = 0\nrequest = function()\n  n = n + 1\n"
+                         f"  return wrk.format(nil, {json.dumps(_busted(s.path, ''))} .. n)\nend\n")
     try:
         out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", script.name,
                               f"http://127.0.0.1:{port}{s.path}"], capture_output=True, text=True, timeout=seconds + 60)
@@ -150,7 +164,8 @@ def _python_load(port: int, s: Scenario, seconds: float, connections: int) -> di
         body = s.body.encode() or None
         while time.perf_counter() < stop_at:
             started = time.perf_counter()
-            conn.request(s.method, s.path, body=body, headers=s.headers)
+            path = _busted(s.path, len(mine)) if s.rendered else s.path
+            conn.request(s.method, path, body=body, headers=s.headers)
             r = conn.getresponse()
             r.read()
             mine.append((time.perf_counter() - started) * 1000.0)

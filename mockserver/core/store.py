@@ -83,6 +83,7 @@ class Store:
                 t, v = key
                 if (vendor is None or v == vendor) and (tenant is None or t == tenant):
                     del self._states[key]
+                    self.reads.changed(t, v)
 
     def set_fixtures(self, vendor: str, data: dict, tenant: str | None = None) -> None:
         """Replace a vendor's data (for one tenant, or the base set every tenant starts from)."""

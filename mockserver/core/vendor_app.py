@@ -96,6 +96,10 @@ def build_vendor_app(core, vendor) -> Flask:
             if rule.get("status") is not None:
                 ctx.fault = rule["id"]
                 return _fault_response(vendor, rule)
+        if req.content_length or req.environ.get("HTTP_TRANSFER_ENCODING"):
+            # read the body before taking the tenant's lock: a slow or large upload must not hold it,
+            # and reading gives up the GIL, which under the lock would stall every request of the tenant
+            req.get_data(cache=True)
         lock = store.lock(tenant, name)
         lock.acquire()
         ctx.lock = lock
