@@ -22,7 +22,7 @@ from .routes import doc_path
 SPEC_URI = "urn:mockserver:spec"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 # bodies the vendor's own upload code streams and checks; the contract does not buffer them twice
-STREAMED = ("multipart/form-data", "application/octet-stream", "application/zip")
+STREAMED = ("application/octet-stream", "application/zip")
 FORM = "application/x-www-form-urlencoded"
 MAX_INT_DIGITS = 4000  # below Python's int-parsing limit, so a huge number is a 400, not a ValueError
 _INT = re.compile(r"-?[0-9]{1,%d}\Z" % MAX_INT_DIGITS)
@@ -217,14 +217,54 @@ class Operation:
         return raw
 
     # -- body -----------------------------------------------------------------------------
+    def _multipart(self, request, body, lenient: bool):
+        """A multipart form: its text fields checked (cast as a form's), each file part standing in
+        for its field as the upload's file name; the handler reads the parts themselves."""
+        if body is None or body.validator is None:
+            return None
+        data = self._form_fields(request.form, body)
+        for key in request.files:
+            parts = request.files.getlist(key)
+            names = [part.filename or "" for part in parts]
+            data[key] = names if body.form_types.get(key, (set(), False))[1] else names[0]
+        if not data and self.body_required and not lenient:
+            raise Problem("request body", "Missing required request body", kind="missing_body",
+                          accepted=tuple(sorted(self.bodies)))
+        if not lenient:
+            self._validate(body, data)
+        return data
+
+    @staticmethod
+    def _form_fields(form, body) -> dict:
+        data = {}
+        for key in form:
+            types, is_array = body.form_types.get(key, (set(), False))
+            if is_array:
+                data[key] = [_cast(v, types) for v in form.getlist(key)]
+            else:
+                data[key] = _cast(form.get(key), types)
+        return data
+
+    @staticmethod
+    def _validate(body, data) -> None:
+        errors = [_located(e) for e in body.validator.iter_errors(data)]
+        if errors:
+            path, first, message = errors[0]
+            raise Problem("request body", f"{path}: {message}" if path else message, first, path=path,
+                          kind="body", errors=errors, value=data)
+
     def _body(self, request, lenient: bool = False):
         if not self.bodies:
             return None
         mimetype = request.mimetype or ""
         accepted = tuple(sorted(self.bodies))
-        if mimetype in STREAMED or mimetype.startswith("multipart/"):
+        if mimetype in STREAMED:
             if mimetype in self.bodies or lenient:
                 return None  # the vendor's upload code streams and checks it
+        elif mimetype.startswith("multipart/"):
+            body = self.bodies.get(mimetype)
+            if body is not None or lenient:
+                return self._multipart(request, body, lenient)
         else:
             raw = request.get_data(cache=True)
             if not raw:
@@ -241,14 +281,7 @@ class Operation:
             raise Problem("request body", f"media type {mimetype or '(none)'!r} is not accepted; send one of "
                           f"{', '.join(accepted)}", kind="media_type", value=mimetype, accepted=accepted)
         if mimetype == FORM:
-            data = {}
-            form = request.form
-            for key in form:
-                types, is_array = body.form_types.get(key, (set(), False))
-                if is_array:
-                    data[key] = [_cast(v, types) for v in form.getlist(key)]
-                else:
-                    data[key] = _cast(form.get(key), types)
+            data = self._form_fields(request.form, body)
         elif mimetype.endswith("json"):
             try:
                 data = json.loads(raw, parse_constant=_no_constant)
@@ -261,11 +294,7 @@ class Operation:
         else:
             return None  # documented without a schema we can apply (XML, plain text)
         if body.validator is not None and not lenient:
-            errors = [_located(e) for e in body.validator.iter_errors(data)]
-            if errors:
-                path, first, message = errors[0]
-                raise Problem("request body", f"{path}: {message}" if path else message, first, path=path,
-                              kind="body", errors=errors, value=data)
+            self._validate(body, data)
         return data
 
 
@@ -339,11 +368,11 @@ class Contract:
                 body = self._resolver.deref(body)
             operation.body_required = bool(body.get("required"))
             for media, content in (body.get("content") or {}).items():
-                if media in STREAMED or media.startswith("multipart/") or "schema" not in content:
+                if media in STREAMED or "schema" not in content:
                     operation.bodies[media] = Body(None)
                     continue
                 compiled = Body(self._validator(*pointer, "content", media, "schema"))
-                if media == FORM:
+                if media == FORM or media.startswith("multipart/"):
                     props = self._resolver.deref(content["schema"]).get("properties", {})
                     for name, prop in props.items():
                         types = self._resolver.types(prop)

@@ -64,6 +64,20 @@ def countdown():
     return json_response({"phase": "before" if before else "after"})
 
 
+@bp.post("/guarded")
+def guarded():
+    CALLS["guarded"] += 1
+    return json_response({"reason": json_body()["reason"]})
+
+
+@bp.post("/upload")
+def upload():
+    from flask import g, request
+
+    part = request.files["file"]
+    return json_response({"name": part.filename, "size": len(part.read()), "fields": g.body})
+
+
 @bp.put("/deadline")
 def set_deadline():
     context.state().extra["deadline"] = json_body()["at"]

@@ -165,9 +165,15 @@ def test_spec_forbidden_request_the_handler_would_accept_is_refused_and_changes_
 
 
 def test_a_request_the_contract_forbids_never_reaches_the_view(demo):
-    # the /boom view always crashes (500): a 400 means it never ran
-    r = demo("POST", "/boom", json={"why": "no reason"})
+    def ran():
+        return demo("GET", "/calls").json().get("guarded", 0)
+
+    before = ran()
+    r = demo("POST", "/guarded", json={"why": "no reason"})
     assert (r.status_code, r.json()["demoError"]) == (400, "request body: 'reason' is a required property")
+    assert ran() == before
+    assert demo("POST", "/guarded", json={"reason": "because"}).status_code == 200
+    assert ran() == before + 1
     r = demo("POST", "/items", json={"name": "x", "size": "big", "extra": 1})
     assert r.status_code == 400
     assert r.json()["demoError"].startswith("request body: ")
@@ -205,3 +211,16 @@ def test_spec_guard_sees_form_bodies_the_handler_already_parsed(demo):
     assert (r.status_code, r.json()) == (200, {"name": "x"})
     r = demo("POST", "/form", data={"other": "x"})
     assert r.status_code == 400 and "name" in r.json()["demoError"]
+
+
+def test_multipart_text_fields_and_file_parts_are_checked_before_the_view(demo):
+    ok = demo("POST", "/upload", files={"file": ("a.txt", b"abc")}, data={"label": "a", "copies": "2"})
+    assert (ok.status_code, ok.json()) == (200, {"name": "a.txt", "size": 3,
+                                                 "fields": {"label": "a", "copies": 2, "file": "a.txt"}})
+    no_file = demo("POST", "/upload", files={"label": (None, "a")})
+    assert (no_file.status_code, no_file.json()["demoError"]) == (400, "request body: 'file' is a required property")
+    bad = demo("POST", "/upload", files={"file": ("a.txt", b"abc")}, data={"label": "c", "copies": "0"})
+    assert (bad.status_code, bad.json()["demoError"]) == (400, "request body: label: 'c' is not one of ['a', 'b']")
+    few = demo("POST", "/upload", files={"file": ("a.txt", b"abc")}, data={"label": "b", "copies": "0"})
+    assert few.status_code == 400 and few.json()["demoError"].startswith("request body: copies: 0 is less than")
+    assert demo("POST", "/upload", json={"label": "a"}).status_code == 400  # not a media type it takes

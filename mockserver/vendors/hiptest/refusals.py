@@ -69,6 +69,8 @@ def refusal(problem) -> VendorError:
             return VendorError(400, NOT_AN_OBJECT)
         # devise_token_auth answers a sign-in without e-mail or password like a wrong one
         return VendorError(401, auth.BAD_LOGIN)
+    if (request.mimetype or "").startswith("multipart/") and problem.name == "file":
+        return VendorError(422, "file: a file is required")  # the upload handlers' own refusal
     if _upload_only():
         return VendorError(400, UPLOAD_HINT)
     if problem.message == "Missing required request body":
