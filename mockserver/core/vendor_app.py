@@ -189,12 +189,8 @@ class ServeKept:
             kept = entries.get(request_key(environ)) if entries else None
             if kept is not None and (kept.since is None or self._inside(kept)):
                 start_response(kept.status, kept.headers)
-                headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in _JOURNALED_HEADERS]
-                entry = Entry(core.clock.peek(), "GET", kept.path, kept.vendor_path, environ.get("QUERY_STRING", ""),
-                              headers, b"", 0, core.settings.journal_body_chars, self.vendor, tenant,
-                              int(kept.status[:3]), (time.perf_counter() - started) * 1000.0, None)
-                core.journal.add(entry)
-                ACCESS_LOG.add(entry)
+                _record(core, self.vendor, environ, "GET", kept.path, kept.vendor_path, int(kept.status[:3]),
+                        started, tenant, None)
                 return [kept.body]
         return self.app(environ, start_response)
 
@@ -206,21 +202,23 @@ class ServeKept:
 def _journal(core, vendor, response: Response) -> None:
     ctx = g._get_current_object()
     req = request._get_current_object()
-    environ = req.environ
-    duration = (time.perf_counter() - ctx.get("start", time.perf_counter())) * 1000.0
-    limit = core.settings.journal_body_chars
     size = req.content_length or 0
     raw = b""
     if size:
         try:
-            raw = req.get_data(cache=True)[:limit + 1]
+            raw = req.get_data(cache=True)[:core.settings.journal_body_chars + 1]
         except Exception:  # a body the server refused to read (e.g. too large)
             raw = b""
+    _record(core, vendor.name, req.environ, req.method, req.script_root + req.path, req.path, response.status_code,
+            ctx.get("start", time.perf_counter()), ctx.get("tenant", DEFAULT_TENANT), ctx.get("fault"), raw, size)
+
+
+def _record(core, vendor_name: str, environ, method: str, path: str, vendor_path: str, status: int,
+            started: float, tenant: str, fault, raw: bytes = b"", size: int = 0) -> None:
+    """One journal entry and access-log line (formatted later, by whoever reads them)."""
     headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in _JOURNALED_HEADERS]
-    entry = Entry(
-        core.clock.now(), req.method, req.script_root + req.path, req.path, environ.get("QUERY_STRING", ""),
-        headers, raw, size, limit, vendor.name, ctx.get("tenant", DEFAULT_TENANT), response.status_code, duration,
-        ctx.get("fault"),
-    )
+    entry = Entry(core.clock.peek(), method, path, vendor_path, environ.get("QUERY_STRING", ""), headers, raw, size,
+                  core.settings.journal_body_chars, vendor_name, tenant, status,
+                  (time.perf_counter() - started) * 1000.0, fault)
     core.journal.add(entry)
     ACCESS_LOG.add(entry)
