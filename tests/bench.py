@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 import http.client
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,9 +84,11 @@ TARGET = {"read": 0.70, "write": 0.50}
 
 
 # -- servers ----------------------------------------------------------------------------------
-def _wait_healthy(port: int, path: str = "/_mock/health", timeout: float = 60.0) -> None:
+def _wait_healthy(proc: subprocess.Popen, port: int, path: str = "/_mock/health", timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{' '.join(proc.args[:3])} exited with {proc.returncode}:\n{_tail(proc)}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", path)
@@ -97,8 +100,15 @@ def _wait_healthy(port: int, path: str = "/_mock/health", timeout: float = 60.0)
 
 
 def _start(argv: list[str], env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=log)
+    proc.log = log
+    return proc
+
+
+def _tail(proc: subprocess.Popen) -> str:
+    proc.log.seek(0)
+    return proc.log.read().decode("utf-8", errors="replace")[-2000:]
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -156,6 +166,7 @@ def _python_load(port: int, s: Scenario, seconds: float, connections: int) -> di
     latencies: list[float] = []
     bad = [0]
     lock = threading.Lock()
+    numbers = itertools.count()  # shared, so no two requests of a rendered scenario are alike
     stop_at = time.perf_counter() + seconds
 
     def worker():
@@ -164,7 +175,7 @@ def _python_load(port: int, s: Scenario, seconds: float, connections: int) -> di
         body = s.body.encode() or None
         while time.perf_counter() < stop_at:
             started = time.perf_counter()
-            path = _busted(s.path, len(mine)) if s.rendered else s.path
+            path = _busted(s.path, next(numbers)) if s.rendered else s.path
             conn.request(s.method, path, body=body, headers=s.headers)
             r = conn.getresponse()
             r.read()
@@ -206,7 +217,7 @@ def main(argv=None) -> int:
     canned_file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
     bare = None
     try:
-        _wait_healthy(port)
+        _wait_healthy(mock, port)
         canned = {}
         for s in scenarios:
             status, ctype, body = _once(port, s)
@@ -219,7 +230,7 @@ def main(argv=None) -> int:
         bare = _start([sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", "1",
                        "--blocking-threads", "16", "--host", "127.0.0.1", "--port", str(bare_port),
                        "--log-level", "warning", "tests.bench_bare:app"], env={"BENCH_BARE_FILE": canned_file.name})
-        _wait_healthy(bare_port, "/")
+        _wait_healthy(bare, bare_port, "/")
         print(f"mockserver bench: {tool}, {args.connections} connections, {args.seconds:g} s per run, "
               f"{os.cpu_count()} cores", flush=True)
         header = f"{'scenario':<40} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bare req/s':>10} {'ratio':>6}  target"
