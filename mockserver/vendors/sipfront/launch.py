@@ -59,7 +59,7 @@ def run_test():
     state, now = context.state(), context.now()
     wanted = body_params()
     test = _select(state, "tests", "Test", _whole(wanted.get("id")), wanted.get("test.name"))
-    mode = wanted.get("report.mode") or "full"
+    mode = wanted.get("report.mode", "full")
     run = new_session(state, test, now, _overrides(test, wanted), mode)
     base = context.base_url()
     data = {
@@ -95,7 +95,7 @@ def run_project():
                           description=f"Not tests of project {project['name']!r}: {', '.join(map(str, strangers))}")
     if not chosen:
         raise VendorError(400, "Project has no tests", description=f"Project {project['name']!r} has no tests to run")
-    mode = wanted.get("report.mode") or "full"
+    mode = wanted.get("report.mode", "full")
     prun = start_project_run(state, project, chosen, now, mode)
     base = context.base_url()
     data = {

@@ -1,5 +1,6 @@
-"""marshmallow schemas: the fixture file, the multipart upload fields and the response objects of Sipfront v2.
-The launch bodies and query parameters are declared once, in openapi/sipfront.yaml (checked before the view)."""
+"""marshmallow schemas: the fixture file and the response objects of Sipfront v2.
+Every request field (query parameters, launch bodies, the app-image upload) is declared once, in
+openapi/sipfront.yaml, and checked before the view."""
 
 from __future__ import annotations
 
@@ -141,22 +142,6 @@ class FixtureSchema(_Strict):
                     f"not tests of project {prun['project_id']}: {strangers}"]
         if problems:
             raise ValidationError(problems)
-
-
-# -- request bodies --------------------------------------------------------------------------
-
-class AppImageRequest(Schema):
-    """POST /appimages multipart text fields (the file itself arrives as the part `file`): the contract
-    checks form and JSON bodies before the view but leaves multipart ones to it (core/contract.STREAMED)."""
-
-    class Meta:
-        unknown = RAISE
-
-    name = fields.String(validate=validate.Length(min=1, max=255))
-    platform = fields.String(validate=validate.OneOf(PLATFORMS))
-    url = fields.Url(schemes={"http", "https"}, require_tld=False, validate=validate.Regexp(
-        r"^[\x21-\x7e]+$", error="must be a URI: percent-encode other characters, write the host in punycode"))
-    filename = fields.String(validate=validate.Length(min=1, max=255))
 
 
 # -- responses -------------------------------------------------------------------------------

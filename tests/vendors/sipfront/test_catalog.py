@@ -123,6 +123,17 @@ def test_appimage_form_with_url_and_json(sipfront):
     ({"data": {"url": "not a url"}}, None),
     ({"data": {"url": "https://münchen.example/a.apk"}}, None),
     ({"data": {"url": "https://x.example.com/a.apk", "colour": "blue"}}, None),
+    ({"data": {"url": "http:///a.apk"}}, "url"),
+    # the multipart text fields keep the same contract as the form's
+    ({"files": {"file": ("a.apk", b"x"), "platform": (None, "windows")}}, "platform"),
+    ({"files": {"file": ("a.apk", b"x"), "name": (None, "n" * 256)}}, "name"),
+    ({"files": {"file": ("a.apk", b"x"), "filename": (None, "")}}, "filename"),
+    ({"files": {"file": ("a.apk", b"x"), "colour": (None, "blue")}}, "colour"),
+    ({"files": {"url": (None, "http://")}}, "url"),
+    ({"files": {"url": (None, "https://münchen.example/a.apk")}}, "url"),
+    ({"files": {"url": (None, "ftp://x.example.com/a.apk")}}, "url"),
+    # a text field named `file` is no file part
+    ({"files": {"file": (None, "a.apk"), "url": (None, "https://x.example.com/a.apk")}}, "file"),
 ])
 def test_appimage_bad_uploads_are_400_and_store_nothing(sipfront, kwargs, parameter):
     r = sipfront.post(f"{API}/appimages", auth=AUTH, **kwargs)
