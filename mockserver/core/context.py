@@ -44,6 +44,17 @@ def checked() -> tuple[dict, object]:
     return ctx.get("params") or {}, ctx.get("body")
 
 
+def check_schema(component: str, data) -> None:
+    """`data` checked against the vendor spec's components/schemas/<component>; a refusal is the
+    contract's, in the vendor's wording (Vendor.contract_error)."""
+    from .contract import Problem, load_contract
+
+    try:
+        load_contract(vendor().spec_path()).check_schema(component, data)
+    except Problem as problem:
+        raise vendor().contract_error(problem) from None
+
+
 def valid_until(when: datetime | None) -> None:
     """Declare that what this request has derived from the mock clock so far stays the same until
     `when` (None: for as long as the state does not change), so its answer may be served again until

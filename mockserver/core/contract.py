@@ -323,6 +323,7 @@ class Contract:
     def __init__(self, spec: dict):
         self._registry = jsonschema_rs.Registry([(SPEC_URI, spec)], draft=jsonschema_rs.Draft202012)
         self._resolver = _Resolver(spec)
+        self._components: dict[str, Body] = {}
         self.operations: dict[tuple[str, str], Operation] = {}
         for path, item in (spec.get("paths") or {}).items():
             shared = item.get("parameters", [])
@@ -332,6 +333,14 @@ class Contract:
 
     def operation(self, rule: str, method: str) -> Operation | None:
         return self.operations.get((doc_path(rule), method))
+
+    def check_schema(self, component: str, data) -> None:
+        """`data` against components/schemas/<component>, for what no operation reaches before the view
+        (a JSON document inside a file part or a string, list items judged one by one); raises Problem."""
+        validator = self._components.get(component)
+        if validator is None:
+            validator = self._components[component] = Body(self._validator("components", "schemas", component))
+        Operation._validate(validator, data)
 
     def _validator(self, *pointer):
         return jsonschema_rs.validator_for({"$ref": _pointer(*pointer)}, registry=self._registry,

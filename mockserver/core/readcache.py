@@ -1,6 +1,6 @@
 """Whole responses to reads, kept until the tenant's state changes, and served before Flask runs.
 
-A GET that changed nothing (no state, no outbox), answered 200 and read the clock only where it
+A GET without a body that changed nothing (no state, no outbox), answered 200 and read the clock only where it
 said until when its answer holds (context.valid_until) is a pure function of (tenant state,
 request, time window). Its bytes are kept with the state object they came from; a write, a control
 transaction, a reset or a rollback (another state object) drops them. While fault rules exist

@@ -157,13 +157,13 @@ def build_vendor_app(core, vendor) -> Flask:
 
 def _keep_read(core, name: str, ctx, response: Response) -> None:
     """Keep a read's answer when it is a pure function of state, request and a time window."""
-    if (response.status_code != 200 or response.direct_passthrough or response.is_streamed
+    req = request._get_current_object()
+    if (response.status_code != 200 or response.direct_passthrough or response.is_streamed or req.content_length
             or ctx.get("outbound") or ctx.get("uncacheable") or reads_of_this_thread() != ctx.covered_reads):
-        return
+        return  # (a GET with a body is answered by what the body says: never kept)
     body = response.get_data()
     if len(body) > MAX_BODY:
         return
-    req = request._get_current_object()
     timeless = ctx.valid_until is None and not ctx.get("time_bound")
     kept = Kept(response.status, list(response.headers.items()), body, None if timeless else ctx.since,
                 ctx.valid_until, req.script_root + req.path, req.path)
@@ -181,7 +181,8 @@ class ServeKept:
 
     def __call__(self, environ, start_response):
         core = self.core
-        if environ.get("REQUEST_METHOD") == "GET" and not core.faults.active():
+        if (environ.get("REQUEST_METHOD") == "GET" and not core.faults.active()
+                and not environ.get("CONTENT_LENGTH") and not environ.get("HTTP_TRANSFER_ENCODING")):
             started = time.perf_counter()
             tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
             state = core.store.existing(tenant, self.vendor)

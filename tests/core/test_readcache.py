@@ -70,3 +70,12 @@ def test_a_time_bounded_read_is_kept_only_inside_its_window(demo):
     demo.mock("POST", "/clock", json={"set": "2030-01-01T00:00:10Z"})  # back before the answer was made
     assert demo("GET", "/countdown").json() == {"phase": "before"}
     assert calls(demo, "countdown") == ran + 2
+
+
+def test_a_get_with_a_body_is_never_answered_from_memory(demo):
+    demo("GET", "/items")
+    demo("GET", "/items")
+    ran = calls(demo, "items")
+    demo("GET", "/items", data=b"{}", headers={"Content-Type": "application/json"})
+    demo("GET", "/items", data=b"{}", headers={"Content-Type": "application/json"})
+    assert calls(demo, "items") == ran + 2
