@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import g, request
 
+from ...core import context
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from ...core.paging import page
 from ...core.bodies import schema_of
 from . import comparisons, reports, schemas
-from .routes import account, body, bp, checked_body, current_world, project
+from .routes import account, bp, checked_body, current_world, project
 
 REPORT_STATUS = schemas.ReportStatusOut()
 SNAPSHOTS = schemas.SnapshotOut(many=True)
@@ -75,9 +76,10 @@ def compare_reports(sha1, sha2):
 
 
 def _project_from_query_or_body():
-    # the docs give these GETs a `project` body param; the spec (a GET body is no contract) has the query one
-    data = body(schemas.ProjectOnly) if request.get_data(cache=True).strip() else {}
-    return project(data)
+    # the docs give these GETs a `project` body param (the spec's ProjectOnly body); the query one works too
+    if request.content_length or request.get_data(cache=True):
+        context.uncacheable()  # the read cache (core/readcache.py) keys a GET by URL and headers, not body
+    return project(checked_body())
 
 
 @bp.get("/api/reports/<sha1>/compare/<sha2>/status")

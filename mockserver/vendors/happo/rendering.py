@@ -28,6 +28,9 @@ def image_path(hex_digest: str, width: int, height: int) -> str:
     return f"/snapshots/{hex_digest}/{width}/{height}"
 
 
+DEFAULT_VIEWPORT = "1024x768"  # SnapPayload.viewport's `default` in openapi/happo.yaml
+
+
 def _examples(payload: dict) -> list[tuple[str, str, object]]:
     """(component, variant, what identifies its rendering) for every example in the payload."""
     out = []
@@ -45,11 +48,12 @@ def _examples(payload: dict) -> list[tuple[str, str, object]]:
 
 
 def render(world: World, payload: dict, target: str, kind: str) -> list[dict]:
-    width, height = (int(n) for n in payload["viewport"].split("x"))
+    viewport = payload.get("viewport", DEFAULT_VIEWPORT)
+    width, height = (int(n) for n in viewport.split("x"))
     width, height = max(width, 1), max(height, 1)
     result = []
     for component, variant, what in _examples(payload):
-        key = digest(kind, target, payload["viewport"], what)
+        key = digest(kind, target, viewport, what)
         snap = {"component": component, "variant": variant, "url": image_path(key, width, height),
                 "width": width, "height": height}
         result.append(new_snapshot(world, snap, target=target))

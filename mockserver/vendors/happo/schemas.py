@@ -1,4 +1,4 @@
-"""marshmallow schemas: the fixture file, the request bodies the spec cannot check, and the objects the API answers with."""
+"""marshmallow schemas: the fixture file, the control API's review, and the objects the API answers with."""
 
 from __future__ import annotations
 
@@ -22,43 +22,9 @@ def _optional_text(**kw):
 
 
 # -- request bodies -------------------------------------------------------------------------------
-# openapi/happo.yaml declares every JSON body the contract checks before the view (spec-first); what
-# stays here is what it cannot check: bodies of GETs, multipart fields, the payload inside a snap
-# request, each bulk item (it fails alone), and the control API's review.
-class ProjectOnly(_Body):
-    """The `project` body param the docs give the comparison-status GETs."""
-
-    project = _optional_text()
-
-
-class SnapRequestForm(_Body):
-    """The multipart fields of POST /api/snap-requests (the payload file is read separately)."""
-
-    type = fields.String(required=True, validate=validate.Regexp(r"^(browser-[a-z0-9-]+|extends-report)$"))
-    targetName = fields.String(load_default=None, allow_none=True)
-    payloadHash = fields.String(load_default=None, allow_none=True)
-    extendsSha = fields.String(load_default=None, allow_none=True)
-    project = _optional_text()
-
-
-class SnapPayload(_Body):
-    """What is inside payload.json / payloadString: enough to emulate the render."""
-
-    viewport = fields.String(load_default="1024x768", validate=validate.Regexp(r"^[0-9]{1,5}x[0-9]{1,5}$"))
-    pages = fields.List(fields.Dict(), load_default=None, allow_none=True)
-    snapPayloads = fields.List(fields.Dict(), load_default=None, allow_none=True)
-    staticPackage = fields.Raw(load_default=None, allow_none=True)
-    chunk = fields.Raw(load_default=None, allow_none=True)
-
-
-class BulkItem(_Body):
-    type = fields.String(required=True, validate=validate.Regexp(r"^browser-[a-z0-9-]+$"))
-    targetName = fields.String(load_default=None, allow_none=True)
-    payloadString = fields.String(required=True)
-    payloadHash = fields.String(load_default=None, allow_none=True)
-    extendsSha = fields.String(load_default=None, allow_none=True)
-
-
+# openapi/happo.yaml declares every request field (spec-first): the contract checks them before the view,
+# and the handlers check against its components what it cannot reach (payload JSON, each bulk item).
+# What stays here is the control API's review: control endpoints are not in the spec.
 class Review(_Body):
     status = fields.String(required=True, validate=validate.OneOf(["success", "failure"]))
     project = _optional_text()

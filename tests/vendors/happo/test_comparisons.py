@@ -110,6 +110,18 @@ def test_comparison_statuses_of_a_sha(api):
     assert api.get("/api/reports/unrelated/comparison-statuses").json() == []
 
 
+def test_comparison_status_gets_take_the_documented_project_body(api):
+    """The docs give both GETs a `project` body param: the spec declares it (ProjectOnly), so the contract
+    checks it like any body, and an unknown project is the handler's 404."""
+    api.post("/api/reports/base-sha/compare/change-sha", json={})
+    r = api.get("/api/reports/change-sha/comparison-statuses", json={"project": None})
+    assert r.status_code == 200 and len(r.json()) == 1
+    assert api.get("/api/reports/base-sha/compare/change-sha/status", json={}).status_code == 200
+    bad = api.get("/api/reports/change-sha/comparison-statuses", json={"project": 5}, validate=False)
+    assert bad.status_code == 400 and bad.json()["details"] == {"project": ["5 is not of type 'string' or 'null'"]}
+    assert api.get("/api/reports/base-sha/compare/change-sha/status", json={"project": "nope"}).status_code == 404
+
+
 def test_status_posts_emails_and_subscribers(api, outbox):
     r = api.post("/api/subscriptions/Button", json={"emailAddresses": ["former@example.com", "new@example.com"]})
     assert r.status_code == 200

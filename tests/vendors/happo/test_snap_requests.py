@@ -65,6 +65,19 @@ def test_snap_request_bad_input_is_400(api, data, files):
     assert r.json()["error"]
 
 
+def test_snap_request_fields_and_payload_are_checked_against_the_spec(api, clock):
+    # the multipart fields by the contract, the payload inside the file by the spec's SnapPayload
+    r = _create(api, target="x", type="nonsense")
+    assert r.status_code == 400 and list(r.json()["details"]) == ["type"]
+    r = _create(api, {"viewport": 800})
+    assert r.status_code == 400 and r.json()["error"].startswith("viewport: ")
+    r = _create(api, {"pages": "nope"})
+    assert r.status_code == 400 and r.json()["error"].startswith("pages: ")
+    # viewport is optional: the spec documents its default
+    result = _done(api, clock, _create(api, {"pages": PAGES["pages"][:1], "globalCSS": ""}).json()["requestId"])
+    assert [(s["width"], s["height"]) for s in result] == [(1024, 768)]
+
+
 def test_unknown_snap_request_is_404(api):
     assert api.get("/api/snap-requests/999999").status_code == 404
 
@@ -80,6 +93,17 @@ def test_bulk_gives_one_result_per_item(api, clock):
     assert all("error" in item for item in results[1:])
     assert len(_done(api, clock, results[0]["requestId"])) == 2
     assert api.post("/api/snap-requests/bulk", json={"items": "x"}).status_code == 400
+
+
+def test_bulk_items_are_checked_one_by_one_against_the_spec(api):
+    good = {"type": "browser-chrome", "payloadString": json.dumps(PAGES)}
+    items = [{**good, "targetName": None, "payloadHash": None, "extendsSha": None, "author": "x"},
+             {**good, "type": "extends-report"},  # the clients retry these one by one over multipart
+             {**good, "payloadString": json.dumps({"viewport": "big"})},
+             {**good, "payloadHash": 5}]
+    results = api.post("/api/snap-requests/bulk", json={"items": items}).json()["results"]
+    assert isinstance(results[0]["requestId"], int)
+    assert [r["error"].split(":")[0] for r in results[1:]] == ["type", "viewport", "payloadHash"]
 
 
 def test_extends_report_and_with_results(api):
