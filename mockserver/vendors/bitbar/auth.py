@@ -70,6 +70,7 @@ def issue_token(params: dict) -> dict:
     tokens = state.extra.setdefault("tokens", {})
     refresh_tokens = state.extra.setdefault("refreshTokens", {})
     if params["grant_type"] == "password":
+        # cross-field, and the fields may come from the query or the body: the spec cannot tie them
         if not params.get("username") or "password" not in params:
             raise VendorError(400, "username and password are required for grant_type=password")
         user = next((u for u in _users().values() if u["email"].lower() == params["username"].lower()), None)

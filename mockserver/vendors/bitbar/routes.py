@@ -11,9 +11,10 @@ from flask import Blueprint, Response, g, request
 from marshmallow import Schema
 
 from ...core import context
-from ...core.bodies import load, params, schema_of
+from ...core.bodies import schema_of
 from ...core.errors import VendorError
 from ...core.negotiation import XML, negotiated
+from ...core.routes import doc_path
 from . import auth
 from .announcements import announce_finished
 from .listing import listed
@@ -85,24 +86,69 @@ def dump_list(schema: type[Schema], records, root: str = "list") -> Response:
     return reply(listed(list(records), schema_of(schema, many=True).dump, set(schema_of(schema).fields)), 200, root)
 
 
-def args(schema: type[Schema], partial=False) -> dict:
-    """Parameters from the query string, a form body or a JSON body, validated (for the checks the spec
-    cannot state: lengths, patterns, defaults)."""
-    return load(schema, params(), partial=partial)
-
-
 def given(*required: str) -> dict:
     """The declared fields of a request as the contract cast and checked them (openapi/bitbar.yaml):
-    the query string, then the form or JSON body, which wins. A field the spec marks "required in one or
-    the other" must be in one of them, which OpenAPI cannot tie together, so it is checked here."""
-    values = {key: value for key, value in (g.get("params") or {}).items() if value is not None}
+    the query string, then the form or JSON body, which wins. Only what the operation declares (its
+    query parameters and body properties, never its path) is returned, so a stray key cannot reach a
+    record. A field the spec marks "required in one or the other" must be in one of them, which
+    OpenAPI cannot tie together, so it is checked here."""
+    names, flags = _declared(request.url_rule.rule if request.url_rule else "", request.method)
+    values = {key: value for key, value in (g.get("params") or {}).items() if value is not None and key in names}
     body = g.get("body")
     if isinstance(body, dict):
-        values.update({key: value for key, value in body.items() if value is not None})
+        # an absent parameter reads as None; a body's null is sent (it clears a nullable field)
+        values.update({key: value for key, value in body.items() if key in names})
+    for name in flags:  # the spec lets a JSON body spell a boolean "true"/"false"; the contract checked which
+        if isinstance(values.get(name), str):
+            values[name] = values[name] == "true"
     for name in required:
         if name not in values:
             raise VendorError(400, f"{name}: Missing data for required field.")
     return values
+
+
+@functools.cache
+def _spec(path: str, mtime_ns: int) -> dict:
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _deref(spec: dict, node):
+    while isinstance(node, dict) and "$ref" in node:
+        target = spec
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
+        node = target
+    return node if isinstance(node, dict) else {}
+
+
+@functools.lru_cache(maxsize=1024)
+def _declared(rule: str, method: str) -> tuple[frozenset, frozenset]:
+    """(every query parameter and body property the operation declares, those that take a boolean)."""
+    path = context.vendor().spec_path()
+    spec = _spec(str(path), path.stat().st_mtime_ns)
+    item = (spec.get("paths") or {}).get(doc_path(rule)) or {}
+    op = item.get("GET" if method == "HEAD" else method.lower()) or {}
+    names, flags = set(), set()
+
+    def note(name, schema):
+        names.add(name)
+        schema = _deref(spec, schema)
+        kinds = [schema.get("type")] + [_deref(spec, s).get("type") for s in schema.get("oneOf", []) + schema.get("anyOf", [])]
+        if any(k == "boolean" or isinstance(k, list) and "boolean" in k for k in kinds):
+            flags.add(name)
+
+    for entry in item.get("parameters", []) + op.get("parameters", []):
+        entry = _deref(spec, entry)
+        if entry.get("in") == "query":
+            note(entry["name"], entry.get("schema", {}))
+    body = _deref(spec, op.get("requestBody") or {})
+    for content in (body.get("content") or {}).values():
+        for name, schema in (_deref(spec, content.get("schema") or {}).get("properties") or {}).items():
+            note(name, schema)
+    return frozenset(names), frozenset(flags)
 
 
 def not_found(what: str, ident) -> VendorError:

@@ -1,8 +1,8 @@
-"""marshmallow schemas: the fixture file, request parameters and the API objects the doc lists."""
+"""marshmallow schemas: the fixture file and the API objects the doc lists (requests: openapi/bitbar.yaml)."""
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 PROJECT_TYPES = ("ANDROID", "CTS", "IOS", "UIAUTOMATOR", "GENERIC")
 OS_TYPES = ("ANDROID", "IOS")
@@ -11,7 +11,6 @@ MODES = ("FULL_RUN", "APP_CRAWLER", "CTS", "UIAUTOMATOR", "IOS")
 LIMITATION_TYPES = ("PACKAGE", "CLASS")
 NOTIFICATION_TYPES = ("ALWAYS", "ON_FAILURE")
 OUTCOMES = ("SUCCEEDED", "FAILED", "WARNING")
-ACCESS_SCOPES = ("USER", "ACCOUNT", "GLOBAL")
 VIRUS_STATUSES = ("safe", "infected", "disabled")
 
 
@@ -195,86 +194,9 @@ class FixtureSchema(Strict):
     simulation = fields.Nested(SimulationFixture, load_default=lambda: SimulationFixture().load({}))
 
 
-# -- request parameters (query, form or JSON; unknown keys such as access_token are ignored) ----
-class Params(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class TokenParams(Params):
-    client_id = fields.String(required=True)
-    grant_type = fields.String(required=True, validate=one_of(("password", "refresh_token")))
-    username = fields.String()
-    password = fields.String()
-    refresh_token = fields.String()
-
-
-class ProjectCreate(Params):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    # the 3.x client sends only a name; newer services default the type
-    type = fields.String(load_default="GENERIC", validate=one_of(PROJECT_TYPES))
-    description = fields.String(load_default="")
-
-
-class ProjectUpdate(Params):
-    name = fields.String(validate=validate.Length(min=1, max=255))
-    description = fields.String()
-    common = fields.Boolean()
-
-
-class ConfigUpdate(ProjectConfigFields, Params):
-    pass
-
-
-class ParameterCreate(Params):
-    key = fields.String(required=True, validate=validate.Length(min=1))
-    value = fields.String(required=True)
-
-
-class RunStart(Params):
-    name = fields.String(validate=validate.Length(min=1, max=255))
-
-
-class NameParams(Params):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
-
-
-class DeviceGroupCreate(Params):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    osType = fields.String(required=True, validate=one_of(OS_TYPES))
-
-
-class DeviceGroupUpdate(Params):
-    name = fields.String(validate=validate.Length(min=1, max=255))
-    osType = fields.String(validate=one_of(OS_TYPES))
-
-
-class FileRef(Params):
-    id = fields.Integer(required=True)
-
-
-class RunConfig(Params):
-    """The JSON test run configuration of POST me/runs (the 3.x client's start)."""
-
-    osType = fields.String(required=True, validate=one_of(OS_TYPES))
-    projectId = fields.Integer(allow_none=True, load_default=None)
-    frameworkId = fields.Integer(required=True)
-    deviceGroupId = fields.Integer(allow_none=True, load_default=None)
-    deviceIds = fields.List(fields.Integer(), load_default=list)
-    files = fields.List(fields.Nested(FileRef), load_default=list)
-    testRunName = fields.String(allow_none=True, load_default=None)
-    scheduler = fields.String(load_default="PARALLEL", validate=one_of(SCHEDULERS))
-    timeout = fields.Integer(allow_none=True, load_default=None)
-
-
-class AccessGroupCreate(Params):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    scope = fields.String(load_default="USER", validate=one_of(ACCESS_SCOPES))
-
-
-class AccessGroupUpdate(Params):
-    name = fields.String(validate=validate.Length(min=1, max=255))
-    scope = fields.String(validate=one_of(ACCESS_SCOPES))
+# -- request parameters: none here. openapi/bitbar.yaml declares every request field (name, type,
+# required-ness, lengths, patterns, enums, defaults); the contract checks them before a view runs and the
+# handlers read the checked values through routes.given().
 
 
 # -- response objects (the doc's "API Objects") -------------------------------------------------
