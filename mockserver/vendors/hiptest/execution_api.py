@@ -10,7 +10,6 @@ from .jsonapi import read_resource, relationship_id, render, respond
 from .records import find, stamp, touch
 from .routes import bp, options
 from .runs_api import project_run, run_snapshot
-from .schemas import BuildCreate, NamedCreate, NamedPatch, ResultCreate, ResultPatch
 
 RUN = "/api/projects/<int:project_id>/test_runs/<int:test_run_id>"
 RESULT_LINKAGE = ("test-snapshot", "build")
@@ -42,7 +41,7 @@ def create_result(project_id, test_run_id, test_snapshot_id):
     state = context.state()
     snap = run_snapshot(state, project_id, test_run_id, test_snapshot_id)
     run = state.get("test_runs", test_run_id)
-    attrs, rels = read_resource("test-results", ResultCreate)
+    attrs, rels = read_resource("test-results")
     build = _target_build(state, run,
                           relationship_id(rels, "build", expected="builds"),
                           relationship_id(rels, "execution-environment", expected="execution-environments"))
@@ -56,7 +55,7 @@ def update_result(project_id, test_run_id, test_snapshot_id, test_result_id):
     state = context.state()
     snap = run_snapshot(state, project_id, test_run_id, test_snapshot_id)
     result = find(state, "test_results", test_result_id, test_snapshot_id=snap["id"])
-    attrs, _ = read_resource("test-results", ResultPatch, url_id=test_result_id)
+    attrs, _ = read_resource("test-results", url_id=test_result_id)
     if "status" in attrs:
         attrs["status"] = runs.normalize_status(attrs["status"])
     result.update(attrs)
@@ -65,7 +64,7 @@ def update_result(project_id, test_run_id, test_snapshot_id, test_result_id):
 
 
 def _pushed_with_snapshot(state, run, build):
-    attrs, rels = read_resource("test-results", ResultCreate)
+    attrs, rels = read_resource("test-results")
     snap_id = relationship_id(rels, "test-snapshot", expected="test-snapshots")
     if snap_id is None:
         raise VendorError(422, "The test-snapshot relationship is required")
@@ -95,7 +94,7 @@ def create_build(project_id, test_run_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
     env = _single_env(state, run)
-    attrs, _ = read_resource("builds", BuildCreate, body_required=False)
+    attrs, _ = read_resource("builds")
     return render(state, "builds", runs.new_build(state, run, env, attrs.get("name") or "", stamp()), status=201,
                   options=options())
 
@@ -127,7 +126,7 @@ def update_build(project_id, test_run_id, build_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
     build = find(state, "builds", build_id, test_run_id=run["id"])
-    attrs, _ = read_resource("builds", NamedPatch, url_id=build_id)
+    attrs, _ = read_resource("builds", url_id=build_id)
     build.update(attrs)
     return render(state, "builds", build, options=options())
 
@@ -168,7 +167,7 @@ def create_environment(project_id, test_run_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
     runs.ensure_default_env(state, run, stamp())
-    attrs, _ = read_resource("execution-environments", NamedCreate)
+    attrs, _ = read_resource("execution-environments")
     _unique_name(state, run, attrs["name"])
     at = stamp()
     env = state.insert("execution_environments", {"name": attrs["name"], "test_run_id": run["id"],
@@ -181,7 +180,7 @@ def update_environment(project_id, test_run_id, execution_environment_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
     env = _env(state, run, execution_environment_id)
-    attrs, _ = read_resource("execution-environments", NamedPatch, url_id=execution_environment_id)
+    attrs, _ = read_resource("execution-environments", url_id=execution_environment_id)
     if "name" in attrs:
         _unique_name(state, run, attrs["name"], env["id"])
     env.update(attrs)
@@ -222,7 +221,7 @@ def create_environment_build(project_id, test_run_id, execution_environment_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
     env = _env(state, run, execution_environment_id)
-    attrs, _ = read_resource("builds", BuildCreate, body_required=False)
+    attrs, _ = read_resource("builds")
     return render(state, "builds", runs.new_build(state, run, env, attrs.get("name") or "", stamp()), status=201,
                   options=options())
 

@@ -11,10 +11,6 @@ from .jsonapi import read_resource, relationship_list, render, respond
 from .records import find, new_record, rows, stamp, touch
 from .refusals import wire
 from .routes import bp, options
-from .schemas import (
-    ActionwordCreate, ActionwordPatch, DatasetIn, DatasetPatch, FeatureIn, FolderCreate, FolderPatch,
-    NamedCreate, NamedPatch, ScenarioCreate, ScenarioPatch,
-)
 from .tags_api import create_tags_from_relationship
 
 P = "/api/projects/<int:project_id>"
@@ -100,7 +96,7 @@ def folder_scenarios(project_id, folder_id):
 def create_folder(project_id):
     state = context.state()
     _project(state, project_id)
-    attrs, _ = read_resource("folders", FolderCreate)
+    attrs, _ = read_resource("folders")
     parent = _parent(state, project_id, attrs.get("parent_id"))
     folder = state.insert("folders", new_record(
         project_id=project_id, parent_id=parent["id"], name=attrs["name"], description=attrs.get("description") or "",
@@ -121,7 +117,7 @@ def _parent(state, project_id, parent_id) -> dict:
 def update_folder(project_id, folder_id):
     state = context.state()
     folder = _folder(state, project_id, folder_id)
-    attrs, _ = read_resource("folders", FolderPatch, url_id=folder_id)
+    attrs, _ = read_resource("folders", url_id=folder_id)
     if "parent_id" in attrs:
         parent = _parent(state, project_id, attrs["parent_id"])
         if folder["parent_id"] is None or parent in _subtree(state, folder):
@@ -170,7 +166,7 @@ def folder_feature(project_id, folder_id):
 
 
 def _import_feature(state, project_id, folder, update: bool):
-    attrs, _ = read_resource("folders", FeatureIn)
+    attrs, _ = read_resource("folders")
     try:
         feature_name, scenarios = dsl.from_gherkin(attrs["feature"])
     except dsl.FeatureError as exc:
@@ -218,7 +214,7 @@ def _scenario(state, project_id, scenario_id):
 def create_scenario(project_id):
     state = context.state()
     _project(state, project_id)
-    attrs, rels = read_resource("scenarios", ScenarioCreate)
+    attrs, rels = read_resource("scenarios")
     folder = _parent(state, project_id, attrs.get("folder_id"))
     scenario = state.insert("scenarios", new_record(
         project_id=project_id, folder_id=folder["id"], name=attrs["name"], description="",
@@ -255,7 +251,7 @@ def _apply_definition(record: dict, attrs: dict, kind: str) -> None:
 def update_scenario(project_id, scenario_id):
     state = context.state()
     scenario = _scenario(state, project_id, scenario_id)
-    attrs, _ = read_resource("scenarios", ScenarioPatch, url_id=scenario_id)
+    attrs, _ = read_resource("scenarios", url_id=scenario_id)
     if "folder_id" in attrs:
         _parent(state, project_id, attrs["folder_id"])
     if "description" in attrs:
@@ -296,7 +292,7 @@ def _dataset_values(data: dict) -> dict:
 def create_dataset(project_id, scenario_id):
     state = context.state()
     scenario = _scenario(state, project_id, scenario_id)
-    attrs, _ = read_resource("datasets", DatasetIn)
+    attrs, _ = read_resource("datasets")
     dataset = state.insert("datasets", {"scenario_id": scenario["id"], "name": attrs["name"],
                                         "data": _dataset_values(attrs.get("data") or {})})
     return render(state, "datasets", dataset, status=201, options=options())
@@ -314,7 +310,7 @@ def update_dataset(project_id, scenario_id, dataset_id):
     state = context.state()
     scenario = _scenario(state, project_id, scenario_id)
     dataset = find(state, "datasets", dataset_id, scenario_id=scenario["id"])
-    attrs, _ = read_resource("datasets", DatasetPatch, url_id=dataset_id)
+    attrs, _ = read_resource("datasets", url_id=dataset_id)
     if "data" in attrs:
         attrs["data"] = {**dataset["data"], **_dataset_values(attrs["data"])}
     dataset.update(attrs)
@@ -349,7 +345,7 @@ def list_parameters(project_id, scenario_id):
 def create_parameter(project_id, scenario_id):
     state = context.state()
     scenario = _scenario(state, project_id, scenario_id)
-    attrs, _ = read_resource("parameters", NamedCreate)
+    attrs, _ = read_resource("parameters")
     name = normalize_parameter(attrs["name"])
     if any(p["name"] == name for p in rows(state, "parameters", scenario_id=scenario["id"])):
         raise VendorError(422, f"name: the scenario already has a parameter {name!r}")
@@ -370,7 +366,7 @@ def update_parameter(project_id, scenario_id, parameter_id):
     state = context.state()
     scenario = _scenario(state, project_id, scenario_id)
     parameter = find(state, "parameters", parameter_id, scenario_id=scenario["id"])
-    attrs, _ = read_resource("parameters", NamedPatch, url_id=parameter_id)
+    attrs, _ = read_resource("parameters", url_id=parameter_id)
     if "name" in attrs:
         parameter["name"] = normalize_parameter(attrs["name"])
     return render(state, "parameters", parameter, options=options())
@@ -395,7 +391,7 @@ def _actionword(state, project_id, actionword_id):
 def create_actionword(project_id):
     state = context.state()
     _project(state, project_id)
-    attrs, _ = read_resource("actionwords", ActionwordCreate)
+    attrs, _ = read_resource("actionwords")
     if any(a["name"] == attrs["name"] for a in rows(state, "actionwords", project_id=project_id)):
         raise VendorError(422, f"name: an action word named {attrs['name']!r} already exists")
     word = state.insert("actionwords", new_record(
@@ -408,7 +404,7 @@ def create_actionword(project_id):
 def update_actionword(project_id, actionword_id):
     state = context.state()
     word = _actionword(state, project_id, actionword_id)
-    attrs, _ = read_resource("actionwords", ActionwordPatch, url_id=actionword_id)
+    attrs, _ = read_resource("actionwords", url_id=actionword_id)
     if "description" in attrs:
         attrs["description"] = attrs["description"] or ""
     _apply_definition(word, attrs, "actionword")

@@ -96,7 +96,7 @@ def _parameter(problem) -> VendorError:
 
 def _unknown_includes() -> list[str]:
     """The ?include= names the operation's pattern does not allow (it matches one name as well as a list)."""
-    param = next((p for p in _operation().get("parameters", []) if p.get("name") == "include"), None)
+    param = next((p for p in operation().get("parameters", []) if p.get("name") == "include"), None)
     pattern = ((param or {}).get("schema") or {}).get("pattern")
     names = request.args.get("include", "").split(",")
     if not pattern:
@@ -125,19 +125,39 @@ def _document_problem(problem) -> VendorError:
     if not parts:
         if not isinstance(_document(), dict):
             return VendorError(400, NOT_AN_OBJECT)
+        sent = _document()
+        if "type" in sent and not {"data", "attributes"} & set(sent):  # a bare resource without attributes
+            return _invalid(f"{_first_required_attribute()}: Missing data for required field.")
         if required is None or required in RESOURCE_KEYS:
             required = "data"  # neither a document nor a bare resource
         return VendorError(400, f"{required}: Missing data for required field.")
+    if required == "attributes" and parts == ["data"]:
+        # no attributes at all: named by the first attribute the resource requires, as an empty set would be
+        required, parts = _first_required_attribute(), ["data", "attributes"]
     if required is not None:
         parts, message = [*parts, required], "Missing data for required field."
     else:
         message = _marshmallow_words(message)
+    if parts[:4] == ["data", "relationships", "tags", "data"] and len(parts) > 4:
+        return _invalid("relationships.tags." + ".".join(parts[4:]) + f": {message}")  # a tag's own attributes
     if parts[:2] == ["data", "attributes"] and len(parts) > 2:
         field = parts[2].replace("-", "_")  # attributes are read underscored
         if field in _FIELD_MESSAGES and len(parts) > 3:
             return _invalid(f"{field}: {_FIELD_MESSAGES[field]}")
         return _invalid(".".join([field, *parts[3:]]) + f": {message}")
     return VendorError(400, ".".join(parts) + f": {message}")
+
+
+def _first_required_attribute() -> str:
+    for content in ((operation().get("requestBody") or {}).get("content") or {}).values():
+        resource = component((content.get("schema") or {}).get("$ref", "").rsplit("/", 1)[-1] + "Resource")
+        attributes = resource.get("properties", {}).get("attributes", {})
+        if "$ref" in attributes:
+            attributes = component(attributes["$ref"].rsplit("/", 1)[-1])
+        names = attributes.get("required") or [b["required"][0] for b in attributes.get("anyOf", [])]
+        if names:
+            return names[0]
+    return "attributes"
 
 
 def _invalid(message: str) -> VendorError:
@@ -161,6 +181,8 @@ def _required_name(message: str) -> str | None:
 
 
 def _marshmallow_words(message: str) -> str:
+    if message.endswith(f" does not match \"{component('RequestId').get('pattern')}\""):
+        return "Not a valid id."  # a string id that is not digits
     found = _TYPE.match(message)
     if found is None:
         return message
@@ -174,7 +196,7 @@ def _marshmallow_words(message: str) -> str:
 
 
 # -- the operation in the spec ----------------------------------------------------------------------
-def _operation() -> dict:
+def operation() -> dict:
     from . import VENDOR
 
     spec = _spec(str(VENDOR.spec_path()))
@@ -183,8 +205,15 @@ def _operation() -> dict:
 
 
 def _upload_only() -> bool:
-    content = ((_operation().get("requestBody") or {}).get("content") or {})
+    content = ((operation().get("requestBody") or {}).get("content") or {})
     return bool(content) and all(media.startswith("multipart/") for media in content)
+
+
+def component(name: str) -> dict:
+    """A schema of the spec's components (what the handlers read of a request is declared there)."""
+    from . import VENDOR
+
+    return ((_spec(str(VENDOR.spec_path())).get("components") or {}).get("schemas") or {}).get(name) or {}
 
 
 @lru_cache(maxsize=2)

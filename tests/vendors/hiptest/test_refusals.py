@@ -111,3 +111,56 @@ def test_without_enforcement_forbidden_requests_reach_the_handler_never_a_500():
         assert (r.status_code, r.json()["data"]) == (200, []), "no key: nothing is tagged with it"
     finally:
         running.stop()
+
+
+@pytest.mark.parametrize("path, body, status, message", [
+    # the second spelling of an attribute is checked as the first (the spec declares both)
+    (P + "/folders", doc({"name": "x", "parent_id": "abc"}), 422, "parent_id: Not a valid id."),
+    (P + "/folders", doc({"name": "x", "parent-id": True}), 422, "parent_id: Not a valid id."),
+    (RUNS, doc({"name": "x", "scenario-ids": "all"}), 422, "scenario_ids: Not a valid list."),
+    # names are 1 to 255 characters
+    (RUNS, doc({"name": ""}), 422, "name: \"\" is shorter than 1 character"),
+    (P + "/folders", doc({"name": "x" * 256}), 422, f"name: \"{'x' * 256}\" is longer than 255 characters"),
+    # a document without attributes misses the first required one
+    (RUNS, {"data": {}}, 422, "name: Missing data for required field."),
+    (RUNS, {"type": "test-runs"}, 422, "name: Missing data for required field."),
+    # json:api ids are numbers or digit strings; a relationship carries data
+    (RUNS, {"data": {"attributes": {"name": "x"}, "id": "abc"}}, 400, "data.id: Not a valid id."),
+    (RUNS, doc({"name": "x"}, relationships={"tags": {}}), 400,
+     "data.relationships.tags.data: Missing data for required field."),
+    (RUNS, doc({"name": "x"}, relationships={"tags": {"data": [{"value": "v"}]}}), 422,
+     "relationships.tags.0.key: Missing data for required field."),
+    (RUNS, doc({"name": "x"}, relationships={"tags": {"data": [{"attributes": {"key": ""}}]}}), 422,
+     "relationships.tags.0.attributes.key: \"\" is shorter than 1 character"),
+])
+def test_attributes_are_checked_by_the_spec_in_either_spelling(api, path, body, status, message):
+    r = api.post(path, json=body)
+    assert (r.status_code, r.json()) == (status, {"errors": [message]})
+
+
+def test_either_spelling_is_read_and_unknown_attributes_dropped(api):
+    folder = api.post(P + "/folders", json=doc({"name": "spelt", "parent_id": " 390001 "}))
+    assert folder.status_code == 201 and folder.json()["data"]["attributes"]["parent-id"] == 390001
+    run = api.post(RUNS, json=doc({"name": "kept", "archived": True, "created-at": "2000-01-01T00:00:00.000Z"},
+                                  relationships={"tags": {"data": [{"attributes": {"key": "k"}}, {"key": "j", "value": "v"}]}}))
+    attrs = run.json()["data"]["attributes"]
+    assert run.status_code == 201 and attrs["archived"] is False and attrs["created-at"] != "2000-01-01T00:00:00.000Z"
+    assert attrs["description"] == "" and attrs["external"] is False  # the spec's documented defaults
+    tags = api.get(f"{RUNS}/{run.json()['data']['id']}/tags").json()["data"]
+    assert sorted((t["attributes"]["key"], t["attributes"]["value"]) for t in tags) == [("j", "v"), ("k", "")]
+    test = api.get(run_path() + "/test_snapshots").json()["data"][0]
+    r = api.post(run_path() + f"/test_snapshots/{test['id']}/test_results",
+                 json=doc({"status": "passed", "status_author": "Harry", "description": "ok"}))
+    assert r.status_code == 201 and r.json()["data"]["attributes"]["status-author"] == "Harry"
+
+
+def test_an_upload_needs_a_named_file(api):
+    r = api.post(P + "/folders/390002/attachments", files={"file": ("", b"x")})
+    assert (r.status_code, r.json()) == (422, {"errors": ["file: a file is required"]})
+
+
+def test_ids_as_json_numbers_or_long_digit_strings_are_never_a_500(api):
+    r = api.post(P + "/folders", json=doc({"name": "float parent", "parent-id": 390001.0}))
+    assert r.status_code == 201 and r.json()["data"]["attributes"]["parent-id"] == 390001
+    assert api.post(P + "/folders", json=doc({"name": "x", "parent-id": "9" * 5000})).status_code == 422
+    assert api.post(P + "/folders", json=doc({"name": "x", "parent-id": "9" * 40})).status_code == 422
