@@ -14,8 +14,9 @@ from marshmallow import ValidationError
 from .errors import flatten_messages
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps timestamps as strings: the schemas decide what a date is."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The C-backed safe loader (several times faster on big sets), keeping timestamps as strings:
+    the schemas decide what a date is."""
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -224,3 +224,24 @@ def test_multipart_text_fields_and_file_parts_are_checked_before_the_view(demo):
     few = demo("POST", "/upload", files={"file": ("a.txt", b"abc")}, data={"label": "b", "copies": "0"})
     assert few.status_code == 400 and few.json()["demoError"].startswith("request body: copies: 0 is less than")
     assert demo("POST", "/upload", json={"label": "a"}).status_code == 400  # not a media type it takes
+
+
+def test_a_write_failing_half_way_leaves_the_tenant_exactly_as_before_whatever_others_did(demo, demo_server):
+    from tests.core.conftest import Demo
+    from tests.harness import new_tenant
+
+    def dump(who):
+        r = who.mock("GET", "/state", params={"vendor": "demo", "tenant": who.tenant})
+        assert r.status_code == 200
+        return r.json()
+
+    other = Demo(demo_server, new_tenant("demo-other"))
+    assert demo("POST", "/items", json={"name": "mine"}).status_code == 201
+    before = dump(demo)
+    assert other("POST", "/items", json={"name": "theirs"}).status_code == 201
+    # the batch inserts one by one and fails on its third item, after two inserts and two id draws
+    r = demo("POST", "/items/batch", json=[{"name": "a"}, {"name": "b"}, {"size": 1}])
+    assert r.status_code == 400
+    assert other("DELETE", "/items/7").status_code == 204
+    assert dump(demo) == before
+    assert demo("POST", "/items", json={"name": "next"}).json()["id"] == 9  # the sequence was rolled back too
