@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import threading
 
-MAX_ENTRIES = 512         # per (tenant, vendor)
-MAX_BODY = 256 * 1024     # bigger answers (downloads, huge lists) are rendered each time
+MAX_ENTRIES = 256              # per (tenant, vendor) ...
+MAX_BYTES = 4 * 1024 * 1024    # ... and at most this many body bytes: many tenants must not add up to much
+MAX_BODY = 256 * 1024          # bigger answers (downloads, huge lists) are rendered each time
 # headers that vary between identical calls of one client and cannot change an answer
 VOLATILE = frozenset({"HTTP_USER_AGENT", "HTTP_CONNECTION", "HTTP_ACCEPT_ENCODING", "HTTP_KEEP_ALIVE",
                       "HTTP_X_REQUEST_ID", "HTTP_TRACEPARENT", "HTTP_TRACESTATE", "HTTP_CACHE_CONTROL",
@@ -38,25 +39,33 @@ class Kept:
 
 class ReadCache:
     def __init__(self):
-        self._by_key: dict[tuple[str, str], tuple[object, dict]] = {}
+        # (tenant, vendor) -> (the state the answers came from, request key -> Kept, [their body bytes])
+        self._by_key: dict[tuple[str, str], tuple[object, dict, list]] = {}
         self._lock = threading.Lock()
 
-    def entries(self, tenant: str, vendor: str, state, create: bool = True) -> dict | None:
+    def _slot(self, tenant: str, vendor: str, state, create: bool):
         found = self._by_key.get((tenant, vendor))
         if found is not None and found[0] is state:
-            return found[1]
+            return found
         if not create:
             return None
-        entries: dict = {}
+        slot = (state, {}, [0])
         with self._lock:
-            self._by_key[(tenant, vendor)] = (state, entries)
-        return entries
+            self._by_key[(tenant, vendor)] = slot
+        return slot
+
+    def entries(self, tenant: str, vendor: str, state) -> dict | None:
+        """The kept answers of this state (None when there are none)."""
+        slot = self._slot(tenant, vendor, state, create=False)
+        return slot[1] if slot is not None else None
 
     def keep(self, tenant: str, vendor: str, state, key: tuple, kept: Kept) -> None:
-        entries = self.entries(tenant, vendor, state)
-        if len(entries) >= MAX_ENTRIES:
+        _, entries, held = self._slot(tenant, vendor, state, create=True)
+        if len(entries) >= MAX_ENTRIES or held[0] + len(kept.body) > MAX_BYTES:
             entries.clear()
+            held[0] = 0
         entries[key] = kept
+        held[0] += len(kept.body)
 
     def changed(self, tenant: str, vendor: str) -> None:
         with self._lock:

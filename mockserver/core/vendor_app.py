@@ -186,7 +186,7 @@ class ServeKept:
             started = time.perf_counter()
             tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
             state = core.store.existing(tenant, self.vendor)
-            entries = core.store.reads.entries(tenant, self.vendor, state, create=False) if state is not None else None
+            entries = core.store.reads.entries(tenant, self.vendor, state) if state is not None else None
             kept = entries.get(request_key(environ)) if entries else None
             if kept is not None and (kept.since is None or self._inside(kept)):
                 start_response(kept.status, kept.headers)

@@ -79,3 +79,17 @@ def test_a_get_with_a_body_is_never_answered_from_memory(demo):
     demo("GET", "/items", data=b"{}", headers={"Content-Type": "application/json"})
     demo("GET", "/items", data=b"{}", headers={"Content-Type": "application/json"})
     assert calls(demo, "items") == ran + 2
+
+
+def test_kept_answers_are_bounded_in_count_and_bytes():
+    from mockserver.core.readcache import MAX_BYTES, MAX_ENTRIES, Kept, ReadCache
+
+    cache, state = ReadCache(), object()
+    for n in range(MAX_ENTRIES + 10):
+        cache.keep("t", "v", state, ("k", n), Kept("200 OK", [], b"x", None, None, "/p", "/p"))
+    assert 0 < len(cache.entries("t", "v", state)) <= MAX_ENTRIES
+    big = b"y" * (MAX_BYTES // 3)
+    for n in range(10):
+        cache.keep("t", "v", state, ("big", n), Kept("200 OK", [], big, None, None, "/p", "/p"))
+        assert sum(len(k.body) for k in cache.entries("t", "v", state).values()) <= MAX_BYTES
+    assert cache.entries("t", "v", object()) is None  # another state object: nothing kept for it
