@@ -33,6 +33,17 @@ class Settings:
     # vendor-specific knobs (e.g. {"hiptest": {"rate_limit": 200}}); vendors read their own key
     vendor_options: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        last = self.port + (len(VENDOR_ORDER) if self.vendor_ports else 0)
+        if not 1 <= self.port or last > 65535:
+            top = 65535 - (len(VENDOR_ORDER) if self.vendor_ports else 0)
+            raise ValueError(f"port must be between 1 and {top}"
+                             + (" (the vendor ports take the next five)" if self.vendor_ports else "")
+                             + f", not {self.port}")
+        for name, least in (("journal_size", 0), ("journal_body_chars", 0), ("threads", 1), ("max_upload_mb", 1)):
+            if getattr(self, name) < least:
+                raise ValueError(f"{name.replace('_', '-')} must be at least {least}, not {getattr(self, name)}")
+
     def vendor_port(self, vendor: str) -> int:
         return self.port + 1 + VENDOR_ORDER.index(vendor)
 

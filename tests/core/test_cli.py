@@ -234,3 +234,22 @@ def test_vendor_options_are_validated():
         "happo": {"render_seconds": 5}, "hiptest": {"rate_limit": 9}}
     result = run_cli("serve", "--vendor-option", "jira.x=1")
     assert result.returncode == 2 and "unknown vendor 'jira'" in result.stderr
+
+
+@pytest.mark.parametrize("flags, message", [
+    (("--port", "65531"), "port must be between 1 and 65530 (the vendor ports take the next five), not 65531"),
+    (("--port", "0"), "port must be between 1 and 65530"),
+    (("--journal-size", "-1"), "journal-size must be at least 0, not -1"),
+    (("--threads", "0"), "threads must be at least 1, not 0"),
+    (("--max-upload-mb", "0"), "max-upload-mb must be at least 1, not 0"),
+])
+def test_out_of_range_flags_stop_with_a_message_before_anything_starts(flags, message):
+    result = run_cli("serve", *flags)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_port_near_the_top_is_fine_without_vendor_ports():
+    from mockserver.settings import Settings
+
+    assert Settings(port=65535, vendor_ports=False).port == 65535
