@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from ...core.bodies import schema_of
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from . import jobs, schemas
 from .routes import account, bp, checked_body, current_world, project
 
-JOB = schemas.JobOut()
+JOB = schema_of(schemas.JobOut)
 
 
 @bp.post("/api/jobs/<sha1>/<sha2>/orchestrate")

@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import g, request
 
 from ...core import context
+from ...core.bodies import schema_of
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from ...core.paging import page
-from ...core.bodies import schema_of
 from . import comparisons, reports, schemas
 from .routes import account, bp, checked_body, current_world, project
 
-REPORT_STATUS = schemas.ReportStatusOut()
-SNAPSHOTS = schemas.SnapshotOut(many=True)
-SNAPSHOT = schemas.SnapshotOut()
+REPORT_STATUS = schema_of(schemas.ReportStatusOut)
+SNAPSHOTS = schema_of(schemas.SnapshotOut, many=True)
+SNAPSHOT = schema_of(schemas.SnapshotOut)
 
 
 def _status_response(proj: dict, report: dict):

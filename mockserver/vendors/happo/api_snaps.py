@@ -11,6 +11,7 @@ import re
 from flask import request
 
 from ...core import context
+from ...core.bodies import schema_of
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from . import assets, rendering, schemas
@@ -25,7 +26,7 @@ from .routes import (
     spec_checked,
 )
 
-SNAP_REQUEST = schemas.SnapRequestOut()
+SNAP_REQUEST = schema_of(schemas.SnapRequestOut)
 PR_URL = re.compile(r"^https?://[^/\s]+/[^/\s]+/[^/\s]+/pull/[0-9]+/?$")
 
 

@@ -17,6 +17,7 @@ from marshmallow import Schema
 from ...core.context import checked as wire
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
+from ...core.serialise import compiled
 
 MEDIA_TYPE = "application/vnd.api+json"
 
@@ -78,7 +79,7 @@ class Serializer:
         obj = {
             "type": rtype.type,
             "id": str(record["id"]),
-            "attributes": rtype.schema.dump(data),
+            "attributes": compiled(rtype.schema)(data),
             "links": {"self": f"/{rtype.type}/{record['id']}"},
         }
         if rtype.relationships:
