@@ -104,6 +104,7 @@ def build_vendor_app(core, vendor) -> Flask:
         lock.acquire()
         ctx.lock = lock
         ctx.writes = req.method in MUTATING
+        ctx.world = store.state(tenant, name)  # the state this request reads (what a kept answer is bound to)
         # everything the request changes in the tenant's state is recorded, so it can be undone
         ctx.undo = tracked.begin()
 
@@ -167,7 +168,7 @@ def _keep_read(core, name: str, ctx, response: Response) -> None:
     timeless = ctx.valid_until is None and not ctx.get("time_bound")
     kept = Kept(response.status, list(response.headers.items()), body, None if timeless else ctx.since,
                 ctx.valid_until, req.script_root + req.path, req.path)
-    core.store.reads.keep(ctx.tenant, name, core.store.existing(ctx.tenant, name), request_key(req.environ), kept)
+    core.store.reads.keep(ctx.tenant, name, ctx.world, request_key(req.environ), kept)
 
 
 class ServeKept:
