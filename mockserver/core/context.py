@@ -85,7 +85,11 @@ def vendor_options() -> dict:
 
 def base_url() -> str:
     """The vendor's root as the client reached it: http://host:8080/bitbar or http://host:8084."""
-    return request.url_root.rstrip("/")
+    ctx = g._get_current_object()
+    found = ctx.get("base_url")
+    if found is None:  # werkzeug rebuilds url_root on every access, and links ask for it per record
+        found = ctx.base_url = request.url_root.rstrip("/")
+    return found
 
 
 def record_outbound(kind: str, payload: dict) -> None:
