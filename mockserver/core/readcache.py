@@ -1,10 +1,10 @@
 """Whole responses to reads, kept until the tenant's state changes, and served before Flask runs.
 
-A GET without a body that changed nothing (no state, no outbox), answered 200 and read the clock only where it
-said until when its answer holds (context.valid_until) is a pure function of (tenant state,
-request, time window). Its bytes are kept with the state object they came from; a write, a control
-transaction, a reset or a rollback (another state object) drops them. While fault rules exist
-nothing is served from here, so every request meets the rules.
+A GET without a body that changed nothing (no state, no outbox), answered 200 and read the clock
+only where it said until when its answer holds (context.valid_until) is a pure function of (tenant
+state, request, time window). Its bytes are kept with the state object they came from; any request
+or control transaction that changes that state, and a reset (another state object), drop them.
+While fault rules exist nothing is served from here, so every request meets the rules.
 
 Anything that decides a response from time must read the mock clock (never the wall clock), or
 call context.uncacheable().

@@ -111,19 +111,21 @@ def build_vendor_app(core, vendor) -> Flask:
     @app.after_request
     def _finish(response: Response):
         ctx = g._get_current_object()
-        failed = response.status_code >= 400
+        failed, writes = response.status_code >= 400, ctx.get("writes")
         undo = ctx.get("undo")
-        if not failed and not ctx.get("writes") and undo is not None and not undo.entries:
+        changed = undo is not None and bool(undo.entries)
+        if not failed and not writes and not changed:
             _keep_read(core, name, ctx, response)
         # a failed write leaves no trace in the store (a failed read keeps what it noted, as before) ...
-        tracked.end(undo, keep=not (failed and ctx.get("writes")))
+        kept = not (failed and writes)
+        tracked.end(undo, keep=kept)
         ctx.undo = None
+        if kept and (changed or writes):
+            store.reads.changed(ctx.tenant, name)  # answers kept before this change are stale
         if not failed:
             # ... nor in the outbox: what it would have sent goes out only when it succeeds
             for kind, payload in ctx.get("outbound") or ():
                 core.outbox.record(name, ctx.tenant, kind, payload)
-            if ctx.get("writes"):
-                store.reads.changed(ctx.tenant, name)  # reads rendered before a write are stale
         _journal(core, vendor, response)
         return response
 

@@ -78,6 +78,18 @@ def upload():
     return json_response({"name": part.filename, "size": len(part.read()), "fields": g.body})
 
 
+@bp.get("/visits")
+def visits():
+    return json_response({"visits": context.state().extra.get("visits", 0)})
+
+
+@bp.get("/visit")
+def visit():
+    """A read that notes something in the state (as reads that announce finished runs do)."""
+    context.state().extra["visits"] = context.state().extra.get("visits", 0) + 1
+    return json_response({"ok": True})
+
+
 @bp.put("/deadline")
 def set_deadline():
     context.state().extra["deadline"] = json_body()["at"]

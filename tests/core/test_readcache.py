@@ -93,3 +93,12 @@ def test_kept_answers_are_bounded_in_count_and_bytes():
         cache.keep("t", "v", state, ("big", n), Kept("200 OK", [], big, None, None, "/p", "/p"))
         assert sum(len(k.body) for k in cache.entries("t", "v", state).values()) <= MAX_BYTES
     assert cache.entries("t", "v", object()) is None  # another state object: nothing kept for it
+
+
+def test_a_read_that_changes_the_state_drops_the_kept_answers(demo):
+    assert demo("GET", "/visits").json() == {"visits": 0}
+    assert demo("GET", "/visits").json() == {"visits": 0}
+    assert demo("GET", "/visit").status_code == 200
+    assert demo("GET", "/visits").json() == {"visits": 1}
+    assert demo("GET", "/visit").status_code == 200  # never served from memory: it changes things
+    assert demo("GET", "/visits").json() == {"visits": 2}
