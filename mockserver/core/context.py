@@ -44,13 +44,20 @@ def checked() -> tuple[dict, object]:
     return ctx.get("params") or {}, ctx.get("body")
 
 
+def contract():
+    """The vendor's compiled contract (core/contract.py), spec document included."""
+    from .contract import load_contract
+
+    return load_contract(vendor().spec_path())
+
+
 def check_schema(component: str, data) -> None:
     """`data` checked against the vendor spec's components/schemas/<component>; a refusal is the
     contract's, in the vendor's wording (Vendor.contract_error)."""
-    from .contract import Problem, load_contract
+    from .contract import Problem
 
     try:
-        load_contract(vendor().spec_path()).check_schema(component, data)
+        contract().check_schema(component, data)
     except Problem as problem:
         raise vendor().contract_error(problem) from None
 

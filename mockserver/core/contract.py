@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -33,8 +34,8 @@ class Problem(Exception):
     """Why a request breaks its contract: where (parameter or body path) and what.
 
     kind: missing_parameter | parameter | missing_body | media_type | malformed | body | unreadable
-    errors: every schema error of the body or parameter as (dotted path, top-level name, message),
-    the first of them being the one `message` describes; value: the rejected value, when there is one.
+    errors: every schema error of the body or parameter (Cause), the first of them being the one
+    `message` describes; value: the rejected value, when there is one.
     """
 
     def __init__(self, where: str, message: str, name: str | None = None, location: str = "body",
@@ -71,14 +72,26 @@ def _best(error):
     return error
 
 
-def _located(error) -> tuple[str, str | None, str]:
-    """(dotted path, top-level name, message) of the most precise cause of a schema error."""
+class Cause(NamedTuple):
+    """One schema error: dotted path of the value, its top-level field, the message, and for a missing
+    required property its name (the path then names the object that lacks it)."""
+
+    path: str
+    name: str | None
+    message: str
+    missing: str | None = None
+
+
+def _located(error) -> Cause:
+    """The most precise cause of a schema error."""
     error = _best(error)
     path = ".".join(str(p) for p in error.instance_path)
     first = str(error.instance_path[0]) if len(error.instance_path) else None
-    if first is None and isinstance(error.kind, jsonschema_rs.ValidationErrorKind.Required):
-        first = str(error.kind.property)
-    return path, first, _message(error)
+    missing = None
+    if isinstance(error.kind, jsonschema_rs.ValidationErrorKind.Required):
+        missing = str(error.kind.property)
+        first = first or missing
+    return Cause(path, first, _message(error), missing)
 
 
 def _message(error) -> str:
@@ -249,7 +262,7 @@ class Operation:
     def _validate(body, data) -> None:
         errors = [_located(e) for e in body.validator.iter_errors(data)]
         if errors:
-            path, first, message = errors[0]
+            path, first, message, _ = errors[0]
             raise Problem("request body", f"{path}: {message}" if path else message, first, path=path,
                           kind="body", errors=errors, value=data)
 
@@ -321,6 +334,7 @@ class Contract:
     """Every operation of one spec, compiled; `operation(rule, method)` finds one by Flask rule."""
 
     def __init__(self, spec: dict):
+        self.spec = spec  # the parsed document, for vendors that read what an operation declares
         self._registry = jsonschema_rs.Registry([(SPEC_URI, spec)], draft=jsonschema_rs.Draft202012)
         self._resolver = _Resolver(spec)
         self._components: dict[str, Body] = {}
@@ -333,6 +347,18 @@ class Contract:
 
     def operation(self, rule: str, method: str) -> Operation | None:
         return self.operations.get((doc_path(rule), method))
+
+    def declared(self, rule: str, method: str) -> dict:
+        """The spec's own definition of an operation (empty when the spec has none)."""
+        item = (self.spec.get("paths") or {}).get(doc_path(rule)) or {}
+        return item.get("get" if method == "HEAD" else method.lower()) or {}
+
+    def deref(self, node) -> dict:
+        """`node` with its `$ref`s followed (a dict; {} where a ref leads nowhere)."""
+        return self._resolver.deref(node)
+
+    def component(self, name: str) -> dict:
+        return ((self.spec.get("components") or {}).get("schemas") or {}).get(name) or {}
 
     def check_schema(self, component: str, data) -> None:
         """`data` against components/schemas/<component>, for what no operation reaches before the view

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
-from ...core.contract import load_contract
+from ...core import context
 from ...core.errors import VendorError
 from ...core.negotiation import XML, negotiated
 from ...core.state import State
@@ -79,7 +79,7 @@ class BitbarVendor(Vendor):
     def _upload_only(self) -> bool:
         """Whether this operation takes nothing but a multipart upload (the `file` part)."""
         rule = request.url_rule
-        operation = load_contract(self.spec_path()).operation(rule.rule, request.method) if rule else None
+        operation = context.contract().operation(rule.rule, request.method) if rule else None
         return operation is not None and set(operation.bodies) == {"multipart/form-data"}
 
     def error_response(self, status, message, extra):

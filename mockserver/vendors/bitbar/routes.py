@@ -107,46 +107,28 @@ def given(*required: str) -> dict:
     return values
 
 
-@functools.cache
-def _spec(path: str, mtime_ns: int) -> dict:
-    import yaml
-
-    with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
-def _deref(spec: dict, node):
-    while isinstance(node, dict) and "$ref" in node:
-        target = spec
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
-        node = target
-    return node if isinstance(node, dict) else {}
-
-
 @functools.lru_cache(maxsize=1024)
 def _declared(rule: str, method: str) -> tuple[frozenset, frozenset]:
     """(every query parameter and body property the operation declares, those that take a boolean)."""
-    path = context.vendor().spec_path()
-    spec = _spec(str(path), path.stat().st_mtime_ns)
-    item = (spec.get("paths") or {}).get(doc_path(rule)) or {}
-    op = item.get("GET" if method == "HEAD" else method.lower()) or {}
+    spec = context.contract()
+    item = (spec.spec.get("paths") or {}).get(doc_path(rule)) or {}
+    op = spec.declared(rule, method)
     names, flags = set(), set()
 
     def note(name, schema):
         names.add(name)
-        schema = _deref(spec, schema)
-        kinds = [schema.get("type")] + [_deref(spec, s).get("type") for s in schema.get("oneOf", []) + schema.get("anyOf", [])]
+        schema = spec.deref(schema)
+        kinds = [schema.get("type")] + [spec.deref(s).get("type") for s in schema.get("oneOf", []) + schema.get("anyOf", [])]
         if any(k == "boolean" or isinstance(k, list) and "boolean" in k for k in kinds):
             flags.add(name)
 
     for entry in item.get("parameters", []) + op.get("parameters", []):
-        entry = _deref(spec, entry)
+        entry = spec.deref(entry)
         if entry.get("in") == "query":
             note(entry["name"], entry.get("schema", {}))
-    body = _deref(spec, op.get("requestBody") or {})
+    body = spec.deref(op.get("requestBody") or {})
     for content in (body.get("content") or {}).values():
-        for name, schema in (_deref(spec, content.get("schema") or {}).get("properties") or {}).items():
+        for name, schema in (spec.deref(content.get("schema") or {}).get("properties") or {}).items():
             note(name, schema)
     return frozenset(names), frozenset(flags)
 

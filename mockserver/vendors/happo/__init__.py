@@ -66,7 +66,7 @@ def contract_error(problem) -> VendorError:
         if problem.path and message.startswith(problem.path + ": "):
             message = message[len(problem.path) + 2:]
         # every schema error, as marshmallow listed every field before; `error` tells the first
-        causes = [_field(path, text) for path, _name, text in getattr(problem, "errors", None) or []]
+        causes = [_field(cause.path, cause.message) for cause in problem.errors]
         causes = [c for c in causes if c[0]] or [_field(problem.path, message)]
         path, text = causes[0]
         if not path:  # the body as a whole (not an object)

@@ -13,13 +13,11 @@ from __future__ import annotations
 import ast
 import json
 import re
-from functools import lru_cache
 
 from flask import request
 
 from ...core import context
 from ...core.errors import VendorError
-from ...core.routes import doc_path
 from . import auth
 
 UPLOAD_HINT = "Send the file as multipart/form-data in the field 'file'"
@@ -197,11 +195,7 @@ def _marshmallow_words(message: str) -> str:
 
 # -- the operation in the spec ----------------------------------------------------------------------
 def operation() -> dict:
-    from . import VENDOR
-
-    spec = _spec(str(VENDOR.spec_path()))
-    item = (spec.get("paths") or {}).get(doc_path(request.url_rule.rule), {}) if request.url_rule else {}
-    return item.get(request.method.lower(), {}) or {}
+    return context.contract().declared(request.url_rule.rule, request.method) if request.url_rule else {}
 
 
 def _upload_only() -> bool:
@@ -211,15 +205,4 @@ def _upload_only() -> bool:
 
 def component(name: str) -> dict:
     """A schema of the spec's components (what the handlers read of a request is declared there)."""
-    from . import VENDOR
-
-    return ((_spec(str(VENDOR.spec_path())).get("components") or {}).get("schemas") or {}).get(name) or {}
-
-
-@lru_cache(maxsize=2)
-def _spec(path: str) -> dict:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=loader)
+    return context.contract().component(name)

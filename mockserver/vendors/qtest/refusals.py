@@ -71,7 +71,7 @@ def _body_message(vendor, problem: contract.Problem) -> str:
         return problem.message  # a media type the operation does not take, or a form body
     if not isinstance(data, dict) and not problem.path:
         return "Request body must be a JSON object"
-    causes = _every_cause(vendor, data) or [_cause(problem.path, problem.message)]
+    causes = _every_cause(problem) or [_cause(problem.path, problem.message)]
     return "; ".join(causes)
 
 
@@ -79,22 +79,14 @@ def _cause(path: str, message: str) -> str:
     return f"{path}: {message}" if path else message
 
 
-def _every_cause(vendor, data) -> list[str]:
-    """Each field the body's schema refuses (the contract's Problem carries only the first)."""
-    try:
-        operation = contract.load_contract(vendor.spec_path()).operation(
-            request.url_rule.rule, "GET" if request.method == "HEAD" else request.method)
-        body = operation.bodies.get(request.mimetype) or operation.bodies.get("application/json")
-        errors = list(body.validator.iter_errors(data))
-    except Exception:  # the contract's internals moved on: fall back to its one Problem
-        return []
+def _every_cause(problem: contract.Problem) -> list[str]:
+    """Each field the body's schema refuses, a missing one named by its own path."""
     causes = []
-    for error in errors:
-        path, first, message = contract._located(error)
-        if isinstance(error.kind, contract.jsonschema_rs.ValidationErrorKind.Required):
-            path = ".".join(p for p in (path, str(error.kind.property)) if p)
-            message = "required field is missing"
-        causes.append(_cause(path, message))
+    for cause in problem.errors:
+        if cause.missing:
+            causes.append(_cause(".".join(p for p in (cause.path, cause.missing) if p), "required field is missing"))
+        else:
+            causes.append(_cause(cause.path, cause.message))
     return causes
 
 
