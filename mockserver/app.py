@@ -35,6 +35,7 @@ class Core:
     outbox: Outbox | None = None
     faults: Faults | None = None
     vendor_apps: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)  # name -> the vendor's checked options
 
 
 def _not_found(enabled):
@@ -67,6 +68,7 @@ def create_app(settings: Settings, vendors: dict | None = None, fixtures: dict |
     `fixtures` (name -> validated data) defaults to loading settings.fixtures (FixtureError if invalid).
     """
     vendors = vendors if vendors is not None else load_vendors(settings.vendors)
+    options = {name: vendor.load_options(settings.vendor_options.get(name)) for name, vendor in vendors.items()}
     fixtures = fixtures if fixtures is not None else load_all(settings.fixtures, vendors)
     clock = Clock()
     core = Core(
@@ -77,6 +79,7 @@ def create_app(settings: Settings, vendors: dict | None = None, fixtures: dict |
         journal=Journal(settings.journal_size),
         outbox=Outbox(clock),
         faults=Faults(tuple(vendors)),
+        options=options,
     )
     core.vendor_apps = {name: build_vendor_app(core, v) for name, v in vendors.items()}
     return MockServer(core)

@@ -88,7 +88,10 @@ def _serve(args) -> int:
     from .app import load_vendors
     from .core.fixtures import load_all
 
-    load_all(settings.fixtures, load_vendors(settings.vendors))  # invalid fixtures: exit 2 before binding
+    vendors = load_vendors(settings.vendors)
+    for name, vendor in vendors.items():  # a mistyped option: exit 2 before binding
+        vendor.load_options(settings.vendor_options.get(name))
+    load_all(settings.fixtures, vendors)  # invalid fixtures: exit 2 before binding
     try:
         serve(settings)
     except PortInUse as exc:

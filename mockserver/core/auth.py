@@ -5,7 +5,36 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import request
+from flask import current_app, request
+
+PUBLIC_ATTR = "mock_public"
+
+
+def public(view=None, *, check=None):
+    """Mark a view that needs no API credentials (pages, presigned uploads, the sign-in itself).
+
+    `check()`, if given, runs in the vendor's sign-in check's place: a signed URL, a client's Basic header.
+    Used bare (`@public`) or with a check (`@public(check=...)`).
+    """
+    def mark(fn):
+        setattr(fn, PUBLIC_ATTR, check or _nothing)
+        return fn
+    return mark(view) if view is not None else mark
+
+
+def _nothing() -> None:
+    return None
+
+
+def admission(view, vendor):
+    """What runs before `view` to let a request in: its public check, or the vendor's authentication."""
+    return getattr(view, PUBLIC_ATTR, None) or vendor.authenticate
+
+
+def is_public() -> bool:
+    """Whether the view this request reached is marked public."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, PUBLIC_ATTR, None) is not None
 
 
 class Malformed(Exception):

@@ -87,7 +87,8 @@ def permissive() -> bool:
 
 
 def vendor_options() -> dict:
-    return core().settings.vendor_options.get(vendor().name, {})
+    """The vendor's --vendor-option values, checked by its options_schema, defaults filled in."""
+    return core().options[vendor().name]
 
 
 def base_url() -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import g, request
 from werkzeug.exceptions import HTTPException
 
+from .auth import admission
 from .contract import Problem, load_contract
 from .errors import VendorError
 
@@ -27,7 +28,8 @@ class SpecGuard:
         self._enforce = enforce
 
     def guard_views(self, app) -> None:
-        """Wrap every view (so before_request hooks such as auth have already run)."""
+        """Wrap every view: the vendor's authentication (core/auth.admission), then its contract; the
+        vendor's own before_request hooks (a rate limit) have run by then."""
         operations = {}
         for rule in app.url_map.iter_rules():
             for method in rule.methods or ():
@@ -49,8 +51,11 @@ class SpecGuard:
             except Exception as exc:  # whatever a strange request makes a parser raise is the client's fault
                 raise Problem("request", f"cannot be read: {type(exc).__name__}", kind="unreadable") from None
 
+        admit = admission(view, vendor)
+
         @wraps(view)
         def checked(*args, **kwargs):
+            admit()  # credentials before shape: a stranger learns nothing about the contract
             req = request._get_current_object()
             operation = operations.get((req.url_rule.rule, req.method))
             if operation is None:

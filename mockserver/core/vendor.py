@@ -6,28 +6,56 @@ import abc
 from pathlib import Path
 
 from flask import Blueprint, Response
-from marshmallow import Schema
+from marshmallow import RAISE, Schema, ValidationError
 
 from ..settings import OPENAPI_DIR
 from .errors import VendorError
 from .state import State
 
 
+class NoOptions(Schema):
+    class Meta:
+        unknown = RAISE
+
+
 class Vendor(abc.ABC):
     """Subclass per vendor; one instance is the package's `VENDOR`.
 
     name               url prefix and fixtures file name ("bitbar")
+    title              the product's name, as the README and the CLI list it
+    port_offset        its own port is the main port + this (built-ins 1..5; a new vendor takes the next)
     blueprint          every vendor route, paths as in the vendor's docs relative to its root
     fixture_schema     marshmallow schema of fixtures/<name>.yaml
+    options_schema     marshmallow schema of its --vendor-option knobs (unknown ones refused)
     control_blueprint  optional vendor extras under /_mock/<name>/ (e.g. Happo reviews)
+    demo_headers       what a client sends to be the default fixtures' demo user
+    probe              a cheap GET (path under the vendor root) that answers 200 to demo_headers
     """
 
     name: str = ""
     title: str = ""
+    port_offset: int = 0
     blueprint: Blueprint | None = None
     fixture_schema: type[Schema] = Schema
+    options_schema: type[Schema] = NoOptions
     control_blueprint: Blueprint | None = None
-    spec_guard: bool = False  # check requests against openapi/<name>.yaml before the view (core/contract.py)
+    spec_guard: bool = True  # check requests against openapi/<name>.yaml before the view (core/contract.py)
+    demo_headers: dict[str, str] = {}
+    probe: str = "/"
+
+    def authenticate(self) -> None:
+        """Let the request in or raise the vendor's own 401/403; runs before every view not marked
+        `core.auth.public`, after the tenant, fault and vendor hooks and before the contract check."""
+        return None
+
+    def load_options(self, given: dict | None) -> dict:
+        """The vendor's options with defaults filled in; ValueError naming the option when one is wrong."""
+        try:
+            return self.options_schema().load(given or {})
+        except ValidationError as err:
+            problems = "; ".join(f"{self.name}.{key}: {' '.join(map(str, why)) if isinstance(why, list) else why}"
+                                 for key, why in err.messages.items())
+            raise ValueError(f"vendor option {problems}") from None
 
     def spec_path(self) -> Path:
         return OPENAPI_DIR / f"{self.name}.yaml"

@@ -236,6 +236,17 @@ def test_vendor_options_are_validated():
     assert result.returncode == 2 and "unknown vendor 'jira'" in result.stderr
 
 
+@pytest.mark.parametrize("option, message", [
+    ("hiptest.rate_limt=5", "hiptest.rate_limt: Unknown field."),
+    ("happo.render_seconds=-1", "happo.render_seconds: Must be greater than or equal to 0."),
+    ("qtest.scope=[1]", "qtest.scope: Not a valid string."),
+])
+def test_a_mistyped_vendor_option_stops_the_server_before_it_binds(option, message):
+    result = run_cli("serve", "--port", str(free_port_block(6)), "--vendor-option", option)
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("flags, message", [
     (("--port", "65531"), "port must be between 1 and 65530 (the vendor ports take the next five), not 65531"),
     (("--port", "0"), "port must be between 1 and 65530"),

@@ -12,7 +12,7 @@ from ...core.vendor import Vendor
 from .control import control_bp
 from .generate import generate
 from .routes import bp
-from .schemas import FixtureSchema
+from .schemas import FixtureSchema, OptionsSchema
 
 
 class HappoVendor(Vendor):
@@ -21,6 +21,7 @@ class HappoVendor(Vendor):
     title = "Happo"
     blueprint = bp
     fixture_schema = FixtureSchema
+    options_schema = OptionsSchema
     control_blueprint = control_bp
 
     def build_state(self, fixtures: dict) -> State:

@@ -207,3 +207,9 @@ class FlakeOut(Schema):
     target = fields.String()
     url = fields.String()
     createdAt = fields.String()
+
+
+class OptionsSchema(_Strict):
+    """--vendor-option happo.<name>=<value>"""
+
+    render_seconds = fields.Float(validate=validate.Range(min=0))

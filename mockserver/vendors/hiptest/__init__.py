@@ -15,7 +15,7 @@ from .generate import generate_fixtures
 from .jsonapi import MEDIA_TYPE
 from .refusals import refusal
 from .routes import bp
-from .schemas import FixtureSchema
+from .schemas import FixtureSchema, OptionsSchema
 
 PLAIN_TABLES = ("users", "projects", "folders", "scenarios", "actionwords", "tags", "datasets", "parameters")
 
@@ -25,6 +25,7 @@ class HiptestVendor(Vendor):
     title = "Hiptest"
     blueprint = bp
     fixture_schema = FixtureSchema
+    options_schema = OptionsSchema
     control_blueprint = control_bp
     spec_guard = True
 

@@ -334,3 +334,15 @@ UserOut = Schema.from_dict({
 BuildHistoryOut = Schema.from_dict({
     "id": fields.Integer(), "date": fields.String(), "values": fields.Dict(), "platform": fields.String(),
 }, name="BuildHistoryOut")
+
+
+def _limit(value) -> None:
+    if not (isinstance(value, bool) or (isinstance(value, (int, float)) and value >= 0)):
+        raise ValidationError("true (the documented 200 a minute), a number of calls a minute, or 0 for off")
+
+
+class OptionsSchema(_Strict):
+    """--vendor-option hiptest.<name>=<value>"""
+
+    rate_limit = fields.Raw(validate=_limit)
+    generation_seconds = fields.Float(validate=validate.Range(min=0))

@@ -12,7 +12,7 @@ from ...core.vendor import Vendor
 from . import hosts, options, queue, refusals
 from .generate import generate
 from .routes import blueprint
-from .schemas import FixtureSchema
+from .schemas import FixtureSchema, OptionsSchema
 
 # collection -> the field its records are keyed by
 KEYS = {
@@ -34,6 +34,7 @@ class QtestVendor(Vendor):
     title = "qTest Manager (automation integration)"
     blueprint = blueprint
     fixture_schema = FixtureSchema
+    options_schema = OptionsSchema
 
     def build_state(self, fixtures: dict) -> State:
         state = State(self.name)

@@ -225,3 +225,20 @@ class QueueOut(Schema):
     contentType = fields.String()
     content = fields.String()
     type = fields.String()
+
+
+class OptionsSchema(Schema):
+    """--vendor-option qtest.<name>=<value>: each replaces the default assumption in options.py"""
+
+    class Meta:
+        unknown = RAISE
+
+    access_token_seconds = fields.Integer(validate=validate.Range(min=1))
+    refresh_token_seconds = fields.Integer(validate=validate.Range(min=1))
+    online_window_seconds = fields.Integer(validate=validate.Range(min=0))
+    queue_waiting_seconds = fields.Float(validate=validate.Range(min=0))
+    queue_processing_seconds = fields.Float(validate=validate.Range(min=0))
+    client_id = fields.Integer()
+    scope = fields.String()
+    automation_statuses = fields.List(fields.String())
+    job_transitions = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
