@@ -77,6 +77,11 @@ def valid_until(when: datetime | None) -> None:
         ctx.valid_until = when
 
 
+def now_ms() -> int:
+    """The mock clock in epoch milliseconds (as Bitbar stamps its records)."""
+    return int(now().timestamp() * 1000)
+
+
 def uncacheable() -> None:
     """This answer depends on something besides state, request and mock clock (the wall clock)."""
     g.uncacheable = True

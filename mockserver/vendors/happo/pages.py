@@ -8,7 +8,8 @@ from flask import Response, request
 
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
-from . import assets, comparisons, png, reports
+from ...core import media as png
+from . import assets, comparisons, reports
 from .routes import bp, current_world, public, signed
 
 BADGE_COLOURS = {"success": "#2da44e", "failure": "#cf222e", "awaiting review": "#bf8700", "pending": "#6e7781"}
