@@ -11,7 +11,8 @@ COPY openapi ./openapi
 RUN pip install --no-cache-dir -e . && useradd --create-home --uid 10001 mock
 USER mock
 
-EXPOSE 8080-8085
+# the main port, then one per vendor at its port_offset (room for nine; a test checks the registry fits)
+EXPOSE 8080-8089
 # slim images have no curl: the health check is a Python one-liner
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/_mock/health', timeout=2).status == 200 else 1)"

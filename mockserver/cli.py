@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.fixtures import FixtureError
-from .settings import VENDOR_ORDER, from_env, parse_vendor_options, parse_vendors
+from .settings import from_env, parse_vendor_options, parse_vendors, vendor_names
 
 
 def _vendors_arg(text: str):
@@ -25,10 +25,10 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="start the server")
     s.add_argument("--host", help="address to bind (env HOST, default 127.0.0.1)")
-    s.add_argument("--port", type=int, help="main port (env PORT, default 8080); vendors on port+1..+5")
+    s.add_argument("--port", type=int, help="main port (env PORT, default 8080); each vendor on port+its offset")
     s.add_argument("--no-vendor-ports", dest="vendor_ports", action="store_const", const=False,
                    help="serve vendors only under their prefix (env MOCKSERVER_VENDOR_PORTS=0)")
-    s.add_argument("--vendors", type=_vendors_arg, help=f"comma-separated subset of {','.join(VENDOR_ORDER)}")
+    s.add_argument("--vendors", type=_vendors_arg, help=f"comma-separated subset of {','.join(vendor_names())}")
     s.add_argument("--fixtures", help="fixtures folder (env MOCKSERVER_FIXTURES)")
     s.add_argument("--auth", choices=("strict", "permissive"), help="strict: fixture credentials only (default)")
     s.add_argument("--journal-size", type=int, help="request journal entries kept (default 10000)")
@@ -40,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--vendor-option", dest="vendor_option", action="append", metavar="VENDOR.OPTION=VALUE",
                    help="a vendor knob, e.g. hiptest.rate_limit=200 (repeatable; env MOCKSERVER_VENDOR_OPTIONS, space-separated)")
     s.add_argument("--dev", action="store_const", const=True, help="use Flask's development server")
+
+    v = sub.add_parser("vendors", help="list the vendors: name, title, base URLs")
+    v.add_argument("--port", type=int, help="main port the URLs are shown for (default 8080)")
+    v.add_argument("--markdown", action="store_true", help="as the README's table")
 
     r = sub.add_parser("routes", help="print every vendor route")
     r.add_argument("--vendor", type=_vendors_arg)
@@ -64,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args)
         if args.command == "routes":
             return _routes(args)
+        if args.command == "vendors":
+            return _vendors(args)
         if args.fixtures_command == "generate":
             return _generate(args)
         return _check(args)
@@ -112,10 +118,17 @@ def _routes(args) -> int:
     return 0
 
 
+def _vendors(args) -> int:
+    from .serve import vendor_table
+
+    print(vendor_table(from_env(port=args.port), markdown=args.markdown))
+    return 0
+
+
 def _generate(args) -> int:
     from .core.generate import generate
 
-    names = VENDOR_ORDER if args.vendor == "all" else parse_vendors(args.vendor)
+    names = vendor_names() if args.vendor == "all" else parse_vendors(args.vendor)
     for name in names:
         path = generate(name, args.scale, args.seed, Path(args.out))
         print(f"wrote {path}")

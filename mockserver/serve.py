@@ -41,11 +41,25 @@ def start_vendor_ports(server, settings: Settings) -> list:
 
 def table(settings: Settings) -> str:
     base = f"http://{settings.host}:{settings.port}"
-    lines = [f"mockserver on {base}  (control API: {base}/_mock, auth: {settings.auth})",
-             f"  {'vendor':<10} {'prefixed':<40} own port"]
-    for name in settings.vendors:
-        own = f"http://{settings.host}:{settings.vendor_port(name)}" if settings.vendor_ports else "-"
-        lines.append(f"  {name:<10} {base + '/' + name:<40} {own}")
+    return f"mockserver on {base}  (control API: {base}/_mock, auth: {settings.auth})\n" + vendor_table(settings)
+
+
+def vendor_table(settings: Settings, markdown: bool = False) -> str:
+    """Each enabled vendor with its two base URLs (the README's table is this, with markdown=True)."""
+    from .vendors import registry
+
+    base = f"http://{settings.host}:{settings.port}"
+    rows = [(name, registry()[name].title if name in registry() else name, f"{base}/{name}",
+             f"http://{settings.host}:{settings.vendor_port(name)}" if settings.vendor_ports else "-")
+            for name in settings.vendors]
+    if not markdown:
+        return "\n".join([f"  {'vendor':<10} {'prefixed':<40} own port"]
+                         + [f"  {name:<10} {prefixed:<40} {own}" for name, _, prefixed, own in rows])
+    cells = [("vendor", "product", "prefixed base URL", "own port")]
+    cells += [(name, title, f"`{prefixed}`", f"`{own}`") for name, title, prefixed, own in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(4)]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |" for row in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
 
 

@@ -8,8 +8,25 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Order fixes each vendor's port: main port + 1 .. + 5.
-VENDOR_ORDER = ("hiptest", "qtest", "happo", "bitbar", "sipfront")
+
+
+def vendor_names() -> tuple[str, ...]:
+    """Every registered vendor, in port order (mockserver/vendors/__init__.py)."""
+    from .vendors import names
+
+    return names()
+
+
+def _offset(vendor: str) -> int:
+    from .vendors import registry
+
+    return registry()[vendor].port_offset
+
+
+def _last_offset() -> int:
+    from .vendors import registry
+
+    return max((v.port_offset for v in registry().values()), default=0)
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
@@ -20,7 +37,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     vendor_ports: bool = True
-    vendors: tuple[str, ...] = VENDOR_ORDER
+    vendors: tuple[str, ...] = field(default_factory=vendor_names)
     fixtures: str = str(DEFAULT_FIXTURES)
     auth: str = "strict"  # strict | permissive
     journal_size: int = 10_000
@@ -34,18 +51,17 @@ class Settings:
     vendor_options: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        last = self.port + (len(VENDOR_ORDER) if self.vendor_ports else 0)
-        if not 1 <= self.port or last > 65535:
-            top = 65535 - (len(VENDOR_ORDER) if self.vendor_ports else 0)
-            raise ValueError(f"port must be between 1 and {top}"
-                             + (" (the vendor ports take the next five)" if self.vendor_ports else "")
+        span = _last_offset() if self.vendor_ports else 0
+        if not 1 <= self.port or self.port + span > 65535:
+            raise ValueError(f"port must be between 1 and {65535 - span}"
+                             + (f" (the vendor ports take the next {span})" if span else "")
                              + f", not {self.port}")
         for name, least in (("journal_size", 0), ("journal_body_chars", 0), ("threads", 1), ("max_upload_mb", 1)):
             if getattr(self, name) < least:
                 raise ValueError(f"{name.replace('_', '-')} must be at least {least}, not {getattr(self, name)}")
 
     def vendor_port(self, vendor: str) -> int:
-        return self.port + 1 + VENDOR_ORDER.index(vendor)
+        return self.port + _offset(vendor)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self))
@@ -75,10 +91,11 @@ ENV = {
 
 def parse_vendors(text: str) -> tuple[str, ...]:
     names = tuple(v.strip() for v in text.split(",") if v.strip())
-    unknown = [n for n in names if n not in VENDOR_ORDER]
+    known = vendor_names()
+    unknown = [n for n in names if n not in known]
     if unknown:
-        raise ValueError(f"unknown vendor(s): {', '.join(unknown)} (known: {', '.join(VENDOR_ORDER)})")
-    return tuple(v for v in VENDOR_ORDER if v in names)
+        raise ValueError(f"unknown vendor(s): {', '.join(unknown)} (known: {', '.join(known)})")
+    return tuple(v for v in known if v in names)
 
 
 def parse_vendor_options(items: list[str]) -> dict:
@@ -91,7 +108,7 @@ def parse_vendor_options(items: list[str]) -> dict:
         vendor, dot, option = key.partition(".")
         if not sep or not dot or not option:
             raise ValueError(f"vendor option {item!r}: write VENDOR.OPTION=VALUE")
-        if vendor not in VENDOR_ORDER:
+        if vendor not in vendor_names():
             raise ValueError(f"vendor option {item!r}: unknown vendor {vendor!r}")
         options.setdefault(vendor, {})[option] = yaml.safe_load(value)
     return options

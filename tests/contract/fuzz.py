@@ -77,7 +77,7 @@ def run_fuzz(vendor: str, spec: Path, base_url: str, headers: dict, max_examples
 
 
 def main(argv=None) -> int:
-    from mockserver.settings import VENDOR_ORDER
+    from mockserver.settings import vendor_names
     from tests.contract.validate import spec_path
     from tests.harness import start_server
 
@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     server = start_server()
     failed = False
     try:
-        for vendor in args.vendor or VENDOR_ORDER:
+        for vendor in args.vendor or vendor_names():
             if not spec_path(vendor).is_file():
                 print(f"{vendor:<10} no spec")
                 continue

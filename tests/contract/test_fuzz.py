@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.settings import Settings, VENDOR_ORDER
+from mockserver.settings import Settings, vendor_names
 from tests.contract.fuzz import AUTH_HEADERS, run_fuzz
 from tests.contract.validate import spec_path
 from tests.core.demo_vendor import DEMO, DEMO_FIXTURES
 from tests.harness import start_server
 
-WITH_SPEC = [v for v in VENDOR_ORDER if spec_path(v).is_file()]
+WITH_SPEC = [v for v in vendor_names() if spec_path(v).is_file()]
 DEMO_SPEC = Path(__file__).resolve().parents[1] / "core" / "demo_openapi.yaml"
 
 

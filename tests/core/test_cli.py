@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from mockserver.settings import vendor_names
 from tests.harness import free_port_block
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,7 +182,15 @@ def test_the_docker_image_command_and_healthcheck_work(served):
     finally:
         proc.terminate()
         proc.wait(timeout=15)
-    assert "EXPOSE 8080-8085" in (ROOT / "Dockerfile").read_text()
+    exposed = _dockerfile_line("EXPOSE")
+    assert exposed == "8080-8089" and f"-p {exposed}:{exposed}" in (ROOT / "README.md").read_text()
+
+
+def test_every_vendor_port_fits_the_published_range():
+    from mockserver.vendors import registry
+
+    top = int(_dockerfile_line("EXPOSE").split("-")[1])
+    assert max(v.port_offset for v in registry().values()) <= top - 8080
 
 
 def test_fixtures_folder_per_vendor_names_the_file_in_error(tmp_path):
@@ -248,7 +257,7 @@ def test_a_mistyped_vendor_option_stops_the_server_before_it_binds(option, messa
 
 
 @pytest.mark.parametrize("flags, message", [
-    (("--port", "65531"), "port must be between 1 and 65530 (the vendor ports take the next five), not 65531"),
+    (("--port", "65531"), "port must be between 1 and 65530 (the vendor ports take the next 5), not 65531"),
     (("--port", "0"), "port must be between 1 and 65530"),
     (("--journal-size", "-1"), "journal-size must be at least 0, not -1"),
     (("--threads", "0"), "threads must be at least 1, not 0"),
@@ -264,3 +273,11 @@ def test_a_port_near_the_top_is_fine_without_vendor_ports():
     from mockserver.settings import Settings
 
     assert Settings(port=65535, vendor_ports=False).port == 65535
+
+
+def test_the_readme_vendor_table_is_the_registry():
+    result = run_cli("vendors", "--markdown")
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.strip()
+    assert len(table.splitlines()) == 2 + len(vendor_names())
+    assert table in (ROOT / "README.md").read_text(), "README's vendor table is stale: paste `mockserver vendors --markdown`"

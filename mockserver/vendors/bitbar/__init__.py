@@ -19,6 +19,7 @@ from .schemas import FixtureSchema  # noqa: E402
 
 class BitbarVendor(Vendor):
     name = "bitbar"
+    port_offset = 4
     title = "Bitbar Testing v2"
     blueprint = blueprint
     fixture_schema = FixtureSchema

@@ -17,6 +17,7 @@ from .schemas import FixtureSchema, OptionsSchema
 
 class HappoVendor(Vendor):
     name = "happo"
+    port_offset = 3
     spec_guard = True
     title = "Happo"
     blueprint = bp

@@ -22,6 +22,7 @@ PLAIN_TABLES = ("users", "projects", "folders", "scenarios", "actionwords", "tag
 
 class HiptestVendor(Vendor):
     name = "hiptest"
+    port_offset = 1
     title = "Hiptest"
     blueprint = bp
     fixture_schema = FixtureSchema

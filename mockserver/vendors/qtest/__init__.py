@@ -30,6 +30,7 @@ KEYS = {
 
 class QtestVendor(Vendor):
     name = "qtest"
+    port_offset = 2
     spec_guard = True
     title = "qTest Manager (automation integration)"
     blueprint = blueprint

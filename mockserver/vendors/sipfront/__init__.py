@@ -61,6 +61,7 @@ def _headline(problem) -> str:
 
 class SipfrontVendor(Vendor):
     name = "sipfront"
+    port_offset = 5
     spec_guard = True
     title = "Sipfront v2"
     blueprint = blueprint
