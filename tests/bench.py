@@ -26,6 +26,7 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mockserver.vendors import registry
 from tests.harness import free_port_block
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,6 +198,13 @@ def _python_load(port: int, s: Scenario, seconds: float, connections: int) -> di
             "requests": len(latencies), "non_2xx": bad[0]}
 
 
+def all_scenarios() -> list[Scenario]:
+    """The scenarios above, then each registered vendor's probe (its cheapest authenticated read)."""
+    probes = [Scenario(f"{name} probe", "read", "GET", f"/{name}{vendor.probe}", vendor.demo_headers)
+              for name, vendor in registry().items()]
+    return SCENARIOS + probes
+
+
 # -- the run ----------------------------------------------------------------------------------
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -206,12 +214,13 @@ def main(argv=None) -> int:
     p.add_argument("--only", help="run only scenarios whose name contains this")
     p.add_argument("--python-load", action="store_true", help="use the Python load generator even if wrk is there")
     args = p.parse_args(argv)
-    scenarios = [s for s in SCENARIOS if not args.only or args.only in s.name]
+    scenarios = [s for s in all_scenarios() if not args.only or args.only in s.name]
     load = _python_load if args.python_load or not shutil.which("wrk") else _wrk
     tool = "python" if load is _python_load else "wrk"
 
-    port = free_port_block(8)
-    bare_port = port + 7
+    span = 1 + max(v.port_offset for v in registry().values())  # the main port and every vendor's own
+    port = free_port_block(span + 1)
+    bare_port = port + span
     exe = str(Path(sys.executable).parent / "mockserver")
     mock = _start([exe, "serve", "--port", str(port)])
     canned_file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)

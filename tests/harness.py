@@ -44,6 +44,13 @@ def free_port_block(count: int) -> int:
     raise RuntimeError("no free block of ports")
 
 
+def free_server_ports() -> int:
+    """A main port with every registered vendor's own port (main + port_offset) free after it."""
+    from mockserver.vendors import registry
+
+    return free_port_block(1 + max(v.port_offset for v in registry().values()))
+
+
 @dataclass
 class RunningServer:
     settings: Settings
@@ -77,7 +84,7 @@ def start_server(settings: Settings | None = None, vendors: dict | None = None, 
     settings = settings or Settings()
     app = None
     for _ in range(20):
-        settings.port = free_port_block(6)
+        settings.port = free_server_ports()
         app = app or create_app(settings, vendors=vendors, fixtures=fixtures)
         running = RunningServer(settings, app)
         apps = [(settings.port, app)]

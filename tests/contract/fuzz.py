@@ -37,6 +37,20 @@ AUTH_HEADERS = {
 
 
 @dataclass
+class Target:
+    spec: Path
+    headers: dict
+
+
+def fuzz_targets() -> dict[str, Target]:
+    """Every registered vendor with a spec: what to fuzz and how its demo user authenticates."""
+    from mockserver.vendors import registry
+
+    return {name: Target(vendor.spec_path(), vendor.demo_headers)
+            for name, vendor in registry().items() if vendor.spec_path().is_file()}
+
+
+@dataclass
 class FuzzResult:
     vendor: str
     cases: int

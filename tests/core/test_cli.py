@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from mockserver.settings import vendor_names
-from tests.harness import free_port_block
+from tests.harness import free_server_ports
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = shutil.which("mockserver", path=str(Path(sys.executable).parent)) or "mockserver"
@@ -46,7 +46,7 @@ def served(request):
 
     def start(*extra):
         for _ in range(5):
-            port = free_port_block(6)
+            port = free_server_ports()
             proc = subprocess.Popen([SCRIPT, "serve", "--port", str(port), *extra], stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True, cwd=ROOT)
             procs.append(proc)
@@ -102,7 +102,7 @@ def test_vendor_subset_and_no_vendor_ports(served):
 
 
 def test_env_vendor_ports_off(tmp_path):
-    port = free_port_block(6)
+    port = free_server_ports()
     proc = subprocess.Popen([SCRIPT, "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, cwd=ROOT, env={**os.environ, "MOCKSERVER_VENDOR_PORTS": "0"})
     try:
@@ -116,7 +116,7 @@ def test_env_vendor_ports_off(tmp_path):
 
 def test_invalid_fixtures_stop_the_server_with_exit_2_and_a_precise_message(tmp_path):
     (tmp_path / "bitbar.yaml").write_text("not_a_collection: []\n")
-    result = run_cli("serve", "--fixtures", str(tmp_path), "--port", str(free_port_block(6)))
+    result = run_cli("serve", "--fixtures", str(tmp_path), "--port", str(free_server_ports()))
     assert result.returncode == 2
     assert f"{tmp_path}/bitbar.yaml: not_a_collection: Unknown field." in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
@@ -171,7 +171,7 @@ def test_the_docker_image_command_and_healthcheck_work(served):
 
     cmd = json.loads(_dockerfile_line("CMD"))
     assert cmd[:2] == ["mockserver", "serve"] and cmd[cmd.index("--port") + 1] == "8080"
-    port = free_port_block(6)
+    port = free_server_ports()
     cmd[cmd.index("--port") + 1] = str(port)
     proc = subprocess.Popen([SCRIPT, *cmd[1:]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     try:
@@ -217,7 +217,7 @@ def test_served_process_logs_one_line_per_request(served):
 def test_a_taken_vendor_port_is_named_and_exits_2():
     import socket
 
-    port = free_port_block(6)
+    port = free_server_ports()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port + 4))
         taken.listen()
@@ -251,7 +251,7 @@ def test_vendor_options_are_validated():
     ("qtest.scope=[1]", "qtest.scope: Not a valid string."),
 ])
 def test_a_mistyped_vendor_option_stops_the_server_before_it_binds(option, message):
-    result = run_cli("serve", "--port", str(free_port_block(6)), "--vendor-option", option)
+    result = run_cli("serve", "--port", str(free_server_ports()), "--vendor-option", option)
     assert result.returncode == 2, result.stdout
     assert message in result.stderr and "Traceback" not in result.stderr
 
