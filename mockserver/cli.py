@@ -37,8 +37,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--threads", type=int, help="worker threads of the main port (default 16)")
     s.add_argument("--no-validate-requests", dest="validate_requests", action="store_const", const=False,
                    help="let through requests the vendor spec forbids (env MOCKSERVER_VALIDATE_REQUESTS=0)")
-    s.add_argument("--vendor-option", dest="vendor_option", action="append", metavar="VENDOR.OPTION=VALUE",
-                   help="a vendor knob, e.g. hiptest.rate_limit=200 (repeatable; env MOCKSERVER_VENDOR_OPTIONS, space-separated)")
+    s.add_argument(
+        "--vendor-option",
+        dest="vendor_option",
+        action="append",
+        metavar="VENDOR.OPTION=VALUE",
+        help="a vendor knob, e.g. hiptest.rate_limit=200 (repeatable; env MOCKSERVER_VENDOR_OPTIONS, space-separated)",
+    )
     s.add_argument("--dev", action="store_const", const=True, help="use Flask's development server")
 
     v = sub.add_parser("vendors", help="list the vendors: name, title, base URLs")
@@ -87,8 +92,20 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(args) -> int:
     from .serve import PortInUse, serve
 
-    keys = ("host", "port", "vendor_ports", "vendors", "fixtures", "auth", "journal_size",
-            "max_upload_mb", "log_level", "threads", "dev", "validate_requests")
+    keys = (
+        "host",
+        "port",
+        "vendor_ports",
+        "vendors",
+        "fixtures",
+        "auth",
+        "journal_size",
+        "max_upload_mb",
+        "log_level",
+        "threads",
+        "dev",
+        "validate_requests",
+    )
     options = parse_vendor_options(args.vendor_option) if args.vendor_option else None
     settings = from_env(vendor_options=options, **{k: getattr(args, k) for k in keys})
     from .app import load_vendors

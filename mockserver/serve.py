@@ -98,7 +98,9 @@ def serve(settings: Settings) -> None:
         interface=Interfaces.WSGI,
         workers=1,  # one process: every request must see the same in-memory store
         blocking_threads=settings.threads,
-        log_level=settings.log_level if settings.log_level in ("debug", "info", "warning", "error", "critical") else "info",
+        log_level=settings.log_level
+        if settings.log_level in ("debug", "info", "warning", "error", "critical")
+        else "info",
     ).serve()
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-
 def vendor_names() -> tuple[str, ...]:
     """Every registered vendor, in port order (mockserver/vendors/__init__.py)."""
     from .vendors import names

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime
+import http.client
+import itertools
 import json
 import os
 import re
@@ -21,8 +23,6 @@ import sys
 import tempfile
 import threading
 import time
-import http.client
-import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 

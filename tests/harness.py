@@ -7,12 +7,11 @@ when the spec exists (see tests/contract/validate.py).
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import uuid
 from dataclasses import dataclass, field
-
-import logging
 
 import requests
 from werkzeug.serving import make_server
@@ -80,7 +79,9 @@ class RunningServer:
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
-def start_server(settings: Settings | None = None, vendors: dict | None = None, fixtures: dict | None = None) -> RunningServer:
+def start_server(
+    settings: Settings | None = None, vendors: dict | None = None, fixtures: dict | None = None
+) -> RunningServer:
     settings = settings or Settings()
     app = None
     for _ in range(20):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 import jsonschema_rs
@@ -374,7 +374,8 @@ class Contract:
 
     def _compile(self, path: str, method: str, op: dict, shared: list) -> Operation:
         params: dict[tuple[str, str], Param] = {}
-        for origin, entries in (((path, "parameters"), shared), ((path, method, "parameters"), op.get("parameters", []))):
+        sources = (((path, "parameters"), shared), ((path, method, "parameters"), op.get("parameters", [])))
+        for origin, entries in sources:
             for index, entry in enumerate(entries):
                 pointer = ("paths", *origin, index)
                 if "$ref" in entry:
@@ -387,10 +388,12 @@ class Contract:
                 array = "array" in self._resolver.types(schema)
                 item_schema = schema.get("items", {}) if array else schema
                 params[(entry["in"], entry["name"])] = Param(
-                    name=entry["name"], location=entry["in"],
+                    name=entry["name"],
+                    location=entry["in"],
                     required=bool(entry.get("required")) or entry["in"] == "path",
                     allow_empty=bool(entry.get("allowEmptyValue")),
-                    array=array, explode=entry.get("explode", entry.get("style", "form") == "form"),
+                    array=array,
+                    explode=entry.get("explode", entry.get("style", "form") == "form"),
                     item_types=self._resolver.types(item_schema) if item_schema else set(),
                     validator=self._validator(*pointer, "schema") if "schema" in entry else None,
                 )
@@ -412,7 +415,10 @@ class Contract:
                     for name, prop in props.items():
                         types = self._resolver.types(prop)
                         if "array" in types:
-                            compiled.form_types[name] = (self._resolver.types(self._resolver.deref(prop).get("items", {})), True)
+                            compiled.form_types[name] = (
+                                self._resolver.types(self._resolver.deref(prop).get("items", {})),
+                                True,
+                            )
                         else:
                             compiled.form_types[name] = (types, False)
                 operation.bodies[media] = compiled

@@ -10,10 +10,9 @@ from .. import __version__
 from .clock import parse_iso
 from .errors import describe_validation
 from .fixtures import FixtureError, load_body
-from .negotiation import json_response, empty
+from .negotiation import empty, json_response
 from .routes import vendor_routes
 from .store import DEFAULT_TENANT
-
 
 bp = Blueprint("control", __name__)
 

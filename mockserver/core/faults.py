@@ -6,7 +6,7 @@ import fnmatch
 import itertools
 import threading
 
-from marshmallow import Schema, fields, validate, validates_schema, ValidationError, EXCLUDE
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 
 class FaultRuleSchema(Schema):

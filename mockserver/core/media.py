@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from html import escape
 import struct
 import zlib
+from html import escape
 
 MAX_SIDE = 10_000
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-
-import xmltodict
 from functools import lru_cache
 
+import xmltodict
 from flask import Response, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
@@ -79,7 +78,9 @@ def _preferred(header: str, default: str, offered: tuple[str, ...]) -> str:
     return best
 
 
-def negotiated(data, status: int = 200, headers: dict | None = None, default: str = JSON, xml_root: str = "response") -> Response:
+def negotiated(
+    data, status: int = 200, headers: dict | None = None, default: str = JSON, xml_root: str = "response"
+) -> Response:
     if wants(default) == XML:
         body = "" if data is None else to_xml(data, xml_root)
         return Response(body, status=status, headers=headers or {}, content_type=XML)

@@ -7,8 +7,8 @@ import re
 import threading
 from contextlib import contextmanager
 
-from .readcache import ReadCache
 from . import tracked
+from .readcache import ReadCache
 from .state import State
 
 TENANT_RE = re.compile(r"^[A-Za-z0-9._:@/+-]{1,128}$")

@@ -13,9 +13,9 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from . import context, tracked
-from .errors import VendorError
 from .accesslog import ACCESS_LOG
 from .clock import reads_of_this_thread
+from .errors import VendorError
 from .journal import Entry
 from .negotiation import json_response
 from .readcache import MAX_BODY, Kept, request_key

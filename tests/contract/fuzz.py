@@ -18,7 +18,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-CHECKS = os.environ.get("FUZZ_CHECKS", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance")
+CHECKS = os.environ.get(
+    "FUZZ_CHECKS", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+)
 
 
 def _basic(user: str, password: str) -> str:
@@ -27,8 +29,12 @@ def _basic(user: str, password: str) -> str:
 
 # the demo credentials of the default fixtures
 AUTH_HEADERS = {
-    "hiptest": {"access-token": "hiptest-demo-token", "client": "hiptest-demo-client", "uid": "demo@example.com",
-                "Accept": "application/vnd.api+json; version=1"},
+    "hiptest": {
+        "access-token": "hiptest-demo-token",
+        "client": "hiptest-demo-client",
+        "uid": "demo@example.com",
+        "Accept": "application/vnd.api+json; version=1",
+    },
     "qtest": {"Authorization": "Bearer qtest-demo-token"},
     "happo": {"Authorization": _basic("happo-demo-key", "happo-demo-secret")},
     "bitbar": {"Authorization": _basic("bitbar-demo-key", ""), "Accept": "application/json"},
@@ -46,8 +52,11 @@ def fuzz_targets() -> dict[str, Target]:
     """Every registered vendor with a spec: what to fuzz and how its demo user authenticates."""
     from mockserver.vendors import registry
 
-    return {name: Target(vendor.spec_path(), vendor.demo_headers)
-            for name, vendor in registry().items() if vendor.spec_path().is_file()}
+    return {
+        name: Target(vendor.spec_path(), vendor.demo_headers)
+        for name, vendor in registry().items()
+        if vendor.spec_path().is_file()
+    }
 
 
 @dataclass
@@ -64,14 +73,43 @@ class FuzzResult:
         return f"{self.vendor:<10} cases run {self.cases:>6}   failures {self.failures}   errors {self.errors}"
 
 
-def run_fuzz(vendor: str, spec: Path, base_url: str, headers: dict, max_examples: int, seed: int,
-             phases: str = "examples,coverage,fuzzing,stateful", max_time: int | None = None) -> FuzzResult:
+def run_fuzz(
+    vendor: str,
+    spec: Path,
+    base_url: str,
+    headers: dict,
+    max_examples: int,
+    seed: int,
+    phases: str = "examples,coverage,fuzzing,stateful",
+    max_time: int | None = None,
+) -> FuzzResult:
     exe = shutil.which("schemathesis", path=str(Path(sys.executable).parent)) or "schemathesis"
     with tempfile.TemporaryDirectory() as tmp:
         report_path = Path(tmp) / "report.json"
-        cmd = [exe, "run", str(spec), "--url", base_url, "--seed", str(seed), "--max-examples", str(max_examples),
-               "--phases", phases, "--checks", CHECKS, "--workers", "1", "--no-color",
-               "--generation-database", "none", "--report", "json", "--report-json-path", str(report_path)]
+        cmd = [
+            exe,
+            "run",
+            str(spec),
+            "--url",
+            base_url,
+            "--seed",
+            str(seed),
+            "--max-examples",
+            str(max_examples),
+            "--phases",
+            phases,
+            "--checks",
+            CHECKS,
+            "--workers",
+            "1",
+            "--no-color",
+            "--generation-database",
+            "none",
+            "--report",
+            "json",
+            "--report-json-path",
+            str(report_path),
+        ]
         if max_time:
             cmd += ["--max-time", str(max_time)]
         for name, value in {**headers, "X-Mock-Tenant": f"fuzz-{vendor}"}.items():
@@ -107,8 +145,9 @@ def main(argv=None) -> int:
             if not spec_path(vendor).is_file():
                 print(f"{vendor:<10} no spec")
                 continue
-            result = run_fuzz(vendor, spec_path(vendor), server.vendor_url(vendor), AUTH_HEADERS[vendor],
-                              args.max_examples, args.seed)
+            result = run_fuzz(
+                vendor, spec_path(vendor), server.vendor_url(vendor), AUTH_HEADERS[vendor], args.max_examples, args.seed
+            )
             print(result.line(), flush=True)
             if result.failures or result.errors or result.exit_code:
                 failed = True

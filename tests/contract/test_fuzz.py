@@ -42,7 +42,16 @@ def test_fuzzer_passes_a_server_that_matches_its_spec(demo_server):
 
 def test_fuzzer_catches_a_spec_drift(demo_server, tmp_path):
     drifted = tmp_path / "drifted.yaml"
-    drifted.write_text(DEMO_SPEC.read_text().replace("required: [id, name, size]", "required: [id, name, size, colour]"))
-    result = run_fuzz("demo", drifted, demo_server.vendor_url("demo"), {"Authorization": "Bearer demo-token"},
-                      max_examples=5, seed=1, phases="coverage,fuzzing")
+    drifted.write_text(
+        DEMO_SPEC.read_text().replace("required: [id, name, size]", "required: [id, name, size, colour]")
+    )
+    result = run_fuzz(
+        "demo",
+        drifted,
+        demo_server.vendor_url("demo"),
+        {"Authorization": "Bearer demo-token"},
+        max_examples=5,
+        seed=1,
+        phases="coverage,fuzzing",
+    )
     assert result.failures > 0 and result.exit_code != 0

@@ -20,7 +20,9 @@ UNICODE_DIGITS = "²³"                  # str.isdigit() says yes, int() says no
 
 
 def _operations(vendor: str):
-    spec = yaml.load(spec_path(vendor).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    spec = yaml.load(
+        spec_path(vendor).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
     for path, item in spec["paths"].items():
         for method, op in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
@@ -39,8 +41,11 @@ def _requests(vendor: str):
         if takes_json:
             json_type = {"Content-Type": "application/json"}
             yield method, path, {"data": DEEP, "headers": json_type}
-            yield method, path, {"data": '{"id": %s, "name": "%s", "limit": %s}' % (HUGE, UNICODE_DIGITS, HUGE),
-                                 "headers": json_type}
+            yield (
+                method,
+                path,
+                {"data": '{"id": %s, "name": "%s", "limit": %s}' % (HUGE, UNICODE_DIGITS, HUGE), "headers": json_type},
+            )
 
 
 @pytest.mark.parametrize("vendor", vendor_names())
@@ -52,8 +57,9 @@ def test_no_strange_input_reaches_a_500(server, vendor):
     for method, path, kwargs in _requests(vendor):
         for base in bases:
             headers = {**session.headers, **kwargs.get("headers", {})}
-            r = session.request(method, base + path, params=kwargs.get("params"), data=kwargs.get("data"),
-                                headers=headers, timeout=30)
+            r = session.request(
+                method, base + path, params=kwargs.get("params"), data=kwargs.get("data"), headers=headers, timeout=30
+            )
             sent += 1
             if r.status_code >= 500:
                 failures.append(f"{r.status_code} {method} {base}{path} {str(kwargs)[:120]}: {r.text[:200]}")

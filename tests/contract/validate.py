@@ -13,9 +13,9 @@ import pytest
 import requests
 from openapi_core import OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
-from openapi_core.templating.paths.exceptions import PathNotFound, OperationNotFound, ServerNotFound
-from openapi_core.templating.responses.exceptions import ResponseNotFound
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
+from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound, ServerNotFound
+from openapi_core.templating.responses.exceptions import ResponseNotFound
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "openapi"
 JSON_TYPES = ("application/json", "application/vnd.api+json")
@@ -46,7 +46,9 @@ class SpecValidator:
         except ResponseNotFound:
             pytest.fail(f"[{self.vendor} spec] status not documented: {where}")
         except MediaTypeNotFound:
-            pytest.fail(f"[{self.vendor} spec] content type {response.headers.get('Content-Type')!r} not documented: {where}")
+            pytest.fail(
+                f"[{self.vendor} spec] content type {response.headers.get('Content-Type')!r} not documented: {where}"
+            )
         except Exception as exc:  # the body does not match the documented schema
             ctype = response.headers.get("Content-Type", "")
             if not any(t in ctype for t in JSON_TYPES) and "deserial" in type(exc).__name__.lower():

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from flask import Blueprint
-from marshmallow import Schema, fields, RAISE
+from marshmallow import RAISE, Schema, fields
 
 from mockserver.core import context
 from mockserver.core.auth import bearer_token
@@ -175,7 +175,10 @@ class DemoVendor(Vendor):
         return state
 
     def error_response(self, status, message, extra):
-        return json_response({"demoError": message, "code": status, **({"fields": extra["fields"]} if "fields" in extra else {})}, status)
+        body = {"demoError": message, "code": status}
+        if "fields" in extra:
+            body["fields"] = extra["fields"]
+        return json_response(body, status)
 
     def generate_fixtures(self, fake, scale, progress):
         return {"items": [{"id": i + 1, "name": fake.word()} for i in range(scale)], "tokens": ["t"]}

@@ -77,7 +77,9 @@ def test_serve_answers_health_on_main_and_vendor_ports(served):
         wait_health(f"http://127.0.0.1:{port + offset}", proc)
         # one store behind both doors: a request on the vendor port shows up in the main journal
         requests.get(f"http://127.0.0.1:{port + offset}/no-such-path", timeout=5)
-        last = requests.get(f"http://127.0.0.1:{port}/_mock/requests", params={"limit": 1}, timeout=5).json()["requests"][0]
+        last = requests.get(f"http://127.0.0.1:{port}/_mock/requests", params={"limit": 1}, timeout=5).json()[
+            "requests"
+        ][0]
         assert (last["vendor"], last["path"], last["status"]) == (vendor, "/no-such-path", 404)
 
 
@@ -87,8 +89,10 @@ def test_serve_prints_where_each_vendor_lives(served):
     proc.terminate()
     out = proc.communicate(timeout=15)[0]
     table = [line.split() for line in out.splitlines() if line.startswith("  ") and "http://" in line]
-    assert table == [["hiptest", f"http://127.0.0.1:{port}/hiptest", "-"],
-                     ["bitbar", f"http://127.0.0.1:{port}/bitbar", "-"]]
+    assert table == [
+        ["hiptest", f"http://127.0.0.1:{port}/hiptest", "-"],
+        ["bitbar", f"http://127.0.0.1:{port}/bitbar", "-"],
+    ]
 
 
 def test_vendor_subset_and_no_vendor_ports(served):
@@ -103,8 +107,14 @@ def test_vendor_subset_and_no_vendor_ports(served):
 
 def test_env_vendor_ports_off(tmp_path):
     port = free_server_ports()
-    proc = subprocess.Popen([SCRIPT, "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, cwd=ROOT, env={**os.environ, "MOCKSERVER_VENDOR_PORTS": "0"})
+    proc = subprocess.Popen(
+        [SCRIPT, "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "MOCKSERVER_VENDOR_PORTS": "0"},
+    )
     try:
         wait_health(f"http://127.0.0.1:{port}", proc)
         with pytest.raises(requests.ConnectionError):
@@ -132,7 +142,13 @@ def test_fixtures_check_reports_yaml_syntax_with_line(tmp_path):
 def test_fixtures_check_passes_on_the_defaults():
     result = run_cli("fixtures", "check")
     assert result.returncode == 0, result.stderr
-    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["hiptest", "qtest", "happo", "bitbar", "sipfront"]
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+        "hiptest",
+        "qtest",
+        "happo",
+        "bitbar",
+        "sipfront",
+    ]
 
 
 def test_fixtures_generate_is_byte_identical_and_loads(tmp_path):
@@ -162,7 +178,7 @@ def test_routes_command_prints_the_same_table_as_the_control_api(server):
 
 def _dockerfile_line(prefix: str) -> str:
     text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
-    return next(line[len(prefix):].strip() for line in text.splitlines() if line.startswith(prefix))
+    return next(line[len(prefix) :].strip() for line in text.splitlines() if line.startswith(prefix))
 
 
 def test_the_docker_image_command_and_healthcheck_work(served):
@@ -210,8 +226,10 @@ def test_served_process_logs_one_line_per_request(served):
     time.sleep(0.5)  # access lines are written in batches every 0.1 s, off the request path
     proc.terminate()
     out = proc.communicate(timeout=15)[0]
-    assert any("GET /bitbar/no/such/path 404 " in line and line.endswith("vendor=bitbar tenant=logged")
-               for line in out.splitlines()), out
+    assert any(
+        "GET /bitbar/no/such/path 404 " in line and line.endswith("vendor=bitbar tenant=logged")
+        for line in out.splitlines()
+    ), out
 
 
 def test_a_taken_vendor_port_is_named_and_exits_2():
@@ -229,10 +247,17 @@ def test_a_taken_vendor_port_is_named_and_exits_2():
 
 def test_vendor_options_from_flag_reach_the_vendor(served):
     port, proc = served("--vendors", "hiptest", "--no-vendor-ports", "--vendor-option", "hiptest.rate_limit=2")
-    headers = {"access-token": "hiptest-demo-token", "client": "hiptest-demo-client", "uid": "demo@example.com",
-               "Accept": "application/vnd.api+json; version=1", "X-Mock-Tenant": "opts"}
-    codes = [requests.get(f"http://127.0.0.1:{port}/hiptest/api/projects", headers=headers, timeout=5).status_code
-             for _ in range(3)]
+    headers = {
+        "access-token": "hiptest-demo-token",
+        "client": "hiptest-demo-client",
+        "uid": "demo@example.com",
+        "Accept": "application/vnd.api+json; version=1",
+        "X-Mock-Tenant": "opts",
+    }
+    codes = [
+        requests.get(f"http://127.0.0.1:{port}/hiptest/api/projects", headers=headers, timeout=5).status_code
+        for _ in range(3)
+    ]
     assert codes == [200, 200, 429]
 
 
@@ -240,29 +265,37 @@ def test_vendor_options_are_validated():
     from mockserver.settings import from_env
 
     assert from_env({"MOCKSERVER_VENDOR_OPTIONS": "happo.render_seconds=5 hiptest.rate_limit=9"}).vendor_options == {
-        "happo": {"render_seconds": 5}, "hiptest": {"rate_limit": 9}}
+        "happo": {"render_seconds": 5},
+        "hiptest": {"rate_limit": 9},
+    }
     result = run_cli("serve", "--vendor-option", "jira.x=1")
     assert result.returncode == 2 and "unknown vendor 'jira'" in result.stderr
 
 
-@pytest.mark.parametrize("option, message", [
-    ("hiptest.rate_limt=5", "hiptest.rate_limt: Unknown field."),
-    ("happo.render_seconds=-1", "happo.render_seconds: Must be greater than or equal to 0."),
-    ("qtest.scope=[1]", "qtest.scope: Not a valid string."),
-])
+@pytest.mark.parametrize(
+    "option, message",
+    [
+        ("hiptest.rate_limt=5", "hiptest.rate_limt: Unknown field."),
+        ("happo.render_seconds=-1", "happo.render_seconds: Must be greater than or equal to 0."),
+        ("qtest.scope=[1]", "qtest.scope: Not a valid string."),
+    ],
+)
 def test_a_mistyped_vendor_option_stops_the_server_before_it_binds(option, message):
     result = run_cli("serve", "--port", str(free_server_ports()), "--vendor-option", option)
     assert result.returncode == 2, result.stdout
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("flags, message", [
-    (("--port", "65531"), "port must be between 1 and 65530 (the vendor ports take the next 5), not 65531"),
-    (("--port", "0"), "port must be between 1 and 65530"),
-    (("--journal-size", "-1"), "journal-size must be at least 0, not -1"),
-    (("--threads", "0"), "threads must be at least 1, not 0"),
-    (("--max-upload-mb", "0"), "max-upload-mb must be at least 1, not 0"),
-])
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (("--port", "65531"), "port must be between 1 and 65530 (the vendor ports take the next 5), not 65531"),
+        (("--port", "0"), "port must be between 1 and 65530"),
+        (("--journal-size", "-1"), "journal-size must be at least 0, not -1"),
+        (("--threads", "0"), "threads must be at least 1, not 0"),
+        (("--max-upload-mb", "0"), "max-upload-mb must be at least 1, not 0"),
+    ],
+)
 def test_out_of_range_flags_stop_with_a_message_before_anything_starts(flags, message):
     result = run_cli("serve", *flags)
     assert result.returncode == 2
@@ -280,4 +313,6 @@ def test_the_readme_vendor_table_is_the_registry():
     assert result.returncode == 0, result.stderr
     table = result.stdout.strip()
     assert len(table.splitlines()) == 2 + len(vendor_names())
-    assert table in (ROOT / "README.md").read_text(), "README's vendor table is stale: paste `mockserver vendors --markdown`"
+    assert table in (ROOT / "README.md").read_text(), (
+        "README's vendor table is stale: paste `mockserver vendors --markdown`"
+    )

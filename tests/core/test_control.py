@@ -18,7 +18,11 @@ def test_health(demo):
 def test_reset_restores_fixtures_for_one_tenant_only(demo, demo_server):
     demo("DELETE", "/items/7")
     other = demo.tenant + "-x"
-    requests.delete(f"{demo_server.url}/demo/items/3", headers={"Authorization": "Bearer demo-token", "X-Mock-Tenant": other}, timeout=10)
+    requests.delete(
+        f"{demo_server.url}/demo/items/3",
+        headers={"Authorization": "Bearer demo-token", "X-Mock-Tenant": other},
+        timeout=10,
+    )
     r = demo.mock("POST", "/reset", params={"vendor": "demo", "tenant": demo.tenant})
     assert r.status_code == 200
     assert [i["id"] for i in demo("GET", "/items").json()["items"]] == [7, 3]
@@ -41,8 +45,13 @@ def test_state_needs_a_known_vendor(demo):
 
 
 def test_fixtures_replace_for_a_tenant(demo):
-    r = demo.mock("POST", "/fixtures", params={"vendor": "demo", "tenant": demo.tenant},
-                  data="items:\n  - {id: 40, name: forty}\ntokens: [demo-token]\n", headers={"Content-Type": "application/yaml"})
+    r = demo.mock(
+        "POST",
+        "/fixtures",
+        params={"vendor": "demo", "tenant": demo.tenant},
+        data="items:\n  - {id: 40, name: forty}\ntokens: [demo-token]\n",
+        headers={"Content-Type": "application/yaml"},
+    )
     assert r.status_code == 200, r.text
     assert [i["id"] for i in demo("GET", "/items").json()["items"]] == [40]
     demo("POST", "/items", json={"name": "x"})
@@ -51,8 +60,12 @@ def test_fixtures_replace_for_a_tenant(demo):
 
 
 def test_invalid_fixtures_are_rejected_with_key_path_and_old_data_stays(demo):
-    r = demo.mock("POST", "/fixtures", params={"vendor": "demo", "tenant": demo.tenant},
-                  json={"items": [{"id": 1, "name": "ok"}, {"id": "x"}], "tokens": ["demo-token"]})
+    r = demo.mock(
+        "POST",
+        "/fixtures",
+        params={"vendor": "demo", "tenant": demo.tenant},
+        json={"items": [{"id": 1, "name": "ok"}, {"id": "x"}], "tokens": ["demo-token"]},
+    )
     assert r.status_code == 400
     message = r.json()["error"]
     assert "items.1.id: Not a valid integer." in message
@@ -61,7 +74,13 @@ def test_invalid_fixtures_are_rejected_with_key_path_and_old_data_stays(demo):
 
 
 def test_invalid_yaml_fixtures_name_the_line(demo):
-    r = demo.mock("POST", "/fixtures", params={"vendor": "demo"}, data="items: [\n  - {", headers={"Content-Type": "application/yaml"})
+    r = demo.mock(
+        "POST",
+        "/fixtures",
+        params={"vendor": "demo"},
+        data="items: [\n  - {",
+        headers={"Content-Type": "application/yaml"},
+    )
     assert r.status_code == 400
     assert "not valid YAML" in r.json()["error"] and "line" in r.json()["error"]
 
@@ -73,13 +92,20 @@ def test_journal_records_and_filters(demo):
     demo("GET", "/items/999")
     all_ = demo.mock("GET", "/requests").json()
     assert [(e["method"], e["path"], e["status"]) for e in all_["requests"]] == [
-        ("GET", "/demo/items", 200), ("POST", "/demo/items", 201), ("GET", "/demo/items/999", 404)]
+        ("GET", "/demo/items", 200),
+        ("POST", "/demo/items", 201),
+        ("GET", "/demo/items/999", 404),
+    ]
     post = all_["requests"][1]
     assert post["body"] == '{"name": "journaled"}' and post["vendor"] == "demo" and post["tenant"] == demo.tenant
     assert post["headers"]["Content-Type"] == "application/json" and post["duration_ms"] >= 0
     assert [e["status"] for e in demo.mock("GET", "/requests", params={"method": "post"}).json()["requests"]] == [201]
-    assert [e["path"] for e in demo.mock("GET", "/requests", params={"path": "/items/*"}).json()["requests"]] == ["/demo/items/999"]
-    assert [e["path"] for e in demo.mock("GET", "/requests", params={"status": 404}).json()["requests"]] == ["/demo/items/999"]
+    assert [e["path"] for e in demo.mock("GET", "/requests", params={"path": "/items/*"}).json()["requests"]] == [
+        "/demo/items/999"
+    ]
+    assert [e["path"] for e in demo.mock("GET", "/requests", params={"status": 404}).json()["requests"]] == [
+        "/demo/items/999"
+    ]
     assert len(demo.mock("GET", "/requests", params={"limit": 2}).json()["requests"]) == 2
     assert demo.mock("GET", "/requests", params={"vendor": "other"}).json()["count"] == 0
     assert demo.mock("GET", "/requests", params={"limit": "x"}).status_code == 400
@@ -98,7 +124,9 @@ def test_journal_is_bounded_and_truncates_bodies(demo):
 
 
 def test_fault_applies_exactly_times_then_stops(demo):
-    r = demo.mock("POST", "/faults", json={"vendor": "demo", "method": "GET", "path": "/items", "status": 503, "times": 2})
+    r = demo.mock(
+        "POST", "/faults", json={"vendor": "demo", "method": "GET", "path": "/items", "status": 503, "times": 2}
+    )
     assert r.status_code == 201
     rule = r.json()
     assert rule["times"] == 2 and rule["id"] >= 1
@@ -109,8 +137,11 @@ def test_fault_applies_exactly_times_then_stops(demo):
 
 
 def test_fault_with_body_headers_and_glob(demo):
-    demo.mock("POST", "/faults", json={"path": "/demo/items/*", "status": 429, "body": {"slow": "down"},
-                                       "headers": {"Retry-After": "3"}})
+    demo.mock(
+        "POST",
+        "/faults",
+        json={"path": "/demo/items/*", "status": 429, "body": {"slow": "down"}, "headers": {"Retry-After": "3"}},
+    )
     r = demo("GET", "/items/7")
     assert (r.status_code, r.json(), r.headers["Retry-After"]) == (429, {"slow": "down"}, "3")
     assert demo("GET", "/items").status_code == 200
@@ -167,7 +198,12 @@ def test_outbox_records_and_clears(demo):
     box = demo.mock("GET", "/outbox", params={"vendor": "demo"}).json()
     assert box["count"] == 1
     entry = box["outbox"][0]
-    assert (entry["vendor"], entry["tenant"], entry["kind"], entry["payload"]) == ("demo", demo.tenant, "email", {"to": "dev@example.com"})
+    assert (entry["vendor"], entry["tenant"], entry["kind"], entry["payload"]) == (
+        "demo",
+        demo.tenant,
+        "email",
+        {"to": "dev@example.com"},
+    )
     assert demo.mock("DELETE", "/outbox").status_code == 204
     assert demo.mock("GET", "/outbox").json()["count"] == 0
 

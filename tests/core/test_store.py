@@ -22,16 +22,23 @@ def test_ids_continue_after_largest_fixture_id_and_are_deterministic(demo, demo_
     first = demo("POST", "/items", json={"name": "a"}).json()["id"]
     second = demo("POST", "/items", json={"name": "b"}).json()["id"]
     assert (first, second) == (8, 9)
-    other = requests.post(f"{demo_server.url}/demo/items", json={"name": "a"},
-                          headers={"Authorization": "Bearer demo-token", "X-Mock-Tenant": demo.tenant + "-2"}, timeout=10)
+    other = requests.post(
+        f"{demo_server.url}/demo/items",
+        json={"name": "a"},
+        headers={"Authorization": "Bearer demo-token", "X-Mock-Tenant": demo.tenant + "-2"},
+        timeout=10,
+    )
     assert other.json()["id"] == 8  # same fixtures + same request order -> same ids
 
 
 def test_tenants_are_isolated(demo, demo_server):
     demo("POST", "/items", json={"name": "only-mine"})
     demo("DELETE", "/items/7")
-    other = requests.get(f"{demo_server.url}/demo/items",
-                         headers={"Authorization": "Bearer demo-token", "X-Mock-Tenant": demo.tenant + "-other"}, timeout=10)
+    other = requests.get(
+        f"{demo_server.url}/demo/items",
+        headers={"Authorization": "Bearer demo-token", "X-Mock-Tenant": demo.tenant + "-other"},
+        timeout=10,
+    )
     assert [i["name"] for i in other.json()["items"]] == ["seven", "three"]
     assert names(demo) == ["three", "only-mine"]
 
@@ -145,8 +152,11 @@ def test_permissive_auth_accepts_any_wellformed_credential_but_not_none():
     from tests.core.demo_vendor import DEMO, DEMO_FIXTURES
     from tests.harness import start_server
 
-    running = start_server(Settings(vendor_ports=False, vendors=("demo",), auth="permissive"),
-                           vendors={"demo": DEMO}, fixtures={"demo": copy.deepcopy(DEMO_FIXTURES)})
+    running = start_server(
+        Settings(vendor_ports=False, vendors=("demo",), auth="permissive"),
+        vendors={"demo": DEMO},
+        fixtures={"demo": copy.deepcopy(DEMO_FIXTURES)},
+    )
     try:
         ok = requests.get(f"{running.url}/demo/items", headers={"Authorization": "Bearer anything"}, timeout=10)
         missing = requests.get(f"{running.url}/demo/items", timeout=10)
@@ -196,11 +206,18 @@ def test_request_validation_can_be_switched_off():
     from tests.harness import start_server
 
     assert from_env({"MOCKSERVER_VALIDATE_REQUESTS": "0"}).validate_requests is False
-    running = start_server(Settings(vendor_ports=False, vendors=("demo",), validate_requests=False),
-                           vendors={"demo": DEMO}, fixtures={"demo": copy.deepcopy(DEMO_FIXTURES)})
+    running = start_server(
+        Settings(vendor_ports=False, vendors=("demo",), validate_requests=False),
+        vendors={"demo": DEMO},
+        fixtures={"demo": copy.deepcopy(DEMO_FIXTURES)},
+    )
     try:
-        r = requests.post(f"{running.url}/demo/items", json={"name": "huge", "size": 1000},
-                          headers={"Authorization": "Bearer demo-token"}, timeout=10)
+        r = requests.post(
+            f"{running.url}/demo/items",
+            json={"name": "huge", "size": 1000},
+            headers={"Authorization": "Bearer demo-token"},
+            timeout=10,
+        )
         assert r.status_code == 201
     finally:
         running.stop()
@@ -215,8 +232,10 @@ def test_spec_guard_sees_form_bodies_the_handler_already_parsed(demo):
 
 def test_multipart_text_fields_and_file_parts_are_checked_before_the_view(demo):
     ok = demo("POST", "/upload", files={"file": ("a.txt", b"abc")}, data={"label": "a", "copies": "2"})
-    assert (ok.status_code, ok.json()) == (200, {"name": "a.txt", "size": 3,
-                                                 "fields": {"label": "a", "copies": 2, "file": "a.txt"}})
+    assert (ok.status_code, ok.json()) == (
+        200,
+        {"name": "a.txt", "size": 3, "fields": {"label": "a", "copies": 2, "file": "a.txt"}},
+    )
     no_file = demo("POST", "/upload", files={"label": (None, "a")})
     assert (no_file.status_code, no_file.json()["demoError"]) == (400, "request body: 'file' is a required property")
     bad = demo("POST", "/upload", files={"file": ("a.txt", b"abc")}, data={"label": "c", "copies": "0"})
