@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: run dev test fuzz bench routes clean
+.PHONY: run dev test test-fast lint fuzz bench routes clean
 
 $(VENV)/.stamp-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ routes: $(VENV)/.stamp-run
 
 test: $(VENV)/.stamp-dev
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# the inner loop: everything but real clients, fuzzing and CLI processes (well under a minute)
+test-fast: $(VENV)/.stamp-dev
+	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+lint: $(VENV)/.stamp-dev
+	$(BIN)/ruff check .
 
 fuzz: $(VENV)/.stamp-dev
 	$(BIN)/python -m tests.contract.fuzz

@@ -7,6 +7,17 @@ import requests
 
 from tests.harness import VendorClient, new_tenant, start_server
 
+# what `make test-fast` leaves out: real clients, fuzzing, servers started as processes
+SLOW = ("tests/clients/", "tests/contract/test_fuzz.py", "tests/contract/test_specs.py", "tests/contract/test_hostile_inputs.py",
+        "tests/core/test_cli.py", "tests/core/test_sixth_vendor.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        if item.path.relative_to(root).as_posix().startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def server():
