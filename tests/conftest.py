@@ -7,9 +7,9 @@ import requests
 
 from tests.harness import VendorClient, new_tenant, start_server
 
-# what `make test-fast` leaves out: real clients, fuzzing, servers started as processes
-SLOW = ("tests/clients/", "tests/contract/test_fuzz.py", "tests/contract/test_specs.py", "tests/contract/test_hostile_inputs.py",
-        "tests/core/test_cli.py", "tests/core/test_sixth_vendor.py")
+# what `make test-fast` leaves out: real clients, fuzzing, whole-spec sweeps, servers started as processes
+SLOW = ("tests/clients/", "tests/contract/test_fuzz.py", "tests/contract/test_specs.py",
+        "tests/contract/test_hostile_inputs.py", "tests/core/test_cli.py", "tests/core/test_sixth_vendor.py")
 
 
 def pytest_collection_modifyitems(config, items):
