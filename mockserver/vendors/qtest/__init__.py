@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app
+from flask import g
 
+from ...core import context
 from ...core.negotiation import json_response
 from ...core.state import State
 from ...core.vendor import Vendor
-from . import hosts, options, queue, refusals
+from . import agents, auth, errors, hosts, jobs, oauth, uploads
+from .blueprint import blueprint
 from .generate import generate
-from .routes import blueprint
+from .model import hosts as host_model
+from .model import options, queue
 from .schemas import FixtureSchema, OptionsSchema
+
+RESOURCES = (agents, hosts, jobs, oauth, uploads)  # each registers its routes on the blueprint
 
 # collection -> the field its records are keyed by
 KEYS = {
@@ -30,12 +35,17 @@ KEYS = {
 
 class QtestVendor(Vendor):
     name = "qtest"
-    port_offset = 2
-    spec_guard = True
     title = "qTest Manager (automation integration)"
+    port_offset = 2
     blueprint = blueprint
     fixture_schema = FixtureSchema
     options_schema = OptionsSchema
+    demo_headers = {"Authorization": "bearer qtest-demo-token"}  # the fixtures' API & SDK page token
+    probe = "/oauth/status"
+
+    def authenticate(self):
+        """The bearer token (or the Java SDK's bare one), kept for the views that describe it."""
+        g.token = auth.require_token()
 
     def build_state(self, fixtures: dict) -> State:
         state = State(self.name)
@@ -47,12 +57,12 @@ class QtestVendor(Vendor):
 
     def dump_state(self, state: State) -> dict:
         """Raw tables plus what time makes of them: host online status, queue state."""
-        core = current_app.extensions["mockserver.core"]
-        opts = options.resolve(state.extra.get("settings"), core.settings.vendor_options.get(self.name))
+        core = context.core()  # outside a request: the control API's app holds the same core
+        opts = options.of(state, core.options[self.name])
         now = core.clock.now()
         data = state.to_json()
         data["tables"]["hosts"] = [
-            {**h, **hosts.render(h, now, opts["online_window_seconds"])} for h in state.table("hosts").values()
+            {**h, **host_model.render(h, now, opts["online_window_seconds"])} for h in state.table("hosts").values()
         ]
         data["tables"]["queue_processing"] = [
             {**q, "state": queue.state_at(q, now, opts["queue_waiting_seconds"], opts["queue_processing_seconds"])}
@@ -63,8 +73,8 @@ class QtestVendor(Vendor):
 
     def contract_error(self, problem):
         """A request openapi/qtest.yaml forbids: the OAuth error of the token endpoint, else a
-        `{"message"}` 400 naming the parameter or each offending body field (refusals.py)."""
-        return refusals.refusal(self, problem)
+        `{"message"}` 400 naming the parameter or each offending body field (errors.py)."""
+        return errors.contract_refusal(problem)
 
     def error_response(self, status, message, extra):
         headers = {"x-qtest-request-id": str(uuid.uuid4())}

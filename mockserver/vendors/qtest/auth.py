@@ -1,4 +1,5 @@
-"""OAuth tokens: issuing, refreshing and checking bearer tokens on the mock clock."""
+"""How a qTest request proves who it is: OAuth bearer tokens on the mock clock, issued and refreshed
+by the token endpoint, whose optional Basic header names the site's client."""
 
 from __future__ import annotations
 
@@ -8,18 +9,9 @@ from datetime import timedelta
 from flask import request
 
 from ...core import context
-from ...core.errors import VendorError
-from . import dates, options
-
-FULL_AUTH = "Full authentication is required to access this resource"
-
-
-def oauth_error(status: int, error: str, description: str, challenge: bool = False) -> VendorError:
-    """Spring Security OAuth2's error body, which qTest's token layer answers with."""
-    headers = {}
-    if challenge:
-        headers["WWW-Authenticate"] = f'Bearer realm="oauth", error="{error}", error_description="{description}"'
-    return VendorError(status, description, headers=headers, oauth_error=error)
+from ...core.auth import Malformed, basic_credentials
+from . import errors
+from .model import dates
 
 
 def _uuid(state, kind: str) -> str:
@@ -27,9 +19,9 @@ def _uuid(state, kind: str) -> str:
     return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
 
 
-def issue(username: str, refresh_token: str | None = None) -> dict:
+def issue(username: str, opts: dict, refresh_token: str | None = None) -> dict:
+    """A new access token (and, unless refreshing, a new refresh token) with the lifetimes of `opts`."""
     state = context.state()
-    opts = options.current()
     now = context.now()
     token = {
         "access_token": _uuid(state, "access_token"),
@@ -58,26 +50,35 @@ def seconds_left(token: dict) -> int | None:
 
 def check_password(username: str | None, password: str | None) -> None:
     if not username or not password:
-        raise oauth_error(400, "invalid_grant", "Bad credentials")
+        raise errors.bad_credentials()
     if context.permissive():
         return
     user = context.state().get("users", username)
     if user is None or user["password"] != password:
-        raise oauth_error(400, "invalid_grant", "Bad credentials")
+        raise errors.bad_credentials()
 
 
 def use_refresh_token(value: str | None) -> str:
     """The username a refresh token belongs to; 400 invalid_grant when unknown or expired."""
     if not value:
-        raise oauth_error(400, "invalid_grant", "Missing refresh token")
+        raise errors.missing_refresh_token()
     record = context.state().get("refresh_tokens", value)
     if record is None:
         if context.permissive():
             return "permissive-user"
-        raise oauth_error(400, "invalid_grant", f"Invalid refresh token: {value}")
+        raise errors.invalid_refresh_token(value)
     if dates.parse(record["expires_at"]) <= context.now():
-        raise oauth_error(400, "invalid_grant", f"Invalid refresh token (expired): {value}")
+        raise errors.expired_refresh_token(value)
     return record["username"]
+
+
+def client() -> tuple[str, str] | None:
+    """The token endpoint's optional Basic site/client credentials; 401 invalid_client when unreadable.
+    Spring checks this header before the endpoint reads a parameter (the view's @public check)."""
+    try:
+        return basic_credentials()
+    except Malformed:
+        raise errors.bad_client_credentials() from None
 
 
 def presented_token() -> str | None:
@@ -92,18 +93,18 @@ def presented_token() -> str | None:
 
 
 def require_token() -> dict:
-    """The token record of this request, or the OAuth 401 the real service answers."""
+    """The token record of this request, or the OAuth 401 the real service answers (Vendor.authenticate)."""
     value = presented_token()
     if value is None:
-        raise oauth_error(401, "unauthorized", FULL_AUTH, challenge=True)
+        raise errors.full_authentication_required()
     token = context.state().get("tokens", value)
     if token is None:
         if context.permissive():
             return {"access_token": value, "username": "permissive-user", "expires_at": None}
-        raise oauth_error(401, "invalid_token", f"Invalid access token: {value}", challenge=True)
+        raise errors.invalid_access_token(value)
     if token.get("expires_at"):
         expires = dates.parse(token["expires_at"])
         if expires <= context.now():
-            raise oauth_error(401, "invalid_token", f"Access token expired: {value}", challenge=True)
+            raise errors.access_token_expired(value)
         context.valid_until(expires)  # the token holds till then
     return token

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from . import dates
+from .model import dates
 from .schemas import FRAMEWORK_IDS
 
 BASE = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)

@@ -1,100 +1,87 @@
-"""Scheduled jobs: the status machine (a documented assumption), the retrieval window, rendering."""
+"""Scheduling jobs, handing them to hosts and moving them through the status machine."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
-from ...core.errors import VendorError
-from . import dates
-from .schemas import JOB_STATUSES
-
-RETRIEVABLE = ("PLANNED", "NOT_RUN")
-
-
-def canonical_status(text: str) -> str:
-    """The SDK's enum name for a status the contract let through; the doc's prose spells "NOT RUN"."""
-    return text.replace(" ", "_")
+from ...core import context
+from ...core.negotiation import json_response
+from . import errors
+from .blueprint import blueprint, dated, host, ok, options, project, wire
+from .model import dates, jobs
+from .schemas import JobOut
 
 
-def invalid_status(wanted) -> VendorError:
-    shown = wanted if isinstance(wanted, str) else json.dumps(wanted)
-    return VendorError(400, f"Invalid job status '{shown}'. Valid values: {', '.join(JOB_STATUSES)}")
-
-
-def move(job: dict, wanted: str, transitions: dict) -> bool:
-    """Apply a status change to `job`; False when it was already there (a no-op)."""
-    target = canonical_status(wanted)
-    if target not in JOB_STATUSES:
-        raise invalid_status(wanted)
-    current = job["status"]
-    if target == current:
-        return False
-    if target not in transitions.get(current, []):
-        raise VendorError(400, f"Cannot change job status from {current} to {target}")
-    job["status"] = target
-    return True
-
-
-def bad_date(name: str, raw: str) -> VendorError:
-    """A retrieval bound that is no qTest date; a space is most likely an unencoded '+'."""
-    hint = " (URL-encode '+' as %2B)" if " " in raw else ""
-    return VendorError(400, f"Invalid value '{raw}' for parameter '{name}': expected yyyy-mm-ddThh:mm:ss+zzzz{hint}")
-
-
-def window_bound(name: str, raw: str | None) -> datetime | None:
+def _window_bound(name: str, raw: str | None) -> datetime | None:
     """A bound the contract has matched to the date pattern (None or empty: no bound) as a UTC instant."""
     if not raw:
         return None
     try:
         return dates.parse(raw)
     except ValueError:  # the pattern passes 2015-13-01 and instants past datetime's range
-        raise bad_date(name, raw) from None
+        raise errors.bad_date_parameter(name, raw) from None
 
 
-def materials(state, job: dict) -> list[dict]:
-    out = []
-    for run_id in job.get("test_run_ids", []):
+@blueprint.get("/api/v3/automation/hosts/<int:host_server_id>/jobs")
+def list_jobs(host_server_id):
+    params = wire()[0]
+    host(host_server_id)
+    end = _window_bound("end_date", params["end_date"])
+    start = _window_bound("start_date", params["start_date"])
+    state = context.state()
+    client_id = options()["client_id"]
+    due = jobs.due_for_host(state, host_server_id, start, end)
+    return ok(JobOut, [jobs.render(state, job, client_id) for job in due])
+
+
+@blueprint.put("/api/v3/projects/<int:projectId>/automation/jobs/<int:job_id>/status")
+def update_job_status(projectId, job_id):
+    status = wire()[1]["status"]
+    project(projectId)
+    state = context.state()
+    job = state.get("jobs", job_id)
+    if job is None or job["project_id"] != projectId:
+        raise errors.job_not_found(job_id)
+    opts = options()
+    target = jobs.canonical_status(status)
+    if target not in jobs.JOB_STATUSES:
+        raise errors.invalid_job_status(status)
+    if not jobs.may_move(job["status"], target, opts["job_transitions"]):
+        raise errors.job_status_change_refused(job["status"], target)
+    if target != job["status"]:
+        job["status"] = target
+    return ok(JobOut, jobs.render(state, job, opts["client_id"]))
+
+
+@blueprint.post("/api/v3/automation/jobs/schedule/create")
+def create_schedule():
+    body = wire()[1]
+    # ScheduleRequest of openapi/qtest.yaml; JSON integers may arrive as 148.0, which Jackson takes too
+    project_id, agent_id = int(body["projectId"]), int(body["agentId"])
+    run_ids = [int(run_id) for run_id in body["testRunIds"]]
+    # when the job is due: the client's date (the contract matched its pattern) or now
+    text = body.get("startDate")
+    start = dates.stored(context.now()) if text is None else dated("startDate", text)
+    state = context.state()
+    project(project_id)
+    agent = state.get("agents", agent_id)
+    if agent is None:
+        raise errors.agent_not_found(agent_id)
+    if agent["project_id"] != project_id:
+        raise errors.agent_not_in_project(agent_id, project_id)
+    for run_id in run_ids:
         run = state.get("test_runs", run_id)
-        if run is not None:
-            out.append({
-                "test_run_id": run["id"],
-                "test_case_id": run["test_case_id"],
-                "test_case_name": run["test_case_name"],
-                "test_case_version_id": run["test_case_version_id"],
-                "automation_content": run["automation_content"],
-            })
-    return out
-
-
-def render(state, job: dict, default_client_id: int) -> dict:
-    agent = state.get("agents", job["agent_server_id"]) or {}
-    return {
-        "client_id": job.get("client_id") if job.get("client_id") is not None else default_client_id,
-        "project_id": job["project_id"],
-        "job_id": job["job_id"],
-        "host_server_id": agent.get("host_id"),
-        "status": job["status"],
-        "agent_server_id": job["agent_server_id"],
-        "agent_id": int(agent["agent_client_id"]) if agent.get("agent_client_id") else None,
-        "schedule_id": job["schedule_id"],
-        "automation_materials": materials(state, job),
-        "start_date": dates.fmt(dates.parse(job["start_date"])),
-    }
-
-
-def due_for_host(state, host_id: int, start: datetime | None, end: datetime) -> list[dict]:
-    """Jobs the host may take: retrievable status, its own active agents, scheduled in [start, end)."""
-    picked = []
-    for job in state.table("jobs").values():
-        agent = state.get("agents", job["agent_server_id"])
-        if agent is None or agent["host_id"] != host_id or not agent["active"]:
-            continue
-        if job["status"] not in RETRIEVABLE:
-            continue
-        when = dates.parse(job["start_date"])
-        if when >= end or (start is not None and when < start):
-            continue
-        picked.append(job)
-    picked.sort(key=lambda j: (dates.parse(j["start_date"]), j["job_id"]))
-    return picked
+        if run is None or run["project_id"] != project_id:
+            raise errors.test_run_not_found(run_id, project_id)
+    client_id = int(body["clientId"]) if body.get("clientId") is not None else options()["client_id"]
+    schedule = state.insert("schedules", {
+        "id": None, "name": body.get("name"), "project_id": project_id, "agent_server_id": agent["agent_server_id"],
+        "client_id": client_id, "start_date": start, "test_run_ids": run_ids,
+    })
+    state.insert("jobs", {
+        "job_id": None, "schedule_id": schedule["id"], "project_id": project_id,
+        "agent_server_id": agent["agent_server_id"], "client_id": client_id, "status": "PLANNED",
+        "start_date": start, "test_run_ids": run_ids,
+    }, id_field="job_id")
+    # the swagger's 201 body is the bare schedule id
+    return json_response(schedule["id"], 201)

@@ -1,7 +1,7 @@
 """marshmallow schemas: fixtures and responses (as qTest sends them).
 
 Request bodies are declared once, in openapi/qtest.yaml, and checked by the core's contract before a
-handler runs (routes.wire).
+handler runs (blueprint.wire).
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from . import dates
+from .model import dates
+from .model.jobs import JOB_STATUSES
 
 FRAMEWORK_IDS = ("testNG-plugin", "junit-plugin", "cucumber-plugin")
-JOB_STATUSES = ("PLANNED", "NOT_RUN", "CANCELLED", "RUNNING", "COMPLETED", "FAILED")
 _NON_EMPTY = validate.Length(min=1)
 MAX_LONG = 2**63 - 1
 _DIGITS = re.compile(r"\s*[0-9]{1,18}\s*")
@@ -228,7 +228,7 @@ class QueueOut(Schema):
 
 
 class OptionsSchema(Schema):
-    """--vendor-option qtest.<name>=<value>: each replaces the default assumption in options.py"""
+    """--vendor-option qtest.<name>=<value>: each replaces the default assumption in model/options.py"""
 
     class Meta:
         unknown = RAISE

@@ -71,7 +71,8 @@ def test_schedule_then_upload_and_track_to_success(api_client, server, control):
     assert schedule_id == 246
     jobs = requests.get(f"{server.port_url('qtest')}/api/v3/automation/hosts/86/jobs",
                         params={"start_date": "2026-10-01T00:00:00Z", "end_date": "2026-10-02T00:00:00Z"},
-                        headers={**client.default_headers, "Authorization": "bearer qtest-demo-token"}, timeout=10).json()
+                        headers={**client.default_headers, "Authorization": "bearer qtest-demo-token"},
+                        timeout=10).json()
     assert [(j["schedule_id"], j["start_date"]) for j in jobs] == [(246, "2026-10-01T09:30:00+00:00")]
 
     logs = swagger_client.TestLogApi(client)

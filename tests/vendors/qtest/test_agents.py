@@ -6,7 +6,8 @@ import pytest
 
 from .conftest import assert_message
 
-AGENT = {"name": "AGENT 1", "framework": "testNG", "framework_id": "testNG-plugin", "agent_client_id": "29", "active": False}
+AGENT = {"name": "AGENT 1", "framework": "testNG", "framework_id": "testNG-plugin", "agent_client_id": "29",
+         "active": False}
 AGENTS = "/api/v3/projects/10/automation/hosts/83/agents"
 DOC_AGENT = {"agent_server_id": 144, "name": "AGENT 1", "project_id": 10, "host_id": 83, "framework": "testNG",
              "framework_id": "testNG-plugin", "agent_id": 29, "active": False}
@@ -64,7 +65,8 @@ def test_create_agent_malformed_json(api):
 
 
 def test_update_agent(api):
-    r = api.put(f"{AGENTS}/144", json={**AGENT, "name": "AGENT 1b", "framework": "JUnit", "framework_id": "junit-plugin"})
+    r = api.put(f"{AGENTS}/144",
+                json={**AGENT, "name": "AGENT 1b", "framework": "JUnit", "framework_id": "junit-plugin"})
     assert r.status_code == 200
     assert r.json() == {**DOC_AGENT, "name": "AGENT 1b", "framework": "JUnit", "framework_id": "junit-plugin"}
 

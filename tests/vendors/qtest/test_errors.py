@@ -66,7 +66,8 @@ def unguarded_server():
     ("POST", "/api/v3/projects/10/automation/hosts/83/agents", {"agent_client_id": "1" * 5000}, "agent_client_id"),
     ("PUT", "/api/v3/projects/356/automation/jobs/648/status", {"status": 3}, "Invalid job status"),
     ("POST", "/api/v3/automation/jobs/schedule/create", {"agentId": "148"}, "agentId"),
-    ("POST", "/api/v3/projects/356/auto-test-logs?type=automation", {"test_cycle": "CL-1", "test_logs": "x"}, "test_logs"),
+    ("POST", "/api/v3/projects/356/auto-test-logs?type=automation", {"test_cycle": "CL-1", "test_logs": "x"},
+     "test_logs"),
 ])
 def test_without_request_validation_bad_input_is_still_a_400(unguarded_server, method, path, body, fragment):
     # --no-validate-requests lets the request reach the handler, whose only declaration of the

@@ -50,9 +50,11 @@ def test_default_fixtures_hold_the_docs_samples():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("agents: [{agent_server_id: 1, name: a, project_id: 1, host_id: 1, framework: f, framework_id: nope, agent_client_id: '1'}]",
+    ("agents: [{agent_server_id: 1, name: a, project_id: 1, host_id: 1, framework: f, framework_id: nope,"
+     " agent_client_id: '1'}]",
      "agents.0.framework_id"),
-    ("jobs: [{job_id: 1, schedule_id: 1, project_id: 1, agent_server_id: 1, start_date: tomorrow}]", "jobs.0.start_date"),
+    ("jobs: [{job_id: 1, schedule_id: 1, project_id: 1, agent_server_id: 1, start_date: tomorrow}]",
+     "jobs.0.start_date"),
     ("settings: {job_transitions: {PLANNED: [DONE]}}", "settings.job_transitions"),
     ("hostz: []", "hostz"),
 ])

@@ -50,7 +50,9 @@ def test_register_requires_all_four_fields(api, missing, mock_state):
     assert len(mock_state()["tables"]["hosts"]) == 4
 
 
-@pytest.mark.parametrize("body", [{**NEW_HOST, "host_name": 5}, {**NEW_HOST, "host_guid": ""}, {**NEW_HOST, "ip_address": None}])
+@pytest.mark.parametrize("body", [
+    {**NEW_HOST, "host_name": 5}, {**NEW_HOST, "host_guid": ""}, {**NEW_HOST, "ip_address": None},
+])
 def test_register_rejects_wrong_types(api, body):
     assert_message(api.post("/api/v3/automation/host", json=body), 400)
 
@@ -105,7 +107,8 @@ def test_ping(api, clock):
 
 
 def test_ping_with_the_sdks_ping_time(api):
-    r = api.post("/api/v3/automation/hosts/48/ping", json={"host_guid": DOC_GUID, "ping_time": "2015-04-28T17:00:00+0700"})
+    r = api.post("/api/v3/automation/hosts/48/ping",
+                 json={"host_guid": DOC_GUID, "ping_time": "2015-04-28T17:00:00+0700"})
     assert r.status_code == 200
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.vendors.qtest.options import DEFAULT_TRANSITIONS
+from mockserver.vendors.qtest.model.options import DEFAULT_TRANSITIONS
 
 from .conftest import assert_message
 
@@ -90,7 +90,8 @@ def test_an_unencoded_plus_is_rejected_with_a_hint(api):
 
 
 def test_unknown_host(api):
-    assert_message(api.get("/api/v3/automation/hosts/999/jobs", params={"end_date": "2015-05-01T00:00:00Z"}), 404, "999")
+    r = api.get("/api/v3/automation/hosts/999/jobs", params={"end_date": "2015-05-01T00:00:00Z"})
+    assert_message(r, 404, "999")
 
 
 def test_only_planned_and_not_run_jobs_are_handed_out(api):
@@ -231,9 +232,11 @@ def test_the_status_machine_is_configurable_through_fixtures(api, load_fixtures)
     load_fixtures("""
 projects: [{id: 1, name: P}]
 hosts: [{host_server_id: 1, host_name: h, ip_address: 1.1.1.1, mac_address: m, host_guid: g}]
-agents: [{agent_server_id: 1, name: a, project_id: 1, host_id: 1, framework: f, framework_id: junit-plugin, agent_client_id: "1", active: true}]
+agents: [{agent_server_id: 1, name: a, project_id: 1, host_id: 1, framework: f, framework_id: junit-plugin,
+  agent_client_id: "1", active: true}]
 test_runs: [{id: 1, project_id: 1, test_case_id: 1, test_case_name: t, test_case_version_id: 1, automation_content: t}]
-jobs: [{job_id: 1, schedule_id: 1, project_id: 1, agent_server_id: 1, start_date: "2015-01-01T00:00:00Z", test_run_ids: [1]}]
+jobs: [{job_id: 1, schedule_id: 1, project_id: 1, agent_server_id: 1, start_date: "2015-01-01T00:00:00Z",
+  test_run_ids: [1]}]
 tokens: [{access_token: qtest-demo-token, username: demo}]
 settings:
   job_transitions: {PLANNED: [COMPLETED], COMPLETED: [PLANNED]}

@@ -106,7 +106,8 @@ def test_v31_needs_test_run_zero(api):
 
 
 def test_unknown_project(api):
-    assert_message(api.post("/api/v3/projects/999/auto-test-logs", params={"type": "automation"}, json=BATCH), 404, "999")
+    r = api.post("/api/v3/projects/999/auto-test-logs", params={"type": "automation"}, json=BATCH)
+    assert_message(r, 404, "999")
     # the batch v3.1 endpoint answers an invalid project with 400 (swagger)
     r = api.post("/api/v3.1/projects/999/test-runs/0/auto-test-logs", params={"type": "automation"}, json=BATCH)
     assert_message(r, 400, "999")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from ...core.clock import iso
+from ....core.clock import iso
 
 # The doc's format yyyy-mm-ddThh:mm:ss+zzzz, plus Z and +hh:mm; fraction of a second optional.
 _DATE = re.compile(

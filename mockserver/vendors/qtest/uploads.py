@@ -3,48 +3,33 @@
 from __future__ import annotations
 
 from ...core import context
-from ...core.errors import VendorError
-from . import dates, options, queue
-from .routes import blueprint, ok, project, wire
+from . import errors
+from .blueprint import blueprint, dated, ok, options, project, wire
+from .model import dates, queue
 from .schemas import QueueOut
 
 
-def _cycle(state, project_id: int, ref) -> dict | None:
-    for cycle in state.table("test_cycles").values():
-        if cycle["project_id"] != project_id:
-            continue
-        if ref == cycle["id"] or (isinstance(ref, str) and ref.strip().upper() in (cycle["pid"].upper(), str(cycle["id"]))):
-            return cycle
-    return None
-
-
 def _shown(item: dict, status: int = 200):
-    opts = options.current()
-    return ok(QueueOut, queue.render(item, context.now(), opts["queue_waiting_seconds"], opts["queue_processing_seconds"]), status)
-
-
-def _dated(where: str, text: str) -> str:
-    """A date the contract matched to the pattern, as qTest emits it; 400 when it is no real instant."""
-    try:
-        return dates.fmt(dates.parse(text))
-    except ValueError:  # the pattern passes 2015-13-01 and instants past datetime's range
-        raise VendorError(400, f"{where}: '{text}' is not a date in the form yyyy-mm-ddThh:mm:ss+zzzz") from None
+    opts = options()
+    shown = queue.render(item, context.now(), opts["queue_waiting_seconds"], opts["queue_processing_seconds"])
+    return ok(QueueOut, shown, status)
 
 
 def _batch() -> dict:
     """AutomationRequest of openapi/qtest.yaml (the contract checked type=automation and the shape)."""
     batch = dict(wire()[1])
     if batch.get("execution_date") is not None:
-        batch["execution_date"] = _dated("execution_date", batch["execution_date"])
+        batch["execution_date"] = dated("execution_date", batch["execution_date"])
     logs = []
     for index, log in enumerate(batch["test_logs"]):
         log = dict(log)
         for name in ("exe_start_date", "exe_end_date"):
-            log[name] = _dated(f"test_logs.{index}.{name}", log[name])
+            log[name] = dated(f"test_logs.{index}.{name}", log[name])
         steps = []
         for step_index, step in enumerate(log.get("test_step_logs") or []):
             if step.get("exe_date") is not None:
-                step = {**step, "exe_date": _dated(f"test_logs.{index}.test_step_logs.{step_index}.exe_date", step["exe_date"])}
+                where = f"test_logs.{index}.test_step_logs.{step_index}.exe_date"
+                step = {**step, "exe_date": dated(where, step["exe_date"])}
             steps.append(step)
         if "test_step_logs" in log:
             log["test_step_logs"] = steps
@@ -57,8 +42,8 @@ def _submit(project_id: int, missing_project_status: int):
     batch = _batch()
     project(project_id, status=missing_project_status)
     state = context.state()
-    opts = options.current()
-    cycle = _cycle(state, project_id, batch["test_cycle"])
+    opts = options()
+    cycle = queue.find_cycle(state, project_id, batch["test_cycle"])
     log_ids = [state.next_id("test_logs") for _ in batch["test_logs"]]
     item = state.insert("queue_processing", {
         "id": None,
@@ -82,7 +67,7 @@ def submit_logs(projectId):
 def submit_logs_v31(projectId, testRunId):
     # the swagger: 400 when the project is invalid, testRunId is not 0 or type is not automation
     if testRunId != 0:
-        raise VendorError(400, "testRunId must be 0 for a batch submission")
+        raise errors.batch_run_not_zero()
     return _submit(projectId, 400)
 
 
@@ -90,5 +75,5 @@ def submit_logs_v31(projectId, testRunId):
 def queue_status(id):
     item = context.state().get("queue_processing", id)
     if item is None:
-        raise VendorError(404, f"Queue processing job with id {id} not found")
+        raise errors.queue_item_not_found(id)
     return _shown(item)

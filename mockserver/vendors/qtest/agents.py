@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ...core import context
-from ...core.errors import VendorError
 from ...core.negotiation import empty
-from .routes import blueprint, host, ok, project, wire
+from . import errors
+from .blueprint import blueprint, host, ok, project, wire
 from .schemas import AgentOut
 
 AGENTS = "/api/v3/projects/<int:projectId>/automation/hosts/<int:host_server_id>/agents"
@@ -35,7 +35,7 @@ def _agent(projectId: int, host_server_id: int, agent_server_id: int) -> dict:
     host(host_server_id)
     agent = context.state().get("agents", agent_server_id)
     if agent is None or agent["project_id"] != projectId or agent["host_id"] != host_server_id:
-        raise VendorError(404, f"Automation agent with id {agent_server_id} not found")
+        raise errors.agent_not_found(agent_server_id)
     return agent
 
 

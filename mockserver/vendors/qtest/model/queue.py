@@ -31,6 +31,17 @@ def render(item: dict, now: datetime, waiting: int, processing: int) -> dict:
     return {"id": item["id"], "state": current, "contentType": CONTENT_TYPE, "content": content, "type": TYPE}
 
 
+def find_cycle(state, project_id: int, ref) -> dict | None:
+    """The project's test cycle a batch names: by id, or by its id or PID (CL-1, any case) as a string."""
+    for cycle in state.table("test_cycles").values():
+        if cycle["project_id"] != project_id:
+            continue
+        if ref == cycle["id"] or (
+                isinstance(ref, str) and ref.strip().upper() in (cycle["pid"].upper(), str(cycle["id"]))):
+            return cycle
+    return None
+
+
 def problem_with(batch: dict, cycle: dict | None, statuses: list[str]) -> str | None:
     """Why qTest's background processing would reject a well-formed batch (None when it would not)."""
     if cycle is None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import copy
 
-from ...core import context
-
 # vendor-notes §5: the vendor's transition diagram is an unreadable image, so this machine is an
 # inferred, documented default; fixtures or vendor options may replace it.
 DEFAULT_TRANSITIONS = {
@@ -37,5 +35,6 @@ def resolve(fixture_settings: dict | None, vendor_options: dict | None) -> dict:
     return merged
 
 
-def current() -> dict:
-    return resolve(context.state().extra.get("settings"), context.vendor_options())
+def of(state, vendor_options: dict | None) -> dict:
+    """A tenant's options: its fixtures' `settings`, then the (checked) vendor options, over the defaults."""
+    return resolve(state.extra.get("settings"), vendor_options)
