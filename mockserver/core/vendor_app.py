@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import context, tracked
 from .accesslog import ACCESS_LOG
+from .auth import admission
 from .clock import reads_of_this_thread
 from .errors import VendorError
 from .journal import Entry
@@ -107,6 +108,9 @@ def build_vendor_app(core, vendor) -> Flask:
         ctx.world = store.state(tenant, name)  # the state this request reads (what a kept answer is bound to)
         # everything the request changes in the tenant's state is recorded, so it can be undone
         ctx.undo = tracked.begin()
+        if req.method == "OPTIONS" and getattr(req.url_rule, "provide_automatic_options", False):
+            # Flask answers OPTIONS without the view (where the guard admits): a stranger still gets the 401
+            admission(app.view_functions[req.endpoint], vendor)()
 
     @app.after_request
     def _finish(response: Response):

@@ -3,10 +3,9 @@ they share."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint
 
 from ...core import context
-from ...core.auth import admission
 from ...core.bodies import schema_of
 from ...core.negotiation import json_response
 from . import errors
@@ -14,14 +13,6 @@ from .model import dates
 from .model import options as model_options
 
 blueprint = Blueprint("qtest", __name__)
-
-
-@blueprint.before_request
-def _automatic_options():
-    """Flask answers an OPTIONS request itself, without the view and so without the core's admission
-    (core/spec_guard.py): ask for the credentials the route's other methods need, as qTest does."""
-    if request.method == "OPTIONS" and request.endpoint:
-        admission(current_app.view_functions[request.endpoint], context.vendor())()
 
 
 # the request as the contract read it (the core keeps it, checked or not, for every operation)
