@@ -7,10 +7,10 @@ import re
 from flask import current_app, request
 
 from ...core.context import CORE_KEY
-from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from ...core.state import State
 from ...core.vendor import Vendor
+from . import errors
 from .control import control_blueprint
 from .generate import generate
 from .routes import blueprint
@@ -101,17 +101,16 @@ class SipfrontVendor(Vendor):
         if problem.location == "body" and not problem.path and parameter in _SELECTORS \
                 and problem.message.endswith("is a required property"):
             what = "test" if request.path.endswith("/tests/run") else "project"
-            return VendorError(400, f"Invalid parameter '{what}.name'", parameter=f"{what}.name",
-                               description=f"Give {what}.name or id to select the {what} to run")
+            return errors.selector_missing(what)
         if parameter is None:
-            return VendorError(400, _headline(problem), description=str(problem))
+            return errors.invalid_body(_headline(problem), str(problem))
         if problem.location != "body":
             detail = f"{parameter}: {problem.message}"
         elif parameter in problem.message:
             detail = problem.message
         else:  # {"test": {}}: the nested object stands for test.name, which it lacks
             detail = f"{parameter!r} is a required property"
-        return VendorError(400, f"Invalid parameter '{parameter}'", parameter=parameter, description=detail)
+        return errors.invalid_parameter(parameter, detail)
 
     def error_response(self, status, message, extra):
         body = {

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from ...core import context
 from ...core.auth import Malformed, basic_credentials
-from ...core.errors import VendorError
-
-CHALLENGE = {"WWW-Authenticate": 'Basic realm="Sipfront API"'}
+from . import errors
 
 
 def require_api_key() -> None:
+    """What SipfrontVendor.authenticate runs before every view: a known key pair, or a 401 with the challenge."""
     try:
         credentials = basic_credentials()
     except Malformed as exc:
-        raise VendorError(401, "Unauthorized", headers=CHALLENGE, description=str(exc)) from None
+        raise errors.malformed_credentials(str(exc)) from None
     if credentials is None:
-        raise VendorError(401, "Unauthorized", headers=CHALLENGE,
-                          description="Authenticate with HTTP Basic: your public key as user, your secret as password")
+        raise errors.no_credentials()
     if context.permissive():
         return
     public_key, secret = credentials
     known = context.state().extra.get("credentials", [])
     if not any(c["public_key"] == public_key and c["secret"] == secret for c in known):
-        raise VendorError(401, "Unauthorized", headers=CHALLENGE, description="Invalid API key or secret")
+        raise errors.wrong_credentials()

@@ -8,7 +8,7 @@ from html import escape
 from flask import Response, g
 
 from ...core import context
-from ...core.errors import VendorError
+from . import errors
 from .routes import API, blueprint, body_params, reply
 from .runs import find_project_run, new_session, phase, project_row, run_row, sessions_of, start_project_run
 from .runs_api import session_or_404
@@ -18,17 +18,17 @@ from .schemas import STEP_KEY, LaunchOut, ProjectLaunchOut, ProjectRunOut
 PROJECT_RUN_STATUS = f"{API}/projects/runs/<uuid>/status"
 
 
-def _select(state, kind: str, label: str, wanted_id, wanted_name) -> dict:
+def _select(state, kind: str, wanted_id, wanted_name, not_found, not_named) -> dict:
     """By id when given, else the first by name: the API gives id precedence (official Action)."""
     if wanted_id is not None:
         found = state.get(kind, wanted_id)
         if found is None:
-            raise VendorError(404, f"{label} not found", description=f"No {label.lower()} with id {wanted_id}")
+            raise not_found(wanted_id)
         return found
     for found in sorted(state.table(kind).values(), key=lambda row: row["id"]):
         if found["name"] == wanted_name:
             return found
-    raise VendorError(404, f"{label} not found", description=f"No {label.lower()} named {wanted_name!r}")
+    raise not_named(wanted_name)
 
 
 def _whole(value) -> int | None:
@@ -45,11 +45,9 @@ def _overrides(test: dict, wanted: dict) -> dict:
             continue
         match = STEP_KEY.match(key)
         if match is None:
-            raise VendorError(400, f"Invalid parameter '{key}'", parameter=key,
-                              description="overrides look like step.<step>.<action>.<attr>")
+            raise errors.override_malformed(key)
         if match.groups()[:2] not in steps:
-            raise VendorError(400, f"Invalid parameter '{key}'", parameter=key,
-                              description=f"Test {test['name']!r} has no step {match.group(1)} action {match.group(2)}")
+            raise errors.override_unknown_step(key, test["name"], match.group(1), match.group(2))
         out[key] = value
     return out
 
@@ -58,7 +56,8 @@ def _overrides(test: dict, wanted: dict) -> dict:
 def run_test():
     state, now = context.state(), context.now()
     wanted = body_params()
-    test = _select(state, "tests", "Test", _whole(wanted.get("id")), wanted.get("test.name"))
+    test = _select(state, "tests", _whole(wanted.get("id")), wanted.get("test.name"),
+                   errors.test_not_found, errors.test_not_named)
     mode = wanted.get("report.mode", "full")
     run = new_session(state, test, now, _overrides(test, wanted), mode)
     base = context.base_url()
@@ -86,15 +85,15 @@ def _test_ids(values) -> list[int]:
 def run_project():
     state, now = context.state(), context.now()
     wanted = body_params()
-    project = _select(state, "projects", "Project", _whole(wanted.get("id")), wanted.get("project.name"))
+    project = _select(state, "projects", _whole(wanted.get("id")), wanted.get("project.name"),
+                      errors.project_not_found, errors.project_not_named)
     own = sorted(t["id"] for t in state.table("tests").values() if t["project_id"] == project["id"])
     chosen = _test_ids(wanted.get("test_ids")) or own
     strangers = [t for t in chosen if t not in own]
     if strangers:
-        raise VendorError(400, "Invalid parameter 'test_ids'", parameter="test_ids",
-                          description=f"Not tests of project {project['name']!r}: {', '.join(map(str, strangers))}")
+        raise errors.tests_not_of_project(project["name"], strangers)
     if not chosen:
-        raise VendorError(400, "Project has no tests", description=f"Project {project['name']!r} has no tests to run")
+        raise errors.project_has_no_tests(project["name"])
     mode = wanted.get("report.mode", "full")
     prun = start_project_run(state, project, chosen, now, mode)
     base = context.base_url()
@@ -112,7 +111,7 @@ def project_run_status(uuid):
     state, now = context.state(), context.now()
     prun = find_project_run(state, uuid, now)
     if prun is None:
-        raise VendorError(404, "Project run not found", description=f"No project run {uuid!r}")
+        raise errors.project_run_not_found(uuid)
     return reply("run", ProjectRunOut, project_row(state, prun, now))
 
 
@@ -154,7 +153,7 @@ def project_report(uuid):
     state, now = context.state(), context.now()
     prun = find_project_run(state, uuid, now)
     if prun is None:
-        raise VendorError(404, "Project run not found", description=f"No project run {uuid!r}")
+        raise errors.project_run_not_found(uuid)
     row = project_row(state, prun, now)
     # queued tests show as pending, so the page lists the whole plan
     sessions = [(state.get("tests", r["test_id"])["name"], phase(r, now))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ...core.errors import VendorError
 from ...core.paging import WHOLE_NUMBER, page, sort_items
+from . import errors
 from .runs import parse_time
 
 COLUMNS = ("id", "session_id", "tags", "has_passed", "result_description", "test_id", "test_name",
@@ -14,10 +14,6 @@ COLUMNS = ("id", "session_id", "tags", "has_passed", "result_description", "test
 NUMERIC = {"id", "has_passed", "test_id", "project_id", "is_finished", "is_failed"}
 TIMES = {"started_at", "stopped_at"}
 DEFAULT_COUNT = 100
-
-
-def bad_parameter(name: str, message: str) -> VendorError:
-    return VendorError(400, f"Invalid parameter '{name}'", description=message, parameter=name)
 
 
 MAX_DIGITS = 4000  # below Python's int-parsing limit
@@ -49,14 +45,13 @@ def query(rows: list[dict], params: dict) -> dict:
     startdate, enddate = params.get("startdate"), params.get("enddate")
     names, values = params.get("filtername") or [], params.get("filterval") or []
     if len(names) != len(values):
-        raise bad_parameter("filtername" if len(names) > len(values) else "filterval",
-                            f"filtername and filterval must come in pairs, got {len(names)} and {len(values)}")
+        raise errors.unpaired_filters(len(names), len(values))
     filters = []
     for name, value in zip(names, values):
         if name in NUMERIC:
             number = whole_number(value.strip())
             if number is None:
-                raise bad_parameter("filterval", f"filterval for {name} must be a whole number of at most {MAX_DIGITS} digits, got {value!r}")
+                raise errors.filterval_not_whole(name, value, MAX_DIGITS)
             value = number
         filters.append((name, value))
 

@@ -12,8 +12,8 @@ from flask import Blueprint, g, request
 
 from ...core import context
 from ...core.bodies import is_json
-from ...core.errors import VendorError
 from ...core.negotiation import json_response
+from . import errors
 from .auth import require_api_key
 from .runs import format_time
 from .schemas import AppImageOut, EndpointOut, ProjectOut, TestOut
@@ -124,13 +124,11 @@ _EXTENSIONS = {".apk": "android", ".aab": "android", ".ipa": "ios", ".app": "ios
 def upload_appimage():
     strangers = [name for name in request.files if name != "file"]
     if strangers:
-        raise VendorError(400, f"Invalid parameter '{strangers[0]}'", parameter=strangers[0],
-                          description="Upload the image as the multipart part 'file'")
+        raise errors.stray_file_part(strangers[0])
     # the contract sees a multipart part only as a field value, so it cannot tell the file part from a
     # text field named `file`: a text `file` carries no image
     if "file" in request.form:
-        raise VendorError(400, "Invalid parameter 'file'", parameter="file",
-                          description="Upload the image as the multipart file part 'file', not a text field")
+        raise errors.file_as_text_field()
     fields = body_params()  # checked by the contract: name, platform, url and filename as the spec declares them
     upload = request.files.get("file")
     if upload is not None:
@@ -138,21 +136,18 @@ def upload_appimage():
         filename = fields.get("filename") or posixpath.basename(upload.filename or "")
         size, digest, url = len(content), hashlib.sha256(content).hexdigest(), None
         if not content:
-            raise VendorError(400, "Invalid parameter 'file'", parameter="file", description="The uploaded file is empty")
+            raise errors.empty_upload()
     elif fields.get("url"):
         url = fields["url"]
         filename = fields.get("filename") or posixpath.basename(urlparse(url).path)
         size, digest = 0, ""
     else:
-        raise VendorError(400, "Invalid parameter 'file'", parameter="file",
-                          description="Give the image as the multipart part 'file' or its download url")
+        raise errors.image_missing()
     if not filename:
-        raise VendorError(400, "Invalid parameter 'filename'", parameter="filename",
-                          description="The image needs a file name")
+        raise errors.filename_missing()
     platform = fields.get("platform") or _EXTENSIONS.get(posixpath.splitext(filename)[1].lower())
     if platform is None:
-        raise VendorError(400, "Invalid parameter 'platform'", parameter="platform",
-                          description="Give platform android or ios, or upload an .apk, .aab, .ipa or .app file")
+        raise errors.platform_unknown()
     image = context.state().insert("appimages", {
         "name": fields.get("name") or filename,
         "filename": filename,

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import g
 
 from ...core import context
-from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from ...core.bodies import schema_of
-from . import listing, stats
+from . import errors, listing, stats
 from .routes import API, blueprint, reply
 from .runs import find_project_run, next_change, phase, project_row, run_row, settles_at, started, visible_runs
 from .schemas import AggregateSeriesOut, DimensionOut, ProjectRunOut, RunningOut, RunOut, SeriesOut
@@ -27,13 +26,13 @@ def session_or_404(state, key: str, now) -> dict:
     for run in visible_runs(state, now):
         if run["session_id"] == key or (number is not None and run["id"] == number):
             return run
-    raise VendorError(404, "Run not found", description=f"No test run with id or session id {key!r}")
+    raise errors.run_not_found(key)
 
 
 def test_or_404(state, test_id: int) -> dict:
     test = state.get("tests", test_id)
     if test is None:
-        raise VendorError(404, "Test not found", description=f"No test with id {test_id}")
+        raise errors.test_not_found(test_id)
     return test
 
 
@@ -47,8 +46,7 @@ def _test_runs(state, tid, now) -> list[dict]:
 def series_args(measure: str) -> tuple[str | None, str | None]:
     """Check the measure (404 listing the valid ones) and read the optional dir/role narrowing."""
     if measure not in stats.MEASURES:
-        raise VendorError(404, f"Unknown measure '{measure}'", valid_measures=list(stats.MEASURES),
-                          description=f"Valid measures: {', '.join(stats.MEASURES)}")
+        raise errors.unknown_measure(measure, stats.MEASURES)
     # dir and role are enums of the spec: the contract refused any other value before the view
     return g.params.get("dir"), g.params.get("role")
 
@@ -79,7 +77,7 @@ def test_last_status(id):
     state, now = context.state(), context.now()
     runs = _test_runs(state, id, now)
     if not runs:
-        raise VendorError(404, "No runs found", description=f"Test {id} has not run yet")
+        raise errors.test_never_ran(id)
     return status_body(state, runs[-1], now)
 
 
@@ -87,11 +85,11 @@ def test_last_status(id):
 def project_last_status(id):
     state, now = context.state(), context.now()
     if state.get("projects", id) is None:
-        raise VendorError(404, "Project not found", description=f"No project with id {id}")
+        raise errors.project_not_found(id)
     pruns = [p for p in state.table("project_runs").values()
              if p["project_id"] == id and find_project_run(state, p["uuid"], now) is not None]
     if not pruns:
-        raise VendorError(404, "No runs found", description=f"Project {id} has not run yet")
+        raise errors.project_never_ran(id)
     latest = max(pruns, key=lambda p: (p["created_at"], p["id"]))
     return reply("run", ProjectRunOut, project_row(state, latest, now))
 
