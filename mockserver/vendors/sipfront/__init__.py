@@ -13,8 +13,8 @@ from ...core.vendor import Vendor
 from . import errors
 from .control import control_blueprint
 from .generate import generate
+from .model import complete_fixture_run, parse_time, phase, project_phase, start_project_run, stop_project_run
 from .routes import blueprint
-from .runs import complete_fixture_run, parse_time, phase, project_phase, start_project_run, stop_project_run
 from .schemas import FixtureSchema
 
 # what the doc's "standard HTTP response codes" carry when the server has nothing more specific to say

@@ -9,8 +9,8 @@ from flask import Response, g
 
 from ...core import context
 from . import errors
+from .model import find_project_run, new_session, phase, project_row, run_row, sessions_of, start_project_run
 from .routes import API, blueprint, body_params, reply
-from .runs import find_project_run, new_session, phase, project_row, run_row, sessions_of, start_project_run
 from .runs_api import session_or_404
 from .schemas import STEP_KEY, LaunchOut, ProjectLaunchOut, ProjectRunOut
 

@@ -15,7 +15,7 @@ from ...core.bodies import is_json
 from ...core.negotiation import json_response
 from . import errors
 from .auth import require_api_key
-from .runs import format_time
+from .model import format_time
 from .schemas import AppImageOut, EndpointOut, ProjectOut, TestOut
 
 blueprint = Blueprint("sipfront", __name__)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import g
 
 from ...core import context
-from ...core.negotiation import json_response
 from ...core.bodies import schema_of
-from . import errors, listing, stats
+from ...core.negotiation import json_response
+from . import errors, model
+from .model import next_change, phase, project_row, run_row, settles_at, visible_runs
 from .routes import API, blueprint, reply
-from .runs import find_project_run, next_change, phase, project_row, run_row, settles_at, started, visible_runs
 from .schemas import AggregateSeriesOut, DimensionOut, ProjectRunOut, RunningOut, RunOut, SeriesOut
 
 
@@ -22,11 +22,10 @@ def status_body(state, run: dict, now):
 
 def session_or_404(state, key: str, now) -> dict:
     """`:id`/`:sid` as the session UUID the status URLs carry, or the session's numeric id."""
-    number = listing.whole_number(key)
-    for run in visible_runs(state, now):
-        if run["session_id"] == key or (number is not None and run["id"] == number):
-            return run
-    raise errors.run_not_found(key)
+    run = model.find_session(state, key, now)
+    if run is None:
+        raise errors.run_not_found(key)
+    return run
 
 
 def test_or_404(state, test_id: int) -> dict:
@@ -39,14 +38,13 @@ def test_or_404(state, test_id: int) -> dict:
 def _test_runs(state, tid, now) -> list[dict]:
     """The test's sessions that have started, oldest first."""
     test_or_404(state, tid)
-    return sorted((r for r in state.table("runs").values() if r["test_id"] == tid and started(r, now)),
-                  key=lambda r: (r["started_at"], r["id"]))
+    return model.sessions_of_test(state, tid, now)
 
 
 def series_args(measure: str) -> tuple[str | None, str | None]:
     """Check the measure (404 listing the valid ones) and read the optional dir/role narrowing."""
-    if measure not in stats.MEASURES:
-        raise errors.unknown_measure(measure, stats.MEASURES)
+    if measure not in model.MEASURES:
+        raise errors.unknown_measure(measure, model.MEASURES)
     # dir and role are enums of the spec: the contract refused any other value before the view
     return g.params.get("dir"), g.params.get("role")
 
@@ -57,7 +55,7 @@ def list_runs():
     # the page changes only when a session starts or ends: the core may serve it again until then
     context.valid_until(settles_at(state.table("runs").values(), now))
     rows = [run_row(state, run, now) for run in visible_runs(state, now)]
-    result = listing.query(rows, g.params)
+    result = model.query_runs(rows, g.params)
     # the total next to the page lets a client page with start/count to the end
     body = {"runs": schema_of(RunOut, many=True).dump(result["runs"]), "total": result["total"],
             "start": result["start"], "count": result["count"], "status": 200}
@@ -86,11 +84,9 @@ def project_last_status(id):
     state, now = context.state(), context.now()
     if state.get("projects", id) is None:
         raise errors.project_not_found(id)
-    pruns = [p for p in state.table("project_runs").values()
-             if p["project_id"] == id and find_project_run(state, p["uuid"], now) is not None]
-    if not pruns:
+    latest = model.last_project_run(state, id, now)
+    if latest is None:
         raise errors.project_never_ran(id)
-    latest = max(pruns, key=lambda p: (p["created_at"], p["id"]))
     return reply("run", ProjectRunOut, project_row(state, latest, now))
 
 
@@ -98,7 +94,7 @@ def project_last_status(id):
 def run_dimensions(sid):
     state, now = context.state(), context.now()
     run = session_or_404(state, sid, now)
-    return reply("stats_dimensions", DimensionOut, stats.run_dimensions(run, now), many=True)
+    return reply("stats_dimensions", DimensionOut, model.run_dimensions(run, now), many=True)
 
 
 @blueprint.get(f"{API}/runs/<sid>/stats/<measure>")
@@ -106,19 +102,14 @@ def run_measure(sid, measure):
     state, now = context.state(), context.now()
     run = session_or_404(state, sid, now)
     direction, role = series_args(measure)
-    return reply("stats", SeriesOut, stats.run_series(run, measure, now, direction, role), many=True)
+    return reply("stats", SeriesOut, model.run_series(run, measure, now, direction, role), many=True)
 
 
 @blueprint.get(f"{API}/tests/<int:tid>/stats")
 def test_dimensions(tid):
     state, now = context.state(), context.now()
     runs = _test_runs(state, tid, now)
-    seen = []
-    for run in runs:
-        for dim in stats.run_dimensions(run, now):
-            if dim not in seen:
-                seen.append(dim)
-    return reply("stats_dimensions", DimensionOut, seen, many=True)
+    return reply("stats_dimensions", DimensionOut, model.dimensions_of_test(runs, now), many=True)
 
 
 @blueprint.get(f"{API}/tests/<int:tid>/stats/<measure>")
@@ -126,4 +117,4 @@ def test_measure(tid, measure):
     state, now = context.state(), context.now()
     runs = _test_runs(state, tid, now)
     direction, role = series_args(measure)
-    return reply("stats", AggregateSeriesOut, stats.aggregate(runs, measure, now, direction, role), many=True)
+    return reply("stats", AggregateSeriesOut, model.aggregate(runs, measure, now, direction, role), many=True)
