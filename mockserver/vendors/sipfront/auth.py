@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from ...core import context
 from ...core.auth import Malformed, basic_credentials
 from . import errors
@@ -21,3 +23,13 @@ def require_api_key() -> None:
     known = context.state().extra.get("credentials", [])
     if not any(c["public_key"] == public_key and c["secret"] == secret for c in known):
         raise errors.wrong_credentials()
+
+
+def basic_header(public_key: str, secret: str) -> dict[str, str]:
+    """What a client sends to sign in with a key pair."""
+    token = base64.b64encode(f"{public_key}:{secret}".encode("utf-8")).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
+# the key pair of the default fixtures' demo user (fixtures/sipfront.yaml, README)
+DEMO_HEADERS = basic_header("sipfront-demo-public", "sipfront-demo-secret")

@@ -3,9 +3,18 @@ wrong, a refused field is named in `parameter` (rendered by SipfrontVendor.error
 
 from __future__ import annotations
 
+import re
+
 from ...core.errors import VendorError
 
 CHALLENGE = {"WWW-Authenticate": 'Basic realm="Sipfront API"'}
+# what the doc's "standard HTTP response codes" carry when the server has nothing more specific to say
+DESCRIPTIONS = {
+    404: "The requested URL was not found on the server",
+    405: "The method is not allowed for the requested URL",
+    413: "The request body exceeds the upload size limit",
+    500: "An unexpected error occurred",
+}
 
 
 # -- credentials (401, with the Basic challenge) ---------------------------------------------
@@ -36,6 +45,60 @@ def invalid_parameter(name: str, description: str) -> VendorError:
 def invalid_body(headline: str, description: str) -> VendorError:
     """A body the contract refuses as a whole (no field to name): unreadable, missing, of the wrong type."""
     return VendorError(400, headline, description=description)
+
+
+def refused_by_contract(problem, launching: str) -> VendorError:
+    """A request the spec forbids (core/contract.Problem), as the handlers word their own 400s:
+    "Invalid parameter '<name>'" with the form field (or query parameter) in `parameter` and what is wrong
+    with it in `description`. `launching` is what a launch body selects ("test" or "project")."""
+    parameter = _parameter(problem)
+    if problem.location == "body" and not problem.path and parameter in _SELECTORS \
+            and problem.message.endswith("is a required property"):
+        return selector_missing(launching)
+    if parameter is None:
+        return invalid_body(_headline(problem), str(problem))
+    if problem.location != "body":
+        detail = f"{parameter}: {problem.message}"
+    elif parameter in problem.message:
+        detail = problem.message
+    else:  # {"test": {}}: the nested object stands for test.name, which it lacks
+        detail = f"{parameter!r} is a required property"
+    return invalid_parameter(parameter, detail)
+
+
+# the fields that pick what a launch runs; a body naming none of them misses "test.name or id"
+_SELECTORS = {"id", "test.name", "test", "project.name", "project"}
+# the nested JSON objects that stand for dotted keys: a problem inside one is named by its dotted path
+_DOTTED = {"test", "project", "report", "step"}
+_UNEXPECTED = re.compile(r"\('([^']*)'.*(?:was|were) unexpected\)")
+_REQUIRED = re.compile(r"'([^']*)' is a required property$")
+
+
+def _parameter(problem) -> str | None:
+    """The request field a contract problem is about, spelled as Sipfront's form field (`parameter`)."""
+    if problem.location != "body":
+        return problem.name
+    if problem.name is None:
+        unexpected = _UNEXPECTED.search(problem.message)
+        return unexpected.group(1) if unexpected else None
+    if problem.name in _DOTTED:
+        missing = _REQUIRED.search(problem.message)
+        if missing and problem.path == problem.name:  # {"test": {}} misses test.name
+            return f"{problem.path}.{missing.group(1)}"
+        if problem.path.startswith(problem.name + "."):
+            return problem.path
+    return problem.name
+
+
+def _headline(problem) -> str:
+    """The `error` of a body problem that names no field: what is wrong with the body as a whole."""
+    if problem.message.startswith("media type"):
+        return "Unsupported body type"
+    if problem.message.startswith("Malformed JSON body"):
+        return "Malformed JSON body"
+    if problem.message.startswith("Missing required request body"):
+        return "Request body is missing"
+    return "Invalid request body"
 
 
 def selector_missing(what: str) -> VendorError:

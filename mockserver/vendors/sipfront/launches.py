@@ -1,17 +1,12 @@
-"""Starting runs: one test (POST /tests/run) or a project (POST /projects/run), the project-run status
-URL handed out for polling, and the report pages both launches link to."""
+"""Starting runs: one test (POST /tests/run) or a project (POST /projects/run), and the project-run status
+URL handed out for polling."""
 
 from __future__ import annotations
 
-from html import escape
-
-from flask import Response, g
-
 from ...core import context
 from . import errors
-from .model import find_project_run, new_session, phase, project_row, run_row, sessions_of, start_project_run
-from .routes import API, blueprint, body_params, reply
-from .runs_api import session_or_404
+from .blueprint import API, blueprint, body_params, project_run_or_404, reply
+from .model import new_session, project_row, start_project_run
 from .schemas import STEP_KEY, LaunchOut, ProjectLaunchOut, ProjectRunOut
 
 # the project-run status path is not public; this one sits beside the documented project routes
@@ -109,53 +104,5 @@ def run_project():
 @blueprint.get(PROJECT_RUN_STATUS)
 def project_run_status(uuid):
     state, now = context.state(), context.now()
-    prun = find_project_run(state, uuid, now)
-    if prun is None:
-        raise errors.project_run_not_found(uuid)
+    prun = project_run_or_404(state, uuid, now)
     return reply("run", ProjectRunOut, project_row(state, prun, now))
-
-
-def _report_mode() -> str:
-    """The ?mode= a launch put in its report_url (the contract refuses a mode the page cannot have)."""
-    return g.params.get("mode") or "full"
-
-
-def _page(title: str, mode: str, rows: list[tuple[str, object]],
-          sections: list[tuple[str, list[tuple[str, object]]]]) -> Response:
-    def cell(value) -> str:
-        return escape("" if value is None else str(value))
-
-    def table(items) -> str:
-        return "<table>" + "".join(f"<tr><th>{cell(k)}</th><td>{cell(v)}</td></tr>" for k, v in items) + "</table>"
-
-    html = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head>"
-            f"<body class=\"report-{escape(mode)}\"><h1>{escape(title)}</h1>{table(rows)}"
-            + "".join(f"<h2>{escape(name)}</h2>{table(items)}" for name, items in sections)
-            + "</body></html>")
-    return Response(html, content_type="text/html; charset=utf-8")
-
-
-@blueprint.get("/report/session/<sessionId>")
-def session_report(sessionId):
-    mode = _report_mode()
-    state, now = context.state(), context.now()
-    run = session_or_404(state, sessionId, now)
-    row = run_row(state, run, now)
-    fields = [(key, row[key]) for key in ("test_name", "testcase_name", "session_id", "session_status",
-                                           "started_at", "stopped_at", "result_description", "agentpool_name")]
-    return _page(f"Test report: {row['test_name']}", mode, fields + [("report_mode", run["report_mode"])],
-                 [("Parameters", sorted(run["parameters"].items()))])
-
-
-@blueprint.get("/report/project/<uuid>")
-def project_report(uuid):
-    mode = _report_mode()
-    state, now = context.state(), context.now()
-    prun = find_project_run(state, uuid, now)
-    if prun is None:
-        raise errors.project_run_not_found(uuid)
-    row = project_row(state, prun, now)
-    # queued tests show as pending, so the page lists the whole plan
-    sessions = [(state.get("tests", r["test_id"])["name"], phase(r, now))
-                for r in sorted(sessions_of(state, prun), key=lambda r: r["id"])]
-    return _page(f"Project report: {row['project_name']}", mode, list(row.items()), [("Tests", sessions)])

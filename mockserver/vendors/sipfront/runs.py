@@ -1,0 +1,60 @@
+"""Reading sessions: the runs list, a run's status, and a test's or project's last run."""
+
+from __future__ import annotations
+
+from flask import g
+
+from ...core import context
+from ...core.bodies import schema_of
+from ...core.negotiation import json_response
+from . import errors, model
+from .blueprint import API, blueprint, reply, session_or_404, sessions_of_test_or_404
+from .schemas import ProjectRunOut, RunningOut, RunOut
+
+
+def status_body(state, run: dict, now):
+    """The poll answer: a running session says only that it runs, a finished one all it knows."""
+    if model.phase(run, now) == "running":
+        return reply("run", RunningOut, {"status": "running", "session_status": "running"})
+    return reply("run", RunOut, model.run_row(state, run, now))
+
+
+@blueprint.get(f"{API}/runs")
+def list_runs():
+    state, now = context.state(), context.now()
+    # the page changes only when a session starts or ends: the core may serve it again until then
+    context.valid_until(model.settles_at(state.table("runs").values(), now))
+    rows = [model.run_row(state, run, now) for run in model.visible_runs(state, now)]
+    result = model.query_runs(rows, g.params)
+    # the total next to the page lets a client page with start/count to the end
+    body = {"runs": schema_of(RunOut, many=True).dump(result["runs"]), "total": result["total"],
+            "start": result["start"], "count": result["count"], "status": 200}
+    return json_response(body)
+
+
+@blueprint.get(f"{API}/runs/<id>/status")
+def run_status(id):
+    state, now = context.state(), context.now()
+    run = session_or_404(state, id, now)
+    context.valid_until(model.next_change(run, now))  # clients poll this until the session ends
+    return status_body(state, run, now)
+
+
+@blueprint.get(f"{API}/tests/<int:id>/status/last")
+def test_last_status(id):
+    state, now = context.state(), context.now()
+    runs = sessions_of_test_or_404(state, id, now)
+    if not runs:
+        raise errors.test_never_ran(id)
+    return status_body(state, runs[-1], now)
+
+
+@blueprint.get(f"{API}/projects/<int:id>/status/last")
+def project_last_status(id):
+    state, now = context.state(), context.now()
+    if state.get("projects", id) is None:
+        raise errors.project_not_found(id)
+    latest = model.last_project_run(state, id, now)
+    if latest is None:
+        raise errors.project_never_ran(id)
+    return reply("run", ProjectRunOut, model.project_row(state, latest, now))
