@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import base64
+
 from ...core import context
 from ...core.auth import Malformed, basic_credentials
-from ...core.errors import VendorError
-
-CHALLENGE = {"WWW-Authenticate": 'Basic realm="Sipfront API"'}
+from . import errors
 
 
 def require_api_key() -> None:
+    """What SipfrontVendor.authenticate runs before every view: a known key pair, or a 401 with the challenge."""
     try:
         credentials = basic_credentials()
     except Malformed as exc:
-        raise VendorError(401, "Unauthorized", headers=CHALLENGE, description=str(exc)) from None
+        raise errors.malformed_credentials(str(exc)) from None
     if credentials is None:
-        raise VendorError(401, "Unauthorized", headers=CHALLENGE,
-                          description="Authenticate with HTTP Basic: your public key as user, your secret as password")
+        raise errors.no_credentials()
     if context.permissive():
         return
     public_key, secret = credentials
     known = context.state().extra.get("credentials", [])
     if not any(c["public_key"] == public_key and c["secret"] == secret for c in known):
-        raise VendorError(401, "Unauthorized", headers=CHALLENGE, description="Invalid API key or secret")
+        raise errors.wrong_credentials()
+
+
+def basic_header(public_key: str, secret: str) -> dict[str, str]:
+    """What a client sends to sign in with a key pair."""
+    token = base64.b64encode(f"{public_key}:{secret}".encode("utf-8")).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
+# the key pair of the default fixtures' demo user (fixtures/sipfront.yaml, README)
+DEMO_HEADERS = basic_header("sipfront-demo-public", "sipfront-demo-secret")

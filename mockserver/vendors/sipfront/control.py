@@ -7,7 +7,7 @@ from flask import Blueprint
 from ...core.clock import iso
 from ...core.control import ControlError, current_core, tenant_arg
 from ...core.negotiation import json_response
-from .runs import find_project_run, format_time, project_row, stop_project_run
+from .model import find_project_run, format_time, project_row, stop_project_run
 
 control_blueprint = Blueprint("sipfront_control", __name__)
 

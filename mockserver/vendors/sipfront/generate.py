@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from .runs import format_time
+from .model import format_time
 
 _POOLS = ("eu-central-1", "us-east-1", "ap-southeast-2")
 _CASES = ("Media analysis for Audio Call", "SIP Registration", "Call Transfer", "Conference Call", "Voicemail Deposit")

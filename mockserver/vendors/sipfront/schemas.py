@@ -121,7 +121,8 @@ class FixtureSchema(_Strict):
         projects = {p["id"] for p in data.get("projects", [])}
         tests = {t["id"]: t for t in data.get("tests", [])}
         for kind, key in (("projects", "id"), ("tests", "id"), ("tests", "name"), ("runs", "id"),
-                          ("runs", "session_id"), ("project_runs", "id"), ("project_runs", "uuid"), ("appimages", "id")):
+                          ("runs", "session_id"), ("project_runs", "id"), ("project_runs", "uuid"),
+                          ("appimages", "id")):
             seen = set()
             for i, row in enumerate(data.get(kind, [])):
                 if row[key] in seen:
@@ -135,7 +136,8 @@ class FixtureSchema(_Strict):
                 problems.setdefault("runs", {}).setdefault(i, {})["test_id"] = [f"no test {run['test_id']}"]
         for i, prun in enumerate(data.get("project_runs", [])):
             if prun["project_id"] not in projects:
-                problems.setdefault("project_runs", {}).setdefault(i, {})["project_id"] = [f"no project {prun['project_id']}"]
+                problems.setdefault("project_runs", {}).setdefault(i, {})["project_id"] = [
+                    f"no project {prun['project_id']}"]
             strangers = [t for t in prun["test_ids"] if t not in tests or tests[t]["project_id"] != prun["project_id"]]
             if strangers:
                 problems.setdefault("project_runs", {}).setdefault(i, {})["test_ids"] = [

@@ -7,8 +7,8 @@ import base64
 import pytest
 
 from mockserver.settings import Settings
-from tests.harness import VendorClient, start_server
 from tests.contract.validate import validator_for
+from tests.harness import VendorClient, start_server
 from tests.vendors.sipfront.helpers import API, AUTH
 
 ROUTES = [
@@ -37,7 +37,8 @@ def test_every_route_needs_credentials(sipfront, method, path):
     _assert_401(sipfront.request(method, path, auth=("sipfront-demo-public", "wrong")), "Invalid API key")
 
 
-@pytest.mark.parametrize("auth", [("nobody", "sipfront-demo-secret"), ("", ""), ("sipfront-demo-secret", "sipfront-demo-public")])
+@pytest.mark.parametrize("auth", [("nobody", "sipfront-demo-secret"), ("", ""),
+                                  ("sipfront-demo-secret", "sipfront-demo-public")])
 def test_wrong_key_pairs(sipfront, auth):
     _assert_401(sipfront.get(f"{API}/projects", auth=auth), "Invalid API key")
 
@@ -62,7 +63,8 @@ def test_unknown_path_and_wrong_method_in_sipfront_shape(sipfront):
     # the paths below are deliberately outside the spec, so the spec cannot validate them
     r = sipfront.get(f"{API}/nothing-here", auth=AUTH, validate=False)
     assert r.status_code == 404
-    assert r.json() == {"error": "Not Found", "description": "The requested URL was not found on the server", "status": 404}
+    assert r.json() == {"error": "Not Found", "description": "The requested URL was not found on the server",
+                        "status": 404}
     r = sipfront.delete(f"{API}/projects", auth=AUTH, validate=False)
     assert r.status_code == 405 and r.json()["status"] == 405 and r.json()["error"] == "Method Not Allowed"
     assert "GET" in r.headers["Allow"]

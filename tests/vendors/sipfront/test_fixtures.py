@@ -33,8 +33,8 @@ def post_fixtures(server, control, tenant, data):
     ({"project_runs": [{"id": 1, "uuid": "u", "project_id": 1, "test_ids": [6], "created_at": "2024-01-01 00:00:00"}]},
      "project_runs.0.test_ids"),
     ({"projects": [{"id": 1, "name": "p", "created_at": "2024-01-01 00:00:00", "colour": "red"}]}, "projects.0.colour"),
-    ({"appimages": [{"id": 1, "name": "a", "filename": "a.exe", "platform": "windows", "created_at": "2024-01-01 00:00:00"}]},
-     "appimages.0.platform"),
+    ({"appimages": [{"id": 1, "name": "a", "filename": "a.exe", "platform": "windows",
+                     "created_at": "2024-01-01 00:00:00"}]}, "appimages.0.platform"),
 ])
 def test_invalid_fixture_sets_are_refused_with_the_key_path(server, control, sipfront, change, where):
     r = post_fixtures(server, control, sipfront.tenant, {**BASE, **change})

@@ -132,7 +132,8 @@ def test_the_doc_two_tag_filter_example(sipfront):
     assert r.status_code == 200
     assert [row["id"] for row in r.json()["runs"]] == [12347, 12350]
     assert r.json()["total"] == 2
-    assert [row["id"] for row in runs(sipfront, filtername="tags", filterval="mytag1")["runs"]] == [12346, 12347, 12350, 12354]
+    tagged = runs(sipfront, filtername="tags", filterval="mytag1")["runs"]
+    assert [row["id"] for row in tagged] == [12346, 12347, 12350, 12354]
 
 
 def _matches(row, column, value):
@@ -155,8 +156,9 @@ def test_filter_on_every_column(sipfront, column):
 
 
 def test_filter_typed_values(sipfront):
-    assert [r["id"] for r in runs(sipfront, filtername="is_failed", filterval="1")["runs"]] == [12346, 12349, 12352, 12354]
-    assert [r["id"] for r in runs(sipfront, filtername="session_status", filterval="failed")["runs"]] == [12346, 12349, 12352, 12354]
+    failed = [12346, 12349, 12352, 12354]
+    assert [r["id"] for r in runs(sipfront, filtername="is_failed", filterval="1")["runs"]] == failed
+    assert [r["id"] for r in runs(sipfront, filtername="session_status", filterval="failed")["runs"]] == failed
     assert [r["id"] for r in runs(sipfront, filtername="started_at", filterval="2024-02-09")["runs"]] == [12345, 12346]
     assert runs(sipfront, filtername="project_name", filterval="no-such-project")["runs"] == []
 

@@ -52,8 +52,8 @@ def test_failed_run_series_degrade(sipfront):
 
 
 def test_dir_and_role_narrow_the_series(sipfront):
-    assert [(s["dir"], s["role"]) for s in get(sipfront, f"{API}/runs/{DOC_SESSION}/stats/rtp_jitter", dir="in")["stats"]] == [
-        ("in", "callee"), ("in", "caller")]
+    inward = get(sipfront, f"{API}/runs/{DOC_SESSION}/stats/rtp_jitter", dir="in")["stats"]
+    assert [(s["dir"], s["role"]) for s in inward] == [("in", "callee"), ("in", "caller")]
     one = get(sipfront, f"{API}/runs/{DOC_SESSION}/stats/rtp_jitter", dir="out", role="caller")["stats"]
     assert [(s["dir"], s["role"]) for s in one] == [("out", "caller")]
     assert len(get(sipfront, f"{API}/runs/{DOC_SESSION}/stats/rtp_jitter", role="callee")["stats"]) == 2
@@ -75,8 +75,8 @@ def test_bad_dimension_is_400(sipfront, query, parameter):
         assert r.status_code == 400 and r.json()["parameter"] == parameter
 
 
-@pytest.mark.parametrize("path", [f"{API}/runs/nope/stats", f"{API}/runs/%C2%B2/stats", f"{API}/runs/999/stats/mos", f"{API}/tests/999/stats",
-                                  f"{API}/tests/999/stats/mos"])
+@pytest.mark.parametrize("path", [f"{API}/runs/nope/stats", f"{API}/runs/%C2%B2/stats", f"{API}/runs/999/stats/mos",
+                                  f"{API}/tests/999/stats", f"{API}/tests/999/stats/mos"])
 def test_unknown_run_or_test_is_404(sipfront, path):
     r = sipfront.get(path, auth=AUTH)
     assert r.status_code == 404 and r.json()["status"] == 404
@@ -84,7 +84,8 @@ def test_unknown_run_or_test_is_404(sipfront, path):
 
 def test_running_session_has_the_data_recorded_so_far(sipfront, server, control):
     set_clock(server, control, T0)
-    sid = sipfront.post(f"{API}/tests/run", auth=AUTH, json={"test.name": "failing-call-test"}).json()["data"]["session_id"]
+    launched = sipfront.post(f"{API}/tests/run", auth=AUTH, json={"test.name": "failing-call-test"})
+    sid = launched.json()["data"]["session_id"]
     advance(server, control, 12)
     series = get(sipfront, f"{API}/runs/{sid}/stats/mos", dir="in", role="caller")["stats"][0]["data"]
     assert [p["ts"] for p in series] == ["2030-01-01 00:00:00", "2030-01-01 00:00:05", "2030-01-01 00:00:10"]
@@ -100,8 +101,10 @@ def test_test_stats_aggregate_its_runs(sipfront):
     series = get(sipfront, f"{API}/tests/125/stats/mos", dir="in", role="callee")["stats"]
     assert len(series) == 1
     rows = series[0]["data"]
-    assert [r["session_id"] for r in rows] == ["7a9e4b21-0c6d-4f38-8b15-3e2f9d7c6b02", "91b3d6f2-4e8a-4c17-9d25-7f6b0a3c8e05"]
-    per_run = get(sipfront, f"{API}/runs/{rows[0]['session_id']}/stats/mos", dir="in", role="callee")["stats"][0]["data"]
+    assert [r["session_id"] for r in rows] == ["7a9e4b21-0c6d-4f38-8b15-3e2f9d7c6b02",
+                                               "91b3d6f2-4e8a-4c17-9d25-7f6b0a3c8e05"]
+    first = rows[0]["session_id"]
+    per_run = get(sipfront, f"{API}/runs/{first}/stats/mos", dir="in", role="callee")["stats"][0]["data"]
     values = [p["value"] for p in per_run]
     assert (rows[0]["samples"], rows[0]["min"], rows[0]["max"]) == (len(values), min(values), max(values))
     assert rows[0]["avg"] == round(sum(values) / len(values), 3) and rows[0]["has_passed"] == 1

@@ -1,0 +1,389 @@
+"""Sipfront's domain over mock time, as plain functions of (state or record, now), no Flask.
+
+Test sessions and project runs: where a run is is computed on read from its start time, its duration
+and the clock, so advancing the clock is all it takes to finish a run. Then the runs list's query
+(paging, sorting, filters) and the media metrics a session shows.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+from ...core.paging import WHOLE_NUMBER, page, sort_items
+from . import errors
+from .schemas import TIME_FORMAT
+
+
+@lru_cache(maxsize=65536)
+def parse_time(text: str | None) -> datetime | None:
+    # every read of a run parses its stored times: each distinct string is parsed once
+    if text is None:
+        return None
+    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
+
+
+def format_time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(timezone.utc).strftime(TIME_FORMAT)
+
+
+def session_uuid(state) -> str:
+    return str(uuid.UUID(hex=state.next_token("session", 32), version=4))
+
+
+# -- one test session ------------------------------------------------------------------------
+
+def started(run: dict, now: datetime) -> bool:
+    return parse_time(run["started_at"]) <= now
+
+
+def ends_at(run: dict) -> datetime:
+    return parse_time(run["started_at"]) + timedelta(seconds=run["duration_seconds"])
+
+
+def phase(run: dict, now: datetime) -> str:
+    """pending (queued behind other tests of a project run), running, passed or failed."""
+    if not started(run, now):
+        return "pending"
+    if now < ends_at(run):
+        return "running"
+    return run["outcome"]
+
+
+def next_change(run: dict, now: datetime) -> datetime | None:
+    """When what `started` and `phase` say of `run` next changes: its start, its end, or never."""
+    start = parse_time(run["started_at"])
+    if now < start:
+        return start
+    end = ends_at(run)
+    return end if now < end else None
+
+
+def settles_at(runs, now: datetime) -> datetime | None:
+    """The first moment any of `runs` changes phase (None: none of them will)."""
+    return min(filter(None, (next_change(run, now) for run in runs)), default=None)
+
+
+def visible_runs(state, now: datetime) -> list[dict]:
+    return [run for run in state.table("runs").values() if started(run, now)]
+
+
+def find_session(state, key: str, now: datetime) -> dict | None:
+    """A started session by `key`: the session UUID the status URLs carry, or the session's numeric id."""
+    number = whole_number(key)
+    for run in visible_runs(state, now):
+        if run["session_id"] == key or (number is not None and run["id"] == number):
+            return run
+    return None
+
+
+def sessions_of_test(state, test_id: int, now: datetime) -> list[dict]:
+    """The test's sessions that have started, oldest first."""
+    return sorted((r for r in state.table("runs").values() if r["test_id"] == test_id and started(r, now)),
+                  key=lambda r: (r["started_at"], r["id"]))
+
+
+def run_row(state, run: dict, now: datetime) -> dict:
+    """The full session row; a running session has no outcome, no stop time and no verdict yet."""
+    test = state.get("tests", run["test_id"])
+    project = state.get("projects", test["project_id"])
+    where = phase(run, now)
+    finished = where in ("passed", "failed")
+    return {
+        "agentpool_name": run["agentpool_name"],
+        "has_passed": int(where == "passed"),
+        "id": run["id"],
+        "is_failed": int(where == "failed"),
+        "is_finished": int(finished),
+        "project_id": project["id"],
+        "project_name": project["name"],
+        "result_description": run["result_description"] if where == "failed" else "",
+        "session_id": run["session_id"],
+        "session_status": where,
+        "started_at": run["started_at"],
+        "status": where,
+        "stopped_at": format_time(ends_at(run)) if finished else None,
+        "tags": json.dumps(run["tags"]),
+        "test_id": test["id"],
+        "test_name": test["name"],
+        "testcase_name": test["testcase_name"],
+    }
+
+
+def new_session(state, test: dict, start: datetime, overrides: dict, report_mode: str,
+                project_run_id: int | None = None) -> dict:
+    """A session of `test` starting at `start`, ending as the test's fixture says it ends."""
+    parameters = dict(test["parameters"])
+    parameters.update({key: str(value) for key, value in overrides.items()})
+    return state.insert("runs", {
+        "id": state.next_id("runs"),
+        "session_id": session_uuid(state),
+        "test_id": test["id"],
+        "started_at": format_time(start),
+        "duration_seconds": test["duration_seconds"],
+        "outcome": test["outcome"],
+        "result_description": test["result_description"],
+        "tags": list(test["tags"]),
+        "agentpool_name": test["agentpool_name"],
+        "report_mode": report_mode,
+        "parameters": parameters,
+        "project_run_id": project_run_id,
+    })
+
+
+def complete_fixture_run(state, run: dict) -> dict:
+    """Fill what a fixture run may leave out from its test."""
+    test = state.get("tests", run["test_id"])
+    if run.get("tags") is None:
+        run["tags"] = list(test["tags"])
+    if run.get("agentpool_name") is None:
+        run["agentpool_name"] = test["agentpool_name"]
+    if run.get("parameters") is None:
+        run["parameters"] = dict(test["parameters"])
+    if run["outcome"] == "passed":
+        run["result_description"] = ""
+    return run
+
+
+# -- project runs ----------------------------------------------------------------------------
+
+def start_project_run(state, project: dict, test_ids: list[int], created: datetime, report_mode: str,
+                      run_id: int | None = None, run_uuid: str | None = None) -> dict:
+    """A project run starts its tests one after another, each when the one before it has ended."""
+    prun = state.insert("project_runs", {
+        "id": run_id if run_id is not None else state.next_id("project_runs"),
+        "uuid": run_uuid or session_uuid(state),
+        "project_id": project["id"],
+        "test_ids": list(test_ids),
+        "created_at": format_time(created),
+        "report_mode": report_mode,
+        "stopped_at": None,
+    })
+    start = created
+    for test_id in test_ids:
+        test = state.get("tests", test_id)
+        new_session(state, test, start, {}, report_mode, project_run_id=prun["id"])
+        start += timedelta(seconds=test["duration_seconds"])
+    return prun
+
+
+def stop_project_run(state, prun: dict, when: datetime) -> None:
+    """As a user pressing stop: queued tests never start, the one under way ends failed at `when`."""
+    prun["stopped_at"] = format_time(when)
+    for run in list(sessions_of(state, prun)):
+        if not started(run, when):
+            state.delete("runs", run["id"])
+        elif when < ends_at(run):
+            run["duration_seconds"] = max(1, int((when - parse_time(run["started_at"])).total_seconds()))
+            run["outcome"] = "failed"
+            run["result_description"] = "Test run stopped by user"
+
+
+def sessions_of(state, prun: dict) -> list[dict]:
+    return [run for run in state.table("runs").values() if run.get("project_run_id") == prun["id"]]
+
+
+def project_phase(state, prun: dict, now: datetime) -> str:
+    stopped = parse_time(prun.get("stopped_at"))
+    if stopped is not None and stopped <= now:
+        return "stopped"
+    phases = [phase(run, now) for run in sessions_of(state, prun)]
+    if any(p in ("pending", "running") for p in phases):
+        return "running"
+    return "failed" if "failed" in phases else "passed"
+
+
+def project_row(state, prun: dict, now: datetime) -> dict:
+    sessions = sessions_of(state, prun)
+    where = project_phase(state, prun, now)
+    if where == "stopped":
+        stopped_at = prun["stopped_at"]
+    elif where == "running":
+        stopped_at = None
+    else:
+        stopped_at = format_time(max(ends_at(run) for run in sessions))
+    project = state.get("projects", prun["project_id"])
+    return {
+        "id": prun["id"],
+        "uuid": prun["uuid"],
+        "run_status": where,
+        "project_id": project["id"],
+        "project_name": project["name"],
+        "total_tests": len(prun["test_ids"]),
+        "tests_started": sum(1 for run in sessions if started(run, now)),
+        "created_at": prun["created_at"],
+        "stopped_at": stopped_at,
+        "report_mode": prun["report_mode"],
+    }
+
+
+def find_project_run(state, run_uuid: str, now: datetime) -> dict | None:
+    for prun in state.table("project_runs").values():
+        if prun["uuid"] == run_uuid and parse_time(prun["created_at"]) <= now:
+            return prun
+    return None
+
+
+def last_project_run(state, project_id: int, now: datetime) -> dict | None:
+    """The project's latest run created by `now` (None: it has not run yet)."""
+    pruns = [p for p in state.table("project_runs").values()
+             if p["project_id"] == project_id and find_project_run(state, p["uuid"], now) is not None]
+    return max(pruns, key=lambda p: (p["created_at"], p["id"]), default=None)
+
+
+# -- the runs list: start/count paging, orderby/orderdir, startdate/enddate, filtername/filterval ---
+
+NUMERIC = {"id", "has_passed", "test_id", "project_id", "is_finished", "is_failed"}
+TIMES = {"started_at", "stopped_at"}
+DEFAULT_COUNT = 100
+MAX_DIGITS = 4000  # below Python's int-parsing limit
+
+
+def whole_number(text: str) -> int | None:
+    """ASCII digits (no "²") short enough for int(); anything else is no whole number."""
+    return int(text) if len(text) <= MAX_DIGITS and WHOLE_NUMBER.match(text) else None
+
+
+def _matches(row: dict, column: str, value) -> bool:
+    if column == "tags":
+        return value in json.loads(row["tags"])
+    if column in TIMES:
+        # a prefix picks a day or an hour ("2024-02-09"), the whole value one second
+        return row[column] is not None and row[column].startswith(value)
+    return row[column] == value
+
+
+def query_runs(rows: list[dict], params: dict) -> dict:
+    """Apply the documented parameters to session rows. The contract already refused values of the wrong
+    type or range, unknown columns and directions; what it cannot say (filters come in pairs, a numeric
+    column needs a whole number) is a 400 naming the parameter here."""
+    start = params.get("start") or 0
+    count = params.get("count") or DEFAULT_COUNT
+    # without orderby the sessions come in id order, as their table's primary key would give them
+    column = params.get("orderby") or "id"
+    descending = (params.get("orderdir") or "asc").lower() == "desc"
+    startdate, enddate = params.get("startdate"), params.get("enddate")
+    names, values = params.get("filtername") or [], params.get("filterval") or []
+    if len(names) != len(values):
+        raise errors.unpaired_filters(len(names), len(values))
+    filters = []
+    for name, value in zip(names, values):
+        if name in NUMERIC:
+            number = whole_number(value.strip())
+            if number is None:
+                raise errors.filterval_not_whole(name, value, MAX_DIGITS)
+            value = number
+        filters.append((name, value))
+
+    def epoch(row):
+        return parse_time(row["started_at"]).timestamp()
+
+    if startdate is not None:
+        rows = [r for r in rows if epoch(r) >= startdate]
+    if enddate is not None:
+        rows = [r for r in rows if epoch(r) <= enddate]
+    for name, value in filters:
+        rows = [r for r in rows if _matches(r, name, value)]
+    rows = sort_items(rows, [(column, descending), ("id", False)])
+    return {"runs": page(rows, start, count), "total": len(rows), "start": start, "count": count}
+
+
+# -- media metrics ---------------------------------------------------------------------------
+# One time series per measure, direction and role, drawn from a seeded generator so the same session
+# always shows the same numbers, healthy for a passed run and degraded for a failed one.
+
+# rtp_byte_per_sec and rtp_jitter are the doc's and come first, so its example is the list's head;
+# the packet-loss and MOS names are our best guess
+MEASURES = ("rtp_byte_per_sec", "rtp_jitter", "rtp_packet_loss", "mos")
+DIRS = ("in", "out")
+ROLES = ("callee", "caller")
+SAMPLE_SECONDS = 5
+
+# (healthy low, healthy high, degraded low, degraded high)
+_RANGES = {
+    "mos": (4.1, 4.45, 1.3, 2.6),
+    "rtp_byte_per_sec": (7800.0, 8200.0, 900.0, 4200.0),
+    "rtp_jitter": (0.4, 4.0, 28.0, 95.0),
+    "rtp_packet_loss": (0.0, 0.4, 6.0, 22.0),
+}
+
+
+def dimensions(measures=MEASURES) -> list[dict]:
+    """Callee dimensions before caller ones, measure by measure, in before out: the doc example's order."""
+    return [{"dir": d, "role": r, "stats_measure": m} for r in ROLES for m in measures for d in DIRS]
+
+
+def _timeline(run: dict, now: datetime) -> list[datetime]:
+    """Sample instants recorded so far: the whole call once it ended, up to now while it runs."""
+    start = parse_time(run["started_at"])
+    last = min(now, ends_at(run))
+    out, at = [], start
+    while at <= last:
+        out.append(at)
+        at += timedelta(seconds=SAMPLE_SECONDS)
+    return out
+
+
+def series(run: dict, measure: str, direction: str, role: str, now: datetime) -> list[dict]:
+    degraded = run["outcome"] == "failed"
+    low, high, bad_low, bad_high = _RANGES[measure]
+    rng = random.Random(f"{run['session_id']}/{measure}/{direction}/{role}")
+    times = _timeline(run, now)
+    full_length = len(_timeline(run, ends_at(run)))
+    points = []
+    for i, at in enumerate(times):
+        # a failing call degrades from its middle on, so the curve shows when it went wrong
+        broken = degraded and i * 2 >= full_length
+        lo, hi = (bad_low, bad_high) if broken else (low, high)
+        points.append({"ts": format_time(at), "value": round(rng.uniform(lo, hi), 3)})
+    return points
+
+
+def _selected(measure: str, direction, role) -> list[dict]:
+    return [dim for dim in dimensions((measure,)) if direction in (None, dim["dir"]) and role in (None, dim["role"])]
+
+
+def run_series(run: dict, measure: str, now: datetime, direction=None, role=None) -> list[dict]:
+    return [{**dim, "data": series(run, measure, dim["dir"], dim["role"], now)}
+            for dim in _selected(measure, direction, role)]
+
+
+def run_dimensions(run: dict, now: datetime) -> list[dict]:
+    return dimensions() if _timeline(run, now) else []
+
+
+def dimensions_of_test(runs: list[dict], now: datetime) -> list[dict]:
+    """Every dimension any of a test's sessions has recorded, in the order they first show up."""
+    seen = []
+    for run in runs:
+        for dim in run_dimensions(run, now):
+            if dim not in seen:
+                seen.append(dim)
+    return seen
+
+
+def aggregate(runs: list[dict], measure: str, now: datetime, direction=None, role=None) -> list[dict]:
+    """Per dimension, one min/avg/max row per session of the test that has recorded data."""
+    out = []
+    for dim in _selected(measure, direction, role):
+        rows = []
+        for run in runs:
+            values = [p["value"] for p in series(run, measure, dim["dir"], dim["role"], now)]
+            if not values:
+                continue
+            rows.append({
+                "session_id": run["session_id"],
+                "started_at": run["started_at"],
+                "has_passed": int(phase(run, now) == "passed"),
+                "samples": len(values),
+                "min": min(values),
+                "avg": round(sum(values) / len(values), 3),
+                "max": max(values),
+            })
+        out.append({**dim, "data": rows})
+    return out

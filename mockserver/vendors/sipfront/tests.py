@@ -1,0 +1,25 @@
+"""GET /api/v2/tests: the tests, each with its project's name and its tags as Sipfront writes them."""
+
+from __future__ import annotations
+
+import json
+
+from ...core import context
+from .blueprint import API, blueprint, reply
+from .schemas import TestOut
+
+
+def tags_text(tags: list[str]) -> str:
+    return json.dumps(tags)
+
+
+def test_out(state, test: dict) -> dict:
+    project = state.get("projects", test["project_id"])
+    return {**test, "project_name": project["name"], "tags": tags_text(test["tags"])}
+
+
+@blueprint.get(f"{API}/tests")
+def list_tests():
+    state = context.state()
+    tests = [test_out(state, t) for t in sorted(state.table("tests").values(), key=lambda t: t["id"])]
+    return reply("tests", TestOut, tests, many=True)
