@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from mockserver.settings import vendor_names
 from tests.harness import VendorClient, new_tenant, start_server
 
 # what `make test-fast` leaves out: real clients, fuzzing, whole-spec sweeps, servers started as processes
@@ -46,26 +47,13 @@ def vendor_client(server, vendor: str, tenant: str | None = None) -> VendorClien
     return VendorClient(server.vendor_url(vendor), vendor, tenant, validator_for(vendor))
 
 
-@pytest.fixture
-def hiptest(server):
-    return vendor_client(server, "hiptest")
+def _client_fixture(name: str):
+    @pytest.fixture(name=name)
+    def client(server):
+        return vendor_client(server, name)
+    return client
 
 
-@pytest.fixture
-def qtest(server):
-    return vendor_client(server, "qtest")
-
-
-@pytest.fixture
-def happo(server):
-    return vendor_client(server, "happo")
-
-
-@pytest.fixture
-def bitbar(server):
-    return vendor_client(server, "bitbar")
-
-
-@pytest.fixture
-def sipfront(server):
-    return vendor_client(server, "sipfront")
+# a `<vendor>` fixture per registered vendor: a client for it, validating every answer against its spec
+for _name in vendor_names():
+    globals()[f"_{_name}_client"] = _client_fixture(_name)

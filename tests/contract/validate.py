@@ -22,7 +22,10 @@ JSON_TYPES = ("application/json", "application/vnd.api+json")
 
 
 def spec_path(vendor: str) -> Path:
-    return SPEC_DIR / f"{vendor}.yaml"
+    from mockserver.vendors import registry
+
+    found = registry().get(vendor)
+    return found.spec_path() if found is not None else SPEC_DIR / f"{vendor}.yaml"
 
 
 @lru_cache(maxsize=None)
