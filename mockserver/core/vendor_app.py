@@ -165,9 +165,10 @@ def build_vendor_app(core, vendor) -> Flask:
 def _keep_read(core, name: str, ctx, response: Response) -> None:
     """Keep a read's answer when it is a pure function of state, request and a time window."""
     req = request._get_current_object()
-    if (response.status_code != 200 or response.direct_passthrough or response.is_streamed or req.content_length
+    if (req.method != "GET" or response.status_code != 200 or response.direct_passthrough or response.is_streamed
+            or req.content_length
             or ctx.get("outbound") or ctx.get("uncacheable") or reads_of_this_thread() != ctx.covered_reads):
-        return  # (a GET with a body is answered by what the body says: never kept)
+        return  # (only GET answers are served again; a GET with a body is answered by what the body says)
     body = response.get_data()
     if len(body) > MAX_BODY:
         return

@@ -102,3 +102,12 @@ def test_a_read_that_changes_the_state_drops_the_kept_answers(demo):
     assert demo("GET", "/visits").json() == {"visits": 1}
     assert demo("GET", "/visit").status_code == 200  # never served from memory: it changes things
     assert demo("GET", "/visits").json() == {"visits": 2}
+
+
+def test_only_get_answers_are_kept(demo):
+    for method in ("OPTIONS", "HEAD"):
+        other = demo(method, "/items")
+        assert other.status_code == 200 and other.content == b""
+        answer = demo("GET", "/items")
+        assert answer.status_code == 200 and [i["name"] for i in answer.json()["items"]] == ["seven", "three"]
+        assert "Allow" not in answer.headers
