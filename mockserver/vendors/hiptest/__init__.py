@@ -8,15 +8,30 @@ from ...core.errors import flatten_messages
 from ...core.negotiation import json_response
 from ...core.state import State
 from ...core.vendor import Vendor
-from . import resources  # noqa: F401  (registers the json:api resource types)
-from . import runs
-from .control import control_bp
+from . import (
+    actionwords,
+    attachments,
+    auth,
+    builds,
+    errors,
+    execution_environments,
+    folders,
+    projects,
+    scenarios,
+    sessions,
+    tags,
+    test_results,
+    test_runs,
+)
+from .blueprint import blueprint
+from .control import control_blueprint
 from .generate import generate_fixtures
-from .jsonapi import MEDIA_TYPE
-from .refusals import refusal
-from .routes import bp
+from .model import runs
+from .model.jsonapi import MEDIA_TYPE
 from .schemas import FixtureSchema, OptionsSchema
 
+RESOURCE_MODULES = (actionwords, attachments, builds, execution_environments, folders, projects, scenarios, sessions,
+                    tags, test_results, test_runs)  # each registers its routes on the blueprint when imported
 PLAIN_TABLES = ("users", "projects", "folders", "scenarios", "actionwords", "tags", "datasets", "parameters")
 
 
@@ -24,11 +39,19 @@ class HiptestVendor(Vendor):
     name = "hiptest"
     port_offset = 1
     title = "Hiptest"
-    blueprint = bp
+    port_offset = 1
+    blueprint = blueprint
     fixture_schema = FixtureSchema
     options_schema = OptionsSchema
-    control_blueprint = control_bp
-    spec_guard = True
+    control_blueprint = control_blueprint
+    demo_headers = {"Accept": "application/vnd.api+json; version=1", "access-token": "hiptest-demo-token",
+                    "client": "hiptest-demo-client", "uid": "demo@example.com"}
+    probe = "/api/projects"
+
+    def authenticate(self):
+        # the four devise_token_auth headers (and the json:api Accept); sets g.hiptest_token for the
+        # `expiry` header and the author of what the request writes
+        auth.authenticate()
 
     def build_state(self, fixtures: dict) -> State:
         state = State(self.name)
@@ -62,14 +85,14 @@ class HiptestVendor(Vendor):
     def contract_error(self, problem):
         # what the spec forbids is refused in the handlers' own words: 422 naming an invalid attribute,
         # 400 for a document that is not a resource, 401 for a sign-in without usable credentials
-        return refusal(problem)
+        return errors.refusal(problem)
 
     def error_response(self, status, message, extra):
         fields = extra.get("fields")
-        errors = [f"{path}: {msg}" for path, msg in flatten_messages(fields)] if fields else [message]
+        messages = [f"{path}: {msg}" for path, msg in flatten_messages(fields)] if fields else [message]
         # devise_token_auth renders its sign-in answers as plain JSON; the API proper as json:api
         ctype = "application/json; charset=utf-8" if request.path.endswith("/api/auth/sign_in") else MEDIA_TYPE
-        return json_response({"errors": errors}, status, content_type=ctype)
+        return json_response({"errors": messages}, status, content_type=ctype)
 
     def generate_fixtures(self, fake, scale, progress):
         return generate_fixtures(fake, scale, progress)

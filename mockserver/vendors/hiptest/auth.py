@@ -7,13 +7,11 @@ from datetime import datetime, timedelta, timezone
 from flask import g, request
 
 from ...core import context
-from ...core.errors import VendorError
+from . import errors
 
 ACCEPT_MEDIA = "application/vnd.api+json"
 TOKEN_LIFETIME = timedelta(days=365)
 MAX_TOKENS = 10
-UNAUTHENTICATED = "You need to sign in or sign up before continuing."
-BAD_LOGIN = "Invalid login credentials. Please try again."
 
 
 def accept_ok() -> bool:
@@ -43,7 +41,7 @@ def sign_in(email: str, password: str) -> tuple[dict, dict]:
     user = next((u for u in state.table("users").values()
                  if u["email"].lower() == email.strip().lower()), None)
     if user is None or user["password"] != password:
-        raise VendorError(401, BAD_LOGIN)
+        raise errors.bad_login()
     uid = user["email"]
     now = _epoch()
     # expired tokens are forgotten so they never count against the ten
@@ -65,12 +63,10 @@ def sign_in(email: str, password: str) -> tuple[dict, dict]:
 def authenticate() -> dict:
     """The live token the four headers name; 406 for a wrong Accept, 401 for bad credentials."""
     if not accept_ok():
-        # undocumented (the docs only say the header is mandatory): 406 is what Rails answers
-        # when no responder matches the requested format
-        raise VendorError(406, "Not Acceptable: send the header 'Accept: application/vnd.api+json; version=1'")
+        raise errors.not_acceptable()
     token, client, uid = (request.headers.get(h, "").strip() for h in ("access-token", "client", "uid"))
     if not (token and client and uid):
-        raise VendorError(401, UNAUTHENTICATED)
+        raise errors.unauthenticated()
     if context.permissive():
         found = {"uid": uid, "client": client, "access_token": token,
                  "expiry": int((context.now() + TOKEN_LIFETIME).timestamp())}
@@ -80,7 +76,7 @@ def authenticate() -> dict:
                       if t["uid"] == uid and t["client"] == client and t["access_token"] == token
                       and t["expiry"] > now), None)
         if found is None:
-            raise VendorError(401, UNAUTHENTICATED)
+            raise errors.unauthenticated()
         context.valid_until(datetime.fromtimestamp(found["expiry"], timezone.utc))  # the token holds till then
     g.hiptest_token = found
     return found

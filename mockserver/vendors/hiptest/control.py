@@ -6,14 +6,15 @@ from flask import Blueprint, request
 
 from ...core.control import ControlError, current_core, tenant_arg
 from ...core.negotiation import json_response
-from .ratelimit import DOCUMENTED_LIMIT, WINDOWS
+from .model import runs
+from .model.ratelimit import DOCUMENTED_LIMIT, WINDOWS
 
-control_bp = Blueprint("hiptest_control", __name__)
+control_blueprint = Blueprint("hiptest_control", __name__)
 
 
 def _describe(state, core) -> dict:
     override = state.extra.get("rate_limit")
-    setting = core.settings.vendor_options.get("hiptest", {}).get("rate_limit")
+    setting = core.options["hiptest"].get("rate_limit")
     if setting is True:
         setting = DOCUMENTED_LIMIT
     limit = (override or None) if override is not None else (setting or None)
@@ -21,7 +22,7 @@ def _describe(state, core) -> dict:
             "source": "control" if override is not None else "settings"}
 
 
-@control_bp.get("/rate_limit")
+@control_blueprint.get("/rate_limit")
 def get_rate_limit():
     core = current_core()
     tenant = tenant_arg()
@@ -29,14 +30,15 @@ def get_rate_limit():
         return json_response(_describe(core.store.state(tenant, "hiptest"), core))
 
 
-@control_bp.post("/rate_limit")
+@control_blueprint.post("/rate_limit")
 def set_rate_limit():
     """{"limit": N} switches it on (N per minute), {"limit": 0} off, {"limit": null} back to the setting."""
     core = current_core()
     tenant = tenant_arg()
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or set(body) - {"limit", "clear"} or "limit" not in body:
-        raise ControlError(400, 'give {"limit": N} (0 turns it off, null restores the setting), optionally "clear": true')
+        raise ControlError(400, 'give {"limit": N} (0 turns it off, null restores the setting), '
+                                'optionally "clear": true')
     limit = body["limit"]
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
         raise ControlError(400, "limit must be a non-negative integer or null")
@@ -48,15 +50,15 @@ def set_rate_limit():
     return json_response(described)
 
 
-@control_bp.get("/generation")
+@control_blueprint.get("/generation")
 def get_generation():
     core = current_core()
     tenant = tenant_arg()
     with core.store.lock(tenant, "hiptest"):
-        return json_response({"seconds": generation_seconds(core.store.state(tenant, "hiptest"), core)})
+        return json_response({"seconds": _generation_seconds(core.store.state(tenant, "hiptest"), core)})
 
 
-@control_bp.post("/generation")
+@control_blueprint.post("/generation")
 def set_generation():
     """{"seconds": N}: new test runs answer 423 on their tests for N mock-clock seconds."""
     core = current_core()
@@ -67,12 +69,9 @@ def set_generation():
         raise ControlError(400, 'give {"seconds": N} (N >= 0; null restores the setting)')
     with core.store.transaction(tenant, "hiptest") as state:
         state.extra["generation_seconds"] = seconds
-        return json_response({"seconds": generation_seconds(state, core)})
+        return json_response({"seconds": _generation_seconds(state, core)})
 
 
-def generation_seconds(state, core) -> float:
-    """How long a new run's tests take to generate: run-time switch, else the setting, else 0."""
-    value = state.extra.get("generation_seconds")
-    if value is None:
-        value = core.settings.vendor_options.get("hiptest", {}).get("generation_seconds", 0)
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else 0.0
+def _generation_seconds(state, core) -> float:
+    return runs.generation_seconds(state.extra.get("generation_seconds"),
+                                   core.options["hiptest"].get("generation_seconds", 0))

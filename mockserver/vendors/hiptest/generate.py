@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .dsl import quote
+from .model.dsl import quote
 from .schemas import STATUSES
 
 EPOCH = datetime(2017, 1, 1)
@@ -63,7 +63,8 @@ def generate_fixtures(fake, scale: int, progress) -> dict:
         name = fake.sentence(nb_words=5).rstrip(".")
         calls = "".join(f"  call {KEYWORDS[k]} '{fake.random_element(words[p])}'\n" for k in range(3))
         data["scenarios"].append({"id": sid, "project_id": p, "folder_id": fake.random_element(leaves[p]), "name": name,
-                                  "description": fake.sentence(), "definition": f"scenario '{quote(name)}' do\n{calls}end\n"})
+                                  "description": fake.sentence(),
+                                  "definition": f"scenario '{quote(name)}' do\n{calls}end\n"})
         scenarios_of[p].append(sid)
         data["tags"].append({"id": sid, "owner_type": "scenarios", "owner_id": sid,
                              "key": fake.random_element(("priority", "component", "smoke")), "value": fake.word()})

@@ -209,7 +209,8 @@ class FixtureSchema(_Strict):
         for i, run in enumerate(data.get("test_runs", [])):
             missing = [s for s in run.get("scenario_ids") or [] if s not in ids["scenarios"]]
             if missing:
-                problems.setdefault("test_runs", {}).setdefault(i, {})["scenario_ids"] = [f"unknown scenarios {missing}"]
+                run_problems = problems.setdefault("test_runs", {}).setdefault(i, {})
+                run_problems["scenario_ids"] = [f"unknown scenarios {missing}"]
         for kind in ids:
             seen: set = set()
             for i, row in enumerate(data.get(kind, [])):

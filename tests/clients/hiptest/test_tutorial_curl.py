@@ -10,7 +10,8 @@ CURL = shutil.which("curl") or "curl"
 
 
 def _curl(*args: str) -> str:
-    done = subprocess.run([CURL, "--silent", "--show-error", *args], capture_output=True, text=True, timeout=30, check=True)
+    done = subprocess.run([CURL, "--silent", "--show-error", *args], capture_output=True, text=True, timeout=30,
+                          check=True)
     return done.stdout
 
 
@@ -31,8 +32,10 @@ def test_sign_in_then_the_dashboard_requests(server, tenant):
                  "--dump-header", "-", "--output", "/dev/null", f"{base}/api/auth/sign_in")
     headers = _headers(dump)
     assert headers["token-type"] == "Bearer" and headers["uid"] == "demo@example.com"
-    creds = ["--header", "Accept: application/vnd.api+json; version=1", "--header", f"access-token: {headers['access-token']}",
-             "--header", f"client: {headers['client']}", "--header", f"uid: {headers['uid']}", "--header", tenant_header]
+    creds = ["--header", "Accept: application/vnd.api+json; version=1",
+             "--header", f"access-token: {headers['access-token']}",
+             "--header", f"client: {headers['client']}", "--header", f"uid: {headers['uid']}",
+             "--header", tenant_header]
     projects = json.loads(_curl(*creds, f"{base}/api/projects"))
     assert [p["id"] for p in projects["data"]] == ["61344", "46292"]  # the seed's order
     runs = json.loads(_curl(*creds, f"{base}/api/projects/61344/test_runs"))

@@ -49,7 +49,8 @@ def test_projects_are_the_seeds_two_samples(api):
 def test_dashboard_job_reads_the_seeds_test_runs(api):
     headers = dict(api.session.headers)
     runs = request_hiptest_status(api.base_url, CASH, headers)
-    assert runs == [{"name": "Sprint 1", "statuses": SEED_SPRINT}, {"name": "Continuous integration", "statuses": SEED_CI}]
+    assert runs == [{"name": "Sprint 1", "statuses": SEED_SPRINT},
+                    {"name": "Continuous integration", "statuses": SEED_CI}]
     assert get_status_text(runs[0]["statuses"]) == "Failed"
     assert get_status_text(runs[-1]["statuses"]) == "Passed"
 

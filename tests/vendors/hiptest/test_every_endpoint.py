@@ -27,7 +27,8 @@ def _unknown(path: str) -> str:
 
 def _valid_request(method: str, path: str) -> dict:
     op = SPEC["paths"][path][method.lower()]
-    params = {p["name"]: QUERY[p["name"]] for p in op.get("parameters", []) if p.get("in") == "query" and p.get("required")}
+    params = {p["name"]: QUERY[p["name"]] for p in op.get("parameters", [])
+              if p.get("in") == "query" and p.get("required")}
     content = (op.get("requestBody") or {}).get("content", {})
     if "application/json" in content:
         return {"params": params, "json": BODY}

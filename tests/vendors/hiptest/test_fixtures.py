@@ -31,7 +31,8 @@ def test_a_consistent_set_loads_and_serves(control, server, hiptest):
 
 @pytest.mark.parametrize("old, new, message", [
     ("builds: [{id: 40, test_run_id: 31}]",
-     "builds: [{id: 40, test_run_id: 31}]\ntest_results: [{id: 1, test_run_id: 30, scenario_id: 20, build_id: 40, status: passed}]",
+     "builds: [{id: 40, test_run_id: 31}]\n"
+     "test_results: [{id: 1, test_run_id: 30, scenario_id: 20, build_id: 40, status: passed}]",
      "test_results.0.build_id: build 40 belongs to another test run"),
     ("builds: [{id: 40, test_run_id: 31}]",
      "builds: [{id: 40, test_run_id: 31}]\ntest_results: [{id: 1, test_run_id: 30, scenario_id: 20, status: great}]",
@@ -42,7 +43,8 @@ def test_a_consistent_set_loads_and_serves(control, server, hiptest):
     ("name: S}]", "name: S}, {id: 20, project_id: 1, folder_id: 10, name: T}]", "scenarios.1.id: duplicate id 20"),
     ("{id: 30, project_id: 1, name: R}", "{id: 30, project_id: 1, name: R, scenario_ids: [7]}",
      "test_runs.0.scenario_ids: unknown scenarios [7]"),
-    ("{id: 1, name: P}", "{id: 1, name: P, created_at: soon}", "projects.0.created_at: Not a valid ISO 8601 date-time."),
+    ("{id: 1, name: P}", "{id: 1, name: P, created_at: soon}",
+     "projects.0.created_at: Not a valid ISO 8601 date-time."),
     ("{id: 1, name: P}", "{id: 1, name: P, colour: red}", "projects.0.colour: Unknown field."),
     ("parent_id: null", "parent_id: 77", "folders.0.parent_id: unknown folder 77"),
 ])

@@ -9,7 +9,8 @@ P = f"/api/projects/{CASH}"
 
 def test_folders_tree_children_scenarios_and_include(api):
     folders = api.get(P + "/folders").json()["data"]
-    assert [f["attributes"]["name"] for f in folders] == ["Testing CASH WITHDRAWAL (sample N°2)", "Withdraw cash", "Card handling"]
+    assert [f["attributes"]["name"] for f in folders] == ["Testing CASH WITHDRAWAL (sample N°2)", "Withdraw cash",
+                                                          "Card handling"]
     root = folders[0]
     assert root["attributes"]["parent-id"] is None and root["attributes"]["definition"] == "folder do\nend\n"
     assert root["links"] == {"self": "/folders/390001"}
@@ -22,7 +23,8 @@ def test_folders_tree_children_scenarios_and_include(api):
     assert [s["id"] for s in scenarios] == ["710001", "710002", "710003"]
     project = api.get(P + "?include=scenarios-folder").json()
     assert project["data"]["relationships"]["scenarios-folder"]["data"] == {"type": "folders", "id": "390001"}
-    assert project["data"]["relationships"]["scenarios-folder"]["links"]["related"] == f"/projects/{CASH}/scenarios-folder"
+    links = project["data"]["relationships"]["scenarios-folder"]["links"]
+    assert links["related"] == f"/projects/{CASH}/scenarios-folder"
     assert project["included"][0]["attributes"]["name"] == "Testing CASH WITHDRAWAL (sample N°2)"
 
 
@@ -33,7 +35,8 @@ def test_folder_create_update_delete(api):
     assert deposits["attributes"]["parent-id"] == 390001
     sub = api.post(P + "/folders", json=doc({"name": "Cheques", "parent-id": int(deposits["id"])})).json()["data"]
     scenario = api.post(P + "/scenarios", json=doc({"name": "Deposit a cheque", "folder-id": sub["id"]})).json()["data"]
-    r = api.patch(P + f"/folders/{deposits['id']}", json=doc({"description": "Money in"}, type_="folders", id_=deposits["id"]))
+    r = api.patch(P + f"/folders/{deposits['id']}",
+                  json=doc({"description": "Money in"}, type_="folders", id_=deposits["id"]))
     assert r.status_code == 200 and r.json()["data"]["attributes"]["description"] == "Money in"
     # a folder cannot move under its own subtree
     assert api.patch(P + f"/folders/{deposits['id']}", json=doc({"parent-id": sub["id"]})).status_code == 422
@@ -83,7 +86,8 @@ def test_scenarios_show_include_and_errors(api):
 
 def test_scenario_create_with_tags_patch_and_delete(api):
     r = api.post(P + "/scenarios", json=doc({"name": "Withdraw 50 euros", "folder-id": 390002},
-                                            relationships={"tags": {"data": [{"type": "tag", "key": "priority", "value": "low"}]}}))
+                                            relationships={"tags": {"data": [{"type": "tag", "key": "priority",
+                                                                              "value": "low"}]}}))
     assert r.status_code == 201
     created = r.json()["data"]
     sid = created["id"]
@@ -92,14 +96,18 @@ def test_scenario_create_with_tags_patch_and_delete(api):
     assert [t["attributes"] for t in tags] == [{"key": "priority", "value": "low"}]
     path = P + f"/scenarios/{sid}"
     assert api.patch(path, json=doc({"name": "a", "definition": "scenario 'a' do\nend\n"})).status_code == 409
-    renamed = api.patch(path, json=doc({"name": "Withdraw 60 euros"}, type_="scenarios", id_=sid)).json()["data"]["attributes"]
-    assert renamed["name"] == "Withdraw 60 euros" and renamed["definition"].startswith("scenario 'Withdraw 60 euros' do")
-    defined = api.patch(path, json=doc({"definition": "scenario 'Withdraw 70' do\n  oops\nend\n"})).json()["data"]["attributes"]
+    renamed = api.patch(path, json=doc({"name": "Withdraw 60 euros"}, type_="scenarios", id_=sid))
+    renamed = renamed.json()["data"]["attributes"]
+    assert renamed["name"] == "Withdraw 60 euros"
+    assert renamed["definition"].startswith("scenario 'Withdraw 60 euros' do")
+    defined = api.patch(path, json=doc({"definition": "scenario 'Withdraw 70' do\n  oops\nend\n"}))
+    defined = defined.json()["data"]["attributes"]
     assert defined["name"] == "Withdraw 70" and defined["errors"] == ["line 2: unexpected 'oops'"]
     moved = api.patch(path, json=doc({"folder_id": "390003"})).json()["data"]["attributes"]
     assert moved["folder-id"] == 390003
     assert api.patch(path, json=doc({"folder-id": 1})).status_code == 422
-    assert api.post(P + "/scenarios", json=doc({"name": "x"}, relationships={"tags": {"data": [{"value": "v"}]}})).status_code == 422
+    r = api.post(P + "/scenarios", json=doc({"name": "x"}, relationships={"tags": {"data": [{"value": "v"}]}}))
+    assert r.status_code == 422
     assert api.delete(path).json() == {"data": {}}
     assert api.get(path).status_code == 404
 
@@ -141,11 +149,13 @@ def test_actionwords_create_patch_callers_and_delete(api):
                                                "definition": "step {result: \"An apology is shown\"}"}))
     assert r.status_code == 201
     word = r.json()["data"]
-    assert word["attributes"]["definition"] == "actionword 'the ATM is out of cash' do\n  step {result: \"An apology is shown\"}\nend\n"
+    assert word["attributes"]["definition"] == ("actionword 'the ATM is out of cash' do\n"
+                                                "  step {result: \"An apology is shown\"}\nend\n")
     assert api.post(P + "/actionwords", json=doc({"name": "the ATM is out of cash"})).status_code == 422
     path = P + f"/actionwords/{word['id']}"
     full = "actionword 'the ATM is empty' do\n  step {result: \"Sorry\"}\nend\n"
-    patched = api.patch(path, json=doc({"definition": full}, type_="actionwords", id_=word["id"])).json()["data"]["attributes"]
+    patched = api.patch(path, json=doc({"definition": full}, type_="actionwords", id_=word["id"]))
+    patched = patched.json()["data"]["attributes"]
     assert patched["name"] == "the ATM is empty" and patched["definition"] == full
     assert api.patch(path, json=doc({"name": "n", "definition": full})).status_code == 409
     callers = api.get(P + "/actionwords/510006/callers").json()
@@ -168,21 +178,26 @@ def test_feature_export_and_import(api):
     assert r.status_code == 200
     assert r.json()["data"]["attributes"]["running-feature-imports"] == ["deposits"]
     assert r.json()["data"]["attributes"]["feature-updated-at"]
-    created = [s for s in api.get(P + "/folders/390003/scenarios").json()["data"] if s["attributes"]["name"] == "Deposit cash"]
-    assert created[0]["attributes"]["definition"] == ("scenario 'Deposit cash' do\n  call given 'the account is in credit'\n"
-                                                      "  call when 'the customer deposits 100 euros'\n  call then 'the balance grows'\nend\n")
+    created = [s for s in api.get(P + "/folders/390003/scenarios").json()["data"]
+               if s["attributes"]["name"] == "Deposit cash"]
+    assert created[0]["attributes"]["definition"] == ("scenario 'Deposit cash' do\n"
+                                                      "  call given 'the account is in credit'\n"
+                                                      "  call when 'the customer deposits 100 euros'\n"
+                                                      "  call then 'the balance grows'\nend\n")
     names = [a["attributes"]["name"] for a in api.get(P + "/actionwords").json()["data"]]
     assert "the customer deposits 100 euros" in names and "the balance grows" in names
     update = text.replace("Then the balance grows", "Then the balance is 100 euros higher")
     r = api.patch(P + "/folders/390003/update_from_feature", json=doc({"feature": update}))
     assert r.status_code == 200
-    same = [s for s in api.get(P + "/folders/390003/scenarios").json()["data"] if s["attributes"]["name"] == "Deposit cash"]
+    same = [s for s in api.get(P + "/folders/390003/scenarios").json()["data"]
+            if s["attributes"]["name"] == "Deposit cash"]
     assert len(same) == 1 and "the balance is 100 euros higher" in same[0]["attributes"]["definition"]
     docs_example = "Feature: The Chamber of Secrets\n\nScenario: Shopping on Diagon Alley"
     r = api.post(P + "/folders/390003/create_from_feature", json=doc({"feature": docs_example}))
     assert r.json()["data"]["attributes"]["running-feature-imports"] == ["the_chamber_of_secrets"]
     assert "Shopping on Diagon Alley" in [s["attributes"]["name"] for s in api.get(P + "/scenarios").json()["data"]]
-    assert api.post(P + "/folders/390003/create_from_feature", json=doc({"feature": "Scenario: no feature"})).status_code == 422
+    r = api.post(P + "/folders/390003/create_from_feature", json=doc({"feature": "Scenario: no feature"}))
+    assert r.status_code == 422
     assert api.post(P + "/folders/390003/create_from_feature", json=doc({})).status_code == 422
 
 

@@ -30,7 +30,8 @@ def test_switched_on_at_run_time_and_counted_on_the_mock_clock(api, control, ser
     assert r.headers["Retry-After"] == "60"
     assert r.json()["errors"][0].startswith("Too Many Requests")
     # sign-in counts too: the limit is per client address, not per token
-    assert api.post("/api/auth/sign_in", json={"email": "demo@example.com", "password": "demo-password"}).status_code == 429
+    r = api.post("/api/auth/sign_in", json={"email": "demo@example.com", "password": "demo-password"})
+    assert r.status_code == 429
     frozen(30)
     assert api.get("/api/projects").headers["Retry-After"] == "30"
     frozen(31)
@@ -73,7 +74,8 @@ def test_switched_on_by_the_setting():
 
 
 def test_tests_answer_423_while_a_new_run_generates(api, control, server, frozen):
-    r = control.post(f"{server.url}/_mock/hiptest/generation", params={"tenant": api.tenant}, json={"seconds": 20}, timeout=10)
+    r = control.post(f"{server.url}/_mock/hiptest/generation", params={"tenant": api.tenant}, json={"seconds": 20},
+                     timeout=10)
     assert r.json() == {"seconds": 20.0}
     run = api.post(f"/api/projects/{CASH}/test_runs", json=doc({"name": "Big"})).json()["data"]
     path = f"/api/projects/{CASH}/test_runs/{run['id']}/test_snapshots"

@@ -82,7 +82,8 @@ def test_sign_in_refusals(hiptest):
         assert (r.status_code, r.json()) == (401, {"errors": ["Invalid login credentials. Please try again."]}), kwargs
     r = hiptest.post("/api/auth/sign_in", json=[1])
     assert (r.status_code, r.json()) == (400, {"errors": ["Request body must be a JSON object"]})
-    r = hiptest.post("/api/auth/sign_in", files={"email": (None, "demo@example.com"), "password": (None, "demo-password")})
+    r = hiptest.post("/api/auth/sign_in",
+                     files={"email": (None, "demo@example.com"), "password": (None, "demo-password")})
     assert r.status_code == 200 and r.headers["uid"] == "demo@example.com"
 
 
@@ -104,7 +105,8 @@ def test_without_enforcement_forbidden_requests_reach_the_handler_never_a_500():
         # the forbidden request reaches the handler; where the handler cannot use it, the contract's
         # refusal answers (never a 500)
         for method, path, message in (("POST", RUNS + "/archive", "older_than (YYYY-MM-DD) is required"),
-                                      ("GET", run_path() + "/build_history?limit=abc", "limit must be a positive integer")):
+                                      ("GET", run_path() + "/build_history?limit=abc",
+                                       "limit must be a positive integer")):
             r = requests.request(method, base + path, headers=DEMO_HEADERS, timeout=10)
             assert (r.status_code, r.json()) == (400, {"errors": [message]}), path
         r = requests.get(base + P + "/folders/find_by_tags", headers=DEMO_HEADERS, timeout=10)
@@ -142,7 +144,8 @@ def test_either_spelling_is_read_and_unknown_attributes_dropped(api):
     folder = api.post(P + "/folders", json=doc({"name": "spelt", "parent_id": " 390001 "}))
     assert folder.status_code == 201 and folder.json()["data"]["attributes"]["parent-id"] == 390001
     run = api.post(RUNS, json=doc({"name": "kept", "archived": True, "created-at": "2000-01-01T00:00:00.000Z"},
-                                  relationships={"tags": {"data": [{"attributes": {"key": "k"}}, {"key": "j", "value": "v"}]}}))
+                                  relationships={"tags": {"data": [{"attributes": {"key": "k"}},
+                                                                   {"key": "j", "value": "v"}]}}))
     attrs = run.json()["data"]["attributes"]
     assert run.status_code == 201 and attrs["archived"] is False and attrs["created-at"] != "2000-01-01T00:00:00.000Z"
     assert attrs["description"] == "" and attrs["external"] is False  # the spec's documented defaults

@@ -68,7 +68,8 @@ def test_create_from_all_scenarios_generates_a_test_each(api):
                                              "skipped": 0, "wip": 0}
     assert run["links"]["self"] == f"/test-runs/{run['id']}"
     tests = snapshots(api, run["id"])
-    assert sorted(t["attributes"]["definition-json"]["scenario_name"] for t in tests)[0] == "Card is retained after three wrong PINs"
+    names = sorted(t["attributes"]["definition-json"]["scenario_name"] for t in tests)
+    assert names[0] == "Card is retained after three wrong PINs"
     folders = api.get(run_path(run["id"]) + "/folder_snapshots").json()["data"]
     assert sorted(f["attributes"]["name"] for f in folders) == ["Card handling", "Testing CASH WITHDRAWAL (sample N°2)",
                                                                "Withdraw cash"]
@@ -86,7 +87,7 @@ def test_create_from_some_scenarios_with_datasets_and_tags(api):
     assert [t["attributes"]["name"] for t in tests] == ["Add a book to the cart (Cheap book)",
                                                         "Add a book to the cart (Expensive book)"]
     definition = tests[1]["attributes"]["definition-json"]
-    assert definition["dataset_name"] == "Expensive book" and definition["dataset_id"] == 910002 and definition["index"] == 1
+    assert (definition["dataset_name"], definition["dataset_id"], definition["index"]) == ("Expensive book", 910002, 1)
     assert {"action": "Add The Art of Computer Programming to the cart"} in definition["steps"]
     tags = api.get(f"/api/projects/{BOOKS}/test_runs/{run_id}/tags").json()["data"]
     assert [t["attributes"] for t in tags] == [{"key": "release", "value": "1.1"}]
@@ -139,9 +140,11 @@ def test_clone_copies_structure_without_results(api):
     assert clone["attributes"]["statuses"]["undefined"] == 6
     original = snapshots(api)
     copied = snapshots(api, clone["id"])
-    assert [t["attributes"]["definition-json"] for t in copied] == [t["attributes"]["definition-json"] for t in original]
+    assert ([t["attributes"]["definition-json"] for t in copied]
+            == [t["attributes"]["definition-json"] for t in original])
     assert {t["id"] for t in copied}.isdisjoint({t["id"] for t in original})
-    assert statuses(api) == {"passed": 4, "failed": 1, "retest": 0, "undefined": 0, "blocked": 0, "skipped": 1, "wip": 0}
+    assert statuses(api) == {"passed": 4, "failed": 1, "retest": 0, "undefined": 0, "blocked": 0, "skipped": 1,
+                             "wip": 0}
     assert api.post(RUNS, json=doc({"name": "x", "test_run_id": 5})).status_code == 404
 
 

@@ -1,6 +1,9 @@
-"""A request the spec forbids, answered as Hiptest's handlers always answered it.
+"""Every error Hiptest answers, named, in its own wording; and a request the spec forbids, answered
+as Hiptest's handlers always answered it.
 
-The contract (core/contract.py) refuses before the view; this turns its `Problem` into the vendor's
+The body is `{"errors": [message]}` (Vendor.error_response); only the status and message live here.
+
+The contract (core/contract.py) refuses before the view; `refusal` turns its `Problem` into the vendor's
 own refusal: `{"errors": ["<path>: <message>"]}` with marshmallow's wording, 422 for an invalid
 attribute of a resource document (the path then names the attribute underscored, as the attributes
 are read), 400 for a document that is not a json:api resource (path from `data`), 401 for a sign-in
@@ -12,24 +15,160 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import re
 
 from flask import request
 
 from ...core import context
 from ...core.errors import VendorError
-from . import auth
 
+UNAUTHENTICATED = "You need to sign in or sign up before continuing."
+BAD_LOGIN = "Invalid login credentials. Please try again."
+NOT_FOUND = "Record not found"
 UPLOAD_HINT = "Send the file as multipart/form-data in the field 'file'"
 NOT_AN_OBJECT = "Request body must be a JSON object"
 MISSING_BODY = "Request body is missing"
+BAD_OLDER_THAN = "older_than must be a date formatted YYYY-MM-DD"
 RESOURCE_KEYS = ("type", "id", "attributes", "relationships")
 
+
+# -- credentials and limits -------------------------------------------------------------------------
+def not_acceptable() -> VendorError:
+    # undocumented (the docs only say the header is mandatory): 406 is what Rails answers
+    # when no responder matches the requested format
+    return VendorError(406, "Not Acceptable: send the header 'Accept: application/vnd.api+json; version=1'")
+
+
+def unauthenticated() -> VendorError:
+    return VendorError(401, UNAUTHENTICATED)
+
+
+def bad_login() -> VendorError:
+    return VendorError(401, BAD_LOGIN)
+
+
+def too_many_requests(wait_seconds: float) -> VendorError:
+    return VendorError(429, "Too Many Requests: retry later", headers={"Retry-After": str(math.ceil(wait_seconds))})
+
+
+# -- records and documents --------------------------------------------------------------------------
+def record_not_found() -> VendorError:
+    # the docs never show a 404 body; it takes the errors shape of the documented 401s
+    return VendorError(404, NOT_FOUND)
+
+
+def unknown_relationships(names: list[str]) -> VendorError:
+    return VendorError(400, f"{', '.join(names)} is not a valid relationship of this resource")
+
+
+def type_mismatch(expected: str, given) -> VendorError:
+    return VendorError(409, f"Type mismatch: expected {expected}, got {given}")
+
+
+def id_mismatch(body_id, url_id) -> VendorError:
+    return VendorError(409, f"Id mismatch: the body says {body_id}, the URL says {url_id}")
+
+
+def relationship_type(name: str, expected: str) -> VendorError:
+    return VendorError(409, f"relationships.{name}: expected type {expected}")
+
+
+def invalid(message: str) -> VendorError:
+    """422 for an attribute the resource cannot take ("<attribute>: <why>")."""
+    return VendorError(422, message)
+
+
+def bad_request(message: str) -> VendorError:
+    return VendorError(400, message)
+
+
+# -- projects ---------------------------------------------------------------------------------------
+def backup_in_progress() -> VendorError:
+    return VendorError(409, "A backup is already in progress")
+
+
+# -- library ----------------------------------------------------------------------------------------
+def unknown_parent_folder(parent_id) -> VendorError:
+    return VendorError(422, f"parent-id: unknown folder {parent_id}")
+
+
+def folder_cannot_move() -> VendorError:
+    return VendorError(422, "parent-id: a folder cannot move under itself, and the root folder cannot move")
+
+
+def root_folder_undeletable() -> VendorError:
+    return VendorError(422, "The root folder of a project cannot be deleted")
+
+
+def unreadable_feature(why) -> VendorError:
+    return VendorError(422, f"feature: {why}")
+
+
+def name_with_definition() -> VendorError:
+    return VendorError(409, "name and definition cannot be updated together")
+
+
+def parameter_name_empty() -> VendorError:
+    return VendorError(422, "name: a parameter name needs at least one letter or digit")
+
+
+def parameter_exists(name: str) -> VendorError:
+    return VendorError(422, f"name: the scenario already has a parameter {name!r}")
+
+
+def actionword_exists(name: str) -> VendorError:
+    return VendorError(422, f"name: an action word named {name!r} already exists")
+
+
+# -- test runs --------------------------------------------------------------------------------------
+def unknown_scenarios(ids: list) -> VendorError:
+    return VendorError(422, f"Unknown scenario ids in this project: {ids}")
+
+
+def nothing_to_update() -> VendorError:
+    return VendorError(422, "Nothing to update: give description, scenario_id or scenario_ids")
+
+
+def bad_older_than() -> VendorError:
+    return VendorError(400, BAD_OLDER_THAN)
+
+
+def tests_generating() -> VendorError:
+    return VendorError(423, "The tests of this test run are being generated, retry later")
+
+
+# -- execution: results, builds, environments -------------------------------------------------------
+def build_not_in_environment() -> VendorError:
+    return VendorError(422, "The build does not belong to the given execution environment")
+
+
+def snapshot_relationship_required() -> VendorError:
+    return VendorError(422, "The test-snapshot relationship is required")
+
+
+def several_environments() -> VendorError:
+    return VendorError(400, "This test run has several execution environments: use the execution environment's builds")
+
+
+def no_build_yet(environment_name: str) -> VendorError:
+    return VendorError(404, f"The execution environment {environment_name!r} has no build yet")
+
+
+def environment_name_taken(name: str) -> VendorError:
+    return VendorError(422, f"An execution environment named {name!r} already exists in this test run")
+
+
+def last_environment() -> VendorError:
+    # a test run always keeps one environment to hold its builds
+    return VendorError(422, "The last execution environment of a test run cannot be deleted")
+
+
+# -- a request the contract refused -----------------------------------------------------------------
 # the query parameters' own refusals (the messages the handlers gave before the contract checked them)
 PARAMETER_MESSAGES = {
     "key": lambda missing: "The key parameter is required",
-    "older_than": lambda missing: ("older_than (YYYY-MM-DD) is required" if missing
-                                   else "older_than must be a date formatted YYYY-MM-DD"),
+    "older_than": lambda missing: "older_than (YYYY-MM-DD) is required" if missing else BAD_OLDER_THAN,
     "limit": lambda missing: "limit must be a positive integer",
     "filter[status]": lambda missing: "filter[status] must be 'active' or 'archived'",
 }
@@ -51,45 +190,41 @@ _TYPE = re.compile(r"(?P<instance>.*) is not of type (?P<types>'\w+'(?: or '\w+'
 _REQUIRED = re.compile(r"(?P<name>'.*'|\".*\") is a required property\Z", re.S)
 
 
-# the request as the contract read it (the core keeps it, checked or not, for every operation)
-wire = context.checked
-
-
 def refusal(problem) -> VendorError:
     """The VendorError for one contract `Problem` (see the module docstring)."""
     if problem.where.startswith("parameter "):
         return _parameter(problem)
     if problem.where != "request body":
         # malformed JSON, a body nested too deeply, a request that cannot be read: the message as is
-        return VendorError(400, problem.message)
+        return bad_request(problem.message)
     if request.path.endswith("/api/auth/sign_in"):
         if problem.path == "" and _document() is not _UNREAD and not isinstance(_document(), dict):
-            return VendorError(400, NOT_AN_OBJECT)
+            return bad_request(NOT_AN_OBJECT)
         # devise_token_auth answers a sign-in without e-mail or password like a wrong one
-        return VendorError(401, auth.BAD_LOGIN)
+        return bad_login()
     if (request.mimetype or "").startswith("multipart/") and problem.name == "file":
-        return VendorError(422, "file: a file is required")  # the upload handlers' own refusal
+        return invalid("file: a file is required")  # the upload handlers' own refusal
     if _upload_only():
-        return VendorError(400, UPLOAD_HINT)
+        return bad_request(UPLOAD_HINT)
     if problem.message == "Missing required request body":
-        return VendorError(400, MISSING_BODY)
+        return bad_request(MISSING_BODY)
     if problem.message.startswith("media type "):
-        return VendorError(400, problem.message)
+        return bad_request(problem.message)
     return _document_problem(problem)
 
 
 # -- query and path parameters ------------------------------------------------------------------
 def _parameter(problem) -> VendorError:
     if problem.location == "path":
-        return VendorError(404, "Record not found")  # an id that cannot be a record's is not found
+        return record_not_found()  # an id that cannot be a record's is not found
     missing = problem.message == "required parameter is missing"
     if problem.name in PARAMETER_MESSAGES:
-        return VendorError(400, PARAMETER_MESSAGES[problem.name](missing))
+        return bad_request(PARAMETER_MESSAGES[problem.name](missing))
     if problem.name == "include":
         unknown = _unknown_includes()
         if unknown:
-            return VendorError(400, f"{', '.join(unknown)} is not a valid relationship of this resource")
-    return VendorError(400, f"{problem.name}: {problem.message}")
+            return unknown_relationships(unknown)
+    return bad_request(f"{problem.name}: {problem.message}")
 
 
 def _unknown_includes() -> list[str]:
@@ -122,13 +257,13 @@ def _document_problem(problem) -> VendorError:
     required = _required_name(message)
     if not parts:
         if not isinstance(_document(), dict):
-            return VendorError(400, NOT_AN_OBJECT)
+            return bad_request(NOT_AN_OBJECT)
         sent = _document()
         if "type" in sent and not {"data", "attributes"} & set(sent):  # a bare resource without attributes
-            return _invalid(f"{_first_required_attribute()}: Missing data for required field.")
+            return invalid(f"{_first_required_attribute()}: Missing data for required field.")
         if required is None or required in RESOURCE_KEYS:
             required = "data"  # neither a document nor a bare resource
-        return VendorError(400, f"{required}: Missing data for required field.")
+        return bad_request(f"{required}: Missing data for required field.")
     if required == "attributes" and parts == ["data"]:
         # no attributes at all: named by the first attribute the resource requires, as an empty set would be
         required, parts = _first_required_attribute(), ["data", "attributes"]
@@ -137,13 +272,13 @@ def _document_problem(problem) -> VendorError:
     else:
         message = _marshmallow_words(message)
     if parts[:4] == ["data", "relationships", "tags", "data"] and len(parts) > 4:
-        return _invalid("relationships.tags." + ".".join(parts[4:]) + f": {message}")  # a tag's own attributes
+        return invalid("relationships.tags." + ".".join(parts[4:]) + f": {message}")  # a tag's own attributes
     if parts[:2] == ["data", "attributes"] and len(parts) > 2:
         field = parts[2].replace("-", "_")  # attributes are read underscored
         if field in _FIELD_MESSAGES and len(parts) > 3:
-            return _invalid(f"{field}: {_FIELD_MESSAGES[field]}")
-        return _invalid(".".join([field, *parts[3:]]) + f": {message}")
-    return VendorError(400, ".".join(parts) + f": {message}")
+            return invalid(f"{field}: {_FIELD_MESSAGES[field]}")
+        return invalid(".".join([field, *parts[3:]]) + f": {message}")
+    return bad_request(".".join(parts) + f": {message}")
 
 
 def _first_required_attribute() -> str:
@@ -157,9 +292,6 @@ def _first_required_attribute() -> str:
             return names[0]
     return "attributes"
 
-
-def _invalid(message: str) -> VendorError:
-    return VendorError(422, message)
 
 
 def _plain(problem) -> str:

@@ -5,46 +5,52 @@ from __future__ import annotations
 from datetime import date
 
 from ...core import context
-from ...core.errors import VendorError
-from . import runs
+from . import errors
 from .auth import current_author
-from .control import generation_seconds
-from .jsonapi import read_resource, relationship_list, render, respond
-from .records import find, rows, stamp, touch
-from .refusals import wire
-from .routes import bp, flag, options
-from .tags_api import create_tags_from_relationship
+from .blueprint import (
+    blueprint,
+    find,
+    flag,
+    in_run,
+    options,
+    project,
+    project_run,
+    read_resource,
+    relationship_list,
+    render,
+    respond,
+    rows,
+    stamp,
+    touch,
+)
+from .model import library, runs
 
 RUN_INCLUDES = ("tags",)
 SNAPSHOT_INCLUDES = ("scenario", "dataset", "last-result", "tags")
 FOLDER_SNAPSHOT_INCLUDES = ("folder", "children", "test-snapshots", "tags")
 
 
-def project_run(state, project_id, test_run_id) -> dict:
-    find(state, "projects", project_id)
-    return find(state, "test_runs", test_run_id, project_id=project_id)
-
-
 def _scenarios_in(state, project_id, ids) -> list[int]:
     unknown = [i for i in ids if (s := state.get("scenarios", i)) is None or s["project_id"] != project_id]
     if unknown:
-        raise VendorError(422, f"Unknown scenario ids in this project: {unknown}")
+        raise errors.unknown_scenarios(unknown)
     return list(dict.fromkeys(ids))
 
 
-@bp.get("/api/projects/<int:project_id>/test_runs")
+@blueprint.get("/api/projects/<int:project_id>/test_runs")
 def list_test_runs(project_id):
     state = context.state()
-    find(state, "projects", project_id)
-    wanted = wire()[0]["filter[status]"]  # active, archived or absent (the contract's enum)
+    project(state, project_id)
+    wanted = context.checked()[0]["filter[status]"]  # active, archived or absent (the contract's enum)
     # "the order is undefined"; newest first puts the seed's "Sprint 1" first, as in its example
-    items = sorted(rows(state, "test_runs", project_id=project_id), key=lambda r: (r["created_at"], r["id"]), reverse=True)
+    items = sorted(rows(state, "test_runs", project_id=project_id), key=lambda r: (r["created_at"], r["id"]),
+                   reverse=True)
     if wanted is not None:
         items = [r for r in items if r["archived"] == (wanted == "archived")]
     return render(state, "test-runs", items, allowed_includes=RUN_INCLUDES, options=options())
 
 
-@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>")
+@blueprint.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>")
 def show_test_run(project_id, test_run_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
@@ -52,10 +58,10 @@ def show_test_run(project_id, test_run_id):
                   options=options(show_synchronization_information=flag("show_synchronization_information")))
 
 
-@bp.post("/api/projects/<int:project_id>/test_runs")
+@blueprint.post("/api/projects/<int:project_id>/test_runs")
 def create_test_run(project_id):
     state = context.state()
-    find(state, "projects", project_id)
+    project(state, project_id)
     attrs, rels = read_resource("test-runs")
     at, author = stamp(), current_author()
     if attrs.get("test_run_id") is not None:
@@ -72,18 +78,20 @@ def create_test_run(project_id):
             ids = runs.project_scenario_ids(state, project_id)
         run = runs.create_run(state, project_id, attrs, at, author)
         runs.generate(state, run, ids, at, author)
-    create_tags_from_relationship(state, "test_runs", run["id"], relationship_list(rels, "tags"))
-    run["generating_until"] = context.now().timestamp() + generation_seconds(state, context.core())
+    library.tags_from_relationship(state, "test_runs", run["id"], relationship_list(rels, "tags"))
+    seconds = runs.generation_seconds(state.extra.get("generation_seconds"),
+                                      context.vendor_options().get("generation_seconds", 0))
+    run["generating_until"] = context.now().timestamp() + seconds
     return render(state, "test-runs", run, status=201, options=options())
 
 
-@bp.patch("/api/projects/<int:project_id>/test_runs/<int:test_run_id>")
+@blueprint.patch("/api/projects/<int:project_id>/test_runs/<int:test_run_id>")
 def update_test_run(project_id, test_run_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
     attrs, _ = read_resource("test-runs", url_id=test_run_id)
     if not attrs:
-        raise VendorError(422, "Nothing to update: give description, scenario_id or scenario_ids")
+        raise errors.nothing_to_update()
     if "description" in attrs:
         run["description"] = attrs["description"] or ""
     added = [attrs["scenario_id"]] if "scenario_id" in attrs else []
@@ -97,16 +105,16 @@ def update_test_run(project_id, test_run_id):
     return render(state, "test-runs", run, options=options())
 
 
-@bp.post("/api/projects/<int:project_id>/test_runs/archive")
+@blueprint.post("/api/projects/<int:project_id>/test_runs/archive")
 def archive_test_runs(project_id):
     state = context.state()
-    find(state, "projects", project_id)
+    project(state, project_id)
     # required by the contract (the docs always give it; archiving every run of a project by omission is
     # too dangerous to guess) and a full-date there; year 0 still is none
     try:
-        limit = date.fromisoformat(wire()[0]["older_than"]).isoformat()
+        limit = date.fromisoformat(context.checked()[0]["older_than"]).isoformat()
     except ValueError:
-        raise VendorError(400, "older_than must be a date formatted YYYY-MM-DD") from None
+        raise errors.bad_older_than() from None
     archived = []
     for run in rows(state, "test_runs", project_id=project_id):
         if not run["archived"] and run["created_at"][:10] < limit:
@@ -115,41 +123,33 @@ def archive_test_runs(project_id):
     return respond({"meta": {"archived_test_run_ids": archived}})
 
 
-SYNC_SECONDS = 5
-
-
-@bp.post("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/synchronize")
+@blueprint.post("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/synchronize")
 def synchronize_test_run(project_id, test_run_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
     now = context.now().timestamp()
     # documented: calling it while a synchronisation runs does nothing
-    if now >= run.get("synchronizing_until", 0):
+    if not runs.synchronizing(run, now):
         runs.synchronize(state, run, stamp(), current_author())
-        run["synchronizing_until"] = now + SYNC_SECONDS
+        run["synchronizing_until"] = now + runs.SYNC_SECONDS
     return render(state, "test-runs", run, options=options(show_synchronization_information=True))
 
 
-@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/build_history")
+@blueprint.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/build_history")
 def build_history(project_id, test_run_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
-    limit = wire()[0]["limit"]  # an integer >= 0 by the contract
+    limit = context.checked()[0]["limit"]  # an integer >= 0 by the contract
     return respond({"data": runs.build_history(state, run["id"], 25 if limit is None else limit)})
 
 
 # -- tests (test snapshots) -------------------------------------------------------------------
-def run_snapshot(state, project_id, test_run_id, test_snapshot_id):
-    project_run(state, project_id, test_run_id)
-    return find(state, "test_snapshots", test_snapshot_id, test_run_id=test_run_id)
-
-
 def _check_generated(run):
-    if context.now().timestamp() < run.get("generating_until", 0):
-        raise VendorError(423, "The tests of this test run are being generated, retry later")
+    if runs.generating(run, context.now().timestamp()):
+        raise errors.tests_generating()
 
 
-@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/test_snapshots")
+@blueprint.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/test_snapshots")
 def list_test_snapshots(project_id, test_run_id):
     state = context.state()
     run = project_run(state, project_id, test_run_id)
@@ -158,25 +158,24 @@ def list_test_snapshots(project_id, test_run_id):
                   options=options(show_step_statuses=flag("show_step_statuses")))
 
 
-@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/test_snapshots/<int:test_snapshot_id>")
+@blueprint.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/test_snapshots/<int:test_snapshot_id>")
 def show_test_snapshot(project_id, test_run_id, test_snapshot_id):
     state = context.state()
-    snap = run_snapshot(state, project_id, test_run_id, test_snapshot_id)
+    _, snap = in_run(state, "test_snapshots", project_id, test_run_id, test_snapshot_id)
     return render(state, "test-snapshots", snap, allowed_includes=SNAPSHOT_INCLUDES,
                   options=options(show_passrate=flag("show_passrate"), show_step_statuses=flag("show_step_statuses")))
 
 
-@bp.delete("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/test_snapshots/<int:test_snapshot_id>")
+@blueprint.delete("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/test_snapshots/<int:test_snapshot_id>")
 def delete_test_snapshot(project_id, test_run_id, test_snapshot_id):
     state = context.state()
-    snap = run_snapshot(state, project_id, test_run_id, test_snapshot_id)
-    run = state.get("test_runs", test_run_id)
+    run, snap = in_run(state, "test_snapshots", project_id, test_run_id, test_snapshot_id)
     runs.delete_test(state, run, snap["id"])
     touch(run)
     return respond({"data": {}})
 
 
-@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/folder_snapshots")
+@blueprint.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/folder_snapshots")
 def list_folder_snapshots(project_id, test_run_id):
     state = context.state()
     project_run(state, project_id, test_run_id)
@@ -184,9 +183,8 @@ def list_folder_snapshots(project_id, test_run_id):
                   allowed_includes=FOLDER_SNAPSHOT_INCLUDES, options=options())
 
 
-@bp.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/folder_snapshots/<int:folder_snapshot_id>")
+@blueprint.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>/folder_snapshots/<int:folder_snapshot_id>")
 def show_folder_snapshot(project_id, test_run_id, folder_snapshot_id):
     state = context.state()
-    project_run(state, project_id, test_run_id)
-    fs = find(state, "folder_snapshots", folder_snapshot_id, test_run_id=test_run_id)
+    _, fs = in_run(state, "folder_snapshots", project_id, test_run_id, folder_snapshot_id)
     return render(state, "folder-snapshots", fs, allowed_includes=FOLDER_SNAPSHOT_INCLUDES, options=options())

@@ -6,14 +6,8 @@ still counted against the limit, as on the real service.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import deque
-
-from flask import request
-
-from ...core import context
-from ...core.errors import VendorError
 
 WINDOW_SECONDS = 60.0
 DOCUMENTED_LIMIT = 200
@@ -46,23 +40,10 @@ class Windows:
 WINDOWS = Windows()
 
 
-def effective_limit(state) -> int | None:
-    """The run-time switch (control API) wins over the `rate_limit` setting; 0/None means off."""
-    override = state.extra.get("rate_limit")
+def effective_limit(override, setting) -> int | None:
+    """The run-time switch (control API, `override`) wins over the `rate_limit` option; 0/None means off."""
     if override is not None:
         return override or None
-    value = context.vendor_options().get("rate_limit")
-    if value is True:
+    if setting is True:
         return DOCUMENTED_LIMIT
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
-
-
-def check() -> None:
-    limit = effective_limit(context.state())
-    if not limit:
-        return
-    context.uncacheable()  # every request counts against the window: none may be answered from the read cache
-    key = (id(context.core()), context.tenant(), request.remote_addr or "?")
-    wait = WINDOWS.hit(key, context.now().timestamp(), limit)
-    if wait is not None:
-        raise VendorError(429, "Too Many Requests: retry later", headers={"Retry-After": str(math.ceil(wait))})
+    return int(setting) if isinstance(setting, (int, float)) and not isinstance(setting, bool) and setting > 0 else None

@@ -1,14 +1,28 @@
-"""The json:api resource types of Hiptest: attributes schema, computed fields, relationships."""
+"""The json:api resource types of Hiptest: attributes schema, computed fields, relationships.
+
+Serialise through `serializer()` (importing this module is what registers the types)."""
 
 from __future__ import annotations
 
-from . import dsl, runs
-from .jsonapi import Relation, ResourceType, register
-from .schemas import (
-    ActionwordAttrs, AttachmentAttrs, BackupAttrs, BuildAttrs, DatasetAttrs, EnvironmentAttrs,
-    FolderAttrs, FolderSnapshotAttrs, ParameterAttrs, ProjectAttrs, ScenarioAttrs, TagAttrs,
-    TestResultAttrs, TestRunAttrs, TestSnapshotAttrs,
+from ..schemas import (
+    ActionwordAttrs,
+    AttachmentAttrs,
+    BackupAttrs,
+    BuildAttrs,
+    DatasetAttrs,
+    EnvironmentAttrs,
+    FolderAttrs,
+    FolderSnapshotAttrs,
+    ParameterAttrs,
+    ProjectAttrs,
+    ScenarioAttrs,
+    TagAttrs,
+    TestResultAttrs,
+    TestRunAttrs,
+    TestSnapshotAttrs,
 )
+from . import dsl, runs
+from .jsonapi import Relation, ResourceType, Serializer, register
 
 
 def tags_of(owner_type: str):
@@ -57,7 +71,7 @@ def _test_run(state, record, options):
     if options.get("show_synchronization_information"):
         out["synchronization_information"] = {
             "synchronizable": not record["archived"],
-            "synchronizing": _now(options) < record.get("synchronizing_until", 0),
+            "synchronizing": runs.synchronizing(record, _now(options)),
             "details": runs.sync_details(state, record),
         }
     return out
@@ -95,9 +109,13 @@ def _build_results(state, record):
     return [state.get("test_results", rid) for rid in record.get("result_ids", []) if state.get("test_results", rid)]
 
 
-register(ResourceType("projects", ProjectAttrs(), {"scenarios-folder": Relation("folders", _root_folder, links="always")}, _project))
+register(ResourceType("projects", ProjectAttrs(),
+                      {"scenarios-folder": Relation("folders", _root_folder, links="always")}, _project))
 register(ResourceType("backups", BackupAttrs()))
 register(ResourceType("folders", FolderAttrs(), {"tags": tags_of("folders")}, _folder))
+# what ?include= may name on a list of scenarios and on one
+SCENARIO_LIST_INCLUDES = ("folder", "tags", "actionwords", "test-snapshots")
+SCENARIO_INCLUDES = ("folder", "tags", "actionwords")
 register(ResourceType("scenarios", ScenarioAttrs(), {
     "folder": Relation("folders", _get("folders", "folder_id")),
     "tags": tags_of("scenarios"),
@@ -125,8 +143,14 @@ register(ResourceType("folder-snapshots", FolderSnapshotAttrs(), {
 register(ResourceType("test-results", TestResultAttrs(), {
     "test-snapshot": Relation("test-snapshots", _get("test_snapshots", "test_snapshot_id")),
     "build": Relation("builds", _get("builds", "build_id")),
-    "execution-environment": Relation("execution-environments", _get("execution_environments", "execution_environment_id")),
+    "execution-environment": Relation("execution-environments",
+                                      _get("execution_environments", "execution_environment_id")),
 }))
 register(ResourceType("builds", BuildAttrs(), {"test-results": Relation("test-results", _build_results, many=True)},
                       lambda state, record, options: {**record, "is_running": record.get("closed_at") is None}))
 register(ResourceType("execution-environments", EnvironmentAttrs()))
+
+
+def serializer(state, include=(), options=None, linkage_for=()) -> Serializer:
+    """A json:api document builder over Hiptest's resource types."""
+    return Serializer(state, include, options, linkage_for)

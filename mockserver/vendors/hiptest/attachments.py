@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from ...core import context
-from .jsonapi import read_resource, render, respond
-from .records import find, rows
-from .routes import bp, options
+from .blueprint import blueprint, find, in_project, in_run, options, read_resource, render, respond, rows
 
 P = "/api/projects/<int:project_id>"
 OWNERS = {
@@ -20,12 +18,10 @@ OWNERS = {
 
 
 def _owner(state, kind, kw) -> dict:
-    find(state, "projects", kw["project_id"])
     if kind == "test_results":
-        find(state, "test_runs", kw["test_run_id"], project_id=kw["project_id"])
-        find(state, "test_snapshots", kw["test_snapshot_id"], test_run_id=kw["test_run_id"])
-        return find(state, "test_results", kw["test_result_id"], test_snapshot_id=kw["test_snapshot_id"])
-    return find(state, kind, kw[OWNERS[kind][1]], project_id=kw["project_id"])
+        _, snap = in_run(state, "test_snapshots", kw["project_id"], kw["test_run_id"], kw["test_snapshot_id"])
+        return find(state, "test_results", kw["test_result_id"], test_snapshot_id=snap["id"])
+    return in_project(state, kind, kw["project_id"], kw[OWNERS[kind][1]])
 
 
 def _uploaded():
@@ -83,12 +79,12 @@ def _register(kind: str):
         state.delete("attachments", attachment["id"])
         return respond({"data": {}})
 
-    bp.add_url_rule(prefix + "/attachments", f"list_attachments_{kind}", list_attachments, methods=["GET"])
-    bp.add_url_rule(prefix + "/attachments", f"create_attachment_{kind}", create_attachment, methods=["POST"])
+    blueprint.add_url_rule(prefix + "/attachments", f"list_attachments_{kind}", list_attachments, methods=["GET"])
+    blueprint.add_url_rule(prefix + "/attachments", f"create_attachment_{kind}", create_attachment, methods=["POST"])
     one = prefix + "/attachments/<int:attachment_id>"
-    bp.add_url_rule(one, f"get_attachment_{kind}", get_attachment, methods=["GET"])
-    bp.add_url_rule(one, f"update_attachment_{kind}", update_attachment, methods=["PATCH"])
-    bp.add_url_rule(one, f"delete_attachment_{kind}", delete_attachment, methods=["DELETE"])
+    blueprint.add_url_rule(one, f"get_attachment_{kind}", get_attachment, methods=["GET"])
+    blueprint.add_url_rule(one, f"update_attachment_{kind}", update_attachment, methods=["PATCH"])
+    blueprint.add_url_rule(one, f"delete_attachment_{kind}", delete_attachment, methods=["DELETE"])
 
 
 for _kind in OWNERS:

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from flask import g, request
 
+from ...core import context
+from ...core.auth import public
 from ...core.bodies import schema_of
-from ...core.errors import VendorError
 from ...core.negotiation import json_response
-from . import auth
-from .refusals import wire
-from .routes import bp
+from . import auth, errors
+from .blueprint import blueprint
 from .schemas import UserOut
 
 
-@bp.post("/api/auth/sign_in")
+@blueprint.post("/api/auth/sign_in")
+@public
 def sign_in():
-    # the contract requires e-mail and password as strings in a JSON or url-encoded body (refusals.py
+    # the contract requires e-mail and password as strings in a JSON or url-encoded body (errors.refusal
     # answers 401 without them, as devise_token_auth does); it leaves multipart forms to the view
-    body = wire()[1]
+    body = context.checked()[1]
     if body is None:
         body = request.form.to_dict()
     email, password = body.get("email"), body.get("password")
     if not (isinstance(email, str) and isinstance(password, str)):
-        raise VendorError(401, auth.BAD_LOGIN)
+        raise errors.bad_login()
     user, token = auth.sign_in(email, password)
     g.hiptest_token = token
     headers = {

@@ -6,11 +6,12 @@ API uses. Counts are always computed from each test's last result, never stored.
 
 from __future__ import annotations
 
+from ..schemas import STATUSES
 from . import dsl
-from .schemas import STATUSES
 
 DEFAULT_ENV = "Default"
 PASS_RATE_WINDOW = 10
+SYNC_SECONDS = 5
 
 
 def empty_counts() -> dict:
@@ -23,6 +24,23 @@ def normalize_status(value) -> str:
 
 
 # -- generation -------------------------------------------------------------------------------
+def generation_seconds(override, setting=0) -> float:
+    """How long a new run's tests take to generate: the run-time switch (`override`, control API),
+    else the `generation_seconds` option, else 0."""
+    value = override if override is not None else setting
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else 0.0
+
+
+def generating(run: dict, now: float) -> bool:
+    """Whether the run's tests are still being generated at `now` (epoch seconds): they answer 423."""
+    return now < run.get("generating_until", 0)
+
+
+def synchronizing(run: dict, now: float) -> bool:
+    """Whether a synchronisation started less than SYNC_SECONDS before `now` is still running."""
+    return now < run.get("synchronizing_until", 0)
+
+
 def actionword_bodies(state, project_id: int) -> dict[str, str]:
     return {a["name"]: a.get("definition") or "" for a in state.table("actionwords").values()
             if a["project_id"] == project_id}

@@ -1,0 +1,270 @@
+"""The one Blueprint of Hiptest, its hooks, and the request/reply helpers the resource modules share.
+
+Hooks: the rate limit (it runs before the view's guard authenticates: Vendor.authenticate) and the
+token's `expiry` response header. Helpers: records found under
+the records their URL names (404 otherwise), json:api documents read from the request and rendered
+with `?include=`, and the mock clock's stamps and the signed-in author.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask import Blueprint, g, request
+
+from ...core import context
+from ...core.auth import is_public
+from ...core.negotiation import json_response
+from . import auth, errors
+from .model import library, ratelimit, records
+from .model.jsonapi import MEDIA_TYPE, as_id, matches_type, underscore_keys
+from .model.resources import serializer
+
+blueprint = Blueprint("hiptest", __name__)
+
+
+@blueprint.before_request
+def _rate_limit():
+    """The documented limit, when switched on; the request's credentials are checked after it."""
+    limit = ratelimit.effective_limit(context.state().extra.get("rate_limit"),
+                                      context.vendor_options().get("rate_limit"))
+    if not limit:
+        return
+    context.uncacheable()  # every request counts against the window: none may be answered from the read cache
+    key = (id(context.core()), context.tenant(), request.remote_addr or "?")
+    wait = ratelimit.WINDOWS.hit(key, context.now().timestamp(), limit)
+    if wait is not None:
+        raise errors.too_many_requests(wait)
+
+
+@blueprint.before_request
+def _options_admission():
+    """Flask answers OPTIONS itself without calling the view, so the core's guard never admits it:
+    without this an OPTIONS would answer 200 where Hiptest has always asked for credentials first
+    (a stopgap until the core's guard covers automatic OPTIONS; it runs after the rate limit, as before)."""
+    if request.method == "OPTIONS" and not is_public():
+        auth.authenticate()
+
+
+@blueprint.after_request
+def _expiry(response):
+    token = g.get("hiptest_token")
+    if token is not None:
+        response.headers["expiry"] = str(token["expiry"])
+    return response
+
+
+# -- query flags and serialiser options -------------------------------------------------------
+def options(**extra) -> dict:
+    """Serialiser options: flags from the query string plus the mock clock, read only by the
+    resources that depend on time (so the others stay cacheable reads)."""
+    return {"now_epoch": lambda: context.now().timestamp(), **extra}
+
+
+def flag(name: str) -> bool:
+    """A query flag: present (`?show_passrate`) or true-ish; `false`/`0` turn it off."""
+    if name not in request.args:
+        return False
+    return request.args.get(name, "").strip().lower() not in ("false", "0", "no")
+
+
+# -- records ----------------------------------------------------------------------------------
+def stamp() -> str:
+    """Now on the mock clock, shaped like the API's timestamps: 2017-11-28T11:05:55.806Z."""
+    return records.stamp(context.now())
+
+
+def touch(record: dict) -> dict:
+    return records.touch(record, stamp(), auth.current_author())
+
+
+def new_record(**fields) -> dict:
+    return records.new_record(stamp(), auth.current_author(), **fields)
+
+
+rows = records.rows
+
+
+def find(state, kind: str, key: int, **scope) -> dict:
+    """The record of `kind` with id `key` under `scope` (its parents' ids); 404 otherwise."""
+    record = records.scoped(state, kind, key, **scope)
+    if record is None:
+        raise errors.record_not_found()
+    return record
+
+
+def project(state, project_id: int) -> dict:
+    return find(state, "projects", project_id)
+
+
+def in_project(state, kind: str, project_id: int, record_id: int) -> dict:
+    """A record of the project (folder, scenario, action word, test run): the project, then the record."""
+    project(state, project_id)
+    return find(state, kind, record_id, project_id=project_id)
+
+
+def project_run(state, project_id: int, test_run_id: int) -> dict:
+    return in_project(state, "test_runs", project_id, test_run_id)
+
+
+def in_run(state, kind: str, project_id: int, test_run_id: int, record_id: int) -> tuple[dict, dict]:
+    """(run, record of `kind` in it): the project → run → test/build/environment/folder snapshot lookup."""
+    run = project_run(state, project_id, test_run_id)
+    return run, find(state, kind, record_id, test_run_id=run["id"])
+
+
+def folder_or_root(state, project_id: int, folder_id: int | None) -> dict:
+    """The folder a new folder or scenario goes into: the given one (422 when not the project's), else
+    the project's root folder (made when the project has none)."""
+    if folder_id is None:
+        root = library.root_folder(state, project_id)
+        if root is not None:
+            return root
+        name = state.get("projects", project_id)["name"]
+        return state.insert("folders", new_record(project_id=project_id, parent_id=None, name=name, description="",
+                                                  definition=library.FOLDER_DEFINITION, feature_updated_at=None))
+    parent = state.get("folders", folder_id)
+    if parent is None or parent["project_id"] != project_id:
+        raise errors.unknown_parent_folder(folder_id)
+    return parent
+
+
+def update_definition(record: dict, attrs: dict, kind: str) -> None:
+    """A scenario's or action word's new name or definition (not both at once: 409)."""
+    if "name" in attrs and "definition" in attrs:
+        raise errors.name_with_definition()
+    library.apply_definition(record, attrs, kind)
+
+
+def tagged(state, kind: str, project_id: int) -> list[dict]:
+    """The project's records of `kind` with the tag `?key=` (and `?value=`, any when absent)."""
+    params, _ = context.checked()  # the contract requires a non-empty key
+    return library.tagged(state, kind, project_id, params["key"], params["value"])
+
+
+def library_reads(kind: str, id_arg: str, list_includes: tuple, show_includes: tuple) -> None:
+    """GET list, find_by_tags and one item of a project's folders, scenarios or action words."""
+    prefix = "/api/projects/<int:project_id>"
+
+    def list_items(project_id):
+        state = context.state()
+        project(state, project_id)
+        return render(state, kind, rows(state, kind, project_id=project_id), allowed_includes=list_includes,
+                      options=options())
+
+    def find_items(project_id):
+        state = context.state()
+        project(state, project_id)
+        return render(state, kind, tagged(state, kind, project_id), options=options())
+
+    def show_item(project_id, **kw):
+        state = context.state()
+        item = in_project(state, kind, project_id, kw[id_arg])
+        return render(state, kind, item, allowed_includes=show_includes, options=options())
+
+    blueprint.add_url_rule(f"{prefix}/{kind}", f"list_{kind}", list_items, methods=["GET"])
+    blueprint.add_url_rule(f"{prefix}/{kind}/find_by_tags", f"find_{kind}", find_items, methods=["GET"])
+    blueprint.add_url_rule(f"{prefix}/{kind}/<int:{id_arg}>", f"show_{kind}", show_item, methods=["GET"])
+
+
+# -- json:api out -----------------------------------------------------------------------------
+def respond(body, status: int = 200, headers: dict | None = None):
+    return json_response(body, status, headers, content_type=MEDIA_TYPE)
+
+
+def parse_include(allowed) -> list[str]:
+    raw = request.args.get("include")
+    if raw is None or raw.strip() == "":
+        return []
+    names = [n.strip() for n in raw.split(",") if n.strip()]
+    unknown = [n for n in names if n not in allowed]
+    if unknown:
+        raise errors.unknown_relationships(unknown)
+    return names
+
+
+def render(state, rtype, data, status: int = 200, allowed_includes=(), options=None, linkage_for=(), meta=None):
+    """The whole response for one resource or a list, honouring `?include=`."""
+    include = parse_include(allowed_includes)
+    ser = serializer(state, include, options, linkage_for)
+    return respond(ser.document(rtype, data, meta), status)
+
+
+# -- json:api in ------------------------------------------------------------------------------
+def _resource_name() -> str:
+    """The spec's resource schema of this operation's request body (`<Body>Resource`)."""
+    for content in ((errors.operation().get("requestBody") or {}).get("content") or {}).values():
+        ref = (content.get("schema") or {}).get("$ref", "")
+        if ref.startswith("#/components/schemas/"):
+            return ref.rsplit("/", 1)[1] + "Resource"
+    return ""
+
+
+@lru_cache(maxsize=64)
+def _attribute_kinds(resource_name: str) -> dict[str, str]:
+    """Underscored attribute name -> "id", "ids" or "value", as the spec declares the attributes
+    (both spellings, the second referring to the first; ids are numbers or digit strings)."""
+    attributes = errors.component(resource_name).get("properties", {}).get("attributes", {})
+    if "$ref" in attributes:
+        attributes = errors.component(attributes["$ref"].rsplit("/", 1)[1])
+    kinds = {}
+    for name, prop in attributes.get("properties", {}).items():
+        kind = "value"
+        refs = [prop.get("$ref", "")] + [p.get("$ref", "") for p in prop.get("allOf", [])]
+        if any(r.endswith(("/RequestId", "/NullableRequestId")) for r in refs):
+            kind = "id"
+        elif str((prop.get("items") or {}).get("$ref", "")).endswith("/RequestId"):
+            kind = "ids"
+        kinds.setdefault(str(name).replace("-", "_"), kind)
+    return kinds
+
+
+def read_resource(expected_type: str, url_id: int | None = None) -> tuple[dict, dict]:
+    """(attributes, relationships) of the json:api request document the contract checked.
+
+    Attributes come underscored, only those the spec declares (unknown ones are dropped, as Rails'
+    strong parameters do), ids as ints; absent ones stay absent (the handler applies defaults).
+    """
+    _, raw = context.checked()
+    if not raw:
+        raw = {"data": {}}  # the docs post `{}` (or nothing) to create a build
+    elif "data" not in raw:
+        raw = {"data": raw}  # some of the docs' curl examples send the resource without its `data` wrapper
+    data = raw["data"]
+    # type and id against the URL: the spec cannot compare a body with the route
+    if not matches_type(data.get("type"), expected_type):
+        raise errors.type_mismatch(expected_type, data.get("type"))
+    if url_id is not None and data.get("id") is not None and as_id(data["id"]) != url_id:
+        raise errors.id_mismatch(as_id(data["id"]), url_id)
+    kinds = _attribute_kinds(_resource_name())
+    attributes = {}
+    for name, value in underscore_keys(data.get("attributes") or {}).items():
+        kind = kinds.get(name)
+        if kind == "id":
+            value = as_id(value)
+        elif kind == "ids":
+            value = [as_id(v) for v in value]
+        if kind is not None:
+            attributes[name] = value
+    rels = {str(k).replace("_", "-"): v for k, v in (data.get("relationships") or {}).items()}
+    return attributes, rels
+
+
+def relationship_id(rels: dict, *names: str, expected: str) -> int | None:
+    """The id of a to-one relationship given under any of `names`; None when absent or null."""
+    for name in names:
+        if name in rels:
+            value = rels[name]["data"]
+            if value is None:
+                return None
+            # the type's spellings (dashed, underscored, singular) are the handler's to compare
+            if not matches_type(value.get("type"), expected):
+                raise errors.relationship_type(name, expected)
+            return as_id(value["id"])
+    return None
+
+
+def relationship_list(rels: dict, name: str) -> list[dict]:
+    if name not in rels:
+        return []
+    return rels[name]["data"] or []

@@ -1,0 +1,138 @@
+"""A small generic json:api serialiser (reading request documents is blueprint.py's).
+
+Resource objects `{type, id, attributes, links: {self}, relationships}`, with ids as strings,
+`links.self` as the API shows it (no `/api`, dashed type: `/test-runs/1`), relationships `{}` unless
+`?include=` asks for them (then `{"data": ...}` and the related objects in `included`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from marshmallow import Schema
+
+from ....core.serialise import compiled
+
+MEDIA_TYPE = "application/vnd.api+json"
+
+
+@dataclass
+class Relation:
+    """`resolve(state, record)` -> the related record, a list of them, or None.
+
+    `links`: "always" or "included" adds `{self: /x/1/relationships/y, related: /x/1/y}` as the docs
+    show for a project's scenarios-folder (always) and a test's last-result (when included).
+    """
+
+    type: str
+    resolve: Callable
+    many: bool = False
+    links: str | None = None
+
+
+@dataclass
+class ResourceType:
+    type: str
+    schema: Schema
+    relationships: dict[str, Relation] = field(default_factory=dict)
+    # prepare(state, record, options) -> the dict the attribute schema dumps (computed fields)
+    prepare: Callable | None = None
+
+
+REGISTRY: dict[str, ResourceType] = {}
+
+
+def register(rtype: ResourceType) -> ResourceType:
+    REGISTRY[rtype.type] = rtype
+    return rtype
+
+
+def identifier(type_: str, record: dict) -> dict:
+    return {"type": type_, "id": str(record["id"])}
+
+
+def linkage(rel: Relation, related):
+    if rel.many:
+        return [identifier(rel.type, r) for r in related or []]
+    return identifier(rel.type, related) if related else None
+
+
+class Serializer:
+    """Builds one document; collects included resources once each, in first-seen order."""
+
+    def __init__(self, state, include=(), options=None, linkage_for=()):
+        self.state = state
+        self.include = set(include)
+        self.options = options or {}
+        self.linkage_for = set(linkage_for)
+        self.included: dict[tuple[str, str], dict] = {}
+
+    def resource(self, rtype: ResourceType | str, record: dict, top: bool = True) -> dict:
+        rtype = REGISTRY[rtype] if isinstance(rtype, str) else rtype
+        data = rtype.prepare(self.state, record, self.options) if rtype.prepare else record
+        obj = {
+            "type": rtype.type,
+            "id": str(record["id"]),
+            "attributes": compiled(rtype.schema)(data),
+            "links": {"self": f"/{rtype.type}/{record['id']}"},
+        }
+        if rtype.relationships:
+            rels = {}
+            for name, rel in rtype.relationships.items():
+                wanted = top and name in self.include
+                base = f"/{rtype.type}/{record['id']}"
+                links = {"links": {"self": f"{base}/relationships/{name}", "related": f"{base}/{name}"}}
+                if wanted or (top and name in self.linkage_for):
+                    related = rel.resolve(self.state, record)
+                    rels[name] = {**(links if rel.links else {}), "data": linkage(rel, related)}
+                    if wanted:
+                        for item in (related or []) if rel.many else ([related] if related else []):
+                            key = (rel.type, str(item["id"]))
+                            if key not in self.included:
+                                self.included[key] = {}
+                                self.included[key] = self.resource(rel.type, item, top=False)
+                else:
+                    rels[name] = links if rel.links == "always" else {}
+            obj["relationships"] = rels
+        return obj
+
+    def document(self, rtype, data, meta=None, with_included=True) -> dict:
+        if isinstance(data, list):
+            body = {"data": [self.resource(rtype, r) for r in data]}
+        elif data is None:
+            body = {"data": None}
+        else:
+            body = {"data": self.resource(rtype, data)}
+        if with_included:
+            body["included"] = list(self.included.values())
+        if meta is not None:
+            body["meta"] = meta
+        return body
+
+
+# -- resource types and ids as clients send them -------------------------------------------------
+def _canonical_type(name: str | None) -> str | None:
+    if name is None:
+        return None
+    name = name.strip().lower().replace("_", "-")
+    return name
+
+
+def matches_type(given: str | None, expected: str) -> bool:
+    # the docs send "test_runs", "test-runs", "build" and "execution-environment" alike
+    if given is None:
+        return True
+    given = _canonical_type(given)
+    return given in (expected, expected.rstrip("s")) or given + "s" == expected
+
+
+def underscore_keys(attributes: dict) -> dict:
+    return {str(k).replace("-", "_"): v for k, v in attributes.items()}
+
+
+def as_id(value):
+    """A json:api id the contract let through (a number or a digit string) as an int."""
+    if value is None:
+        return None
+    return int(value.strip()) if isinstance(value, str) else int(value)  # 1.0 is an integer to JSON Schema

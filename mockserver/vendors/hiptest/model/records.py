@@ -1,0 +1,34 @@
+"""Finding records under their parents and stamping them with a time and an author."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+def stamp(now: datetime) -> str:
+    """A moment shaped like the API's timestamps: 2017-11-28T11:05:55.806Z."""
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def scoped(state, kind: str, key: int, **scope) -> dict | None:
+    """The record of `kind` with id `key` when it matches every field of `scope`, else None."""
+    record = state.get(kind, key)
+    if record is None or any(record.get(k) != v for k, v in scope.items()):
+        return None
+    return record
+
+
+def rows(state, kind: str, **scope) -> list[dict]:
+    """Records of `kind` matching `scope`, by id (the API's lists come back unpaginated)."""
+    out = [r for r in state.table(kind).values() if all(r.get(k) == v for k, v in scope.items())]
+    return sorted(out, key=lambda r: r["id"])
+
+
+def touch(record: dict, at: str, author: str) -> dict:
+    record["updated_at"] = at
+    record["last_author"] = author
+    return record
+
+
+def new_record(at: str, author: str, **fields) -> dict:
+    return {"created_at": at, "updated_at": at, "last_author": author, **fields}

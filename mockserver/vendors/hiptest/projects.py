@@ -1,0 +1,44 @@
+"""Projects and their backups (asynchronous on the mock clock)."""
+
+from __future__ import annotations
+
+from ...core import context
+from . import errors
+from .blueprint import blueprint, options, project, render, respond, rows, stamp
+from .model import backups
+from .model.resources import serializer
+
+
+@blueprint.get("/api/projects")
+def list_projects():
+    state = context.state()
+    # newest first, which gives the seed's example order (61344 before 46292)
+    items = sorted(rows(state, "projects"), key=lambda p: (p["created_at"], p["id"]), reverse=True)
+    return render(state, "projects", items, allowed_includes=("scenarios-folder",), options=options())
+
+
+@blueprint.get("/api/projects/<int:project_id>")
+def show_project(project_id):
+    state = context.state()
+    return render(state, "projects", project(state, project_id),
+                  allowed_includes=("scenarios-folder",), options=options())
+
+
+@blueprint.post("/api/projects/<int:project_id>/backups")
+def create_backup(project_id):
+    state = context.state()
+    found = project(state, project_id)
+    now = context.now().timestamp()
+    # documented: one backup at a time for all the projects of an organisation
+    if backups.running(state, now):
+        raise errors.backup_in_progress()
+    backups.start(state, project_id, now, stamp()[:10].replace("-", ""))
+    return render(state, "projects", found, status=202, options=options())
+
+
+@blueprint.get("/api/projects/<int:project_id>/backups/last")
+def last_backup(project_id):
+    state = context.state()
+    project(state, project_id)
+    return respond(serializer(state).document("backups", backups.last_view(state, project_id,
+                                                                            context.now().timestamp())))
