@@ -37,7 +37,6 @@ PLAIN_TABLES = ("users", "projects", "folders", "scenarios", "actionwords", "tag
 
 class HiptestVendor(Vendor):
     name = "hiptest"
-    port_offset = 1
     title = "Hiptest"
     port_offset = 1
     blueprint = blueprint

@@ -13,7 +13,6 @@ from functools import lru_cache
 from flask import Blueprint, g, request
 
 from ...core import context
-from ...core.auth import is_public
 from ...core.negotiation import json_response
 from . import auth, errors
 from .model import library, ratelimit, records
@@ -35,15 +34,6 @@ def _rate_limit():
     wait = ratelimit.WINDOWS.hit(key, context.now().timestamp(), limit)
     if wait is not None:
         raise errors.too_many_requests(wait)
-
-
-@blueprint.before_request
-def _options_admission():
-    """Flask answers OPTIONS itself without calling the view, so the core's guard never admits it:
-    without this an OPTIONS would answer 200 where Hiptest has always asked for credentials first
-    (a stopgap until the core's guard covers automatic OPTIONS; it runs after the rate limit, as before)."""
-    if request.method == "OPTIONS" and not is_public():
-        auth.authenticate()
 
 
 @blueprint.after_request
