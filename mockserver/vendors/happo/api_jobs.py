@@ -5,7 +5,8 @@ from __future__ import annotations
 from ...core.bodies import schema_of
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
-from . import jobs, schemas
+from . import schemas
+from .model import jobs
 from .routes import account, bp, checked_body, current_world, project
 
 JOB = schema_of(schemas.JobOut)

@@ -9,7 +9,8 @@ from ...core.bodies import schema_of
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from ...core.paging import page
-from . import comparisons, reports, schemas
+from . import schemas
+from .model import comparisons, reports
 from .routes import account, bp, checked_body, current_world, project
 
 REPORT_STATUS = schema_of(schemas.ReportStatusOut)

@@ -14,8 +14,9 @@ from ...core import context
 from ...core.bodies import schema_of
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
-from . import assets, rendering, schemas
-from .reports import report_url
+from . import schemas
+from .model import assets, rendering
+from .model.reports import report_url
 from .routes import (
     account,
     bp,

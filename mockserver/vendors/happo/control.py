@@ -9,9 +9,10 @@ from ...core.control import ControlError, current_core, json_object, tenant_arg
 from ...core.errors import VendorError, describe_validation
 from ...core.negotiation import json_response
 from ...core.bodies import schema_of
-from . import comparisons, schemas
-from .reports import project_for
-from .world import World
+from . import schemas
+from .model import comparisons
+from .model.reports import project_for
+from .model.world import World
 
 control_bp = Blueprint("happo_control", __name__)
 

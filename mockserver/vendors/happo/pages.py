@@ -9,7 +9,7 @@ from flask import Response, request
 from ...core.errors import VendorError
 from ...core.negotiation import json_response
 from ...core import media as png
-from . import assets, comparisons, reports
+from .model import assets, comparisons, reports
 from .routes import bp, current_world, public, signed
 
 BADGE_COLOURS = {"success": "#2da44e", "failure": "#cf222e", "awaiting review": "#bf8700", "pending": "#6e7781"}

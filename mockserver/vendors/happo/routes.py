@@ -8,8 +8,8 @@ from flask import Blueprint, g, request
 from ...core import context
 from ...core.errors import VendorError
 from .auth import authenticate
-from .reports import project_for
-from .world import World, from_request
+from .model.reports import project_for
+from .model.world import World, from_request
 
 bp = Blueprint("happo", __name__)
 

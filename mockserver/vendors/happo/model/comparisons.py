@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...core.errors import VendorError
+from ....core.errors import VendorError
 from . import jobs
 from .reports import complete_report, raw_report, resolved, snapshot_view
 from .world import World

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from ...core.errors import VendorError
+from ....core.errors import VendorError
 from .world import World
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from ...core.clock import iso
-from ...core.state import State
+from ....core.clock import iso
+from ....core.state import State
 
 
 class World:
@@ -42,6 +42,6 @@ class World:
 
 
 def from_request() -> World:
-    from ...core import context
+    from ....core import context
 
     return World(context.state(), context.now, context.base_url(), context.record_outbound, context.permissive())

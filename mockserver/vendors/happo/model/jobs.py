@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...core.errors import VendorError
+from ....core.errors import VendorError
 from .world import World
 
 FINISHED = ("success", "failure", "cancelled")

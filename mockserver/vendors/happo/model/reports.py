@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ...core.clock import iso, parse_iso
-from ...core.errors import VendorError
+from ....core.clock import iso, parse_iso
+from ....core.errors import VendorError
 from .world import World
 
 # -- projects -------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import hashlib
 import json
 from datetime import timedelta
 
-from ...core.clock import iso, parse_iso
-from ...core.errors import VendorError
+from ....core.clock import iso, parse_iso
+from ....core.errors import VendorError
 from .reports import complete_report, new_snapshot
 from .world import World
 

@@ -1,0 +1,1 @@
+"""Happo's domain as plain functions of (world, records)."""
