@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from ....core.errors import VendorError
+from ..errors import nothing_uploaded, signed_url_invalid, upload_url_invalid
 from .world import World
 
 
@@ -46,7 +46,7 @@ def check_signed(world: World, account_id: int, hash_: str, sig: str) -> dict:
     pending = world.state.get("pendingAssets", _key(account_id, hash_))
     account = world.state.get("accounts", account_id)
     if pending is None or account is None or not hmac.compare_digest(sig.encode(), signature(account, "asset:" + hash_).encode()):
-        raise VendorError(403, "The signed URL is not valid")
+        raise signed_url_invalid()
     return pending
 
 
@@ -62,7 +62,7 @@ def finalize_signed(world: World, account: dict, hash_: str) -> dict:
         return existing
     pending = world.state.get("pendingAssets", _key(account["id"], hash_))
     if pending is None or pending["md5"] is None:
-        raise VendorError(404, f"Nothing was uploaded to the signed URL of {hash_}")
+        raise nothing_uploaded(hash_)
     world.state.delete("pendingAssets", _key(account["id"], hash_))
     record = {"accountId": account["id"], "hash": hash_, "path": asset_path(hash_), "size": pending["size"],
               "md5": pending["md5"], "uploadedAt": world.stamp}
@@ -86,7 +86,7 @@ def upload_url(world: World, account: dict, hash_: str) -> dict:
 def check_image_upload(world: World, account_id: int, hash_: str, sig: str) -> None:
     account = world.state.get("accounts", account_id)
     if account is None or not hmac.compare_digest(sig.encode(), signature(account, "image:" + hash_).encode()):
-        raise VendorError(403, "The upload URL is not valid")
+        raise upload_url_invalid()
 
 
 def store_image(world: World, account_id: int, hash_: str, sig: str, data: bytes, content_type: str) -> dict:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ....core.errors import VendorError
+from ..errors import nothing_to_review, report_not_found, snapshot_not_found
 from . import jobs
-from .reports import complete_report, raw_report, resolved, snapshot_view
+from .reports import complete_report, find_snapshot, raw_report, resolved, snapshot_view
 from .world import World
 
 
@@ -15,6 +15,19 @@ def _key(snap: dict) -> tuple:
 def ignored_pairs(world: World, account_id: int) -> set[frozenset]:
     return {frozenset((d["snapshot1Id"], d["snapshot2Id"]))
             for d in world.state.table("ignoredDiffs").values() if d["accountId"] == account_id}
+
+
+def ignore_diff(world: World, account: dict, snapshot1_id: str, snapshot2_id: str) -> dict:
+    """Treat the two snapshots as equal in the account's comparisons from now on (once per pair, either order)."""
+    for snapshot_id in (snapshot1_id, snapshot2_id):
+        if find_snapshot(world, account, snapshot_id) is None:
+            raise snapshot_not_found(snapshot_id)
+    pair = frozenset((snapshot1_id, snapshot2_id))
+    for existing in world.state.table("ignoredDiffs").values():
+        if existing["accountId"] == account["id"] and frozenset((existing["snapshot1Id"], existing["snapshot2Id"])) == pair:
+            return existing
+    return world.state.insert("ignoredDiffs", {"accountId": account["id"], "snapshot1Id": snapshot1_id,
+                                               "snapshot2Id": snapshot2_id, "createdAt": world.stamp})
 
 
 def _skipped(snap: dict, skipped: list[dict]) -> bool:
@@ -103,7 +116,7 @@ def compare(world: World, account: dict, project: dict, sha1: str, sha2: str, bo
         return comparison
     before_sha = _pick_before(world, project, sha1, body["fallbackShas"])
     if before_sha is None:
-        raise VendorError(404, f'No report found for sha "{sha1}"')
+        raise report_not_found(sha1)
     complete_report(world, project, before_sha)
     complete_report(world, project, sha2)
     settle(world, comparison)
@@ -176,7 +189,7 @@ def status_value(comparison: dict) -> str:
 def review(world: World, project: dict, comparison: dict, status: str) -> None:
     settle(world, comparison)
     if comparison.get("pending"):
-        raise VendorError(409, "The comparison has no result to review yet")
+        raise nothing_to_review()
     comparison["review"] = status
     url = compare_url(world, project, comparison["sha1"], comparison["sha2"])
     world.record("github_status", {"sha": comparison["sha2"], "state": status, "context": f"Happo ({project['name']})",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ....core.errors import VendorError
+from ..errors import job_finished, job_not_found
 from .world import World
 
 FINISHED = ("success", "failure", "cancelled")
@@ -68,9 +68,9 @@ def _current(world: World, account: dict, project: dict, sha1: str, sha2: str) -
 def cancel(world: World, account: dict, project: dict, sha1: str, sha2: str, body: dict) -> dict:
     job = _current(world, account, project, sha1, sha2)
     if job is None:
-        raise VendorError(404, f'No job found for "{sha1}" and "{sha2}" in project "{project["name"]}"')
+        raise job_not_found(sha1, sha2, project["name"])
     if job["status"] in FINISHED:
-        raise VendorError(409, f"Job {job['id']} has already finished ({job['status']})")
+        raise job_finished(job)
     job.update({"status": "cancelled", "outcome": body["status"], "finishedAt": world.stamp,
                 "cancelMessage": body.get("message")})
     context = "Happo" if job["orchestrated"] else f"Happo ({project['name']})"

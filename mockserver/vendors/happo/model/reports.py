@@ -6,7 +6,8 @@ import re
 from urllib.parse import urlsplit
 
 from ....core.clock import iso, parse_iso
-from ....core.errors import VendorError
+from ....core.paging import page
+from ..errors import project_not_found, report_incomplete, report_not_found
 from .world import World
 
 # -- projects -------------------------------------------------------------------------------------
@@ -25,7 +26,7 @@ def project_for(world: World, account: dict, name: str | None) -> dict:
             return p
     if world.permissive or (name == "default" and not projects):
         return world.state.insert("projects", {"accountId": account["id"], "name": name, "isDefault": not projects})
-    raise VendorError(404, f'Project "{name}" not found')
+    raise project_not_found(name)
 
 
 def project_by_id(world: World, project_id: int) -> dict | None:
@@ -77,12 +78,15 @@ def _count_usage(world: World, project: dict, n: int) -> None:
     usage[project["name"]] = usage.get(project["name"], 0) + n
 
 
+def request_done_at(request: dict):
+    """When a snap request's render is done."""
+    return parse_iso(request["doneAt"])
+
+
 def resolved(world: World, report: dict) -> tuple[list[dict], str | None]:
     """(snapshots, completedAt) as of now: async reports fill in once their renders are done."""
     if report.get("source") != "async":
         return report["snaps"], report["completedAt"]
-    from .rendering import request_done_at
-
     if report.get("nonce") and not report.get("finalizedAt"):
         return [], None
     times = []
@@ -102,10 +106,10 @@ def complete_report(world: World, project: dict, sha: str) -> dict:
     """A report that exists and is fully constructed, for comparing and cloning."""
     report = raw_report(world, project, sha)
     if report is None:
-        raise VendorError(404, f'No report found for sha "{sha}"')
+        raise report_not_found(sha)
     snaps, completed = resolved(world, report)
     if completed is None:
-        raise VendorError(409, f'Report "{sha}" is not complete yet')
+        raise report_incomplete(sha)
     return {**report, "snaps": snaps, "completedAt": completed}
 
 
@@ -143,7 +147,7 @@ def put_report(world: World, project: dict, sha: str, body: dict) -> dict:
 def complete(world: World, project: dict, sha: str) -> dict:
     report = raw_report(world, project, sha)
     if report is None:
-        raise VendorError(404, f'No report found for sha "{sha}"')
+        raise report_not_found(sha)
     if report.get("source") != "async" and report["completedAt"] is None:
         report["completedAt"] = world.stamp
     return report
@@ -187,3 +191,15 @@ def find_snapshot(world: World, account: dict, snapshot_id: str) -> dict | None:
                 if snap["id"] == snapshot_id:
                     return snap
     return None
+
+
+FLAKE_FILTERS = ("component", "variant", "target", "sha")
+
+
+def flakes(world: World, project: dict, filters: dict, limit: int, page_no: int) -> list[dict]:
+    """One page (1-based) of the project's flakes, newest first; a filter None or "" matches everything."""
+    rows = [f for f in world.state.table("flakes").values() if f["projectId"] == project["id"]
+            and all(filters.get(k) in (None, "", f[k]) for k in FLAKE_FILTERS)]
+    rows.sort(key=lambda f: (f["createdAt"], f["id"]), reverse=True)
+    return [{**f, "project": project["name"], "url": world.absolute(f["url"])}
+            for f in page(rows, (page_no - 1) * limit, limit)]

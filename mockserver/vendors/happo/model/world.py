@@ -1,6 +1,6 @@
 """One request's view of a tenant's Happo world: state, mock time, the URL root and the outbox.
 
-Handlers build it from the request context; the control API builds it from the core, so the
+The blueprint builds it from the request context; the control API from the core, so the
 same state transitions serve both.
 """
 
@@ -39,9 +39,3 @@ class World:
     def absolute(self, url: str) -> str:
         """Fixture and mock-made image URLs are kept relative so they follow the host the client used."""
         return self.base + url if url.startswith("/") else url
-
-
-def from_request() -> World:
-    from ....core import context
-
-    return World(context.state(), context.now, context.base_url(), context.record_outbound, context.permissive())
