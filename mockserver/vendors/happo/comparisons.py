@@ -18,8 +18,10 @@ def compare_reports(sha1, sha2):
     proj = project(data)
     comparison = comparisons.compare(world, account(), proj, sha1, sha2, data)
     if data["isAsync"]:
-        return json_response(schema_of(schemas.AsyncComparisonOut).dump(comparisons.async_view(world, proj, comparison)))
-    return json_response(schema_of(schemas.ComparisonOut).dump(comparisons.comparison_view(world, proj, comparison)))
+        out = schema_of(schemas.AsyncComparisonOut).dump(comparisons.async_view(world, proj, comparison))
+    else:
+        out = schema_of(schemas.ComparisonOut).dump(comparisons.comparison_view(world, proj, comparison))
+    return json_response(out)
 
 
 @blueprint.get("/api/reports/<sha1>/compare/<sha2>/status")
@@ -30,7 +32,8 @@ def comparison_status(sha1, sha2):
     if comparison is None:
         raise errors.comparison_not_found(sha1, sha2)
     comparisons.settle(world, comparison)
-    return json_response(schema_of(schemas.ComparisonStatusOut).dump(comparisons.status_view(world, proj, comparison)))
+    out = comparisons.status_view(world, proj, comparison)
+    return json_response(schema_of(schemas.ComparisonStatusOut).dump(out))
 
 
 @blueprint.get("/api/reports/<sha>/comparison-statuses")

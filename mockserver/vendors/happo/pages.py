@@ -36,7 +36,8 @@ def report_page(accountId, projectId, sha):
         raise errors.report_not_found(sha)
     status = reports.status_of(world, proj, report)
     return _html(f"Happo report {sha}", [("Project", proj["name"]), ("Snapshots", status["snapshotCount"]),
-                                          ("Created", status["createdAt"]), ("Completed", status["completedAt"] or "-")])
+                                          ("Created", status["createdAt"]),
+                                          ("Completed", status["completedAt"] or "-")])
 
 
 def _comparison(accountId, projectId, sha1, sha2):
@@ -66,7 +67,8 @@ def compare_badge(accountId, projectId, sha1, sha2):
     status = comparisons.status_value(comparison)
     svg = (f"<svg xmlns='http://www.w3.org/2000/svg' width='160' height='20'>"
            f"<rect width='160' height='20' fill='{BADGE_COLOURS[status]}'/>"
-           f"<text x='8' y='14' fill='#fff' font-family='sans-serif' font-size='11'>happo: {escape(status)}</text></svg>")
+           f"<text x='8' y='14' fill='#fff' font-family='sans-serif' font-size='11'>happo: {escape(status)}</text>"
+           "</svg>")
     return Response(svg, content_type="image/svg+xml")
 
 

@@ -37,15 +37,18 @@ def signed_url(world: World, account: dict, hash_: str) -> dict:
     existing = asset(world, account, hash_)
     if existing is not None:
         return {"path": existing["path"]}
-    world.state.table("pendingAssets")[_key(account["id"], hash_)] = {"accountId": account["id"], "hash": hash_, "md5": None}
-    return {"signedUrl": f"{world.base}/uploads/assets/{account['id']}/{hash_}?signature={signature(account, 'asset:' + hash_)}"}
+    world.state.table("pendingAssets")[_key(account["id"], hash_)] = {"accountId": account["id"], "hash": hash_,
+                                                                      "md5": None}
+    sig = signature(account, "asset:" + hash_)
+    return {"signedUrl": f"{world.base}/uploads/assets/{account['id']}/{hash_}?signature={sig}"}
 
 
 def check_signed(world: World, account_id: int, hash_: str, sig: str) -> dict:
     """The pending upload a signed URL points at; like S3, a bad signature is a 403 before the body counts."""
     pending = world.state.get("pendingAssets", _key(account_id, hash_))
     account = world.state.get("accounts", account_id)
-    if pending is None or account is None or not hmac.compare_digest(sig.encode(), signature(account, "asset:" + hash_).encode()):
+    if (pending is None or account is None
+            or not hmac.compare_digest(sig.encode(), signature(account, "asset:" + hash_).encode())):
         raise signed_url_invalid()
     return pending
 
@@ -80,7 +83,8 @@ def image_url(world: World, account_id: int, hash_: str) -> str:
 def upload_url(world: World, account: dict, hash_: str) -> dict:
     if world.state.get("images", _key(account["id"], hash_)) is not None:
         return {"url": image_url(world, account["id"], hash_)}
-    return {"uploadUrl": f"{world.base}/uploads/images/{account['id']}/{hash_}?signature={signature(account, 'image:' + hash_)}"}
+    sig = signature(account, "image:" + hash_)
+    return {"uploadUrl": f"{world.base}/uploads/images/{account['id']}/{hash_}?signature={sig}"}
 
 
 def check_image_upload(world: World, account_id: int, hash_: str, sig: str) -> None:

@@ -13,8 +13,7 @@ def _key(snap: dict) -> tuple:
 
 
 def ignored_pairs(world: World, account_id: int) -> set[frozenset]:
-    return {frozenset((d["snapshot1Id"], d["snapshot2Id"]))
-            for d in world.state.table("ignoredDiffs").values() if d["accountId"] == account_id}
+    return {_pair(d) for d in world.state.table("ignoredDiffs").values() if d["accountId"] == account_id}
 
 
 def ignore_diff(world: World, account: dict, snapshot1_id: str, snapshot2_id: str) -> dict:
@@ -24,10 +23,14 @@ def ignore_diff(world: World, account: dict, snapshot1_id: str, snapshot2_id: st
             raise snapshot_not_found(snapshot_id)
     pair = frozenset((snapshot1_id, snapshot2_id))
     for existing in world.state.table("ignoredDiffs").values():
-        if existing["accountId"] == account["id"] and frozenset((existing["snapshot1Id"], existing["snapshot2Id"])) == pair:
+        if existing["accountId"] == account["id"] and _pair(existing) == pair:
             return existing
     return world.state.insert("ignoredDiffs", {"accountId": account["id"], "snapshot1Id": snapshot1_id,
                                                "snapshot2Id": snapshot2_id, "createdAt": world.stamp})
+
+
+def _pair(ignored: dict) -> frozenset:
+    return frozenset((ignored["snapshot1Id"], ignored["snapshot2Id"]))
 
 
 def _skipped(snap: dict, skipped: list[dict]) -> bool:
@@ -192,9 +195,9 @@ def review(world: World, project: dict, comparison: dict, status: str) -> None:
         raise nothing_to_review()
     comparison["review"] = status
     url = compare_url(world, project, comparison["sha1"], comparison["sha2"])
+    description = "Accepted by a reviewer" if status == "success" else "Rejected by a reviewer"
     world.record("github_status", {"sha": comparison["sha2"], "state": status, "context": f"Happo ({project['name']})",
-                                   "description": "Accepted by a reviewer" if status == "success" else "Rejected by a reviewer",
-                                   "targetUrl": url})
+                                   "description": description, "targetUrl": url})
 
 
 # -- views ----------------------------------------------------------------------------------------

@@ -74,7 +74,8 @@ def cancel(world: World, account: dict, project: dict, sha1: str, sha2: str, bod
     job.update({"status": "cancelled", "outcome": body["status"], "finishedAt": world.stamp,
                 "cancelMessage": body.get("message")})
     context = "Happo" if job["orchestrated"] else f"Happo ({project['name']})"
-    _status(world, sha2, body["status"], context, body.get("message") or "Cancelled", body.get("link") or job_url(world, job))
+    _status(world, sha2, body["status"], context, body.get("message") or "Cancelled",
+            body.get("link") or job_url(world, job))
     return job
 
 

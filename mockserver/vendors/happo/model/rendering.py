@@ -109,7 +109,8 @@ def async_report(world: World, account: dict, project: dict, sha: str, body: dic
     nonce = body.get("nonce")
     if existing is not None and nonce and existing.get("nonce") == nonce and not existing.get("finalizedAt"):
         # parallel runs of one build share a nonce and add to the same report until finalize
-        existing["requestIds"] = existing["requestIds"] + [r for r in body["requestIds"] if r not in existing["requestIds"]]
+        added = [r for r in body["requestIds"] if r not in existing["requestIds"]]
+        existing["requestIds"] = existing["requestIds"] + added
         return existing
     report = {
         "id": (existing or {}).get("id") or world.state.next_id("asyncReports"),

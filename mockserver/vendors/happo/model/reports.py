@@ -40,7 +40,8 @@ _OWN_IMAGE = re.compile(r"/(snapshots/[0-9a-f]{8,64}/[0-9]+/[0-9]+|images/[0-9]+
 
 
 def own_relative(world: World, url: str) -> str:
-    """Our own image URLs come back from clients absolute; kept relative they compare equal whichever port served them."""
+    """Our own image URLs come back from clients absolute; kept relative they compare equal whichever port
+    served them."""
     parts = urlsplit(url)
     found = _OWN_IMAGE.search(parts.path)
     if found and parts.hostname == urlsplit(world.base).hostname and not parts.query:
@@ -98,7 +99,10 @@ def resolved(world: World, report: dict) -> tuple[list[dict], str | None]:
             return [], None
         times.append(done_at)
         snaps += request["result"]
-    finished = max(times + [parse_iso(report["createdAt"])] + ([parse_iso(report["finalizedAt"])] if report.get("finalizedAt") else []))
+    times.append(parse_iso(report["createdAt"]))
+    if report.get("finalizedAt"):
+        times.append(parse_iso(report["finalizedAt"]))
+    finished = max(times)
     return snaps, iso(finished)
 
 
