@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...core.bodies import schema_of
 from ...core.negotiation import json_response
-from . import errors, schemas
+from . import schemas
 from .blueprint import account, blueprint, checked_body, current_world, project, project_from_query_or_body
 from .model import comparisons
 
@@ -28,9 +28,7 @@ def compare_reports(sha1, sha2):
 def comparison_status(sha1, sha2):
     world = current_world()
     proj = project_from_query_or_body()
-    comparison = comparisons.find(world, proj, sha1, sha2)
-    if comparison is None:
-        raise errors.comparison_not_found(sha1, sha2)
+    comparison = comparisons.existing(world, proj, sha1, sha2)
     comparisons.settle(world, comparison)
     out = comparisons.status_view(world, proj, comparison)
     return json_response(schema_of(schemas.ComparisonStatusOut).dump(out))

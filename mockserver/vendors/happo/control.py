@@ -40,9 +40,7 @@ def review(sha1, sha2):
             if not accounts:
                 raise errors.no_account()
             project = project_for(world, accounts[0], data.get("project"))
-            comparison = comparisons.find(world, project, sha1, sha2)
-            if comparison is None:
-                raise errors.comparison_not_found(sha1, sha2)
+            comparison = comparisons.existing(world, project, sha1, sha2)
             comparisons.review(world, project, comparison, data["status"])
         except VendorError as err:
             raise ControlError(err.status, err.message) from None

@@ -31,10 +31,7 @@ def _project(accountId: int, projectId: int) -> dict:
 def report_page(accountId, projectId, sha):
     world = current_world()
     proj = _project(accountId, projectId)
-    report = reports.raw_report(world, proj, sha)
-    if report is None:
-        raise errors.report_not_found(sha)
-    status = reports.status_of(world, proj, report)
+    status = reports.status_of(world, proj, reports.existing_report(world, proj, sha))
     return _html(f"Happo report {sha}", [("Project", proj["name"]), ("Snapshots", status["snapshotCount"]),
                                           ("Created", status["createdAt"]),
                                           ("Completed", status["completedAt"] or "-")])
@@ -43,9 +40,7 @@ def report_page(accountId, projectId, sha):
 def _comparison(accountId, projectId, sha1, sha2):
     world = current_world()
     proj = _project(accountId, projectId)
-    comparison = comparisons.find(world, proj, sha1, sha2)
-    if comparison is None:
-        raise errors.comparison_not_found(sha1, sha2)
+    comparison = comparisons.existing(world, proj, sha1, sha2)
     comparisons.settle(world, comparison)
     return proj, comparison
 

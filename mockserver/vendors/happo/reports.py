@@ -17,13 +17,6 @@ def _status_response(proj: dict, report: dict):
     return json_response(REPORT_STATUS.dump(reports.status_of(current_world(), proj, report)))
 
 
-def _existing(proj: dict, sha: str) -> dict:
-    report = reports.raw_report(current_world(), proj, sha)
-    if report is None:
-        raise errors.report_not_found(sha)
-    return report
-
-
 @blueprint.post("/api/reports/<sha>")
 def create_report(sha):
     data = checked_body(partial=False)
@@ -35,7 +28,7 @@ def create_report(sha):
 def get_report(sha):
     world = current_world()
     proj = project()
-    snaps, completed = reports.resolved(world, _existing(proj, sha))
+    snaps, completed = reports.resolved(world, reports.existing_report(world, proj, sha))
     if completed is None and not snaps and reports.raw_report(world, proj, sha).get("source") == "async":
         raise errors.report_processing(sha)
     return json_response(SNAPSHOTS.dump([reports.snapshot_view(world, s) for s in snaps]))
@@ -44,7 +37,7 @@ def get_report(sha):
 @blueprint.get("/api/reports/<sha>/status")
 def report_status(sha):
     proj = project()
-    return _status_response(proj, _existing(proj, sha))
+    return _status_response(proj, reports.existing_report(current_world(), proj, sha))
 
 
 @blueprint.post("/api/reports/<sha>/complete")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import nothing_to_review, report_not_found, snapshot_not_found
+from ..errors import comparison_not_found, nothing_to_review, report_not_found, snapshot_not_found
 from . import jobs
 from .reports import complete_report, find_snapshot, raw_report, resolved, snapshot_view
 from .world import World
@@ -10,6 +10,10 @@ from .world import World
 
 def _key(snap: dict) -> tuple:
     return snap["component"], snap["variant"], snap["target"]
+
+
+def _pair(ignored: dict) -> frozenset:
+    return frozenset((ignored["snapshot1Id"], ignored["snapshot2Id"]))
 
 
 def ignored_pairs(world: World, account_id: int) -> set[frozenset]:
@@ -22,15 +26,11 @@ def ignore_diff(world: World, account: dict, snapshot1_id: str, snapshot2_id: st
         if find_snapshot(world, account, snapshot_id) is None:
             raise snapshot_not_found(snapshot_id)
     pair = frozenset((snapshot1_id, snapshot2_id))
-    for existing in world.state.table("ignoredDiffs").values():
-        if existing["accountId"] == account["id"] and _pair(existing) == pair:
-            return existing
+    for known in world.state.table("ignoredDiffs").values():
+        if known["accountId"] == account["id"] and _pair(known) == pair:
+            return known
     return world.state.insert("ignoredDiffs", {"accountId": account["id"], "snapshot1Id": snapshot1_id,
                                                "snapshot2Id": snapshot2_id, "createdAt": world.stamp})
-
-
-def _pair(ignored: dict) -> frozenset:
-    return frozenset((ignored["snapshot1Id"], ignored["snapshot2Id"]))
 
 
 def _skipped(snap: dict, skipped: list[dict]) -> bool:
@@ -91,6 +91,14 @@ def find(world: World, project: dict, sha1: str, sha2: str) -> dict | None:
         if (comparison["projectId"], comparison["sha1"], comparison["sha2"]) == (project["id"], sha1, sha2):
             return comparison
     return None
+
+
+def existing(world: World, project: dict, sha1: str, sha2: str) -> dict:
+    """The project's comparison of sha1 and sha2; a 404 when there is none."""
+    comparison = find(world, project, sha1, sha2)
+    if comparison is None:
+        raise comparison_not_found(sha1, sha2)
+    return comparison
 
 
 # -- state transitions ----------------------------------------------------------------------------

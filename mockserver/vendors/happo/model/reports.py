@@ -74,6 +74,14 @@ def raw_report(world: World, project: dict, sha: str) -> dict | None:
     return world.state.get("reports", (project["id"], sha))
 
 
+def existing_report(world: World, project: dict, sha: str) -> dict:
+    """The project's report of `sha`, as it stands; a 404 when there is none."""
+    report = raw_report(world, project, sha)
+    if report is None:
+        raise report_not_found(sha)
+    return report
+
+
 def _count_usage(world: World, project: dict, n: int) -> None:
     usage = world.state.extra.setdefault("usage", {})
     usage[project["name"]] = usage.get(project["name"], 0) + n
@@ -108,9 +116,7 @@ def resolved(world: World, report: dict) -> tuple[list[dict], str | None]:
 
 def complete_report(world: World, project: dict, sha: str) -> dict:
     """A report that exists and is fully constructed, for comparing and cloning."""
-    report = raw_report(world, project, sha)
-    if report is None:
-        raise report_not_found(sha)
+    report = existing_report(world, project, sha)
     snaps, completed = resolved(world, report)
     if completed is None:
         raise report_incomplete(sha)
@@ -149,9 +155,7 @@ def put_report(world: World, project: dict, sha: str, body: dict) -> dict:
 
 
 def complete(world: World, project: dict, sha: str) -> dict:
-    report = raw_report(world, project, sha)
-    if report is None:
-        raise report_not_found(sha)
+    report = existing_report(world, project, sha)
     if report.get("source") != "async" and report["completedAt"] is None:
         report["completedAt"] = world.stamp
     return report

@@ -14,9 +14,9 @@ from ....core.state import State
 
 
 class World:
-    """`now` is a datetime, or a function giving one that is called on first use: the world is built
-    before the view (auth needs its state), and a view that never looks at the time must not count as
-    having read the clock (the core's read cache serves such GETs again until the state changes)."""
+    """`now` is a datetime, or a function giving one that is called on first use: a view that never looks
+    at the time must not count as having read the clock (the core's read cache serves such GETs again
+    until the state changes)."""
 
     def __init__(self, state: State, now: datetime | Callable[[], datetime], base: str,
                  record: Callable[[str, dict], dict], permissive: bool = False):
