@@ -213,7 +213,10 @@ def review(world: World, project: dict, comparison: dict, status: str) -> None:
 
 def comparison_view(world: World, project: dict, comparison: dict) -> dict:
     result = comparison["result"]
-    snaps = lambda items: [snapshot_view(world, s) for s in items]  # noqa: E731
+
+    def snaps(items: list[dict]) -> list[dict]:
+        return [snapshot_view(world, s) for s in items]
+
     url = compare_url(world, project, comparison["sha1"], comparison["sha2"])
     return {
         "id": comparison["id"], "sha1": comparison["sha1"], "sha2": comparison["sha2"],
