@@ -1,20 +1,18 @@
-"""Who is calling: `Basic base64(apiKey:apiSecret)` or the HS256 JWT the Happo clients sign."""
+"""Who is calling: `Basic base64(apiKey:apiSecret)` or the HS256 JWT the Happo clients sign; pull-request tokens."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import warnings
 
 import jwt
+from flask import g
 
 from ...core import context
 from ...core.auth import Malformed, basic_credentials, bearer_token, scheme_and_value
-from ...core.errors import VendorError
 from ...core.state import State
-
-
-def _unauthorized(message: str) -> VendorError:
-    return VendorError(401, message)
+from . import errors
 
 
 def secret_for(state: State, key: str) -> tuple[dict | None, str | None]:
@@ -36,12 +34,12 @@ def _verify_jwt(state: State, token: str, permissive: bool) -> dict:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
-        raise _unauthorized("Malformed JWT") from None
+        raise errors.malformed_jwt() from None
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
-        raise _unauthorized("JWT header lacks the kid (API key)")
+        raise errors.jwt_lacks_kid()
     if header.get("alg") != "HS256":
-        raise _unauthorized("JWT must be signed with HS256")
+        raise errors.jwt_not_hs256()
     account, secret = secret_for(state, kid)
     context.uncacheable()  # exp is judged by the wall clock, which the read cache cannot see
     with warnings.catch_warnings():
@@ -49,7 +47,7 @@ def _verify_jwt(state: State, token: str, permissive: bool) -> dict:
         try:
             if secret is None:
                 if not permissive:
-                    raise _unauthorized(f"Unknown API key {kid!r}")
+                    raise errors.unknown_api_key(kid)
                 # permissive: any well-formed token passes, but its exp still counts
                 payload = jwt.decode(token, options={"verify_signature": False, "verify_exp": True})
                 account = _fallback_account(state)
@@ -57,13 +55,13 @@ def _verify_jwt(state: State, token: str, permissive: bool) -> dict:
                 # exp is signed from the client's wall clock, so PyJWT's wall-clock check is the right judge
                 payload = jwt.decode(token, secret.encode("utf-8"), algorithms=["HS256"])
         except jwt.ExpiredSignatureError:
-            raise _unauthorized("JWT has expired") from None
+            raise errors.jwt_expired() from None
         except jwt.InvalidSignatureError:
-            raise _unauthorized("JWT signature does not match the API secret") from None
+            raise errors.jwt_signature_mismatch() from None
         except jwt.PyJWTError as exc:
-            raise _unauthorized(f"Invalid JWT: {exc}") from None
+            raise errors.invalid_jwt(exc) from None
     if not isinstance(payload, dict) or payload.get("key") != kid:
-        raise _unauthorized("JWT payload key does not match the kid header")
+        raise errors.jwt_key_mismatch()
     return account
 
 
@@ -71,23 +69,44 @@ def authenticate(state: State, permissive: bool) -> dict:
     """The calling account; every failure is a 401."""
     found = scheme_and_value()
     if found is None:
-        raise _unauthorized("Missing Authorization header")
+        raise errors.missing_authorization()
     if found[0] == "bearer":
         token = bearer_token()
         if token is None:
-            raise _unauthorized("Empty bearer token")
+            raise errors.empty_bearer_token()
         return _verify_jwt(state, token, permissive)
     if found[0] == "basic":
         try:
             key, secret = basic_credentials()
         except Malformed as exc:
-            raise _unauthorized(str(exc)) from None
+            raise errors.malformed_basic(str(exc)) from None
         if not key or not secret:
-            raise _unauthorized("Basic credentials need apiKey:apiSecret")
+            raise errors.basic_needs_key_and_secret()
         account, expected = secret_for(state, key)
         if expected is not None and hmac.compare_digest(expected.encode(), secret.encode()):
             return account
         if permissive:
             return account or _fallback_account(state)
-        raise _unauthorized("Invalid API key or secret")
-    raise _unauthorized(f"Unsupported authorization scheme {found[0]!r}")
+        raise errors.invalid_key_or_secret()
+    raise errors.unsupported_scheme(found[0])
+
+
+def admit() -> None:
+    """Vendor.authenticate: the calling account, kept for the views (`caller()`); every failure is a 401."""
+    g.happo_account = authenticate(context.state(), context.permissive())
+
+
+def caller() -> dict:
+    """The account `admit` let in."""
+    return g.happo_account
+
+
+def issue_pr_token(state: State, pr_url: str) -> str:
+    """The secret a pull-request URL signs with in place of an API key (`secret_for` finds it again)."""
+    owner = min(state.table("accounts").values(), key=lambda a: a["id"], default=None)
+    if owner is None:
+        raise errors.no_pr_token_account()
+    # the service trusts a PR of a repository it is installed on; the mock gives every PR to its first account
+    secret = hmac.new(owner["apiSecret"].encode(), pr_url.encode(), hashlib.sha256).hexdigest()
+    state.table("prTokens")[pr_url] = {"prUrl": pr_url, "secret": secret, "accountId": owner["id"]}
+    return secret

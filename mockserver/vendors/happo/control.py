@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, request
 from marshmallow import ValidationError
 
+from ...core.bodies import schema_of
 from ...core.control import ControlError, current_core, json_object, tenant_arg
 from ...core.errors import VendorError, describe_validation
 from ...core.negotiation import json_response
-from ...core.bodies import schema_of
-from . import comparisons, schemas
-from .reports import project_for
-from .world import World
+from . import errors, schemas
+from .model import comparisons
+from .model.reports import project_for
+from .model.world import World
 
-control_bp = Blueprint("happo_control", __name__)
+control_blueprint = Blueprint("happo_control", __name__)
 
 
 def _vendor_base(core) -> str:
@@ -22,7 +23,7 @@ def _vendor_base(core) -> str:
     return root if on_own_port else f"{root}/happo"
 
 
-@control_bp.post("/comparisons/<sha1>/<sha2>/review")
+@control_blueprint.post("/comparisons/<sha1>/<sha2>/review")
 def review(sha1, sha2):
     core = current_core()
     tenant = tenant_arg()
@@ -37,11 +38,9 @@ def review(sha1, sha2):
         accounts = sorted(state.table("accounts").values(), key=lambda a: a["id"])
         try:
             if not accounts:
-                raise VendorError(404, "No account")
+                raise errors.no_account()
             project = project_for(world, accounts[0], data.get("project"))
-            comparison = comparisons.find(world, project, sha1, sha2)
-            if comparison is None:
-                raise VendorError(404, f'No comparison found for "{sha1}" and "{sha2}"')
+            comparison = comparisons.existing(world, project, sha1, sha2)
             comparisons.review(world, project, comparison, data["status"])
         except VendorError as err:
             raise ControlError(err.status, err.message) from None

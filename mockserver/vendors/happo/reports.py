@@ -1,189 +1,86 @@
-"""Projects, reports and their snapshots: creating, amending, completing, cloning, reading."""
+"""Reports: upload, read, status, complete, clone, find a baseline, skip; a component's latest snapshot."""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
+from ...core.bodies import schema_of
+from ...core.negotiation import json_response
+from . import errors, schemas
+from .blueprint import blueprint, checked_body, current_world, project
+from .model import reports
 
-from ...core.clock import iso, parse_iso
-from ...core.errors import VendorError
-from .world import World
-
-# -- projects -------------------------------------------------------------------------------------
-
-
-def project_for(world: World, account: dict, name: str | None) -> dict:
-    """The named project of the account, or its default one; unknown names are a 404."""
-    projects = [p for p in world.state.table("projects").values() if p["accountId"] == account["id"]]
-    if not name:
-        default = [p for p in projects if p.get("isDefault")] or sorted(projects, key=lambda p: p["id"])[:1]
-        if default:
-            return default[0]
-        name = "default"
-    for p in projects:
-        if p["name"] == name:
-            return p
-    if world.permissive or (name == "default" and not projects):
-        return world.state.insert("projects", {"accountId": account["id"], "name": name, "isDefault": not projects})
-    raise VendorError(404, f'Project "{name}" not found')
+REPORT_STATUS = schema_of(schemas.ReportStatusOut)
+SNAPSHOTS = schema_of(schemas.SnapshotOut, many=True)
+SNAPSHOT = schema_of(schemas.SnapshotOut)
 
 
-def project_by_id(world: World, project_id: int) -> dict | None:
-    return world.state.get("projects", project_id)
+def _status_response(proj: dict, report: dict):
+    return json_response(REPORT_STATUS.dump(reports.status_of(current_world(), proj, report)))
 
 
-# -- snapshots ------------------------------------------------------------------------------------
+@blueprint.post("/api/reports/<sha>")
+def create_report(sha):
+    data = checked_body(partial=False)
+    proj = project(data)
+    return _status_response(proj, reports.put_report(current_world(), proj, sha, data))
 
 
-_OWN_IMAGE = re.compile(r"/(snapshots/[0-9a-f]{8,64}/[0-9]+/[0-9]+|images/[0-9]+/[^/]+)$")
+@blueprint.get("/api/reports/<sha>")
+def get_report(sha):
+    world = current_world()
+    proj = project()
+    snaps, completed = reports.resolved(world, reports.existing_report(world, proj, sha))
+    if completed is None and not snaps and reports.raw_report(world, proj, sha).get("source") == "async":
+        raise errors.report_processing(sha)
+    return json_response(SNAPSHOTS.dump([reports.snapshot_view(world, s) for s in snaps]))
 
 
-def own_relative(world: World, url: str) -> str:
-    """Our own image URLs come back from clients absolute; kept relative they compare equal whichever port served them."""
-    parts = urlsplit(url)
-    found = _OWN_IMAGE.search(parts.path)
-    if found and parts.hostname == urlsplit(world.base).hostname and not parts.query:
-        return "/" + found.group(1)
-    return url
+@blueprint.get("/api/reports/<sha>/status")
+def report_status(sha):
+    proj = project()
+    return _status_response(proj, reports.existing_report(current_world(), proj, sha))
 
 
-def new_snapshot(world: World, snap: dict, target: str | None = None) -> dict:
-    out = {k: snap[k] for k in ("url", "variant", "target", "component") if k in snap}
-    out.update({k: int(snap[k]) for k in ("height", "width") if k in snap})  # JSON integers may arrive as 200.0
-    out["url"] = own_relative(world, out["url"])
-    if target is not None:
-        out["target"] = target
-    out["id"] = snap.get("id") or world.state.next_token("snapshot", 20)
-    return out
+@blueprint.post("/api/reports/<sha>/complete")
+def complete_report(sha):
+    proj = project(checked_body())
+    return _status_response(proj, reports.complete(current_world(), proj, sha))
 
 
-def snapshot_view(world: World, snap: dict) -> dict:
-    return {**snap, "url": world.absolute(snap["url"])}
+@blueprint.post("/api/reports/<fromSha>/clone/<toSha>")
+def clone_report(fromSha, toSha):
+    data = checked_body()
+    proj = project(data)
+    return _status_response(proj, reports.clone(current_world(), proj, fromSha, toSha, data))
 
 
-# -- reports --------------------------------------------------------------------------------------
+@blueprint.post("/api/reports/<sha>/find-baseline")
+def find_baseline(sha):
+    data = checked_body()
+    world = current_world()
+    proj = project(data)
+    for candidate in data["shas"]:
+        report = reports.raw_report(world, proj, candidate)
+        if report is not None and reports.resolved(world, report)[1] is not None:
+            return json_response({"sha": candidate})
+    raise errors.no_baseline()
 
 
-def report_url(world: World, project: dict, sha: str) -> str:
-    return f"{world.base}/a/{project['accountId']}/p/{project['id']}/report/{sha}"
+@blueprint.get("/api/components/<path:component>/<variant>/<target>")
+def latest_snapshot(component, variant, target):
+    world = current_world()
+    snap = reports.latest_snapshot(world, project(), component, variant, target)
+    if snap is None:
+        raise errors.component_snapshot_not_found(component, variant, target)
+    return json_response(SNAPSHOT.dump(reports.snapshot_view(world, snap)))
 
 
-def raw_report(world: World, project: dict, sha: str) -> dict | None:
-    return world.state.get("reports", (project["id"], sha))
-
-
-def _count_usage(world: World, project: dict, n: int) -> None:
-    usage = world.state.extra.setdefault("usage", {})
-    usage[project["name"]] = usage.get(project["name"], 0) + n
-
-
-def resolved(world: World, report: dict) -> tuple[list[dict], str | None]:
-    """(snapshots, completedAt) as of now: async reports fill in once their renders are done."""
-    if report.get("source") != "async":
-        return report["snaps"], report["completedAt"]
-    from .rendering import request_done_at
-
-    if report.get("nonce") and not report.get("finalizedAt"):
-        return [], None
-    times = []
-    snaps: list[dict] = []
-    for request_id in report["requestIds"]:
-        request = world.state.get("snapRequests", request_id)
-        done_at = request_done_at(request)
-        if done_at > world.now:
-            return [], None
-        times.append(done_at)
-        snaps += request["result"]
-    finished = max(times + [parse_iso(report["createdAt"])] + ([parse_iso(report["finalizedAt"])] if report.get("finalizedAt") else []))
-    return snaps, iso(finished)
-
-
-def complete_report(world: World, project: dict, sha: str) -> dict:
-    """A report that exists and is fully constructed, for comparing and cloning."""
-    report = raw_report(world, project, sha)
-    if report is None:
-        raise VendorError(404, f'No report found for sha "{sha}"')
-    snaps, completed = resolved(world, report)
-    if completed is None:
-        raise VendorError(409, f'Report "{sha}" is not complete yet')
-    return {**report, "snaps": snaps, "completedAt": completed}
-
-
-def status_of(world: World, project: dict, report: dict) -> dict:
-    snaps, completed = resolved(world, report)
-    return {
-        "url": report_url(world, project, report["sha"]),
-        "completedAt": completed,
-        "createdAt": report["createdAt"],
-        "snapshotCount": len(snaps),
-    }
-
-
-def put_report(world: World, project: dict, sha: str, body: dict) -> dict:
-    """Create (replacing) or, with partial, amend; partial reports wait for /complete."""
-    snaps = [new_snapshot(world, s) for s in body["snaps"]]
-    existing = raw_report(world, project, sha)
-    if body["partial"] and existing is not None and existing.get("source") != "async":
-        existing["snaps"] = existing["snaps"] + snaps
-        existing["completedAt"] = None
-        for key in ("link", "message"):
-            existing[key] = body.get(key) or existing.get(key)
-        report = existing
-    else:
-        report = {
-            "projectId": project["id"], "sha": sha, "link": body.get("link"), "message": body.get("message"),
-            "createdAt": world.stamp, "completedAt": None if body["partial"] else world.stamp,
-            "snaps": snaps, "source": "upload",
-        }
-        world.state.table("reports")[(project["id"], sha)] = report
-    _count_usage(world, project, len(snaps))
-    return report
-
-
-def complete(world: World, project: dict, sha: str) -> dict:
-    report = raw_report(world, project, sha)
-    if report is None:
-        raise VendorError(404, f'No report found for sha "{sha}"')
-    if report.get("source") != "async" and report["completedAt"] is None:
-        report["completedAt"] = world.stamp
-    return report
-
-
-def clone(world: World, project: dict, from_sha: str, to_sha: str, body: dict) -> dict:
-    source = complete_report(world, project, from_sha)
-    report = {
-        "projectId": project["id"], "sha": to_sha,
-        "link": body.get("link") or source.get("link"), "message": body.get("message") or source.get("message"),
-        "createdAt": world.stamp, "completedAt": world.stamp,
-        # the same snapshots, not new ones: cloning does not count against usage
-        "snaps": [dict(s) for s in source["snaps"]], "source": "clone", "clonedFrom": from_sha,
-    }
-    world.state.table("reports")[(project["id"], to_sha)] = report
-    return report
-
-
-def latest_snapshot(world: World, project: dict, component: str, variant: str, target: str) -> dict | None:
-    reports = [r for (pid, _), r in world.state.table("reports").items() if pid == project["id"]]
-    for report in sorted(reports, key=lambda r: r["createdAt"], reverse=True):
-        snaps, completed = resolved(world, report)
-        if completed is None:
-            continue
-        for snap in snaps:
-            if (snap["component"], snap["variant"], snap["target"]) == (component, variant, target):
-                return snap
-    return None
-
-
-def find_snapshot(world: World, account: dict, snapshot_id: str) -> dict | None:
-    projects = {p["id"] for p in world.state.table("projects").values() if p["accountId"] == account["id"]}
-    for (pid, _), report in world.state.table("reports").items():
-        if pid in projects:
-            for snap in report.get("snaps", []):
-                if snap["id"] == snapshot_id:
-                    return snap
-    for request in world.state.table("snapRequests").values():
-        if request["accountId"] == account["id"]:
-            for snap in request["result"]:
-                if snap["id"] == snapshot_id:
-                    return snap
-    return None
+@blueprint.post("/api/skip/<sha>")
+def skip(sha):
+    data = checked_body()
+    world = current_world()
+    proj = project(data)
+    label = data.get("label") or "Skipped"
+    world.record("github_status", {"sha": sha, "state": "success", "context": f"Happo ({proj['name']})",
+                                   "description": label, "targetUrl": reports.report_url(world, proj, sha)})
+    # the docs give no response body; the service answers with what it did
+    return json_response({"sha": sha, "status": "success", "label": label})

@@ -19,7 +19,8 @@ PAGES = [{"url": "https://example.com/", "title": "Home"}, {"url": "https://exam
 def node_modules():
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.fail("node and npm are needed to run the real Happo clients")
-    if not (MODULES / "happo.io" / "build" / "cli.js").is_file() or not (MODULES / "happo" / "dist" / "cli" / "main.js").is_file():
+    clis = (MODULES / "happo.io" / "build" / "cli.js", MODULES / "happo" / "dist" / "cli" / "main.js")
+    if not all(cli.is_file() for cli in clis):
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, timeout=600,
                        stdout=subprocess.DEVNULL)
     return MODULES
@@ -28,7 +29,8 @@ def node_modules():
 def _clean_env() -> dict:
     # no GitHub tokens (no PR comments), no CI detection, no Sentry reports
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GITHUB_", "HAPPO_", "CI", "CHANGE_", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"))}
+           if not k.startswith(("GITHUB_", "HAPPO_", "CI", "CHANGE_",
+                                "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"))}
     env["NODE_ENV"] = "test"
     return env
 

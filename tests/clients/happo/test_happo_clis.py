@@ -1,4 +1,5 @@
-"""happo.io 13 and happo 6 against the mock: has-report, empty, start-job, compare, run, the default flow, finalize, flake.
+"""happo.io 13 and happo 6 against the mock: has-report, empty, start-job, compare, run, the default flow,
+finalize, flake.
 
 The CLIs cannot send X-Mock-Tenant, so they use the default tenant; every test uses shas of its own.
 """
@@ -111,9 +112,9 @@ def test_happo6_default_flow_and_async_comparison(happo6, sha, mock_api, advance
 
 def test_happo6_finalize(happo6, sha, mock_api):
     cli, config = happo6()
-    request_id = mock_api("POST", "/api/snap-requests/with-results",
-                          json={"snaps": [{"component": "Home", "variant": "default", "target": "chrome",
-                                           "url": "https://cdn.example.com/home.png", "width": 10, "height": 10}]}).json()["requestId"]
+    home = {"component": "Home", "variant": "default", "target": "chrome",
+            "url": "https://cdn.example.com/home.png", "width": 10, "height": 10}
+    request_id = mock_api("POST", "/api/snap-requests/with-results", json={"snaps": [home]}).json()["requestId"]
     mock_api("POST", f"/api/async-reports/{sha('e2e')}", json={"requestIds": [request_id], "nonce": sha("nonce")})
     assert mock_api("GET", f"/api/reports/{sha('e2e')}/status").json()["completedAt"] is None
     done = cli("finalize", "--config", str(config), "--nonce", sha("nonce"), "--beforeSha", "base-sha",
@@ -234,7 +235,8 @@ def test_happo_ci_async_flow_falls_back_to_an_older_commit(happo_io, node_module
     assert mock_api("POST", f"/api/reports/{oldest}", json={"snaps": [snap]}).status_code == 200
     cli = happo_io()
     env = {**cli.env, **git_env, "PREVIOUS_SHA": previous, "CURRENT_SHA": current,
-           "CHANGE_URL": "https://github.com/happo/demo/pull/12", "HAPPO_COMMAND": str(node_modules / "happo.io" / "build" / "cli.js")}
+           "CHANGE_URL": "https://github.com/happo/demo/pull/12",
+           "HAPPO_COMMAND": str(node_modules / "happo.io" / "build" / "cli.js")}
     result = subprocess.run([str(node_modules / "happo.io" / "bin" / "happo-ci")], cwd=repo, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

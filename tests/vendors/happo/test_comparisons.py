@@ -56,7 +56,8 @@ def test_ignored_diff_errors(api, body, status):
 
 
 def test_fallback_sha_stands_in_for_a_missing_before(api):
-    r = api.post("/api/reports/gone-sha/compare/same-sha", json={"fallbackShas": ["also-gone", "base-sha", "change-sha"]})
+    r = api.post("/api/reports/gone-sha/compare/same-sha",
+                 json={"fallbackShas": ["also-gone", "base-sha", "change-sha"]})
     assert r.status_code == 200
     assert r.json()["equal"] is True
     r = api.post("/api/reports/gone-sha/compare/same-sha", json={"fallbackShas": ["also-gone"]})

@@ -18,7 +18,8 @@ from .conftest import snap, token
 def loose_server():
     for attempt in range(5):
         try:
-            running = start_server(Settings(auth="permissive", max_upload_mb=1, vendor_options={"happo": {"render_seconds": 0}}))
+            running = start_server(Settings(auth="permissive", max_upload_mb=1,
+                                            vendor_options={"happo": {"render_seconds": 0}}))
             break
         except (OSError, SystemExit):  # another process took a port of the free block in the meantime
             if attempt == 4:

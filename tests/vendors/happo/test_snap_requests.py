@@ -44,7 +44,8 @@ def test_snap_request_renders_when_done_in_mock_time(api, clock):
 def test_rendering_is_deterministic(api, clock):
     first = _done(api, clock, _create(api).json()["requestId"])
     same = _done(api, clock, _create(api).json()["requestId"])
-    changed_payload = {**PAGES, "pages": [PAGES["pages"][0], {"url": "https://example.com/about?v=2", "title": "About"}]}
+    changed_payload = {**PAGES,
+                       "pages": [PAGES["pages"][0], {"url": "https://example.com/about?v=2", "title": "About"}]}
     changed = _done(api, clock, _create(api, changed_payload).json()["requestId"])
     other_target = _done(api, clock, _create(api, target="firefox").json()["requestId"])
     assert [s["url"] for s in first] == [s["url"] for s in same]
@@ -113,7 +114,8 @@ def test_extends_report_and_with_results(api):
     result = api.get(f"/api/snap-requests/{r.json()['requestId']}").json()
     assert result["status"] == "done"
     assert sorted(s["id"] for s in result["result"]) == ["snap-b2", "snap-b3"]
-    assert api.post("/api/snap-requests/extends-report", json={"extendsSha": "nope", "extendedSnaps": []}).status_code == 404
+    r = api.post("/api/snap-requests/extends-report", json={"extendsSha": "nope", "extendedSnaps": []})
+    assert r.status_code == 404
     r = api.post("/api/snap-requests/with-results", json={"snaps": [snap(), snap(variant="x")]})
     assert r.status_code == 200
     done = api.get(f"/api/snap-requests/{r.json()['requestId']}").json()
@@ -160,7 +162,8 @@ def test_nonce_reports_wait_for_finalize_and_skipped_examples_carry_over(api, cl
 
 def test_static_assets_direct_upload(api):
     assert api.get("/api/snap-requests/assets-data/abc").status_code == 404
-    r = api.post("/api/snap-requests/assets/abc", files={"payload": ("payload.zip", b"PK\x03\x04zip", "application/zip")})
+    r = api.post("/api/snap-requests/assets/abc",
+                 files={"payload": ("payload.zip", b"PK\x03\x04zip", "application/zip")})
     assert r.status_code == 200
     path = r.json()["path"]
     found = api.get("/api/snap-requests/assets-data/abc").json()
@@ -195,7 +198,8 @@ def test_image_upload_url_flow(api):
     url = posted.json()["url"]
     assert api.get("/api/images/img1/upload-url").json() == {"url": url}
     assert api.get(url[len(api.base_url):]).content == png
-    assert api.session.post(upload.split("?")[0] + "?signature=x", files={"file": ("i.png", png)}, timeout=10).status_code == 403
+    forged = upload.split("?")[0] + "?signature=x"
+    assert api.session.post(forged, files={"file": ("i.png", png)}, timeout=10).status_code == 403
 
 
 def test_find_baseline(api):
@@ -223,4 +227,5 @@ def test_forged_upload_urls_are_403_whatever_the_body(api):
     assert api.session.put(signed.split("?")[0], data=b"PK", headers={"Content-Type": "application/zip"},
                            timeout=10).status_code == 403  # no signature at all
     upload = api.get("/api/images/img2/upload-url").json()["uploadUrl"]
-    assert api.session.post(upload.split("?")[0] + "?signature=x", data={"not": "a file"}, timeout=10).status_code == 403
+    forged = upload.split("?")[0] + "?signature=x"
+    assert api.session.post(forged, data={"not": "a file"}, timeout=10).status_code == 403

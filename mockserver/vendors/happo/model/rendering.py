@@ -11,9 +11,9 @@ import hashlib
 import json
 from datetime import timedelta
 
-from ...core.clock import iso, parse_iso
-from ...core.errors import VendorError
-from .reports import complete_report, new_snapshot
+from ....core.clock import iso
+from ..errors import async_report_not_found, nonce_mismatch, snap_request_not_found
+from .reports import complete_report, new_snapshot, request_done_at
 from .world import World
 
 DEFAULT_RENDER_SECONDS = 2
@@ -71,14 +71,10 @@ def create(world: World, account: dict, project: dict, kind: str, target: str | 
     })
 
 
-def request_done_at(request: dict):
-    return parse_iso(request["doneAt"])
-
-
 def get(world: World, account: dict, request_id: int) -> dict:
     request = world.state.get("snapRequests", request_id)
     if request is None or request["accountId"] != account["id"]:
-        raise VendorError(404, f"No snap request found with id {request_id}")
+        raise snap_request_not_found(request_id)
     return request
 
 
@@ -113,7 +109,8 @@ def async_report(world: World, account: dict, project: dict, sha: str, body: dic
     nonce = body.get("nonce")
     if existing is not None and nonce and existing.get("nonce") == nonce and not existing.get("finalizedAt"):
         # parallel runs of one build share a nonce and add to the same report until finalize
-        existing["requestIds"] = existing["requestIds"] + [r for r in body["requestIds"] if r not in existing["requestIds"]]
+        added = [r for r in body["requestIds"] if r not in existing["requestIds"]]
+        existing["requestIds"] = existing["requestIds"] + added
         return existing
     report = {
         "id": (existing or {}).get("id") or world.state.next_id("asyncReports"),
@@ -131,9 +128,9 @@ def finalize(world: World, project: dict, sha: str, body: dict) -> dict:
         # a nonce names a batch of parallel runs; finalizing one that posted nothing leaves an empty report
         report = async_report(world, None, project, sha, {"requestIds": [], "nonce": body["nonce"]})
     if report is None or report.get("source") != "async":
-        raise VendorError(404, f'No async report found for sha "{sha}"')
+        raise async_report_not_found(sha)
     if body.get("nonce") and report.get("nonce") and body["nonce"] != report["nonce"]:
-        raise VendorError(400, "The nonce does not match the one the report was created with")
+        raise nonce_mismatch()
     report["skipped"] = (body.get("skip") or []) + (body.get("skippedExamples") or [])
     report["finalizedAt"] = report.get("finalizedAt") or world.stamp
     return report

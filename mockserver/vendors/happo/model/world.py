@@ -1,6 +1,6 @@
 """One request's view of a tenant's Happo world: state, mock time, the URL root and the outbox.
 
-Handlers build it from the request context; the control API builds it from the core, so the
+The blueprint builds it from the request context; the control API from the core, so the
 same state transitions serve both.
 """
 
@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from ...core.clock import iso
-from ...core.state import State
+from ....core.clock import iso
+from ....core.state import State
 
 
 class World:
-    """`now` is a datetime, or a function giving one that is called on first use: the world is built
-    before the view (auth needs its state), and a view that never looks at the time must not count as
-    having read the clock (the core's read cache serves such GETs again until the state changes)."""
+    """`now` is a datetime, or a function giving one that is called on first use: a view that never looks
+    at the time must not count as having read the clock (the core's read cache serves such GETs again
+    until the state changes)."""
 
     def __init__(self, state: State, now: datetime | Callable[[], datetime], base: str,
                  record: Callable[[str, dict], dict], permissive: bool = False):
@@ -39,9 +39,3 @@ class World:
     def absolute(self, url: str) -> str:
         """Fixture and mock-made image URLs are kept relative so they follow the host the client used."""
         return self.base + url if url.startswith("/") else url
-
-
-def from_request() -> World:
-    from ...core import context
-
-    return World(context.state(), context.now, context.base_url(), context.record_outbound, context.permissive())
