@@ -9,10 +9,10 @@ from ...core.errors import VendorError
 from ...core.negotiation import XML, negotiated
 from ...core.state import State
 from ...core.vendor import Vendor
-from .routes import blueprint  # first: it imports every handler module in a working order
-from . import runs  # noqa: E402
-from .api_files import MISSING_FILE, input_type, package_facts  # noqa: E402
-from .api_projects import ROLES, default_config  # noqa: E402
+from .blueprint import blueprint  # first: it imports every handler module in a working order
+from .model import timeline as runs  # noqa: E402
+from .files import MISSING_FILE, input_type, package_facts  # noqa: E402
+from .projects import ROLES, default_config  # noqa: E402
 from .generate import generate  # noqa: E402
 from .schemas import FixtureSchema  # noqa: E402
 

@@ -7,11 +7,13 @@ from flask import g
 
 from ...core.errors import VendorError
 from ...core.negotiation import empty
-from . import artifacts, auth, lookups, runs, schemas as s
-from .api_files import file_bytes, send
-from .api_projects import ROLES, config_out, default_group_id, drop_run, files_zip, new_project
-from .reports import finished_items, report_response
-from .routes import dump, dump_list, given, me, me_route, reply, state
+from . import auth, schemas as s
+from .model import artifacts, lookups
+from .model import timeline as runs
+from .files import file_bytes, send
+from .projects import ROLES, config_out, default_group_id, drop_run, files_zip, new_project
+from .model.reports import finished_items, report_response
+from .blueprint import dump, dump_list, given, me, me_route, reply, state
 
 
 def run_out(run: dict) -> dict:

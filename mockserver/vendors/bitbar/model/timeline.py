@@ -3,8 +3,8 @@ from the start times, the fixture durations/outcomes and the mock clock."""
 
 from __future__ import annotations
 
-from ...core import context
-from ...core.errors import VendorError
+from ....core import context
+from ....core.errors import VendorError
 
 AUTOMATED_STEPS = ("DEVICE_UNINSTALLING_ALL", "DEVICE_TARGET_INSTALLING", "DEVICE_TEST_INSTALLING",
                    "DEVICE_RUNNING", "RESULTS_WAITING", "RESULTS_PROCESSING")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from . import artifacts, runs
-from .api_files import send
-from .routes import given, state
+from . import artifacts
+from . import timeline as runs
+from ..files import send
+from ..blueprint import given, state
 
 
 def finished_items(run_list: list[dict]):

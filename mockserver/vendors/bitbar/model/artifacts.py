@@ -12,7 +12,7 @@ import zipfile
 import zlib
 from xml.sax.saxutils import quoteattr
 
-from . import runs
+from . import timeline as runs
 
 PASS_RGB = (46, 160, 67)
 FAIL_RGB = (200, 40, 40)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from ...core.errors import VendorError
 from ...core.negotiation import empty
-from . import artifacts, auth, lookups, runs, schemas as s
-from .api_account import share
-from .api_files import legacy_out, send, store_upload, file_bytes
-from .reports import report_response
-from .routes import dump, dump_list, given, me_route, state
+from . import auth, schemas as s
+from .model import artifacts, lookups
+from .model import timeline as runs
+from .users import share
+from .files import legacy_out, send, store_upload, file_bytes
+from .model.reports import report_response
+from .blueprint import dump, dump_list, given, me_route, state
 
 ROLES = ("application", "data", "test")
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from ...core import context
 from ...core.errors import VendorError
 from ...core.negotiation import empty
-from . import artifacts, lookups, runs, schemas as s
-from .api_account import share
-from .api_device_runs import device_out, device_run_out
-from .api_files import send
-from .routes import blueprint, dump, dump_list, given, me_route, public, state
+from . import schemas as s
+from .model import artifacts, lookups
+from .model import timeline as runs
+from .users import share
+from .device_runs import device_out, device_run_out
+from .files import send
+from .blueprint import blueprint, dump, dump_list, given, me_route, public, state
 
 
 @blueprint.route("/api/v2/devices")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ...core.errors import VendorError
 from ...core.negotiation import empty
-from . import auth, lookups, schemas as s
-from .routes import blueprint, dump, dump_list, given, me, me_route, public, state
+from . import auth, schemas as s
+from .model import lookups
+from .blueprint import blueprint, dump, dump_list, given, me, me_route, public, state
 
 
 @blueprint.route("/oauth/token", methods=["GET", "POST"])

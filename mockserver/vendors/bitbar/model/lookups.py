@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import g
 
-from ...core import context
-from ...core.errors import VendorError
+from ....core import context
+from ....core.errors import VendorError
 
 
 def _missing(what: str, ident) -> VendorError:

@@ -5,8 +5,8 @@ have finished since the last one (recorded in the core outbox, never sent)."""
 
 from __future__ import annotations
 
-from ...core import context
-from . import runs
+from ....core import context
+from . import timeline as runs
 
 
 def announce_finished(state) -> None:

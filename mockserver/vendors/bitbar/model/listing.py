@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import request
 
-from ...core import context
-from ...core.bodies import params
-from ...core.errors import VendorError
-from ...core.paging import link_envelope, sort_items
+from ....core import context
+from ....core.bodies import params
+from ....core.errors import VendorError
+from ....core.paging import link_envelope, sort_items
 
 DEFAULT_LIMIT = 20
 TYPE_PREFIXES = {"s", "n", "d", "b", "l"}

@@ -6,9 +6,11 @@ from __future__ import annotations
 from ...core import context
 from ...core.errors import VendorError
 from ...core.bodies import schema_of
-from . import artifacts, lookups, runs, schemas as s
-from .api_files import file_out, file_ready, send
-from .routes import dump, dump_list, me_route, reply, state
+from . import schemas as s
+from .model import artifacts, lookups
+from .model import timeline as runs
+from .files import file_out, file_ready, send
+from .blueprint import dump, dump_list, me_route, reply, state
 
 KINDS = ("device-runs", "device-sessions")
 

@@ -16,8 +16,8 @@ from ...core.errors import VendorError
 from ...core.negotiation import XML, negotiated
 from ...core.routes import doc_path
 from . import auth
-from .announcements import announce_finished
-from .listing import listed
+from .model.announcements import announce_finished
+from .model.listing import listed
 
 blueprint = Blueprint("bitbar", __name__)
 
@@ -142,4 +142,4 @@ def state():
 
 
 # handlers register themselves on `blueprint` when imported
-from . import api_account, api_devices, api_projects, api_files, api_runs, api_device_runs  # noqa: E402,F401
+from . import users, devices, projects, files, api_runs, device_runs  # noqa: E402,F401

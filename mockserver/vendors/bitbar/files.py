@@ -11,9 +11,11 @@ from flask import Response, request, send_file
 
 from ...core.errors import VendorError
 from ...core.negotiation import empty
-from . import artifacts, auth, lookups, runs, schemas as s
-from .api_account import share
-from .routes import dump, dump_list, me_route, state
+from . import auth, schemas as s
+from .model import artifacts, lookups
+from .model import timeline as runs
+from .users import share
+from .blueprint import dump, dump_list, me_route, state
 
 MISSING_FILE = "Missing file: send multipart/form-data with a 'file' part"
 MIME = {".apk": "application/vnd.android.package-archive", ".ipa": "application/octet-stream",

@@ -1,0 +1,1 @@
+"""Bitbar's domain: runs in mock time, artifacts, lookups, list queries."""
