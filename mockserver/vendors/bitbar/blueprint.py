@@ -142,4 +142,4 @@ def state():
 
 
 # handlers register themselves on `blueprint` when imported
-from . import users, devices, projects, files, api_runs, device_runs  # noqa: E402,F401
+from . import users, devices, projects, files, runs, device_runs  # noqa: E402,F401
