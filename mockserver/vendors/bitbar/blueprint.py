@@ -1,37 +1,40 @@
 """The one Blueprint; `/api/v2/me/...`, `/api/me/...` and `/api/v2/users/{userId}/...` share handlers.
 
-Handlers live in the api_*.py modules, which register on this blueprint when imported below.
+Handlers live in the resource modules (users, notifications, access_groups, devices, projects, files, runs,
+device_runs), which register on this blueprint; here are the vendor-wide hook and the request and reply
+helpers they share.
 """
 
 from __future__ import annotations
 
 import functools
+import io
+import os
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, g, request, send_file
 from marshmallow import Schema
 
 from ...core import context
-from ...core.bodies import schema_of
-from ...core.errors import VendorError
+from ...core.bodies import params, schema_of
 from ...core.negotiation import XML, negotiated
 from ...core.routes import doc_path
-from . import auth
-from .model.announcements import announce_finished
+from . import errors
+from .model import announcements, artifacts, files, reports, timeline
 from .model.listing import listed
+from .model.lookups import Caller
+from .model.projects import ROLES
+from .schemas import AccessGroupOut
 
 blueprint = Blueprint("bitbar", __name__)
 
 ME_PREFIXES = ("/api/v2/me", "/api/me", "/api/v2/users/<int:userId>")
-PUBLIC_ENDPOINTS = set()
-
-
-def public(fn):
-    PUBLIC_ENDPOINTS.add(fn.__name__)
-    return fn
 
 
 def me_route(rule: str, methods=("GET",), defaults: dict | None = None, name: str | None = None):
-    """Register a handler under the three account prefixes; a foreign userId is a 404."""
+    """Register a handler under the three account prefixes (Vendor.authenticate 404s a foreign userId).
+
+    The registered view wraps the handler with functools.wraps, which copies the handler's attributes,
+    so a `@public` under `@me_route` carries over."""
 
     def decorate(fn):
         @functools.wraps(fn)
@@ -48,31 +51,34 @@ def me_route(rule: str, methods=("GET",), defaults: dict | None = None, name: st
     return decorate
 
 
-@blueprint.before_request
-def _authenticate():
-    endpoint = (request.endpoint or "").split(".", 1)[-1].split("__")[0]
-    if endpoint in PUBLIC_ENDPOINTS:
-        return None
-    user = auth.current_user()
-    g.bitbar_user = user
-    asked = (request.view_args or {}).get("userId")
-    if asked is not None and asked != user["id"]:
-        raise VendorError(404, f"User with id {asked} not found")
-    return None
-
-
 @blueprint.after_request
 def _announce(response: Response) -> Response:
     # only after a success: a failed request is rolled back and must not have sent anything
     if response.status_code < 400:
-        announce_finished(context.state())
+        st = context.state()
+        # the clock is read only when a run may have finished: an answer that read it is not kept
+        if any(not run.get("announced") for run in st.table("runs").values()):
+            for kind, payload in announcements.finished(st, context.now_ms()):
+                context.record_outbound(kind, payload)
     return response
 
 
+# -- who and what ------------------------------------------------------------------------------
 def me() -> dict:
+    """The authenticated user (set by Vendor.authenticate)."""
     return g.bitbar_user
 
 
+def caller() -> Caller:
+    """The caller's view of the tenant's state: their records by id, or the vendor's 404."""
+    return Caller(context.state(), g.bitbar_user["id"])
+
+
+def state():
+    return context.state()
+
+
+# -- replies -----------------------------------------------------------------------------------
 def reply(data, status: int = 200, root: str = "response") -> Response:
     """XML by default, JSON when asked (the doc's first rule)."""
     return negotiated(data, status, default=XML, xml_root=root)
@@ -83,9 +89,19 @@ def dump(schema: type[Schema], record, status: int = 200, root: str = "response"
 
 
 def dump_list(schema: type[Schema], records, root: str = "list") -> Response:
-    return reply(listed(list(records), schema_of(schema, many=True).dump, set(schema_of(schema).fields)), 200, root)
+    """The list envelope of `records`, paged, searched, sorted and filtered as the query asks."""
+    envelope = listed(list(records), schema_of(schema, many=True).dump, set(schema_of(schema).fields), params(),
+                      context.base_url() + request.path)
+    return reply(envelope, 200, root)
 
 
+def send(data: bytes, name: str, mimetype: str | None = None) -> Response:
+    """An attachment; Flask writes an ASCII filename plus filename* for names beyond latin-1."""
+    return send_file(io.BytesIO(data), mimetype=mimetype or files.mime_of(name), as_attachment=True,
+                     download_name=name, etag=False, conditional=False, max_age=None)
+
+
+# -- requests ----------------------------------------------------------------------------------
 def given(*required: str) -> dict:
     """The declared fields of a request as the contract cast and checked them (openapi/bitbar.yaml):
     the query string, then the form or JSON body, which wins. Only what the operation declares (its
@@ -103,7 +119,7 @@ def given(*required: str) -> dict:
             values[name] = values[name] == "true"
     for name in required:
         if name not in values:
-            raise VendorError(400, f"{name}: Missing data for required field.")
+            raise errors.missing_field(name)
     return values
 
 
@@ -118,7 +134,8 @@ def _declared(rule: str, method: str) -> tuple[frozenset, frozenset]:
     def note(name, schema):
         names.add(name)
         schema = spec.deref(schema)
-        kinds = [schema.get("type")] + [spec.deref(s).get("type") for s in schema.get("oneOf", []) + schema.get("anyOf", [])]
+        alternatives = schema.get("oneOf", []) + schema.get("anyOf", [])
+        kinds = [schema.get("type")] + [spec.deref(alt).get("type") for alt in alternatives]
         if any(k == "boolean" or isinstance(k, list) and "boolean" in k for k in kinds):
             flags.add(name)
 
@@ -133,13 +150,82 @@ def _declared(rule: str, method: str) -> tuple[frozenset, frozenset]:
     return frozenset(names), frozenset(flags)
 
 
-def not_found(what: str, ident) -> VendorError:
-    return VendorError(404, f"{what} with id {ident} not found")
+def store_upload(role: str | None = None, project_id: int | None = None) -> dict:
+    """The multipart field `file` saved as a new file record of the caller."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise errors.missing_file()
+    data = upload.read()
+    name = os.path.basename(upload.filename.replace("\\", "/")) or "file"
+    st = state()
+    if files.stored_bytes(st) + len(data) > st.extra["simulation"]["maxStoredMb"] * 1024 * 1024:
+        raise errors.storage_quota_exceeded()
+    return st.insert("files", files.uploaded(st, me()["id"], name, data, role, project_id, context.now_ms()))
 
 
-def state():
-    return context.state()
+# -- shared by several families ----------------------------------------------------------------
+def file_out(record: dict) -> dict:
+    return files.out(state(), record, context.now_ms())
 
 
-# handlers register themselves on `blueprint` when imported
-from . import users, devices, projects, files, runs, device_runs  # noqa: E402,F401
+def file_bytes(record: dict) -> bytes:
+    return files.content(state(), record, context.now_ms)
+
+
+def file_ready(record: dict) -> bool:
+    return files.ready(state(), record, context.now_ms)
+
+
+def files_zip(file_ids: dict, name: str) -> Response:
+    """The application, data and test files of a project or run as one zip."""
+    st = state()
+    entries = []
+    for role in ROLES:
+        if file_ids.get(role) is not None:
+            record = st.get("files", file_ids[role])
+            if record is not None:
+                entries.append((f"{role}/{record['name']}", file_bytes(record)))
+    return send(artifacts.zip_bytes(entries), name, "application/zip")
+
+
+def report_response(run_list: list[dict], title: str, stem: str, failures_only: bool) -> Response:
+    """A run report in the `type` (PDF, CSV, HTML) the query asks for, as an attachment."""
+    kind = given("type")["type"]
+    data, mimetype, ext = reports.report(state(), run_list, kind, title, failures_only, context.now_ms())
+    return send(data, f"{stem}.{ext}", mimetype)
+
+
+def device_out(device: dict) -> dict:
+    base = f"{context.base_url()}/resources/images/devices/{device['imagePrefix'] or device['id']}"
+    return {**device, **{f"frame{h}Url": f"{base}-h{h}.png" for h in (80, 100, 160, 400)}}
+
+
+def device_run_out(dr: dict) -> dict:
+    device = state().get("devices", dr["deviceId"])
+    v = timeline.view(dr, context.now_ms())
+    return {
+        **dr, "device": device_out(device), "deviceName": device["displayName"],
+        "deviceSerialId": f"SN{device['id']:08d}", "softwareVersion": device["softwareVersion"],
+        "testCaseSuccessNo": v["testCaseSuccessNo"], "testCaseAllNo": v["testCaseAllNo"],
+        "testCaseCount": v["testCaseCount"], "startTime": v["startTime"], "endTime": v["endTime"],
+        "runTime": v["endTime"], "currentState": v["current"], "interruptedByState": v["interrupted"],
+        "runStatus": v["status"], "state": v["status"], "testRunId": dr["runId"],
+        "retryState": "RETRIED" if dr["retries"] else "NONE",
+    }
+
+
+def access_group(group_id: int) -> dict:
+    return caller().owned("accessGroups", group_id, errors.access_group_not_found)
+
+
+def access_group_out(group: dict) -> dict:
+    return {**group, "userEmail": me()["email"]}
+
+
+def share(kind: str, resource_id: int) -> Response:
+    """POST me/{projects,device-groups,files}/{id}/share: put the resource into an access group."""
+    group = access_group(given("accessGroupId")["accessGroupId"])
+    if any(r["type"] == kind and r["resourceId"] == resource_id for r in group["resources"]):
+        raise errors.already_in_access_group(kind, resource_id)
+    group["resources"].append({"id": state().next_id("accessResources"), "resourceId": resource_id, "type": kind})
+    return dump(AccessGroupOut, access_group_out(group), 201, root="accessGroup")

@@ -5,21 +5,33 @@ from __future__ import annotations
 
 from flask import g
 
-from ...core.errors import VendorError
+from ...core import context
 from ...core.negotiation import empty
-from . import auth, schemas as s
-from .model import artifacts, lookups
-from .model import timeline as runs
-from .files import file_bytes, send
-from .projects import ROLES, config_out, default_group_id, drop_run, files_zip, new_project
-from .model.reports import finished_items, report_response
-from .blueprint import dump, dump_list, given, me, me_route, reply, state
+from . import errors
+from . import schemas as s
+from .blueprint import (
+    caller,
+    dump,
+    dump_list,
+    file_bytes,
+    files_zip,
+    given,
+    me,
+    me_route,
+    reply,
+    report_response,
+    send,
+    state,
+)
+from .model import artifacts, reports, timeline
+from .model.lookups import in_list
+from .model.projects import ROLES, config_out, default_group_id, new_project
 
 
 def run_out(run: dict) -> dict:
     st = state()
     project = st.get("projects", run["projectId"])
-    return {**run, **runs.run_view(st, run), "projectName": project["name"] if project else ""}
+    return {**run, **timeline.run_view(st, run, context.now_ms()), "projectName": project["name"] if project else ""}
 
 
 def _dump_run(run, status=200):
@@ -34,43 +46,43 @@ def group_devices(group: dict) -> list[dict]:
 def create_run(project: dict, name: str | None, devices: list[dict], group_id: int | None, files: dict,
                scheduler: str, framework_id: int | None = None) -> dict:
     if not devices:
-        raise VendorError(400, "No devices selected for the test run")
+        raise errors.no_devices()
     st = state()
     number = 1 + sum(1 for r in st.table("runs").values() if r["projectId"] == project["id"])
     user = me()
     run = st.insert("runs", {
         "id": None, "projectId": project["id"], "userId": project["userId"], "number": number,
-        "displayName": name or f"Test run {number}", "createTime": auth.now_ms(), "deviceGroupId": group_id,
+        "displayName": name or f"Test run {number}", "createTime": context.now_ms(), "deviceGroupId": group_id,
         "frameworkId": framework_id, "scheduler": scheduler, "config": config_out(project),
         "parameters": [dict(p) for p in st.table("parameters").values() if p["projectId"] == project["id"]],
         "files": dict(files), "tags": [], "screenshotZipMs": None,
         "startedByDisplayName": f"{user['firstName']} {user['lastName']}".strip() or user["email"],
     })
-    runs.start_device_runs(st, run, devices, scheduler)
+    timeline.start_device_runs(st, run, devices, scheduler, context.now_ms())
     return run
 
 
 @me_route("/projects/<int:projectId>/runs")
 def list_project_runs(projectId):
-    lookups.project(projectId)
+    caller().project(projectId)
     rows = sorted((r for r in state().table("runs").values() if r["projectId"] == projectId), key=lambda r: r["id"])
     return dump_list(s.TestRunOut, [run_out(r) for r in rows])
 
 
 @me_route("/projects/<int:projectId>/runs", methods=("POST",))
 def start_project_run(projectId):
-    project = lookups.project(projectId)
+    project = caller().project(projectId)
     name = given().get("name")  # the doc marks it required, yet its own example sends none
     if project["files"]["application"] is None:
-        raise VendorError(400, "Upload an application file before starting a test run")
-    group = lookups.device_group(project["config"]["usedDeviceGroupId"] or 0, owned=False)
+        raise errors.no_application()
+    group = caller().device_group(project["config"]["usedDeviceGroupId"] or 0, owned=False)
     run = create_run(project, name, group_devices(group), group["id"], project["files"], project["config"]["scheduler"])
     return _dump_run(run, 201)
 
 
 @me_route("/runs")
 def list_my_runs():
-    visible = {p["id"] for p in lookups.visible_projects()}
+    visible = {p["id"] for p in caller().visible_projects()}
     rows = sorted((r for r in state().table("runs").values() if r["projectId"] in visible), key=lambda r: r["id"])
     return dump_list(s.TestRunOut, [run_out(r) for r in rows])
 
@@ -86,35 +98,35 @@ def _run_config() -> dict:
     st = state()
     framework = st.get("frameworks", data["frameworkId"])
     if framework is None:
-        raise VendorError(400, f"Framework with id {data['frameworkId']} not found")
+        raise errors.framework_not_found(data["frameworkId"])
     if framework["osType"] != data["osType"]:
-        raise VendorError(400, f"Framework {framework['id']} is for {framework['osType']}, not {data['osType']}")
+        raise errors.framework_os_mismatch(framework, data["osType"])
     if data["projectId"] is not None:
-        lookups.project(data["projectId"])
+        caller().project(data["projectId"])
     files = {role: None for role in ROLES}
     for ref in data["files"]:
         record = st.get("files", ref["id"])
-        if record is None or record["userId"] != lookups.user_id() or record["direction"] != "INPUT":
-            raise VendorError(400, f"File with id {ref['id']} not found")
+        if record is None or record["userId"] != me()["id"] or record["direction"] != "INPUT":
+            raise errors.input_file_not_found(ref["id"])
         if record["virusScanStatus"] == "infected":
-            raise VendorError(400, f"File {record['name']} was rejected by the virus scan")
+            raise errors.file_infected(record["name"])
         files[record["inputType"] or "test"] = record["id"]
     if files["application"] is None and files["test"] is None:
-        raise VendorError(400, "The configuration needs at least one application or test file")
+        raise errors.config_needs_file()
     if data["deviceIds"]:
-        devices = [lookups.device(d) for d in data["deviceIds"]]
+        devices = [caller().device(d) for d in data["deviceIds"]]
         group_id = None
     else:
         group_id = data["deviceGroupId"] or default_group_id(st, data["osType"])
-        group = lookups.device_group(group_id or 0, owned=False)
+        group = caller().device_group(group_id or 0, owned=False)
         if group["osType"] != data["osType"]:
-            raise VendorError(400, f"Device group {group['id']} is {group['osType']}, not {data['osType']}")
+            raise errors.group_os_mismatch(group, data["osType"])
         devices = group_devices(group)
     wrong = [d["id"] for d in devices if d["osType"] != data["osType"]]
     if wrong:
-        raise VendorError(400, f"Devices {wrong} do not run {data['osType']}")
+        raise errors.devices_wrong_os(wrong, data["osType"])
     if not devices:
-        raise VendorError(400, "No devices selected for the test run")
+        raise errors.no_devices()
     return {**data, "deviceGroupId": group_id, "resolvedFiles": files, "devices": devices}
 
 
@@ -133,9 +145,10 @@ def start_configured_run():
     config = _run_config()
     st = state()
     if config["projectId"] is None:
-        project = new_project(st, lookups.user_id(), {"name": config["testRunName"] or "Project", "type": "GENERIC"})
+        project = new_project(st, me()["id"], {"name": config["testRunName"] or "Project", "type": "GENERIC"},
+                              context.now_ms())
     else:
-        project = lookups.project(config["projectId"])
+        project = caller().project(config["projectId"])
     run = create_run(project, config["testRunName"], config["devices"], config["deviceGroupId"],
                      config["resolvedFiles"], config["scheduler"], config["frameworkId"])
     return _dump_run(run, 201)
@@ -143,64 +156,64 @@ def start_configured_run():
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>")
 def get_run(projectId, runId):
-    return _dump_run(lookups.run(projectId, runId))
+    return _dump_run(caller().run(projectId, runId))
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>", methods=("POST",))
 def rename_run(projectId, runId):
-    run = lookups.run(projectId, runId)
+    run = caller().run(projectId, runId)
     run["displayName"] = given("name")["name"]
     return _dump_run(run, 202)
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>", methods=("DELETE",))
 def delete_run(projectId, runId):
-    drop_run(state(), lookups.run(projectId, runId))
+    timeline.drop_run(state(), caller().run(projectId, runId))
     return empty()
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/abort", methods=("POST",))
 def abort_run(projectId, runId):
-    run = lookups.run(projectId, runId)
-    runs.abort(state(), run)
+    run = caller().run(projectId, runId)
+    timeline.abort(state(), run, context.now_ms())
     return _dump_run(run)
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/retry", methods=("POST",))
 def retry_run(projectId, runId):
-    run = lookups.run(projectId, runId)
+    run = caller().run(projectId, runId)
     # the client's deviceRunIds[]=.. in the query; a JSON list (or {deviceRunIds: [..]}) is taken too;
     # the contract has made every id an integer
     ids = (g.params["deviceRunIds[]"] or []) + (g.params["deviceRunIds"] or [])
     body = g.body
     if body is not None:
         ids += body if isinstance(body, list) else body.get("deviceRunIds") or []
-    runs.retry(state(), run, [int(i) for i in ids])
+    timeline.retry(state(), run, [int(i) for i in ids], context.now_ms())
     return _dump_run(run)
 
 
 # -- run config and files -----------------------------------------------------------------------
 @me_route("/projects/<int:projectId>/runs/<int:runId>/config")
 def get_run_config(projectId, runId):
-    return dump(s.ProjectConfigOut, lookups.run(projectId, runId)["config"], root="projectConfig")
+    return dump(s.ProjectConfigOut, caller().run(projectId, runId)["config"], root="projectConfig")
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/config/parameters")
 def list_run_parameters(projectId, runId):
-    return dump_list(s.ParameterOut, lookups.run(projectId, runId)["parameters"])
+    return dump_list(s.ParameterOut, caller().run(projectId, runId)["parameters"])
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/config/parameters/<int:parameterId>")
 def get_run_parameter(projectId, runId, parameterId):
-    found = lookups.in_list(lookups.run(projectId, runId)["parameters"], parameterId, "Parameter")
+    found = in_list(caller().run(projectId, runId)["parameters"], parameterId, errors.parameter_not_found)
     return dump(s.ParameterOut, found, root="projectConfigParameter")
 
 
 def _run_file(projectId, runId, role):
-    run = lookups.run(projectId, runId)
+    run = caller().run(projectId, runId)
     record = state().get("files", run["files"].get(role) or 0)
     if record is None:
-        raise VendorError(404, f"Test run {runId} has no {role} file")
+        raise errors.run_has_no_file(runId, role)
     return send(file_bytes(record), record["name"])
 
 
@@ -211,38 +224,38 @@ for _role in ROLES:
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/files.zip")
 def run_files_zip(projectId, runId):
-    return files_zip(lookups.run(projectId, runId)["files"], f"run-{runId}-files.zip")
+    return files_zip(caller().run(projectId, runId)["files"], f"run-{runId}-files.zip")
 
 
 # -- tags -------------------------------------------------------------------------------------
 @me_route("/projects/<int:projectId>/runs/<int:runId>/tags")
 def list_tags(projectId, runId):
-    return dump_list(s.TagOut, lookups.run(projectId, runId)["tags"])
+    return dump_list(s.TagOut, caller().run(projectId, runId)["tags"])
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/tags", methods=("POST",))
 def create_tag(projectId, runId):
-    run = lookups.run(projectId, runId)
+    run = caller().run(projectId, runId)
     name = given("name")["name"]
     if any(t["name"] == name for t in run["tags"]):
-        raise VendorError(409, f"Tag '{name}' already exists on this test run")
+        raise errors.tag_exists(name)
     tag = {"id": state().next_id("tags"), "name": name}
     run["tags"].append(tag)
     return dump(s.TagOut, tag, 201, root="tag")
 
 
 def _tag(run, tagId):
-    return lookups.in_list(run["tags"], tagId, "Tag")
+    return in_list(run["tags"], tagId, errors.tag_not_found)
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/tags/<int:tagId>")
 def get_tag(projectId, runId, tagId):
-    return dump(s.TagOut, _tag(lookups.run(projectId, runId), tagId), root="tag")
+    return dump(s.TagOut, _tag(caller().run(projectId, runId), tagId), root="tag")
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/tags/<int:tagId>", methods=("DELETE",))
 def delete_tag(projectId, runId, tagId):
-    run = lookups.run(projectId, runId)
+    run = caller().run(projectId, runId)
     run["tags"].remove(_tag(run, tagId))
     return empty()
 
@@ -251,7 +264,7 @@ def delete_tag(projectId, runId, tagId):
 def _register_reports():
     for kind in ("summary", "failures", "detail-failures"):
         def handler(projectId, runId, kind=kind):
-            run = lookups.run(projectId, runId)
+            run = caller().run(projectId, runId)
             return report_response([run], f"Test run {run['displayName']} {kind}", f"run-{runId}-{kind}",
                                    failures_only=kind != "summary")
 
@@ -264,37 +277,38 @@ _register_reports()
 
 def visible_screenshots(run: dict) -> list[dict]:
     shots = []
-    for _, dr, _, _ in finished_items([run]):
+    for _, dr, _, _ in reports.finished_items(state(), [run], context.now_ms()):
         shots += artifacts.screenshots(dr)
     return shots
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots.zip", methods=("POST",))
 def request_screenshots_zip(projectId, runId):
-    run = lookups.run(projectId, runId)
-    run["screenshotZipMs"] = auth.now_ms()
+    run = caller().run(projectId, runId)
+    run["screenshotZipMs"] = context.now_ms()
     # the doc answers an empty string; the client parses every POST reply, so the run comes back
     return _dump_run(run, 201)
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots.zip")
 def download_screenshots_zip(projectId, runId):
-    run = lookups.run(projectId, runId)
-    if runs.run_view(state(), run)["screenshotZipState"] != "READY":
-        raise VendorError(404, "Screenshots package is not ready: POST screenshots.zip and wait for READY")
+    run = caller().run(projectId, runId)
+    if timeline.run_view(state(), run, context.now_ms())["screenshotZipState"] != "READY":
+        raise errors.screenshots_not_ready()
     entries = []
-    for _, dr, device, _ in finished_items([run]):
+    for _, dr, device, _ in reports.finished_items(state(), [run], context.now_ms()):
         for shot in artifacts.screenshots(dr):
-            entries.append((f"{dr['id']}-{device['displayName']}/{shot['originalName']}", artifacts.screenshot_png(shot)))
+            name = f"{dr['id']}-{device['displayName']}/{shot['originalName']}"
+            entries.append((name, artifacts.screenshot_png(shot)))
     return send(artifacts.zip_bytes(entries), f"run-{runId}-screenshots.zip", "application/zip")
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots")
 def list_run_screenshots(projectId, runId):
-    return dump_list(s.ScreenshotOut, visible_screenshots(lookups.run(projectId, runId)))
+    return dump_list(s.ScreenshotOut, visible_screenshots(caller().run(projectId, runId)))
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots/<int:screenshotId>")
 def get_run_screenshot(projectId, runId, screenshotId):
-    found = lookups.in_list(visible_screenshots(lookups.run(projectId, runId)), screenshotId, "Screenshot")
+    found = in_list(visible_screenshots(caller().run(projectId, runId)), screenshotId, errors.screenshot_not_found)
     return dump(s.ScreenshotOut, found, root="screenshot")

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from . import artifacts
-from . import timeline as runs
-from ..files import send
-from ..blueprint import given, state
+from . import artifacts, timeline
 
 
-def finished_items(run_list: list[dict]):
-    st = state()
+def finished_items(state, run_list: list[dict], at: int):
+    """(run, device run, device, status) of every device run of `run_list` completed by `at`."""
     for run in run_list:
-        for dr in runs.device_runs_of(st, run["id"]):
-            status = runs.view(dr)["status"]
-            if status in runs.COMPLETED:
-                yield run, dr, st.get("devices", dr["deviceId"]), status
+        for dr in timeline.device_runs_of(state, run["id"]):
+            status = timeline.view(dr, at)["status"]
+            if status in timeline.COMPLETED:
+                yield run, dr, state.get("devices", dr["deviceId"]), status
 
 
-def report_response(run_list, title, stem, failures_only):
-    kind = given("type")["type"]
-    rows = artifacts.report_rows(list(finished_items(run_list)), failures_only)
-    data, mimetype, ext = artifacts.report(kind, title, rows)
-    return send(data, f"{stem}.{ext}", mimetype)
+def report(state, run_list: list[dict], kind: str, title: str, failures_only: bool, at: int) -> tuple[bytes, str, str]:
+    """(bytes, content type, file extension) of the `kind` (PDF, CSV, HTML) report of `run_list` at `at`."""
+    rows = artifacts.report_rows(list(finished_items(state, run_list, at)), failures_only)
+    return artifacts.report(kind, title, rows)

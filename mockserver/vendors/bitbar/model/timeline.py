@@ -1,10 +1,10 @@
 """Test runs and device runs in mock time: nothing is stored per tick, every view is computed
-from the start times, the fixture durations/outcomes and the mock clock."""
+from the start times, the fixture durations/outcomes and a time `at` (epoch ms, the mock clock's
+context.now_ms() in a request)."""
 
 from __future__ import annotations
 
-from ....core import context
-from ....core.errors import VendorError
+from ..errors import device_run_not_finished, device_run_not_found
 
 AUTOMATED_STEPS = ("DEVICE_UNINSTALLING_ALL", "DEVICE_TARGET_INSTALLING", "DEVICE_TEST_INSTALLING",
                    "DEVICE_RUNNING", "RESULTS_WAITING", "RESULTS_PROCESSING")
@@ -14,10 +14,6 @@ COMPLETED = ("SUCCEEDED", "FAILED", "WARNING")
 CASE_NAMES = ("testLogin", "testSearch", "testDetailTabs", "testSettings", "testShare", "testLogout",
               "testScroll", "testRotate", "testOffline", "testProfile")
 TEST_CLASS = "com.bitbar.testdroid.test.MainActivityTest"
-
-
-def now_ms() -> int:
-    return int(context.now().timestamp() * 1000)
 
 
 def reserve(state, kind: str, count: int) -> int:
@@ -32,8 +28,9 @@ def simulation(state) -> dict:
     return state.extra["simulation"]
 
 
-def new_device_run(state, run: dict | None, device: dict, start_ms: int, interactive: bool = False,
-                   ident: int | None = None, created: int | None = None) -> dict:
+def new_device_run(state, run: dict | None, device: dict, start_ms: int, created: int, interactive: bool = False,
+                   ident: int | None = None) -> dict:
+    """A device run of `run` (None: an interactive session) on `device`, queued until `start_ms`."""
     sim = simulation(state)
     cases = 0 if interactive else sim["testCases"]
     outcome = "SUCCEEDED" if interactive else device["simulatedOutcome"]
@@ -44,7 +41,7 @@ def new_device_run(state, run: dict | None, device: dict, start_ms: int, interac
         "projectId": run["projectId"] if run else None,
         "userId": run["userId"] if run else None,
         "deviceId": device["id"],
-        "createTime": now_ms() if created is None else created,
+        "createTime": created,
         "startMs": start_ms,
         "durationMs": device["testDurationSeconds"] * 1000 if not interactive else 3600 * 1000,
         "outcome": outcome,
@@ -86,12 +83,18 @@ def drop_device_run(state, dr: dict) -> None:
     state.delete("deviceRuns", dr["id"])
 
 
-def start_device_runs(state, run: dict, devices: list[dict], scheduler: str) -> None:
-    """One device run per device; SERIAL starts each after the previous one ends."""
+def drop_run(state, run: dict) -> None:
+    for dr in device_runs_of(state, run["id"]):
+        drop_device_run(state, dr)
+    state.delete("runs", run["id"])
+
+
+def start_device_runs(state, run: dict, devices: list[dict], scheduler: str, at: int) -> None:
+    """One device run per device, created at `at`; SERIAL starts each after the previous one ends."""
     queue = simulation(state)["queueSeconds"] * 1000
     start = run["createTime"] + queue
     for device in devices:
-        record = new_device_run(state, run, device, start)
+        record = new_device_run(state, run, device, start, at)
         if scheduler == "SERIAL":
             start += record["durationMs"]
 
@@ -102,9 +105,8 @@ def _state(dr, index, step, start, finish, status, fail=None, retry=None) -> dic
             "deviceRunStateType": step}
 
 
-def view(dr: dict, at: int | None = None) -> dict:
-    """Status, states and counters of one device run at mock time `at`."""
-    at = now_ms() if at is None else at
+def view(dr: dict, at: int) -> dict:
+    """Status, states and counters of one device run at mock time `at` (epoch ms)."""
     if dr.get("excluded"):
         only = _state(dr, 0, "WAITING", dr["createTime"], dr["createTime"], "EXCLUDED", "Device is locked")
         return {"status": "EXCLUDED", "states": [only], "current": only, "interrupted": None, "startTime": None,
@@ -166,8 +168,10 @@ def device_runs_of(state, run_id: int) -> list[dict]:
     return sorted((d for d in state.table("deviceRuns").values() if d["runId"] == run_id), key=lambda d: d["id"])
 
 
-def run_view(state, run: dict) -> dict:
-    views = [view(d) for d in device_runs_of(state, run["id"])]
+def run_view(state, run: dict, at: int) -> dict:
+    """A test run at mock time `at`: its state, ratios and counters from its device runs' views, and
+    whether its screenshots package is BLANK (never asked), PROGRESS or READY."""
+    views = [view(d, at) for d in device_runs_of(state, run["id"])]
     statuses = [v["status"] for v in views]
     finished = sum(s in FINAL for s in statuses)
     succeeded = sum(s in ("SUCCEEDED", "WARNING") for s in statuses)
@@ -182,7 +186,7 @@ def run_view(state, run: dict) -> dict:
     zip_ms = run.get("screenshotZipMs")
     if zip_ms is None:
         zip_state = "BLANK"
-    elif now_ms() < zip_ms + simulation(state)["screenshotZipSeconds"] * 1000:
+    elif at < zip_ms + simulation(state)["screenshotZipSeconds"] * 1000:
         zip_state = "PROGRESS"
     else:
         zip_state = "READY"
@@ -198,32 +202,31 @@ def run_view(state, run: dict) -> dict:
     }
 
 
-def abort(state, run: dict) -> None:
-    at = now_ms()
+def abort(state, run: dict, at: int) -> None:
+    """Every device run of `run` not yet final is aborted at `at`."""
     for dr in device_runs_of(state, run["id"]):
         if view(dr, at)["status"] not in FINAL:
             dr["abortMs"] = at
 
 
-def retry(state, run: dict, ids: list[int]) -> list[dict]:
-    """Re-run the named device runs (all unsuccessful ones when none are named).
+def retry(state, run: dict, ids: list[int], at: int) -> list[dict]:
+    """Re-run the named device runs (all unsuccessful ones when none are named) at `at`.
 
     As the service documents, a retried device session is a new one with a new id."""
-    at = now_ms()
     runs = {d["id"]: d for d in device_runs_of(state, run["id"])}
     if not ids:
         ids = [i for i, d in runs.items() if view(d, at)["status"] in ("FAILED", "ABORTED", "WARNING")]
     for ident in ids:
         if ident not in runs:
-            raise VendorError(404, f"Device run with id {ident} not found")
+            raise device_run_not_found(ident)
         if view(runs[ident], at)["status"] not in FINAL:
-            raise VendorError(400, f"Device run {ident} has not finished yet")
+            raise device_run_not_finished(ident)
     queue = simulation(state)["queueSeconds"] * 1000
     fresh = []
     for ident in ids:
         old = runs[ident]
         drop_device_run(state, old)
-        record = new_device_run(state, run, state.get("devices", old["deviceId"]), at + queue)
+        record = new_device_run(state, run, state.get("devices", old["deviceId"]), at + queue, at)
         record.update(retryMs=at, retries=old["retries"] + 1)
         fresh.append(record)
     if ids:
@@ -231,9 +234,8 @@ def retry(state, run: dict, ids: list[int]) -> list[dict]:
     return fresh
 
 
-def release(dr: dict) -> None:
-    """End an interactive session now: before the device was ready it counts as aborted."""
-    at = now_ms()
+def release(dr: dict, at: int) -> None:
+    """End an interactive session at `at`: before the device was ready it counts as aborted."""
     if at < dr["startMs"]:
         dr["abortMs"] = at
     elif at < dr["startMs"] + dr["durationMs"]:
