@@ -9,21 +9,30 @@ from ...core.errors import VendorError
 from ...core.negotiation import XML, negotiated
 from ...core.state import State
 from ...core.vendor import Vendor
-from .routes import blueprint  # first: it imports every handler module in a working order
-from . import runs  # noqa: E402
-from .api_files import MISSING_FILE, input_type, package_facts  # noqa: E402
-from .api_projects import ROLES, default_config  # noqa: E402
-from .generate import generate  # noqa: E402
-from .schemas import FixtureSchema  # noqa: E402
+from . import access_groups, auth, device_runs, devices, errors, files, notifications, projects, runs, users
+from .blueprint import blueprint
+from .generate import generate
+from .model import timeline
+from .model.files import input_type, package_facts
+from .model.projects import ROLES, default_config
+from .schemas import FixtureSchema
+
+# the resource modules register their routes on `blueprint` when imported
+RESOURCES = (access_groups, device_runs, devices, files, notifications, projects, runs, users)
 
 
 class BitbarVendor(Vendor):
     name = "bitbar"
     port_offset = 4
     title = "Bitbar Testing v2"
+    port_offset = 4
     blueprint = blueprint
     fixture_schema = FixtureSchema
-    spec_guard = True
+    demo_headers = {"Authorization": "Basic Yml0YmFyLWRlbW8ta2V5Og=="}  # API key bitbar-demo-key, empty password
+    probe = "/api/v2/me"
+
+    def authenticate(self) -> None:
+        auth.authenticate()
 
     def build_state(self, fixtures: dict) -> State:
         state = State(self.name)
@@ -65,8 +74,8 @@ class BitbarVendor(Vendor):
         for dr in row["deviceRuns"]:
             device = state.get("devices", dr["deviceId"])
             if device is not None:
-                runs.new_device_run(state, run, device, run["createTime"] + queue, ident=dr["id"],
-                                    created=run["createTime"])
+                timeline.new_device_run(state, run, device, run["createTime"] + queue, run["createTime"],
+                                        ident=dr["id"])
 
     def contract_error(self, problem) -> VendorError:
         """A request the spec forbids: Bitbar's 400 "Data sent in request is invalid", in the handlers' wording.
@@ -74,8 +83,7 @@ class BitbarVendor(Vendor):
         Like the handlers' own checks the message starts with the field it is about ("type: ...",
         "deviceIds.1: ..."); an upload without its multipart `file` part reads as the upload code's own 400.
         """
-        message = contract_message(problem, self._upload_only())
-        return VendorError(400, message, spec_violations=[str(problem)])
+        return errors.invalid_request(contract_message(problem, self._upload_only()), problem)
 
     def _upload_only(self) -> bool:
         """Whether this operation takes nothing but a multipart upload (the `file` part)."""
@@ -97,7 +105,7 @@ def contract_message(problem, upload_only: bool = False) -> str:
     if problem.where != "request body":
         return str(problem)                                # malformed JSON, an unreadable request
     if upload_only:
-        return MISSING_FILE                                # no body, or not multipart/form-data
+        return errors.MISSING_FILE                         # no body, or not multipart/form-data
     if problem.path or problem.name:
         return problem.message                             # "deviceIds.1: ...", "'osType' is a required property"
     if problem.message == "Missing required request body":

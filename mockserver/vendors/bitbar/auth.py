@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 
-import uuid
-
-from flask import request
+from flask import g, request
 
 from ...core import context
 from ...core.auth import Malformed, basic_credentials, bearer_token
-from ...core.errors import VendorError
+from . import errors
 
-UNAUTHORIZED = "Full authentication is required to access this resource"
 CLIENT_ID = "testdroid-cloud-api"
-
-
-def now_ms() -> int:
-    return int(context.now().timestamp() * 1000)
 
 
 def _users() -> dict:
@@ -30,9 +24,9 @@ def _token_user(token: str) -> dict:
     if entry is None:
         if context.permissive() and _users():
             return next(iter(_users().values()))
-        raise VendorError(401, UNAUTHORIZED)
-    if entry["expiresMs"] <= now_ms():
-        raise VendorError(401, f"Access token expired: {token}")
+        raise errors.unauthorized()
+    if entry["expiresMs"] <= context.now_ms():
+        raise errors.token_expired(token)
     context.valid_until(datetime.fromtimestamp(entry["expiresMs"] / 1000, timezone.utc))  # the token holds till then
     return _users()[entry["userId"]]
 
@@ -45,15 +39,25 @@ def current_user() -> dict:
     try:
         basic = basic_credentials()
     except Malformed:
-        raise VendorError(401, UNAUTHORIZED) from None
+        raise errors.unauthorized() from None
     if basic is None or not basic[0]:
-        raise VendorError(401, UNAUTHORIZED)
+        raise errors.unauthorized()
     for user in _users().values():
         if user["apiKey"] == basic[0]:
             return user
     if context.permissive() and _users():
         return next(iter(_users().values()))
-    raise VendorError(401, UNAUTHORIZED)
+    raise errors.unauthorized()
+
+
+def authenticate() -> None:
+    """Vendor.authenticate: the caller becomes `g.bitbar_user`; a path naming another user
+    (/api/v2/users/{userId}/...) is that user's 404."""
+    user = current_user()
+    g.bitbar_user = user
+    asked = (request.view_args or {}).get("userId")
+    if asked is not None and asked != user["id"]:
+        raise errors.user_not_found(asked)
 
 
 def _new_token() -> str:
@@ -66,26 +70,26 @@ def issue_token(params: dict) -> dict:
     state = context.state()
     sim = state.extra["simulation"]
     if params["client_id"] != CLIENT_ID:
-        raise VendorError(401, "Bad client credentials")
+        raise errors.bad_client_credentials()
     tokens = state.extra.setdefault("tokens", {})
     refresh_tokens = state.extra.setdefault("refreshTokens", {})
     if params["grant_type"] == "password":
         # cross-field, and the fields may come from the query or the body: the spec cannot tie them
         if not params.get("username") or "password" not in params:
-            raise VendorError(400, "username and password are required for grant_type=password")
+            raise errors.password_grant_incomplete()
         user = next((u for u in _users().values() if u["email"].lower() == params["username"].lower()), None)
         if user is None or (user["password"] != params["password"] and not context.permissive()):
-            raise VendorError(400, "Bad credentials")
+            raise errors.bad_credentials()
         refresh = _new_token()
         refresh_tokens[refresh] = {"userId": user["id"]}
     else:
         refresh = params.get("refresh_token") or ""
         entry = refresh_tokens.get(refresh)
         if entry is None:
-            raise VendorError(400, f"Invalid refresh token: {refresh}")
+            raise errors.invalid_refresh_token(refresh)
         user = _users()[entry["userId"]]
     access = _new_token()
-    tokens[access] = {"userId": user["id"], "expiresMs": now_ms() + sim["tokenSeconds"] * 1000}
+    tokens[access] = {"userId": user["id"], "expiresMs": context.now_ms() + sim["tokenSeconds"] * 1000}
     return {
         "access_token": access,
         "token_type": "bearer",

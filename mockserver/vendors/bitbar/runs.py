@@ -1,247 +1,314 @@
-"""Test runs and device runs in mock time: nothing is stored per tick, every view is computed
-from the start times, the fixture durations/outcomes and the mock clock."""
+"""Test runs: start (per project or from a JSON config), rename, delete, abort, retry, tags,
+run config and files, reports and the screenshots package."""
 
 from __future__ import annotations
 
+from flask import g
+
 from ...core import context
-from ...core.errors import VendorError
-
-AUTOMATED_STEPS = ("DEVICE_UNINSTALLING_ALL", "DEVICE_TARGET_INSTALLING", "DEVICE_TEST_INSTALLING",
-                   "DEVICE_RUNNING", "RESULTS_WAITING", "RESULTS_PROCESSING")
-INTERACTIVE_STEPS = ("DEVICE_REMOTECONTROL_RUNNING",)
-FINAL = ("SUCCEEDED", "FAILED", "WARNING", "ABORTED", "EXCLUDED")
-COMPLETED = ("SUCCEEDED", "FAILED", "WARNING")
-CASE_NAMES = ("testLogin", "testSearch", "testDetailTabs", "testSettings", "testShare", "testLogout",
-              "testScroll", "testRotate", "testOffline", "testProfile")
-TEST_CLASS = "com.bitbar.testdroid.test.MainActivityTest"
-
-
-def now_ms() -> int:
-    return int(context.now().timestamp() * 1000)
-
-
-def reserve(state, kind: str, count: int) -> int:
-    """The first of `count` consecutive fresh ids of `kind`."""
-    first = state.next_id(kind)
-    for _ in range(count - 1):
-        state.next_id(kind)
-    return first
+from ...core.negotiation import empty
+from . import errors
+from . import schemas as s
+from .blueprint import (
+    caller,
+    dump,
+    dump_list,
+    file_bytes,
+    files_zip,
+    given,
+    me,
+    me_route,
+    reply,
+    report_response,
+    send,
+    state,
+)
+from .model import artifacts, reports, timeline
+from .model.lookups import in_list
+from .model.projects import ROLES, config_out, default_group_id, new_project
 
 
-def simulation(state) -> dict:
-    return state.extra["simulation"]
+def run_out(run: dict) -> dict:
+    st = state()
+    project = st.get("projects", run["projectId"])
+    return {**run, **timeline.run_view(st, run, context.now_ms()), "projectName": project["name"] if project else ""}
 
 
-def new_device_run(state, run: dict | None, device: dict, start_ms: int, interactive: bool = False,
-                   ident: int | None = None, created: int | None = None) -> dict:
-    sim = simulation(state)
-    cases = 0 if interactive else sim["testCases"]
-    outcome = "SUCCEEDED" if interactive else device["simulatedOutcome"]
-    steps = INTERACTIVE_STEPS if interactive else AUTOMATED_STEPS
-    record = {
-        "id": ident,
-        "runId": run["id"] if run else None,
-        "projectId": run["projectId"] if run else None,
-        "userId": run["userId"] if run else None,
-        "deviceId": device["id"],
-        "createTime": now_ms() if created is None else created,
-        "startMs": start_ms,
-        "durationMs": device["testDurationSeconds"] * 1000 if not interactive else 3600 * 1000,
-        "outcome": outcome,
-        "abortMs": None,
-        "retryMs": None,
-        "retries": 0,
-        "interactive": interactive,
-        # a locked device takes no tests: the system excludes it at once
-        "excluded": device["locked"] and not interactive,
-        "steps": list(steps),
-        "testCases": cases,
-        "failedCases": max(1, cases // 3) if outcome == "FAILED" else 0,
-        "stateIdBase": reserve(state, "states", len(steps) + 1),
-        "screenshotIdBase": reserve(state, "screenshots", max(cases, 1)),
-        "outputFileIds": [],
-    }
-    state.insert("deviceRuns", record)
-    if not interactive:
-        # the output file set: results, logs and (as the docs say) the screenshots too
-        outputs = [("junit", "junit.xml", None), ("logs", "logs.txt", None)]
-        outputs += [("screenshot", screenshot_name(case), index) for index, (case, _) in enumerate(cases_of(record))]
-        for kind, name, index in outputs:
-            file_id = state.next_id("files")
-            state.insert("files", {"id": file_id, "userId": record["userId"], "name": name, "content": None,
-                                   "generated": {"kind": kind, "deviceRunId": record["id"], "index": index},
-                                   "direction": "OUTPUT", "inputType": None, "createTime": record["createTime"],
-                                   "projectId": record["projectId"], "role": None, "virusScanStatus": "safe"})
-            record["outputFileIds"].append(file_id)
-    return record
+def _dump_run(run, status=200):
+    return dump(s.TestRunOut, run_out(run), status, root="testRun")
 
 
-def screenshot_name(case: str) -> str:
-    return f"{TEST_CLASS}.{case}_scr_1.png"
+def group_devices(group: dict) -> list[dict]:
+    st = state()
+    return [st.get("devices", d) for d in group["deviceIds"] if st.get("devices", d) is not None]
 
 
-def drop_device_run(state, dr: dict) -> None:
-    for file_id in dr["outputFileIds"]:
-        state.delete("files", file_id)
-    state.delete("deviceRuns", dr["id"])
+def create_run(project: dict, name: str | None, devices: list[dict], group_id: int | None, files: dict,
+               scheduler: str, framework_id: int | None = None) -> dict:
+    if not devices:
+        raise errors.no_devices()
+    st = state()
+    number = 1 + sum(1 for r in st.table("runs").values() if r["projectId"] == project["id"])
+    user = me()
+    run = st.insert("runs", {
+        "id": None, "projectId": project["id"], "userId": project["userId"], "number": number,
+        "displayName": name or f"Test run {number}", "createTime": context.now_ms(), "deviceGroupId": group_id,
+        "frameworkId": framework_id, "scheduler": scheduler, "config": config_out(project),
+        "parameters": [dict(p) for p in st.table("parameters").values() if p["projectId"] == project["id"]],
+        "files": dict(files), "tags": [], "screenshotZipMs": None,
+        "startedByDisplayName": f"{user['firstName']} {user['lastName']}".strip() or user["email"],
+    })
+    timeline.start_device_runs(st, run, devices, scheduler, context.now_ms())
+    return run
 
 
-def start_device_runs(state, run: dict, devices: list[dict], scheduler: str) -> None:
-    """One device run per device; SERIAL starts each after the previous one ends."""
-    queue = simulation(state)["queueSeconds"] * 1000
-    start = run["createTime"] + queue
-    for device in devices:
-        record = new_device_run(state, run, device, start)
-        if scheduler == "SERIAL":
-            start += record["durationMs"]
+@me_route("/projects/<int:projectId>/runs")
+def list_project_runs(projectId):
+    caller().project(projectId)
+    rows = sorted((r for r in state().table("runs").values() if r["projectId"] == projectId), key=lambda r: r["id"])
+    return dump_list(s.TestRunOut, [run_out(r) for r in rows])
 
 
-def _state(dr, index, step, start, finish, status, fail=None, retry=None) -> dict:
-    return {"id": dr["stateIdBase"] + index, "deviceRunId": dr["id"], "startTimeMS": start,
-            "finishTimeMS": finish, "retryTime": retry, "failReason": fail, "status": status,
-            "deviceRunStateType": step}
+@me_route("/projects/<int:projectId>/runs", methods=("POST",))
+def start_project_run(projectId):
+    project = caller().project(projectId)
+    name = given().get("name")  # the doc marks it required, yet its own example sends none
+    if project["files"]["application"] is None:
+        raise errors.no_application()
+    group = caller().device_group(project["config"]["usedDeviceGroupId"] or 0, owned=False)
+    run = create_run(project, name, group_devices(group), group["id"], project["files"], project["config"]["scheduler"])
+    return _dump_run(run, 201)
 
 
-def view(dr: dict, at: int | None = None) -> dict:
-    """Status, states and counters of one device run at mock time `at`."""
-    at = now_ms() if at is None else at
-    if dr.get("excluded"):
-        only = _state(dr, 0, "WAITING", dr["createTime"], dr["createTime"], "EXCLUDED", "Device is locked")
-        return {"status": "EXCLUDED", "states": [only], "current": only, "interrupted": None, "startTime": None,
-                "endTime": dr["createTime"], "testCaseCount": 0, "testCaseAllNo": 0, "testCaseSuccessNo": 0}
-    start, end = dr["startMs"], dr["startMs"] + dr["durationMs"]
-    abort = dr["abortMs"] if dr["abortMs"] is not None and dr["abortMs"] < end else None
-    stop = abort if abort is not None else end
-    queued_since = dr["retryMs"] or dr["createTime"]
-    states = []
-    interrupted = None
-    waiting_done = at >= start and (abort is None or abort >= start)
-    if abort is not None and abort < start and at >= abort:
-        interrupted = _state(dr, 0, "WAITING", queued_since, abort, "FAILED", "Aborted by user", dr["retryMs"])
-        states.append(interrupted)
+@me_route("/runs")
+def list_my_runs():
+    visible = {p["id"] for p in caller().visible_projects()}
+    rows = sorted((r for r in state().table("runs").values() if r["projectId"] in visible), key=lambda r: r["id"])
+    return dump_list(s.TestRunOut, [run_out(r) for r in rows])
+
+
+def _run_config() -> dict:
+    """The JSON test run configuration, checked the way the service checks it before a start."""
+    found = given("osType", "frameworkId")
+    data = {"osType": found["osType"], "projectId": found.get("projectId"), "frameworkId": found["frameworkId"],
+            "deviceGroupId": found.get("deviceGroupId"), "deviceIds": found.get("deviceIds", []),
+            "files": found.get("files", []), "testRunName": found.get("testRunName"),
+            "scheduler": found.get("scheduler", "PARALLEL"), "timeout": found.get("timeout")}
+    # from here on semantic checks (unknown ids, OS matches, virus scan): the spec cannot state them
+    st = state()
+    framework = st.get("frameworks", data["frameworkId"])
+    if framework is None:
+        raise errors.framework_not_found(data["frameworkId"])
+    if framework["osType"] != data["osType"]:
+        raise errors.framework_os_mismatch(framework, data["osType"])
+    if data["projectId"] is not None:
+        caller().project(data["projectId"])
+    files = {role: None for role in ROLES}
+    for ref in data["files"]:
+        record = st.get("files", ref["id"])
+        if record is None or record["userId"] != me()["id"] or record["direction"] != "INPUT":
+            raise errors.input_file_not_found(ref["id"])
+        if record["virusScanStatus"] == "infected":
+            raise errors.file_infected(record["name"])
+        files[record["inputType"] or "test"] = record["id"]
+    if files["application"] is None and files["test"] is None:
+        raise errors.config_needs_file()
+    if data["deviceIds"]:
+        devices = [caller().device(d) for d in data["deviceIds"]]
+        group_id = None
     else:
-        states.append(_state(dr, 0, "WAITING", queued_since, start if waiting_done else None,
-                             "SUCCEEDED" if waiting_done else "STARTED", retry=dr["retryMs"]))
-    steps = dr["steps"]
-    if waiting_done:
-        slice_ms = dr["durationMs"] / len(steps)
-        for i, step in enumerate(steps):
-            s_start = int(start + i * slice_ms)
-            s_end = int(start + (i + 1) * slice_ms)
-            if at < s_start or (abort is not None and abort <= s_start):
-                break
-            if abort is not None and abort < s_end and at >= abort:
-                interrupted = _state(dr, i + 1, step, s_start, abort, "FAILED", "Aborted by user")
-                states.append(interrupted)
-                break
-            done = at >= s_end
-            failed = done and step == "DEVICE_RUNNING" and dr["outcome"] == "FAILED"
-            states.append(_state(dr, i + 1, step, s_start, s_end if done else None,
-                                 "FAILED" if failed else ("SUCCEEDED" if done else "STARTED"),
-                                 f"{dr['failedCases']} test cases failed" if failed else None))
-    if abort is not None and at >= abort:
-        status = "ABORTED"
-    elif at < start:
-        status = "WAITING"
-    elif at < end:
-        status = "RUNNING"
+        group_id = data["deviceGroupId"] or default_group_id(st, data["osType"])
+        group = caller().device_group(group_id or 0, owned=False)
+        if group["osType"] != data["osType"]:
+            raise errors.group_os_mismatch(group, data["osType"])
+        devices = group_devices(group)
+    wrong = [d["id"] for d in devices if d["osType"] != data["osType"]]
+    if wrong:
+        raise errors.devices_wrong_os(wrong, data["osType"])
+    if not devices:
+        raise errors.no_devices()
+    return {**data, "deviceGroupId": group_id, "resolvedFiles": files, "devices": devices}
+
+
+def _config_out(config: dict) -> dict:
+    return {key: value for key, value in config.items() if key not in ("resolvedFiles", "devices")} | {
+        "deviceIds": [d["id"] for d in config["devices"]]}
+
+
+@me_route("/runs/config", methods=("POST",))
+def validate_run_config():
+    return reply(_config_out(_run_config()), 200, root="testRunConfig")
+
+
+@me_route("/runs", methods=("POST",))
+def start_configured_run():
+    config = _run_config()
+    st = state()
+    if config["projectId"] is None:
+        project = new_project(st, me()["id"], {"name": config["testRunName"] or "Project", "type": "GENERIC"},
+                              context.now_ms())
     else:
-        status = dr["outcome"]
-    finished = status in FINAL and status != "ABORTED"
-    cases = dr["testCases"]
-    return {
-        "status": status,
-        "states": states,
-        "current": states[-1],
-        "interrupted": interrupted,
-        "startTime": start if at >= start and (abort is None or abort >= start) else None,
-        "endTime": stop if status in FINAL else None,
-        "testCaseCount": cases if status != "WAITING" else 0,
-        "testCaseAllNo": cases if finished else 0,
-        "testCaseSuccessNo": cases - dr["failedCases"] if finished else 0,
-    }
+        project = caller().project(config["projectId"])
+    run = create_run(project, config["testRunName"], config["devices"], config["deviceGroupId"],
+                     config["resolvedFiles"], config["scheduler"], config["frameworkId"])
+    return _dump_run(run, 201)
 
 
-def device_runs_of(state, run_id: int) -> list[dict]:
-    return sorted((d for d in state.table("deviceRuns").values() if d["runId"] == run_id), key=lambda d: d["id"])
+@me_route("/projects/<int:projectId>/runs/<int:runId>")
+def get_run(projectId, runId):
+    return _dump_run(caller().run(projectId, runId))
 
 
-def run_view(state, run: dict) -> dict:
-    views = [view(d) for d in device_runs_of(state, run["id"])]
-    statuses = [v["status"] for v in views]
-    finished = sum(s in FINAL for s in statuses)
-    succeeded = sum(s in ("SUCCEEDED", "WARNING") for s in statuses)
-    if "WAITING" in statuses and all(s in ("WAITING", "EXCLUDED") for s in statuses):
-        run_state = "WAITING"
-    elif finished == len(statuses):
-        run_state = "FINISHED"
-    else:
-        run_state = "RUNNING"
-    total = len(statuses) or 1
-    started = run_state != "WAITING"
-    zip_ms = run.get("screenshotZipMs")
-    if zip_ms is None:
-        zip_state = "BLANK"
-    elif now_ms() < zip_ms + simulation(state)["screenshotZipSeconds"] * 1000:
-        zip_state = "PROGRESS"
-    else:
-        zip_state = "READY"
-    return {
-        "state": run_state,
-        "executionRatio": finished / total if started else None,
-        "successRatio": succeeded / total if started else None,
-        "screenshotZipState": zip_state,
-        "deviceCount": len(statuses),
-        "finishedDeviceCount": finished,
-        "successfulDeviceCount": succeeded,
-        "failedDeviceCount": sum(s == "FAILED" for s in statuses),
-    }
+@me_route("/projects/<int:projectId>/runs/<int:runId>", methods=("POST",))
+def rename_run(projectId, runId):
+    run = caller().run(projectId, runId)
+    run["displayName"] = given("name")["name"]
+    return _dump_run(run, 202)
 
 
-def abort(state, run: dict) -> None:
-    at = now_ms()
-    for dr in device_runs_of(state, run["id"]):
-        if view(dr, at)["status"] not in FINAL:
-            dr["abortMs"] = at
+@me_route("/projects/<int:projectId>/runs/<int:runId>", methods=("DELETE",))
+def delete_run(projectId, runId):
+    timeline.drop_run(state(), caller().run(projectId, runId))
+    return empty()
 
 
-def retry(state, run: dict, ids: list[int]) -> list[dict]:
-    """Re-run the named device runs (all unsuccessful ones when none are named).
-
-    As the service documents, a retried device session is a new one with a new id."""
-    at = now_ms()
-    runs = {d["id"]: d for d in device_runs_of(state, run["id"])}
-    if not ids:
-        ids = [i for i, d in runs.items() if view(d, at)["status"] in ("FAILED", "ABORTED", "WARNING")]
-    for ident in ids:
-        if ident not in runs:
-            raise VendorError(404, f"Device run with id {ident} not found")
-        if view(runs[ident], at)["status"] not in FINAL:
-            raise VendorError(400, f"Device run {ident} has not finished yet")
-    queue = simulation(state)["queueSeconds"] * 1000
-    fresh = []
-    for ident in ids:
-        old = runs[ident]
-        drop_device_run(state, old)
-        record = new_device_run(state, run, state.get("devices", old["deviceId"]), at + queue)
-        record.update(retryMs=at, retries=old["retries"] + 1)
-        fresh.append(record)
-    if ids:
-        run["announced"] = False
-    return fresh
+@me_route("/projects/<int:projectId>/runs/<int:runId>/abort", methods=("POST",))
+def abort_run(projectId, runId):
+    run = caller().run(projectId, runId)
+    timeline.abort(state(), run, context.now_ms())
+    return _dump_run(run)
 
 
-def release(dr: dict) -> None:
-    """End an interactive session now: before the device was ready it counts as aborted."""
-    at = now_ms()
-    if at < dr["startMs"]:
-        dr["abortMs"] = at
-    elif at < dr["startMs"] + dr["durationMs"]:
-        dr["durationMs"] = max(at - dr["startMs"], 1)
+@me_route("/projects/<int:projectId>/runs/<int:runId>/retry", methods=("POST",))
+def retry_run(projectId, runId):
+    run = caller().run(projectId, runId)
+    # the client's deviceRunIds[]=.. in the query; a JSON list (or {deviceRunIds: [..]}) is taken too;
+    # the contract has made every id an integer
+    ids = (g.params["deviceRunIds[]"] or []) + (g.params["deviceRunIds"] or [])
+    body = g.body
+    if body is not None:
+        ids += body if isinstance(body, list) else body.get("deviceRunIds") or []
+    timeline.retry(state(), run, [int(i) for i in ids], context.now_ms())
+    return _dump_run(run)
 
 
-def cases_of(dr: dict) -> list[tuple[str, bool]]:
-    """(test case name, passed) for each case; the last `failedCases` ones fail."""
-    count = dr["testCases"]
-    return [(f"{CASE_NAMES[i % len(CASE_NAMES)]}{'' if i < len(CASE_NAMES) else i}", i < count - dr["failedCases"])
-            for i in range(count)]
+# -- run config and files -----------------------------------------------------------------------
+@me_route("/projects/<int:projectId>/runs/<int:runId>/config")
+def get_run_config(projectId, runId):
+    return dump(s.ProjectConfigOut, caller().run(projectId, runId)["config"], root="projectConfig")
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/config/parameters")
+def list_run_parameters(projectId, runId):
+    return dump_list(s.ParameterOut, caller().run(projectId, runId)["parameters"])
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/config/parameters/<int:parameterId>")
+def get_run_parameter(projectId, runId, parameterId):
+    found = in_list(caller().run(projectId, runId)["parameters"], parameterId, errors.parameter_not_found)
+    return dump(s.ParameterOut, found, root="projectConfigParameter")
+
+
+def _run_file(projectId, runId, role):
+    run = caller().run(projectId, runId)
+    record = state().get("files", run["files"].get(role) or 0)
+    if record is None:
+        raise errors.run_has_no_file(runId, role)
+    return send(file_bytes(record), record["name"])
+
+
+for _role in ROLES:
+    me_route(f"/projects/<int:projectId>/runs/<int:runId>/files/{_role}", defaults={"role": _role},
+             name=f"run_file_{_role}")(_run_file)
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/files.zip")
+def run_files_zip(projectId, runId):
+    return files_zip(caller().run(projectId, runId)["files"], f"run-{runId}-files.zip")
+
+
+# -- tags -------------------------------------------------------------------------------------
+@me_route("/projects/<int:projectId>/runs/<int:runId>/tags")
+def list_tags(projectId, runId):
+    return dump_list(s.TagOut, caller().run(projectId, runId)["tags"])
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/tags", methods=("POST",))
+def create_tag(projectId, runId):
+    run = caller().run(projectId, runId)
+    name = given("name")["name"]
+    if any(t["name"] == name for t in run["tags"]):
+        raise errors.tag_exists(name)
+    tag = {"id": state().next_id("tags"), "name": name}
+    run["tags"].append(tag)
+    return dump(s.TagOut, tag, 201, root="tag")
+
+
+def _tag(run, tagId):
+    return in_list(run["tags"], tagId, errors.tag_not_found)
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/tags/<int:tagId>")
+def get_tag(projectId, runId, tagId):
+    return dump(s.TagOut, _tag(caller().run(projectId, runId), tagId), root="tag")
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/tags/<int:tagId>", methods=("DELETE",))
+def delete_tag(projectId, runId, tagId):
+    run = caller().run(projectId, runId)
+    run["tags"].remove(_tag(run, tagId))
+    return empty()
+
+
+# -- reports and screenshots --------------------------------------------------------------------
+def _register_reports():
+    for kind in ("summary", "failures", "detail-failures"):
+        def handler(projectId, runId, kind=kind):
+            run = caller().run(projectId, runId)
+            return report_response([run], f"Test run {run['displayName']} {kind}", f"run-{runId}-{kind}",
+                                   failures_only=kind != "summary")
+
+        me_route(f"/projects/<int:projectId>/runs/<int:runId>/reports/{kind}",
+                 name=f"run_report_{kind.replace('-', '_')}")(handler)
+
+
+_register_reports()
+
+
+def visible_screenshots(run: dict) -> list[dict]:
+    shots = []
+    for _, dr, _, _ in reports.finished_items(state(), [run], context.now_ms()):
+        shots += artifacts.screenshots(dr)
+    return shots
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots.zip", methods=("POST",))
+def request_screenshots_zip(projectId, runId):
+    run = caller().run(projectId, runId)
+    run["screenshotZipMs"] = context.now_ms()
+    # the doc answers an empty string; the client parses every POST reply, so the run comes back
+    return _dump_run(run, 201)
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots.zip")
+def download_screenshots_zip(projectId, runId):
+    run = caller().run(projectId, runId)
+    if timeline.run_view(state(), run, context.now_ms())["screenshotZipState"] != "READY":
+        raise errors.screenshots_not_ready()
+    entries = []
+    for _, dr, device, _ in reports.finished_items(state(), [run], context.now_ms()):
+        for shot in artifacts.screenshots(dr):
+            name = f"{dr['id']}-{device['displayName']}/{shot['originalName']}"
+            entries.append((name, artifacts.screenshot_png(shot)))
+    return send(artifacts.zip_bytes(entries), f"run-{runId}-screenshots.zip", "application/zip")
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots")
+def list_run_screenshots(projectId, runId):
+    return dump_list(s.ScreenshotOut, visible_screenshots(caller().run(projectId, runId)))
+
+
+@me_route("/projects/<int:projectId>/runs/<int:runId>/screenshots/<int:screenshotId>")
+def get_run_screenshot(projectId, runId, screenshotId):
+    found = in_list(visible_screenshots(caller().run(projectId, runId)), screenshotId, errors.screenshot_not_found)
+    return dump(s.ScreenshotOut, found, root="screenshot")

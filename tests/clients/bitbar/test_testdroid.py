@@ -17,7 +17,9 @@ API_KEY = "bitbar-demo-key"
 @pytest.fixture
 def base(server, control):
     """The vendor's own port; the client sends no tenant header, so the default tenant is reset around each test."""
-    reset = lambda: control.post(f"{server.url}/_mock/reset", params={"vendor": "bitbar", "tenant": "default"}, timeout=10)
+    def reset():
+        control.post(f"{server.url}/_mock/reset", params={"vendor": "bitbar", "tenant": "default"}, timeout=10)
+
     reset()
     yield server.port_url("bitbar")
     reset()

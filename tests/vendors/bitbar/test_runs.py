@@ -58,7 +58,8 @@ def test_lifecycle_under_clock_advance(bb, clock, started):
     assert run["state"] == "FINISHED" and run["executionRatio"] == 1.0
     assert run["successRatio"] == pytest.approx(2 / 3) and run["failedDeviceCount"] == 1
     devs = devices_by_id(bb, run_id)
-    assert (devs[304]["runStatus"], devs[341]["runStatus"], devs[352]["runStatus"]) == ("SUCCEEDED", "FAILED", "WARNING")
+    statuses = (devs[304]["runStatus"], devs[341]["runStatus"], devs[352]["runStatus"])
+    assert statuses == ("SUCCEEDED", "FAILED", "WARNING")
     assert devs[341]["testCaseAllNo"] == 6 and devs[341]["testCaseSuccessNo"] == 4
     assert devs[304]["testCaseSuccessNo"] == 6 and devs[304]["state"] == "SUCCEEDED"
 
@@ -295,8 +296,11 @@ def test_finished_runs_notify_and_call_the_hook(bb, clock, server, control):
     bb.post(f"{P}/config", params={"usedDeviceGroupId": 4150, "hookURL": "https://ci.example.com/hook"})
     bb.post(f"{P}/notifications", params={"email": "qa@example.com", "type": "ON_FAILURE"})
     run = bb.post(f"{P}/runs").json()
-    outbox = lambda: control.get(f"{server.url}/_mock/outbox", params={"vendor": "bitbar", "tenant": bb.tenant},
-                                 timeout=10).json()["outbox"]
+
+    def outbox():
+        return control.get(f"{server.url}/_mock/outbox", params={"vendor": "bitbar", "tenant": bb.tenant},
+                           timeout=10).json()["outbox"]
+
     assert outbox() == []
     clock.advance(70)
     bb.get(f"{P}/runs/{run['id']}")

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from ...core import context
-from ...core.errors import VendorError
+from ...core.auth import public
 from ...core.negotiation import empty
-from . import artifacts, lookups, runs, schemas as s
-from .api_account import share
-from .api_device_runs import device_out, device_run_out
-from .api_files import send
-from .routes import blueprint, dump, dump_list, given, me_route, public, state
+from . import errors
+from . import schemas as s
+from .blueprint import (
+    blueprint,
+    caller,
+    device_out,
+    device_run_out,
+    dump,
+    dump_list,
+    given,
+    me,
+    me_route,
+    send,
+    share,
+    state,
+)
+from .model import artifacts, timeline
 
 
 @blueprint.route("/api/v2/devices")
@@ -23,8 +35,8 @@ def list_devices():
 @public
 def device_image(imageName):
     if not imageName.endswith(".png"):
-        raise VendorError(404, f"Image {imageName} not found")
-    return send(artifacts.png(25, 50, (40, 40, 40)), imageName, "image/png")
+        raise errors.image_not_found(imageName)
+    return send(artifacts.device_image_png(), imageName, "image/png")
 
 
 def group_out(group: dict) -> dict:
@@ -34,7 +46,7 @@ def group_out(group: dict) -> dict:
 def _groups(user_owned: bool, public_too: bool, os_type: str | None = None) -> list[dict]:
     rows = []
     for group in state().table("deviceGroups").values():
-        mine = group["userId"] == lookups.user_id()
+        mine = group["userId"] == me()["id"]
         if (user_owned and mine) or (public_too and group["userId"] is None):
             if os_type is None or group["osType"] == os_type:
                 rows.append(group_out(group))
@@ -51,8 +63,10 @@ def list_device_groups():
 
 
 def _project_os(projectId):
-    project_type = lookups.project(projectId)["type"]
-    return project_type if project_type in s.OS_TYPES else ("ANDROID" if project_type in ("CTS", "UIAUTOMATOR") else None)
+    project_type = caller().project(projectId)["type"]
+    if project_type in s.OS_TYPES:
+        return project_type
+    return "ANDROID" if project_type in ("CTS", "UIAUTOMATOR") else None
 
 
 @me_route("/projects/<int:projectId>/device-groups")
@@ -69,27 +83,27 @@ def list_project_public_device_groups(projectId):
 def create_device_group():
     data = given("name", "osType")
     st = state()
-    stamp = runs.now_ms()
+    stamp = context.now_ms()
     when = context.now().strftime("%Y-%m-%d_%H:%M:%S.%f")[:23]
     record = st.insert("deviceGroups", {"id": None, "name": f"{when}_{st.next_token('group', 10)}",
                                         "displayName": data["name"], "creditsPrice": 0,
-                                        "userId": lookups.user_id(), "osType": data["osType"], "deviceIds": [],
+                                        "userId": me()["id"], "osType": data["osType"], "deviceIds": [],
                                         "createTime": stamp})
     return dump(s.DeviceGroupOut, group_out(record), 201, root="deviceGroup")
 
 
 @me_route("/device-groups/<int:deviceGroupId>")
 def get_device_group(deviceGroupId):
-    return dump(s.DeviceGroupOut, group_out(lookups.device_group(deviceGroupId, owned=False)), root="deviceGroup")
+    return dump(s.DeviceGroupOut, group_out(caller().device_group(deviceGroupId, owned=False)), root="deviceGroup")
 
 
 @me_route("/device-groups/<int:deviceGroupId>", methods=("POST",))
 def update_device_group(deviceGroupId):
-    group = lookups.device_group(deviceGroupId)
+    group = caller().device_group(deviceGroupId)
     data = given()
     # depends on the stored group (its devices), not on the request alone
     if "osType" in data and data["osType"] != group["osType"] and group["deviceIds"]:
-        raise VendorError(400, "Remove the group's devices before changing its osType")
+        raise errors.group_has_devices()
     if "name" in data:
         group["displayName"] = data["name"]
     group["osType"] = data.get("osType", group["osType"])
@@ -98,26 +112,26 @@ def update_device_group(deviceGroupId):
 
 @me_route("/device-groups/<int:deviceGroupId>", methods=("DELETE",))
 def delete_device_group(deviceGroupId):
-    lookups.device_group(deviceGroupId)
+    caller().device_group(deviceGroupId)
     state().delete("deviceGroups", deviceGroupId)
     return empty()
 
 
 @me_route("/device-groups/<int:deviceGroupId>/devices")
 def list_group_devices(deviceGroupId):
-    group = lookups.device_group(deviceGroupId, owned=False)
+    group = caller().device_group(deviceGroupId, owned=False)
     devices = [state().get("devices", d) for d in sorted(group["deviceIds"])]
     return dump_list(s.DeviceOut, [device_out(d) for d in devices if d is not None])
 
 
 @me_route("/device-groups/<int:deviceGroupId>/devices", methods=("POST",))
 def add_group_device(deviceGroupId):
-    group = lookups.device_group(deviceGroupId)
-    device = lookups.device(given("id")["id"])
+    group = caller().device_group(deviceGroupId)
+    device = caller().device(given("id")["id"])
     if device["osType"] != group["osType"]:
-        raise VendorError(400, f"Device {device['id']} is {device['osType']}, the group is {group['osType']}")
+        raise errors.device_os_not_group_os(device, group)
     if device["id"] in group["deviceIds"]:
-        raise VendorError(409, f"Device {device['id']} is already in the group")
+        raise errors.device_already_in_group(device["id"])
     group["deviceIds"].append(device["id"])
     # the doc answers an empty string; every POST reply must parse as JSON for the client
     return dump(s.DeviceGroupOut, group_out(group), 201, root="deviceGroup")
@@ -125,22 +139,22 @@ def add_group_device(deviceGroupId):
 
 @me_route("/device-groups/<int:deviceGroupId>/devices/<int:deviceId>", methods=("DELETE",))
 def remove_group_device(deviceGroupId, deviceId):
-    group = lookups.device_group(deviceGroupId)
+    group = caller().device_group(deviceGroupId)
     if deviceId not in group["deviceIds"]:
-        raise VendorError(404, f"Device with id {deviceId} not found in the group")
+        raise errors.device_not_in_group(deviceId)
     group["deviceIds"].remove(deviceId)
     return empty()
 
 
 @me_route("/device-groups/<int:deviceGroupId>/share", methods=("POST",))
 def share_device_group(deviceGroupId):
-    lookups.device_group(deviceGroupId)
+    caller().device_group(deviceGroupId)
     return share("DEVICE_GROUP", deviceGroupId)
 
 
 # -- interactive device sessions ----------------------------------------------------------------
 def _my_sessions():
-    return sorted((d for d in state().table("deviceRuns").values() if d["userId"] == lookups.user_id()),
+    return sorted((d for d in state().table("deviceRuns").values() if d["userId"] == me()["id"]),
                   key=lambda d: d["id"])
 
 
@@ -151,18 +165,18 @@ def list_device_sessions():
 
 @me_route("/device-sessions", methods=("POST",))
 def start_device_session():
-    device = lookups.device(given("deviceModelId")["deviceModelId"])
+    device = caller().device(given("deviceModelId")["deviceModelId"])
     if device["locked"]:
-        raise VendorError(400, f"Device {device['id']} is locked")
+        raise errors.device_locked(device["id"])
     st = state()
-    queue = runs.simulation(st)["queueSeconds"] * 1000
-    record = runs.new_device_run(st, None, device, runs.now_ms() + queue, interactive=True)
-    record["userId"] = lookups.user_id()
+    queue = timeline.simulation(st)["queueSeconds"] * 1000
+    record = timeline.new_device_run(st, None, device, context.now_ms() + queue, context.now_ms(), interactive=True)
+    record["userId"] = me()["id"]
     return dump(s.DeviceRunOut, device_run_out(record), 201, root="deviceSession")
 
 
 def _session(deviceSessionId):
-    return lookups.owned("deviceRuns", "Device session", deviceSessionId)
+    return caller().owned("deviceRuns", deviceSessionId, errors.device_session_not_found)
 
 
 @me_route("/device-sessions/<int:deviceSessionId>")
@@ -174,6 +188,6 @@ def get_device_session(deviceSessionId):
 def release_device_session(deviceSessionId):
     session = _session(deviceSessionId)
     if not session["interactive"]:
-        raise VendorError(400, "Only interactive device sessions can be released; abort the test run instead")
-    runs.release(session)
+        raise errors.not_interactive()
+    timeline.release(session, context.now_ms())
     return dump(s.DeviceRunOut, device_run_out(session), root="deviceSession")

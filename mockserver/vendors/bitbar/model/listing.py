@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask import request
-
-from ...core import context
-from ...core.bodies import params
-from ...core.errors import VendorError
-from ...core.paging import link_envelope, sort_items
+from ....core.paging import link_envelope, sort_items
+from ..errors import (
+    filter_lacks_value,
+    invalid_filter,
+    invalid_sort,
+    negative,
+    not_a_number,
+    unknown_filter_field,
+    unknown_filter_operator,
+    unknown_sort_field,
+)
 
 DEFAULT_LIMIT = 20
 TYPE_PREFIXES = {"s", "n", "d", "b", "l"}
@@ -20,9 +25,9 @@ def _int_param(values: dict, name: str, default: int) -> int:
     try:
         number = int(raw)
     except (TypeError, ValueError):
-        raise VendorError(400, f"Parameter '{name}' must be a number, got '{raw}'") from None
+        raise not_a_number(name, raw) from None
     if number < 0:
-        raise VendorError(400, f"Parameter '{name}' must not be negative")
+        raise negative(name)
     return number
 
 
@@ -31,9 +36,9 @@ def parse_sort(text: str, known: set[str]) -> list[tuple[str, bool]]:
     for part in filter(None, text.split(":")):
         field, _, direction = part.rpartition("_")
         if not field or direction not in ("a", "d"):
-            raise VendorError(400, f"Invalid sort '{part}': use field_a or field_d")
+            raise invalid_sort(part)
         if field not in known:
-            raise VendorError(400, f"Unknown sort field '{field}'")
+            raise unknown_sort_field(field)
         keys.append((field, direction == "d"))
     return keys
 
@@ -83,14 +88,14 @@ def parse_filter(text: str, known: set[str]) -> list[tuple[str, str, list[str]]]
         if len(pieces) >= 3 and pieces[0] in TYPE_PREFIXES and pieces[1] in known and pieces[0] not in known:
             pieces = pieces[1:]
         if len(pieces) < 2:
-            raise VendorError(400, f"Invalid filter '{part}': use field_operator_value")
+            raise invalid_filter(part)
         field, op, value = pieces[0], pieces[1], "_".join(pieces[2:])
         if field not in known:
-            raise VendorError(400, f"Unknown filter field '{field}'")
+            raise unknown_filter_field(field)
         if op not in OPERATORS:
-            raise VendorError(400, f"Unknown filter operator '{op}'")
+            raise unknown_filter_operator(op)
         if op not in ("isnull", "isnotnull") and value == "":
-            raise VendorError(400, f"Filter '{part}' lacks a value")
+            raise filter_lacks_value(part)
         rules.append((field, op, value.split("|")))
     return rules
 
@@ -99,13 +104,12 @@ def _searchable(item: dict, needle: str) -> bool:
     return any(isinstance(v, str) and needle in v.lower() for v in item.values())
 
 
-def listed(records: list, dump, known: set[str]) -> dict:
-    """The list envelope of `records`, as the request's query asks; `dump` renders a list of them.
+def listed(records: list, dump, known: set[str], values: dict, url: str) -> dict:
+    """The list envelope of `records` as the query `values` ask, linking to `url`; `dump` renders a list of them.
 
     Filters, search and sort read the rendered fields, so only then is every record rendered;
     a plain page renders just its own records.
     """
-    values = params()
     offset = _int_param(values, "offset", 0)
     limit = _int_param(values, "limit", DEFAULT_LIMIT)
     search = str(values.get("search", "") or "")
@@ -116,7 +120,6 @@ def listed(records: list, dump, known: set[str]) -> dict:
     query = {"search": search, "sort": sort}
     if flt:
         query["filter"] = flt
-    url = context.base_url() + request.path
     extra = {"search": search, "sort": sort}
     if not (rules or search or keys):
         envelope = link_envelope(records, offset, limit, url, query, extra=extra)

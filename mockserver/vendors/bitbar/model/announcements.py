@@ -5,15 +5,16 @@ have finished since the last one (recorded in the core outbox, never sent)."""
 
 from __future__ import annotations
 
-from ...core import context
-from . import runs
+from . import timeline
 
 
-def announce_finished(state) -> None:
+def finished(state, at: int) -> list[tuple[str, dict]]:
+    """(kind, payload) of everything the runs finished by `at` and not yet announced send; marks them announced."""
+    outbound = []
     for run in state.table("runs").values():
         if run.get("announced"):
             continue
-        view = runs.run_view(state, run)
+        view = timeline.run_view(state, run, at)
         if view["state"] != "FINISHED":
             continue
         run["announced"] = True
@@ -24,10 +25,11 @@ def announce_finished(state) -> None:
             if note["userId"] != run["userId"] or note["project"] not in (None, run["projectId"]):
                 continue
             if note["type"] == "ALWAYS" or failed:
-                context.record_outbound("email", {"to": note["email"], "notificationId": note["id"],
-                                                  "subject": f"Test run {run['displayName']} finished"
-                                                             + (" with failures" if failed else ""),
-                                                  **summary})
+                outbound.append(("email", {"to": note["email"], "notificationId": note["id"],
+                                           "subject": f"Test run {run['displayName']} finished"
+                                                      + (" with failures" if failed else ""),
+                                           **summary}))
         hook = (run.get("config") or {}).get("hookURL")
         if hook:
-            context.record_outbound("webhook", {"url": hook, "method": "POST", "body": summary})
+            outbound.append(("webhook", {"url": hook, "method": "POST", "body": summary}))
+    return outbound

@@ -4,41 +4,44 @@ PDF/CSV/zipped-HTML reports and zip bundles."""
 from __future__ import annotations
 
 import csv
-import html
 import io
 import random
-import struct
 import zipfile
-import zlib
 from xml.sax.saxutils import quoteattr
 
-from . import runs
+from ....core.media import html_grid, html_page, solid_png
+from . import timeline
 
 PASS_RGB = (46, 160, 67)
 FAIL_RGB = (200, 40, 40)
 
 
-def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    row = b"\x00" + bytes(rgb) * width
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b"")
+ICON_RGB = (0, 120, 215)
+DEVICE_IMAGE_RGB = (40, 40, 40)
 
 
 def screenshot_png(shot: dict) -> bytes:
     width, height = (96, 54) if shot["type"] == "LANDSCAPE" else (54, 96)
-    return png(width, height, FAIL_RGB if shot["fail"] else PASS_RGB)
+    return solid_png(width, height, FAIL_RGB if shot["fail"] else PASS_RGB)
+
+
+def icon_png() -> bytes:
+    """A project's icon (taken from its application, as the service does)."""
+    return solid_png(48, 48, ICON_RGB)
+
+
+def device_image_png() -> bytes:
+    """A device's picture at any of its frame sizes."""
+    return solid_png(25, 50, DEVICE_IMAGE_RGB)
 
 
 def screenshots(dr: dict) -> list[dict]:
     """One screenshot per test case, taken at its end; a failing case's shows the failure."""
     shots = []
-    for index, (name, passed) in enumerate(runs.cases_of(dr)):
+    for index, (name, passed) in enumerate(timeline.cases_of(dr)):
         shots.append({
             "id": dr["screenshotIdBase"] + index,
-            "originalName": runs.screenshot_name(name),
+            "originalName": timeline.screenshot_name(name),
             "fail": not passed,
             "type": "LANDSCAPE" if index % 3 == 2 else "PORTRAIT",
             "deviceRunId": dr["id"],
@@ -47,13 +50,13 @@ def screenshots(dr: dict) -> list[dict]:
 
 
 def junit_xml(dr: dict, device: dict) -> bytes:
-    results = runs.cases_of(dr)
+    results = timeline.cases_of(dr)
     failures = sum(not ok for _, ok in results)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              f'<testsuite name={quoteattr(device["displayName"])} tests="{len(results)}" failures="{failures}" '
              f'errors="0" skipped="0" time="{dr["durationMs"] / 1000:.3f}">']
     for name, ok in results:
-        lines.append(f'  <testcase classname="{runs.TEST_CLASS}" name="{name}" time="1.000">')
+        lines.append(f'  <testcase classname="{timeline.TEST_CLASS}" name="{name}" time="1.000">')
         if not ok:
             lines.append(f'    <failure message="{name} failed" type="junit.framework.AssertionFailedError">'
                          f'junit.framework.AssertionFailedError: {name} failed</failure>')
@@ -67,9 +70,9 @@ def logs(dr: dict, device: dict, view: dict) -> bytes:
     out = [f"--- device run {dr['id']} on {device['displayName']} ---"]
     for st in view["states"]:
         out.append(f"{st['startTimeMS']} I/Testdroid: {st['deviceRunStateType']} {st['status']}")
-    for name, ok in (runs.cases_of(dr) if view["status"] in runs.COMPLETED else []):
+    for name, ok in (timeline.cases_of(dr) if view["status"] in timeline.COMPLETED else []):
         level = "I" if ok else "E"
-        out.append(f"{level}/TestRunner: {'finished' if ok else 'failed'}: {name}({runs.TEST_CLASS})")
+        out.append(f"{level}/TestRunner: {'finished' if ok else 'failed'}: {name}({timeline.TEST_CLASS})")
     return ("\n".join(out) + "\n").encode()
 
 
@@ -96,7 +99,8 @@ def zip_bytes(entries: list[tuple[str, bytes]]) -> bytes:
 
 
 def _pdf_escape(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1").replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    latin = text.encode("latin-1", "replace").decode("latin-1")
+    return latin.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
 def pdf(title: str, lines: list[str]) -> bytes:
@@ -134,7 +138,7 @@ def report_rows(items: list[tuple[dict, dict, dict, str]], failures_only: bool) 
     """items: (run, device run, device, status) -> one row per test case."""
     rows = []
     for run, dr, device, status in items:
-        for name, ok in runs.cases_of(dr):
+        for name, ok in timeline.cases_of(dr):
             if failures_only and ok:
                 continue
             rows.append({"testRunId": run["id"], "testRun": run["displayName"], "deviceRunId": dr["id"],
@@ -154,9 +158,5 @@ def report(kind: str, title: str, rows: list[dict]) -> tuple[bytes, str, str]:
     if kind == "PDF":
         lines = [f"{r['testRun']} / {r['device']}: {r['testCase']} {r['result']}" for r in rows] or ["No test cases"]
         return pdf(title, lines), "application/pdf", "pdf"
-    cells = "".join("<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in REPORT_COLUMNS) + "</tr>"
-                    for r in rows)
-    head = "".join(f"<th>{c}</th>" for c in REPORT_COLUMNS)
-    page = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title></head>"
-            f"<body><h1>{html.escape(title)}</h1><table><tr>{head}</tr>{cells}</table></body></html>")
+    page = html_page(title, html_grid(REPORT_COLUMNS, rows))
     return zip_bytes([("index.html", page.encode())]), "application/zip", "zip"

@@ -1,0 +1,231 @@
+"""The one Blueprint; `/api/v2/me/...`, `/api/me/...` and `/api/v2/users/{userId}/...` share handlers.
+
+Handlers live in the resource modules (users, notifications, access_groups, devices, projects, files, runs,
+device_runs), which register on this blueprint; here are the vendor-wide hook and the request and reply
+helpers they share.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+
+from flask import Blueprint, Response, g, request, send_file
+from marshmallow import Schema
+
+from ...core import context
+from ...core.bodies import params, schema_of
+from ...core.negotiation import XML, negotiated
+from ...core.routes import doc_path
+from . import errors
+from .model import announcements, artifacts, files, reports, timeline
+from .model.listing import listed
+from .model.lookups import Caller
+from .model.projects import ROLES
+from .schemas import AccessGroupOut
+
+blueprint = Blueprint("bitbar", __name__)
+
+ME_PREFIXES = ("/api/v2/me", "/api/me", "/api/v2/users/<int:userId>")
+
+
+def me_route(rule: str, methods=("GET",), defaults: dict | None = None, name: str | None = None):
+    """Register a handler under the three account prefixes (Vendor.authenticate 404s a foreign userId).
+
+    The registered view wraps the handler with functools.wraps, which copies the handler's attributes,
+    so a `@public` under `@me_route` carries over."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def view(**kwargs):
+            kwargs.pop("userId", None)
+            return fn(**kwargs)
+
+        extra = {"defaults": defaults} if defaults else {}
+        for index, prefix in enumerate(ME_PREFIXES):
+            blueprint.add_url_rule(prefix + rule, endpoint=f"{name or fn.__name__}__{index}", view_func=view,
+                                   methods=list(methods), **extra)
+        return fn
+
+    return decorate
+
+
+@blueprint.after_request
+def _announce(response: Response) -> Response:
+    # only after a success: a failed request is rolled back and must not have sent anything
+    if response.status_code < 400:
+        st = context.state()
+        # the clock is read only when a run may have finished: an answer that read it is not kept
+        if any(not run.get("announced") for run in st.table("runs").values()):
+            for kind, payload in announcements.finished(st, context.now_ms()):
+                context.record_outbound(kind, payload)
+    return response
+
+
+# -- who and what ------------------------------------------------------------------------------
+def me() -> dict:
+    """The authenticated user (set by Vendor.authenticate)."""
+    return g.bitbar_user
+
+
+def caller() -> Caller:
+    """The caller's view of the tenant's state: their records by id, or the vendor's 404."""
+    return Caller(context.state(), g.bitbar_user["id"])
+
+
+def state():
+    return context.state()
+
+
+# -- replies -----------------------------------------------------------------------------------
+def reply(data, status: int = 200, root: str = "response") -> Response:
+    """XML by default, JSON when asked (the doc's first rule)."""
+    return negotiated(data, status, default=XML, xml_root=root)
+
+
+def dump(schema: type[Schema], record, status: int = 200, root: str = "response") -> Response:
+    return reply(schema_of(schema).dump(record), status, root)
+
+
+def dump_list(schema: type[Schema], records, root: str = "list") -> Response:
+    """The list envelope of `records`, paged, searched, sorted and filtered as the query asks."""
+    envelope = listed(list(records), schema_of(schema, many=True).dump, set(schema_of(schema).fields), params(),
+                      context.base_url() + request.path)
+    return reply(envelope, 200, root)
+
+
+def send(data: bytes, name: str, mimetype: str | None = None) -> Response:
+    """An attachment; Flask writes an ASCII filename plus filename* for names beyond latin-1."""
+    return send_file(io.BytesIO(data), mimetype=mimetype or files.mime_of(name), as_attachment=True,
+                     download_name=name, etag=False, conditional=False, max_age=None)
+
+
+# -- requests ----------------------------------------------------------------------------------
+def given(*required: str) -> dict:
+    """The declared fields of a request as the contract cast and checked them (openapi/bitbar.yaml):
+    the query string, then the form or JSON body, which wins. Only what the operation declares (its
+    query parameters and body properties, never its path) is returned, so a stray key cannot reach a
+    record. A field the spec marks "required in one or the other" must be in one of them, which
+    OpenAPI cannot tie together, so it is checked here."""
+    names, flags = _declared(request.url_rule.rule if request.url_rule else "", request.method)
+    values = {key: value for key, value in (g.get("params") or {}).items() if value is not None and key in names}
+    body = g.get("body")
+    if isinstance(body, dict):
+        # an absent parameter reads as None; a body's null is sent (it clears a nullable field)
+        values.update({key: value for key, value in body.items() if key in names})
+    for name in flags:  # the spec lets a JSON body spell a boolean "true"/"false"; the contract checked which
+        if isinstance(values.get(name), str):
+            values[name] = values[name] == "true"
+    for name in required:
+        if name not in values:
+            raise errors.missing_field(name)
+    return values
+
+
+@functools.lru_cache(maxsize=1024)
+def _declared(rule: str, method: str) -> tuple[frozenset, frozenset]:
+    """(every query parameter and body property the operation declares, those that take a boolean)."""
+    spec = context.contract()
+    item = (spec.spec.get("paths") or {}).get(doc_path(rule)) or {}
+    op = spec.declared(rule, method)
+    names, flags = set(), set()
+
+    def note(name, schema):
+        names.add(name)
+        schema = spec.deref(schema)
+        alternatives = schema.get("oneOf", []) + schema.get("anyOf", [])
+        kinds = [schema.get("type")] + [spec.deref(alt).get("type") for alt in alternatives]
+        if any(k == "boolean" or isinstance(k, list) and "boolean" in k for k in kinds):
+            flags.add(name)
+
+    for entry in item.get("parameters", []) + op.get("parameters", []):
+        entry = spec.deref(entry)
+        if entry.get("in") == "query":
+            note(entry["name"], entry.get("schema", {}))
+    body = spec.deref(op.get("requestBody") or {})
+    for content in (body.get("content") or {}).values():
+        for name, schema in (spec.deref(content.get("schema") or {}).get("properties") or {}).items():
+            note(name, schema)
+    return frozenset(names), frozenset(flags)
+
+
+def store_upload(role: str | None = None, project_id: int | None = None) -> dict:
+    """The multipart field `file` saved as a new file record of the caller."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise errors.missing_file()
+    data = upload.read()
+    name = os.path.basename(upload.filename.replace("\\", "/")) or "file"
+    st = state()
+    if files.stored_bytes(st) + len(data) > st.extra["simulation"]["maxStoredMb"] * 1024 * 1024:
+        raise errors.storage_quota_exceeded()
+    return st.insert("files", files.uploaded(st, me()["id"], name, data, role, project_id, context.now_ms()))
+
+
+# -- shared by several families ----------------------------------------------------------------
+def file_out(record: dict) -> dict:
+    return files.out(state(), record, context.now_ms())
+
+
+def file_bytes(record: dict) -> bytes:
+    return files.content(state(), record, context.now_ms)
+
+
+def file_ready(record: dict) -> bool:
+    return files.ready(state(), record, context.now_ms)
+
+
+def files_zip(file_ids: dict, name: str) -> Response:
+    """The application, data and test files of a project or run as one zip."""
+    st = state()
+    entries = []
+    for role in ROLES:
+        if file_ids.get(role) is not None:
+            record = st.get("files", file_ids[role])
+            if record is not None:
+                entries.append((f"{role}/{record['name']}", file_bytes(record)))
+    return send(artifacts.zip_bytes(entries), name, "application/zip")
+
+
+def report_response(run_list: list[dict], title: str, stem: str, failures_only: bool) -> Response:
+    """A run report in the `type` (PDF, CSV, HTML) the query asks for, as an attachment."""
+    kind = given("type")["type"]
+    data, mimetype, ext = reports.report(state(), run_list, kind, title, failures_only, context.now_ms())
+    return send(data, f"{stem}.{ext}", mimetype)
+
+
+def device_out(device: dict) -> dict:
+    base = f"{context.base_url()}/resources/images/devices/{device['imagePrefix'] or device['id']}"
+    return {**device, **{f"frame{h}Url": f"{base}-h{h}.png" for h in (80, 100, 160, 400)}}
+
+
+def device_run_out(dr: dict) -> dict:
+    device = state().get("devices", dr["deviceId"])
+    v = timeline.view(dr, context.now_ms())
+    return {
+        **dr, "device": device_out(device), "deviceName": device["displayName"],
+        "deviceSerialId": f"SN{device['id']:08d}", "softwareVersion": device["softwareVersion"],
+        "testCaseSuccessNo": v["testCaseSuccessNo"], "testCaseAllNo": v["testCaseAllNo"],
+        "testCaseCount": v["testCaseCount"], "startTime": v["startTime"], "endTime": v["endTime"],
+        "runTime": v["endTime"], "currentState": v["current"], "interruptedByState": v["interrupted"],
+        "runStatus": v["status"], "state": v["status"], "testRunId": dr["runId"],
+        "retryState": "RETRIED" if dr["retries"] else "NONE",
+    }
+
+
+def access_group(group_id: int) -> dict:
+    return caller().owned("accessGroups", group_id, errors.access_group_not_found)
+
+
+def access_group_out(group: dict) -> dict:
+    return {**group, "userEmail": me()["email"]}
+
+
+def share(kind: str, resource_id: int) -> Response:
+    """POST me/{projects,device-groups,files}/{id}/share: put the resource into an access group."""
+    group = access_group(given("accessGroupId")["accessGroupId"])
+    if any(r["type"] == kind and r["resourceId"] == resource_id for r in group["resources"]):
+        raise errors.already_in_access_group(kind, resource_id)
+    group["resources"].append({"id": state().next_id("accessResources"), "resourceId": resource_id, "type": kind})
+    return dump(AccessGroupOut, access_group_out(group), 201, root="accessGroup")

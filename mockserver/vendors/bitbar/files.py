@@ -1,0 +1,62 @@
+"""Uploaded and produced files: kept in memory per tenant, under generated ids, served back byte for byte."""
+
+from __future__ import annotations
+
+from ...core.negotiation import empty
+from . import errors
+from . import schemas as s
+from .blueprint import (
+    caller,
+    dump,
+    dump_list,
+    file_bytes,
+    file_out,
+    file_ready,
+    me,
+    me_route,
+    send,
+    share,
+    state,
+    store_upload,
+)
+
+
+@me_route("/files")
+def list_files():
+    rows = [file_out(f) for f in state().table("files").values() if f["userId"] == me()["id"]]
+    return dump_list(s.FileOut, sorted(rows, key=lambda f: f["id"]))
+
+
+@me_route("/files", methods=("POST",))
+def upload_file():
+    return dump(s.FileOut, file_out(store_upload()), 201, root="file")
+
+
+@me_route("/files/<int:fileId>")
+def get_file(fileId):
+    return dump(s.FileOut, file_out(caller().file(fileId)), root="file")
+
+
+@me_route("/files/<int:fileId>", methods=("DELETE",))
+def delete_file(fileId):
+    caller().file(fileId)
+    state().delete("files", fileId)
+    for project in state().table("projects").values():
+        for role, ident in list(project["files"].items()):
+            if ident == fileId:
+                project["files"][role] = None
+    return empty()
+
+
+@me_route("/files/<int:fileId>/file")
+def download_file(fileId):
+    record = caller().file(fileId)
+    if not file_ready(record):
+        raise errors.file_not_ready(fileId)
+    return send(file_bytes(record), record["name"])
+
+
+@me_route("/files/<int:fileId>/share", methods=("POST",))
+def share_file(fileId):
+    caller().file(fileId)
+    return share("FILE", fileId)

@@ -1,0 +1,38 @@
+"""Projects and their configuration: the defaults a new project gets, and what a run takes from it."""
+
+from __future__ import annotations
+
+ROLES = ("application", "data", "test")
+
+
+def default_group_id(state, os_type: str) -> int | None:
+    """The free public group of that OS (the doc's "Free devices group" default)."""
+    public = sorted((g for g in state.table("deviceGroups").values() if g["userId"] is None), key=lambda g: g["id"])
+    match = [g for g in public if g["osType"] == os_type] or public
+    return match[0]["id"] if match else None
+
+
+def default_config(state, project: dict) -> dict:
+    ios = project["type"] == "IOS"
+    return {"id": state.next_id("configs"), "projectId": project["id"], "scheduler": "PARALLEL",
+            "mode": "IOS" if ios else "FULL_RUN", "autoScreenshots": False, "screenshotDir": "",
+            "limitationType": None, "limitationValue": "", "withAnnotation": "", "withoutAnnotation": None,
+            "applicationUsername": "", "applicationPassword": "",
+            "usedDeviceGroupId": default_group_id(state, "IOS" if ios else "ANDROID"), "creditsPrice": 0,
+            "deviceLanguageCode": "en_US", "hookURL": "", "uiAutomatorTestClasses": None, "launchApp": False,
+            "instrumentationRunner": "", "checkApp": False}
+
+
+def new_project(state, user_id: int, data: dict, at: int) -> dict:
+    """A project of `user_id` created at `at` from `data` (name, type, description), with its default config."""
+    record = state.insert("projects", {"id": None, "userId": user_id, "name": data["name"],
+                                       "description": data.get("description", ""), "type": data["type"],
+                                       "common": False, "sharedById": None, "createTime": at,
+                                       "files": {role: None for role in ROLES}})
+    record["config"] = default_config(state, record)
+    return record
+
+
+def config_out(project: dict) -> dict:
+    """The project's config; a run can start once it has an application."""
+    return {**project["config"], "runAvailable": project["files"]["application"] is not None}
