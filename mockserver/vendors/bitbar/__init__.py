@@ -23,7 +23,6 @@ RESOURCES = (access_groups, device_runs, devices, files, notifications, projects
 
 class BitbarVendor(Vendor):
     name = "bitbar"
-    port_offset = 4
     title = "Bitbar Testing v2"
     port_offset = 4
     blueprint = blueprint
