@@ -27,10 +27,12 @@ routes: $(VENV)/.stamp-run
 	$(BIN)/mockserver routes
 
 test: $(VENV)/.stamp-dev
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # the inner loop: everything but real clients, fuzzing and CLI processes (well under a minute)
 test-fast: $(VENV)/.stamp-dev
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev

@@ -9,7 +9,6 @@ Bounded: a fixed duration per run, loopback only.
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime
 import http.client
 import itertools
@@ -32,16 +31,8 @@ from tests.harness import free_port_block
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _basic(user: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-
-
-BITBAR = {"Accept": "application/json", "Authorization": _basic("bitbar-demo-key", "")}
-SIPFRONT = {"Authorization": _basic("sipfront-demo-public", "sipfront-demo-secret")}
-HIPTEST = {"Accept": "application/vnd.api+json; version=1", "access-token": "hiptest-demo-token",
-           "client": "hiptest-demo-client", "uid": "demo@example.com"}
-QTEST = {"Authorization": "bearer qtest-demo-token"}
-HAPPO = {"Authorization": _basic("happo-demo-key", "happo-demo-secret")}
+DEMO = {name: vendor.demo_headers for name, vendor in registry().items()}
+BITBAR, SIPFRONT, HIPTEST, QTEST, HAPPO = (DEMO[n] for n in ("bitbar", "sipfront", "hiptest", "qtest", "happo"))
 JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 

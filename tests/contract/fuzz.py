@@ -8,7 +8,6 @@ status codes and content types are documented.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import shutil
@@ -21,25 +20,6 @@ from pathlib import Path
 CHECKS = os.environ.get(
     "FUZZ_CHECKS", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 )
-
-
-def _basic(user: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-
-
-# the demo credentials of the default fixtures
-AUTH_HEADERS = {
-    "hiptest": {
-        "access-token": "hiptest-demo-token",
-        "client": "hiptest-demo-client",
-        "uid": "demo@example.com",
-        "Accept": "application/vnd.api+json; version=1",
-    },
-    "qtest": {"Authorization": "Bearer qtest-demo-token"},
-    "happo": {"Authorization": _basic("happo-demo-key", "happo-demo-secret")},
-    "bitbar": {"Authorization": _basic("bitbar-demo-key", ""), "Accept": "application/json"},
-    "sipfront": {"Authorization": _basic("sipfront-demo-public", "sipfront-demo-secret")},
-}
 
 
 @dataclass
@@ -130,7 +110,6 @@ def run_fuzz(
 
 def main(argv=None) -> int:
     from mockserver.settings import vendor_names
-    from tests.contract.validate import spec_path
     from tests.harness import start_server
 
     p = argparse.ArgumentParser(description="schemathesis against every vendor spec on a live server")
@@ -141,13 +120,14 @@ def main(argv=None) -> int:
     server = start_server()
     failed = False
     try:
+        targets = fuzz_targets()
         for vendor in args.vendor or vendor_names():
-            if not spec_path(vendor).is_file():
+            if vendor not in targets:
                 print(f"{vendor:<10} no spec")
                 continue
-            result = run_fuzz(
-                vendor, spec_path(vendor), server.vendor_url(vendor), AUTH_HEADERS[vendor], args.max_examples, args.seed
-            )
+            target = targets[vendor]
+            result = run_fuzz(vendor, target.spec, server.vendor_url(vendor), target.headers, args.max_examples,
+                              args.seed)
             print(result.line(), flush=True)
             if result.failures or result.errors or result.exit_code:
                 failed = True

@@ -7,20 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.settings import Settings, vendor_names
-from tests.contract.fuzz import AUTH_HEADERS, run_fuzz
-from tests.contract.validate import spec_path
+from mockserver.settings import Settings
+from tests.contract.fuzz import fuzz_targets, run_fuzz
 from tests.core.demo_vendor import DEMO, DEMO_FIXTURES
 from tests.harness import start_server
 
-WITH_SPEC = [v for v in vendor_names() if spec_path(v).is_file()]
+TARGETS = fuzz_targets()
 DEMO_SPEC = Path(__file__).resolve().parents[1] / "core" / "demo_openapi.yaml"
 
 
-@pytest.mark.parametrize("vendor", WITH_SPEC)
+@pytest.mark.parametrize("vendor", list(TARGETS))
 def test_fuzz_vendor(server, vendor):
     # a budget, not a timing assertion: the seeded case list is cut at max_time on a slow machine
-    result = run_fuzz(vendor, spec_path(vendor), server.vendor_url(vendor), AUTH_HEADERS[vendor],
+    result = run_fuzz(vendor, TARGETS[vendor].spec, server.vendor_url(vendor), TARGETS[vendor].headers,
                       max_examples=5, seed=1, phases="examples,coverage,fuzzing", max_time=25)
     assert result.cases > 0, result.output
     assert (result.failures, result.errors) == (0, 0), result.output

@@ -27,7 +27,8 @@ class BitbarVendor(Vendor):
     port_offset = 4
     blueprint = blueprint
     fixture_schema = FixtureSchema
-    demo_headers = {"Authorization": "Basic Yml0YmFyLWRlbW8ta2V5Og=="}  # API key bitbar-demo-key, empty password
+    # API key bitbar-demo-key with an empty password; JSON asked for, as the testdroid client does
+    demo_headers = {"Authorization": "Basic Yml0YmFyLWRlbW8ta2V5Og==", "Accept": "application/json"}
     probe = "/api/v2/me"
 
     def authenticate(self) -> None:
