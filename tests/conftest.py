@@ -16,7 +16,8 @@ SLOW = ("tests/clients/", "tests/contract/test_fuzz.py", "tests/contract/test_sp
 def pytest_collection_modifyitems(config, items):
     root = config.rootpath
     for item in items:
-        if item.path.relative_to(root).as_posix().startswith(SLOW):
+        where = item.path.relative_to(root).as_posix()
+        if where.startswith(SLOW) or item.path.name.startswith("test_generate"):  # fixture sets made at scale
             item.add_marker(pytest.mark.slow)
 
 

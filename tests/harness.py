@@ -99,7 +99,7 @@ def start_server(
                 httpd.server_close()
             continue
         for httpd in running.servers:
-            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+            threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return running
     raise RuntimeError("could not bind a block of ports")
 
