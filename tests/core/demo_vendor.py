@@ -9,7 +9,7 @@ from flask import Blueprint
 from marshmallow import RAISE, Schema, fields
 
 from mockserver.core import context
-from mockserver.core.auth import bearer_token
+from mockserver.core.auth import bearer_token, public
 from mockserver.core.bodies import json_body, load
 from mockserver.core.clock import iso, parse_iso
 from mockserver.core.errors import VendorError
@@ -36,16 +36,22 @@ class FixtureSchema(Schema):
     tokens = fields.List(fields.String(), load_default=list)
 
 
-@bp.before_request
-def _auth():
+def require_token() -> None:
     if context.state().extra.get("open"):
-        return None
+        return
     token = bearer_token()
     if token is None or (token not in context.state().extra["tokens"] and not context.permissive()):
         raise VendorError(401, "who are you?")
 
 
 CALLS: Counter = Counter()  # how often each cacheable view really ran (the read cache's tests read it)
+
+
+@bp.get("/about")
+@public
+def about():
+    """Open to anyone: what the demo vendor is (shows `core.auth.public`)."""
+    return json_response({"vendor": "demo", "items": len(context.state().table("items"))})
 
 
 @bp.get("/calls")
@@ -162,12 +168,17 @@ def boom():
 
 class DemoVendor(Vendor):
     name = "demo"
+    title = "Demo (the core's own tests)"
     blueprint = bp
     fixture_schema = FixtureSchema
-    spec_guard = True
+    demo_headers = {"Authorization": "Bearer demo-token"}
+    probe = "/items"
 
     def spec_path(self):
         return Path(__file__).resolve().parent / "demo_openapi.yaml"
+
+    def authenticate(self):
+        require_token()
 
     def build_state(self, fixtures):
         state = super().build_state({"items": fixtures["items"]})

@@ -264,3 +264,12 @@ def test_a_write_failing_half_way_leaves_the_tenant_exactly_as_before_whatever_o
     assert other("DELETE", "/items/7").status_code == 204
     assert dump(demo) == before
     assert demo("POST", "/items", json={"name": "next"}).json()["id"] == 9  # the sequence was rolled back too
+
+
+def test_a_public_view_needs_no_credentials_and_the_rest_do(demo_server):
+    base = f"{demo_server.url}/demo"
+    about = requests.get(f"{base}/about", timeout=10)
+    assert (about.status_code, about.json()) == (200, {"vendor": "demo", "items": 2})
+    for method in ("GET", "OPTIONS"):
+        refused = requests.request(method, f"{base}/items", timeout=10)
+        assert (refused.status_code, refused.json()) == (401, {"demoError": "who are you?", "code": 401})
