@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import importlib
 from pathlib import Path
 
 from flask import Blueprint, Response
@@ -83,5 +84,13 @@ class Vendor(abc.ABC):
         """Render an error in this vendor's own shape (every vendor declares one)."""
 
     def generate_fixtures(self, fake, scale: int, progress) -> dict:
-        """A realistic fixture set of about `scale` objects per collection, from a seeded Faker."""
-        return {}
+        """A realistic fixture set of about `scale` objects per collection, from a seeded Faker: the
+        package's generate.generate(fake, scale, progress), imported only when fixtures are generated."""
+        package = type(self).__module__
+        try:
+            module = importlib.import_module(f"{package}.generate")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.generate":
+                raise
+            return {}
+        return module.generate(fake, scale, progress)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,8 @@ def _trees(paths):
 def test_the_fixed_rooms_are_there(name):
     missing = ROOMS - set(_modules(name))
     assert not missing, f"{name} lacks {sorted(missing)} (docs/adding-a-vendor.md)"
+    generate = importlib.import_module(f"mockserver.vendors.{name}.generate")
+    assert callable(getattr(generate, "generate", None)), f"{name}.generate has no generate(fake, scale, progress)"
 
 
 @pytest.mark.parametrize("name", VENDORS)

@@ -11,7 +11,6 @@ from ...core.state import State
 from ...core.vendor import Vendor
 from . import access_groups, auth, device_runs, devices, errors, files, notifications, projects, runs, users
 from .blueprint import blueprint
-from .generate import generate
 from .model import timeline
 from .model.files import input_type, package_facts
 from .model.projects import ROLES, default_config
@@ -94,8 +93,6 @@ class BitbarVendor(Vendor):
     def error_response(self, status, message, extra):
         return negotiated({"statusCode": status, "message": message}, status, default=XML, xml_root="error")
 
-    def generate_fixtures(self, fake, scale, progress):
-        return generate(fake, scale, progress)
 
 
 def contract_message(problem, upload_only: bool = False) -> str:

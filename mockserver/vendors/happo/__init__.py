@@ -25,7 +25,6 @@ from . import (
 )
 from .blueprint import blueprint
 from .control import control_blueprint
-from .generate import generate
 from .schemas import FixtureSchema, OptionsSchema
 
 ROUTES = (assets, async_reports, comparisons, flakes, images, jobs, pages, pull_request_tokens, reports,
@@ -76,8 +75,6 @@ class HappoVendor(Vendor):
         ("snaps.1.url: Missing data for required field.") and `details` nesting it as the handlers did."""
         return errors.contract_refusal(problem)
 
-    def generate_fixtures(self, fake, scale, progress):
-        return generate(fake, scale, progress)
 
 
 VENDOR = HappoVendor()

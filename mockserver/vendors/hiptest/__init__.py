@@ -25,7 +25,6 @@ from . import (
 )
 from .blueprint import blueprint
 from .control import control_blueprint
-from .generate import generate_fixtures
 from .model import runs
 from .model.jsonapi import MEDIA_TYPE
 from .schemas import FixtureSchema, OptionsSchema
@@ -93,8 +92,6 @@ class HiptestVendor(Vendor):
         ctype = "application/json; charset=utf-8" if request.path.endswith("/api/auth/sign_in") else MEDIA_TYPE
         return json_response({"errors": messages}, status, content_type=ctype)
 
-    def generate_fixtures(self, fake, scale, progress):
-        return generate_fixtures(fake, scale, progress)
 
 
 VENDOR = HiptestVendor()

@@ -16,7 +16,7 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def generate_fixtures(fake, scale: int, progress) -> dict:
+def generate(fake, scale: int, progress) -> dict:
     scale = max(int(scale), 1)
     n_projects = max(1, scale // 10)
 

@@ -12,7 +12,6 @@ from ...core.state import State
 from ...core.vendor import Vendor
 from . import agents, auth, errors, hosts, jobs, oauth, uploads
 from .blueprint import blueprint
-from .generate import generate
 from .model import hosts as host_model
 from .model import options, queue
 from .schemas import FixtureSchema, OptionsSchema
@@ -86,8 +85,6 @@ class QtestVendor(Vendor):
                 body["code"] = extra["code"]
         return json_response(body, status, headers)
 
-    def generate_fixtures(self, fake, scale, progress):
-        return generate(fake, scale, progress)
 
 
 VENDOR = QtestVendor()

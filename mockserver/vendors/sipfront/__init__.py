@@ -13,7 +13,6 @@ from .auth import DEMO_HEADERS, require_api_key
 from .blueprint import API, blueprint
 from .control import control_blueprint
 from .errors import DESCRIPTIONS, refused_by_contract
-from .generate import generate
 from .model import complete_fixture_run, parse_time, phase, project_phase, start_project_run, stop_project_run
 from .schemas import FixtureSchema
 
@@ -72,8 +71,6 @@ class SipfrontVendor(Vendor):
                 body[key] = extra[key]
         return json_response(body, status)
 
-    def generate_fixtures(self, fake, scale, progress):
-        return generate(fake, scale, progress)
 
 
 VENDOR = SipfrontVendor()
