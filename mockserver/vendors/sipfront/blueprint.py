@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, request
 
-from ...core.bodies import is_json
+from ...core.bodies import is_json, schema_of
 from ...core.negotiation import json_response
 from . import errors, model
 
@@ -15,7 +15,7 @@ API = "/api/v2"
 
 def reply(key: str, schema, data, status: int = 200, many: bool = False):
     """Sipfront's envelope: the payload under its key next to the HTTP status."""
-    return json_response({key: schema(many=many).dump(data), "status": status}, status)
+    return json_response({key: schema_of(schema, many=many).dump(data), "status": status}, status)
 
 
 def body_params() -> dict:
