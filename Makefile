@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: run dev test test-fast lint fuzz bench routes clean
+.PHONY: run dev test test-fast lint fuzz bench stress routes clean
 
 $(VENV)/.stamp-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ fuzz: $(VENV)/.stamp-dev
 
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python -m tests.bench
+
+# hostile clients against the served process: 5xx, health latency and RSS per scenario (figures, not asserts)
+stress: $(VENV)/.stamp-dev
+	$(BIN)/python -m tests.stress
 
 clean:
 	rm -rf $(VENV) build *.egg-info
