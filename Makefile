@@ -5,17 +5,24 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: run dev test test-fast lint fuzz bench stress routes clean
+.PHONY: run dev test test-fast lint lock fuzz bench stress routes clean
 
-$(VENV)/.stamp-run: pyproject.toml
+# every transitive version comes from the lock files (`make lock` rewrites them from pyproject.toml)
+$(VENV)/.stamp-run: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.stamp-dev: pyproject.toml $(VENV)/.stamp-run
-	$(BIN)/python -m pip install -q -e '.[dev]'
+$(VENV)/.stamp-dev: pyproject.toml requirements-dev.lock $(VENV)/.stamp-run
+	$(BIN)/python -m pip install -q -r requirements-dev.lock
 	touch $@
+
+lock: $(VENV)/.stamp-dev
+	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --extra dev \
+		-o requirements-dev.lock pyproject.toml
 
 run: $(VENV)/.stamp-run
 	$(BIN)/mockserver serve --host $(HOST) --port $(PORT)
