@@ -52,10 +52,11 @@ def _shortened(name: str) -> str:
     return stem + suffix
 
 
-def zip_entry(*parts: str) -> str:
-    """A zip entry path of `parts` (folder names, then the file's name), each one a safe name of its own:
-    a separator inside a part becomes `_`, so no entry can climb out of the folder it is unpacked into."""
-    return "/".join(safe_name(_PATH.sub("_", part)) or "_" for part in parts)
+def zip_entry(*folders: str, name: str) -> str:
+    """A zip entry path: `folders` (a separator inside one becomes `_`), then the safe base name of the
+    file's `name` (as its download would carry it), so no entry can climb out of where it is unpacked."""
+    parts = [safe_name(_PATH.sub("_", folder)) or "_" for folder in folders]
+    return "/".join(parts + [safe_name(name) or "file"])
 
 
 @functools.lru_cache(maxsize=1024)

@@ -14,9 +14,11 @@ from urllib.parse import quote, unquote
 
 import pytest
 import requests
+import yaml
 from werkzeug.http import parse_options_header
 
 from mockserver.vendors import registry
+from tests.vendors.bitbar.conftest import DEFAULT_FIXTURES
 
 LONG = "n" * 996 + ".txt"  # 1,000 characters
 WIDE = "é" * 300 + ".pdf"  # 600 bytes of two-byte characters: cut on a character boundary
@@ -193,6 +195,26 @@ def test_bitbar_raw_multipart_names(session):
             check_download(s.get(f"{base}{ME}/projects/{PROJECT}/files/data", timeout=30), stored, where)
             archive = zipfile.ZipFile(io.BytesIO(s.get(f"{base}{ME}/projects/{PROJECT}/files.zip", timeout=30).content))
             assert all(looks_safe(part) for entry in archive.namelist() for part in entry.split("/")), where
+
+
+def test_bitbar_names_from_fixtures_and_paths_download_safely(session, server):
+    s, base = session("bitbar")
+    # fixtures are the operator's data, kept as written; what goes out as a header or a zip entry is made safe
+    data = yaml.safe_load(DEFAULT_FIXTURES.read_text(encoding="utf-8"))
+    hostile = "../../evil\r\nX-Injected: 1 ü.zip"
+    for record in data["files"]:
+        if record["role"] == "data":
+            record["name"] = hostile
+    tenant = s.headers["X-Mock-Tenant"]
+    loaded = requests.post(f"{server.url}/_mock/fixtures", params={"vendor": "bitbar", "tenant": tenant},
+                           json=data, timeout=10)
+    assert loaded.status_code == 200, loaded.text
+    check_download(s.get(f"{base}{ME}/projects/{PROJECT}/files/data", timeout=30), "evilX-Injected: 1 ü.zip", base)
+    archive = zipfile.ZipFile(io.BytesIO(s.get(f"{base}{ME}/projects/{PROJECT}/files.zip", timeout=30).content))
+    assert "data/evilX-Injected: 1 ü.zip" in archive.namelist()
+    # a name taken from the URL path: percent-decoded, so it can hold a CR/LF
+    image = s.get(f"{base}/resources/images/devices/a%0D%0AX-Injected:%201%E2%80%AE.png", timeout=30)
+    check_download(image, "aX-Injected: 1.png", base)
 
 
 # -- Sipfront: app images (the file part's name, or the `filename` field) -------------------------

@@ -183,7 +183,7 @@ def files_zip(file_ids: dict, name: str) -> Response:
         if file_ids.get(role) is not None:
             record = st.get("files", file_ids[role])
             if record is not None:
-                entries.append((zip_entry(role, record["name"]), file_bytes(record)))
+                entries.append((zip_entry(role, name=record["name"]), file_bytes(record)))
     return send(artifacts.zip_bytes(entries), name, "application/zip")
 
 
