@@ -8,14 +8,13 @@ helpers they share.
 from __future__ import annotations
 
 import functools
-import io
-import os
 
-from flask import Blueprint, Response, g, request, send_file
+from flask import Blueprint, Response, g, request
 from marshmallow import Schema
 
 from ...core import context
 from ...core.bodies import params, schema_of
+from ...core.filenames import content_disposition, safe_name, zip_entry
 from ...core.negotiation import XML, negotiated
 from ...core.routes import doc_path
 from . import errors
@@ -96,9 +95,9 @@ def dump_list(schema: type[Schema], records, root: str = "list") -> Response:
 
 
 def send(data: bytes, name: str, mimetype: str | None = None) -> Response:
-    """An attachment; Flask writes an ASCII filename plus filename* for names beyond latin-1."""
-    return send_file(io.BytesIO(data), mimetype=mimetype or files.mime_of(name), as_attachment=True,
-                     download_name=name, etag=False, conditional=False, max_age=None)
+    """An attachment named `name` (made safe, in RFC 6266's two forms whatever it holds)."""
+    return Response(data, mimetype=mimetype or files.mime_of(name),
+                    headers={"Content-Disposition": content_disposition(name)})
 
 
 # -- requests ----------------------------------------------------------------------------------
@@ -156,7 +155,7 @@ def store_upload(role: str | None = None, project_id: int | None = None) -> dict
     if upload is None or not upload.filename:
         raise errors.missing_file()
     data = upload.read()
-    name = os.path.basename(upload.filename.replace("\\", "/")) or "file"
+    name = safe_name(upload.filename) or "file"  # only the base name; nothing usable left (`..`) reads "file"
     st = state()
     if files.stored_bytes(st) + len(data) > st.extra["simulation"]["maxStoredMb"] * 1024 * 1024:
         raise errors.storage_quota_exceeded()
@@ -184,7 +183,7 @@ def files_zip(file_ids: dict, name: str) -> Response:
         if file_ids.get(role) is not None:
             record = st.get("files", file_ids[role])
             if record is not None:
-                entries.append((f"{role}/{record['name']}", file_bytes(record)))
+                entries.append((zip_entry(role, name=record["name"]), file_bytes(record)))
     return send(artifacts.zip_bytes(entries), name, "application/zip")
 
 

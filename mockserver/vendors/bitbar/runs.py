@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import g
 
 from ...core import context
+from ...core.filenames import zip_entry
 from ...core.negotiation import empty
 from . import errors
 from . import schemas as s
@@ -298,7 +299,7 @@ def download_screenshots_zip(projectId, runId):
     entries = []
     for _, dr, device, _ in reports.finished_items(state(), [run], context.now_ms()):
         for shot in artifacts.screenshots(dr):
-            name = f"{dr['id']}-{device['displayName']}/{shot['originalName']}"
+            name = zip_entry(f"{dr['id']}-{device['displayName']}", name=shot["originalName"])
             entries.append((name, artifacts.screenshot_png(shot)))
     return send(artifacts.zip_bytes(entries), f"run-{runId}-screenshots.zip", "application/zip")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Response, request
 
 from ...core import context
+from ...core.filenames import content_disposition, safe_name
+from . import errors
 from .blueprint import blueprint, find, in_project, in_run, options, read_resource, render, respond, rows
 
 P = "/api/projects/<int:project_id>"
@@ -25,9 +27,19 @@ def _owner(state, kind, kw) -> dict:
 
 
 def _uploaded():
-    # the contract (Upload) required a multipart body with a named file in `file` (unenforced, a
-    # missing one fails here and the contract's refusal answers)
-    return request.files.get("file")
+    # the contract (Upload) required a `file` field, but it cannot tell a file part from a text field of
+    # that name (or a part whose file name could not be parsed, which reads as one); Rack drops a part
+    # with an empty file name too
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise errors.file_required()
+    return upload
+
+
+def _stored_name(sent: str | None) -> str:
+    # only the base name is kept; a name with nothing usable left becomes "unnamed", as CarrierWave
+    # (the most plausible Rails uploader behind Hiptest) names one
+    return safe_name(sent) or "unnamed"
 
 
 def _register(kind: str):
@@ -45,7 +57,8 @@ def _register(kind: str):
         upload = _uploaded()
         content = upload.read()
         attachment = state.insert("attachments", {
-            "owner_type": kind, "owner_id": owner["id"], "file_name": upload.filename, "file_size": len(content),
+            "owner_type": kind, "owner_id": owner["id"], "file_name": _stored_name(upload.filename),
+            "file_size": len(content),
             "content": content, "content_type": upload.mimetype or "application/octet-stream"})
         attachment["file_url"] = request.path.removeprefix(request.script_root) + f"/{attachment['id']}"
         # the docs answer an upload with 200, unlike the 201 of every other create
@@ -57,9 +70,8 @@ def _register(kind: str):
 
     def get_attachment(**kw):
         attachment = _one(context.state(), kw)
-        name = attachment["file_name"].replace('"', "")
         return Response(attachment["content"], 200, content_type="application/octet-stream",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                        headers={"Content-Disposition": content_disposition(attachment["file_name"])})
 
     def update_attachment(**kw):
         state = context.state()
@@ -67,9 +79,11 @@ def _register(kind: str):
         if request.mimetype == "multipart/form-data":
             upload = _uploaded()
             content = upload.read()
-            attachment.update(file_name=upload.filename, content=content, file_size=len(content))
+            attachment.update(file_name=_stored_name(upload.filename), content=content, file_size=len(content))
         else:
             attrs, _ = read_resource("attachments", url_id=kw["attachment_id"])
+            if "file_name" in attrs:
+                attrs["file_name"] = _stored_name(attrs["file_name"])
             attachment.update(attrs)
         return render(state, "attachments", attachment, options=options())
 

@@ -83,6 +83,11 @@ def bad_request(message: str) -> VendorError:
     return VendorError(400, message)
 
 
+def file_required() -> VendorError:
+    """An upload without a file in `file` (missing, a text field, or a part whose name could not be read)."""
+    return invalid("file: a file is required")
+
+
 # -- projects ---------------------------------------------------------------------------------------
 def backup_in_progress() -> VendorError:
     return VendorError(409, "A backup is already in progress")
@@ -203,7 +208,7 @@ def refusal(problem) -> VendorError:
         # devise_token_auth answers a sign-in without e-mail or password like a wrong one
         return bad_login()
     if (request.mimetype or "").startswith("multipart/") and problem.name == "file":
-        return invalid("file: a file is required")  # the upload handlers' own refusal
+        return file_required()
     if _upload_only():
         return bad_request(UPLOAD_HINT)
     if problem.message == "Missing required request body":

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from flask import request
 
 from ...core import context
+from ...core.filenames import safe_name
 from . import errors
 from .blueprint import API, blueprint, body_params, reply
 from .model import format_time
@@ -37,16 +38,18 @@ def upload_appimage():
     upload = request.files.get("file")
     if upload is not None:
         content = upload.read()
-        filename = fields.get("filename") or posixpath.basename(upload.filename or "")
+        filename = fields.get("filename") or upload.filename
         size, digest, url = len(content), hashlib.sha256(content).hexdigest(), None
         if not content:
             raise errors.empty_upload()
     elif fields.get("url"):
         url = fields["url"]
-        filename = fields.get("filename") or posixpath.basename(urlparse(url).path)
+        filename = fields.get("filename") or urlparse(url).path
         size, digest = 0, ""
     else:
         raise errors.image_missing()
+    # only the base name is kept (whichever of the three gave it); nothing usable left (`..`) is no name
+    filename = safe_name(filename)
     if not filename:
         raise errors.filename_missing()
     platform = fields.get("platform") or _EXTENSIONS.get(posixpath.splitext(filename)[1].lower())

@@ -19,7 +19,7 @@ def test_project_file_upload_and_download_round_trip(bb):
         assert body["originalName"] == name and body["readableSize"] == "1 KB" and isinstance(body["uploadTime"], int)
         down = bb.get(f"{ME}/projects/{PROJECT}/files/{role}")
         assert down.status_code == 200 and down.content == APK
-        assert down.headers["Content-Disposition"] == f"attachment; filename={name}"
+        assert down.headers["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
 
 
 def test_test_file_fills_package_facts(bb):
