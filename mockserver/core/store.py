@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import re
 import threading
+import time
 from contextlib import contextmanager
 
 from . import tracked
@@ -24,6 +25,10 @@ class Store:
         self._locks: dict[tuple[str, str], threading.RLock] = {}
         self._guard = threading.Lock()
         self.reads = ReadCache()  # rendered reads per state, dropped on every change
+        self.last_used: dict[str, float] = {}  # tenant -> wall time of its last request (GET /_mock/tenants)
+
+    def touched(self, tenant: str) -> None:
+        self.last_used[tenant] = time.time()
 
     # -- building -------------------------------------------------------------------------
     def _fixtures_for(self, tenant: str, vendor: str) -> dict:
@@ -57,7 +62,14 @@ class Store:
         return self._states.get((tenant, vendor))
 
     def tenants(self) -> list[str]:
-        return sorted({t for t, _ in self._states})
+        return sorted({t for t, _ in self._states} | set(self.last_used))
+
+    def sizes(self) -> dict[str, dict[str, int]]:
+        """tenant -> vendor -> records held (of the worlds built so far)."""
+        out: dict[str, dict[str, int]] = {}
+        for (tenant, vendor), state in list(self._states.items()):
+            out.setdefault(tenant, {})[vendor] = sum(len(rows) for rows in state.tables.values())
+        return out
 
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
@@ -78,20 +90,31 @@ class Store:
 
     # -- control --------------------------------------------------------------------------
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
+        """Back to the fixtures. Each world is dropped under its lock, so a request in flight ends
+        (commits or rolls back) before, never after: nothing it does can land on the reset world."""
         with self._guard:
-            for key in list(self._states):
-                t, v = key
-                if (vendor is None or v == vendor) and (tenant is None or t == tenant):
-                    del self._states[key]
-                    self.reads.changed(t, v)
+            keys = [k for k in self._states
+                    if (vendor is None or k[1] == vendor) and (tenant is None or k[0] == tenant)]
+        for key in keys:
+            with self.lock(*key):
+                self._states.pop(key, None)
+                self.reads.changed(*key)
+        if vendor is None:  # a tenant reset whole is as if never used
+            if tenant is None:
+                self.last_used.clear()
+            else:
+                self.last_used.pop(tenant, None)
 
     def set_fixtures(self, vendor: str, data: dict, tenant: str | None = None) -> None:
         """Replace a vendor's data (for one tenant, or the base set every tenant starts from)."""
-        with self._guard:
-            if tenant is None:
-                self._fixtures[vendor] = data
-                for key in [k for k in self._overrides if k[1] == vendor]:
-                    del self._overrides[key]
-            else:
+        if tenant is not None:
+            with self.lock(tenant, vendor):  # after what is in flight, as a reset
                 self._overrides[(tenant, vendor)] = data
-        self.reset(vendor=vendor, tenant=tenant)
+                self._states.pop((tenant, vendor), None)
+                self.reads.changed(tenant, vendor)
+            return
+        with self._guard:
+            self._fixtures[vendor] = data
+            for key in [k for k in self._overrides if k[1] == vendor]:
+                del self._overrides[key]
+        self.reset(vendor=vendor)

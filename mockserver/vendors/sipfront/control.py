@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from ...core import context
 from ...core.clock import iso
 from ...core.control import ControlError, current_core, tenant_arg
 from ...core.negotiation import json_response
@@ -17,7 +18,7 @@ def stop(uuid):
     """Press "stop" on a running project run now: its status turns `stopped`, queued tests never start."""
     core = current_core()
     tenant = tenant_arg()
-    now = core.clock.now()
+    now = context.now()  # the tenant's clock
     with core.store.transaction(tenant, "sipfront") as state:
         prun = find_project_run(state, uuid, now)
         if prun is None:
