@@ -68,7 +68,8 @@ def only_keys(body: dict, known) -> None:
     """A 400 naming the first key of `body` that is not one of `known`."""
     for key in body:
         if key not in known:
-            raise ControlError(400, f"{key}: unknown key (known: {', '.join(known)})")
+            hint = f"known: {', '.join(known)}" if known else "it takes none"
+            raise ControlError(400, f"{key}: unknown key ({hint})")
 
 
 def number(body: dict, key: str, low: float | None = None, high: float | None = None, integer: bool = False):

@@ -6,7 +6,7 @@ from flask import Blueprint
 
 from ...core import context
 from ...core.clock import iso
-from ...core.control import ControlError, current_core, tenant_arg
+from ...core.control import ControlError, current_core, json_object, only_keys, tenant_arg
 from ...core.negotiation import json_response
 from .model import find_project_run, format_time, project_row, stop_project_run
 
@@ -16,6 +16,7 @@ control_blueprint = Blueprint("sipfront_control", __name__)
 @control_blueprint.post("/project-runs/<uuid>/stop")
 def stop(uuid):
     """Press "stop" on a running project run now: its status turns `stopped`, queued tests never start."""
+    only_keys(json_object(optional=True), ())  # it takes no body: a key sent is a mistake worth naming
     core = current_core()
     tenant = tenant_arg()
     now = context.now()  # the tenant's clock
