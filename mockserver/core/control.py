@@ -9,6 +9,7 @@ known, of the wrong type or out of range is a 400 naming it.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 
 from flask import Blueprint, Flask, Response, current_app, g, request
@@ -21,7 +22,7 @@ from .errors import describe_validation
 from .fixtures import FixtureError, load_body
 from .negotiation import empty, json_response
 from .routes import vendor_routes
-from .store import DEFAULT_TENANT, TENANT_RE
+from .store import DEFAULT_TENANT, TENANT_RE, SnapshotError
 
 bp = Blueprint("control", __name__)
 
@@ -300,6 +301,57 @@ def tenants():
             if used is not None else None,
         })
     return json_response({"tenants": rows, "count": len(rows)})
+
+
+SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+
+
+def _stamped(described: dict) -> dict:
+    return {**described, "created": datetime.fromtimestamp(described["created"], timezone.utc).isoformat()
+            .replace("+00:00", "Z")}
+
+
+@bp.post("/snapshots")
+def snapshot_take():
+    """A named copy of the tenant's data (of one vendor, or all): set up once, restore per test."""
+    core = _core()
+    body = json_object()
+    only_keys(body, ("name",))
+    name = body.get("name")
+    if not isinstance(name, str) or not SNAPSHOT_NAME.match(name):
+        raise ControlError(400, "name: required, 1-100 letters, digits or ._-")
+    vendor = _vendor_arg(required=False)
+    try:
+        taken = core.store.snapshot(tenant_arg(), name, [vendor] if vendor else list(core.vendors))
+    except SnapshotError as err:
+        raise ControlError(err.status, str(err)) from None
+    return json_response(_stamped(taken), 201)
+
+
+@bp.get("/snapshots")
+def snapshot_list():
+    items = [_stamped(s) for s in _core().store.snapshots(tenant_arg())]
+    return json_response({"snapshots": items, "count": len(items)})
+
+
+@bp.post("/snapshots/<name>/restore")
+def snapshot_restore(name: str):
+    core = _core()
+    only_keys(json_object(optional=True), ())
+    try:
+        restored = core.store.restore(tenant_arg(), name, _vendor_arg(required=False))
+    except SnapshotError as err:
+        raise ControlError(err.status, str(err)) from None
+    return json_response({"restored": True, **_stamped(restored)})
+
+
+@bp.delete("/snapshots/<name>")
+def snapshot_delete(name: str):
+    try:
+        _core().store.delete_snapshot(tenant_arg(), name)
+    except SnapshotError as err:
+        raise ControlError(err.status, str(err)) from None
+    return empty()
 
 
 @bp.get("/routes")

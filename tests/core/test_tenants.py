@@ -254,3 +254,50 @@ def test_fixtures_loaded_for_a_tenant_wait_for_its_write_in_flight(demo):
     writer.join()
     assert r.status_code == 200 and out["status"] == 201
     assert names(demo) == ["loaded"]
+
+
+# -- named snapshots ----------------------------------------------------------------------------------
+def test_a_snapshot_is_restored_as_often_as_asked_and_only_in_its_tenant(demo, demo_server):
+    a, b = two(demo, demo_server)
+    a("POST", "/items", json={"name": "set up"})
+    taken = a.mock("POST", "/snapshots", params={"tenant": a.tenant}, data='{"name": "seeded"}',
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert taken.status_code == 201 and taken.json()["name"] == "seeded" and taken.json()["vendors"] == ["demo"]
+    for _ in range(2):
+        a("DELETE", "/items/7")
+        a("POST", "/items", json={"name": "a test's change"})
+        r = a.mock("POST", "/snapshots/seeded/restore", params={"tenant": a.tenant})
+        assert r.status_code == 200 and r.json()["restored"] is True
+        assert names(a) == ["seven", "three", "set up"]
+    a("POST", "/items", json={"name": "after"})
+    assert [i["id"] for i in a("GET", "/items").json()["items"]][-1] == 9  # ids go on from the snapshot's
+    a.mock("POST", "/reset", params={"tenant": a.tenant})
+    a.mock("POST", "/snapshots/seeded/restore", params={"tenant": a.tenant})
+    assert names(a) == ["seven", "three", "set up"]  # snapshots outlive a reset
+    assert b.mock("POST", "/snapshots/seeded/restore", params={"tenant": b.tenant}).status_code == 404
+    assert b.mock("GET", "/snapshots", params={"tenant": b.tenant}).json()["count"] == 0
+    assert [s["name"] for s in a.mock("GET", "/snapshots", params={"tenant": a.tenant}).json()["snapshots"]] == [
+        "seeded"]
+    assert a.mock("DELETE", "/snapshots/seeded", params={"tenant": a.tenant}).status_code == 204
+    assert a.mock("DELETE", "/snapshots/seeded", params={"tenant": a.tenant}).status_code == 404
+
+
+def test_a_snapshot_of_a_world_never_used_restores_the_fixtures(demo):
+    demo.mock("POST", "/snapshots", params={"tenant": demo.tenant, "vendor": "demo"}, json={"name": "pristine"})
+    demo("DELETE", "/items/7")
+    demo.mock("POST", "/snapshots/pristine/restore", params={"tenant": demo.tenant, "vendor": "demo"})
+    assert names(demo) == ["seven", "three"]
+
+
+def test_snapshots_are_bounded_per_tenant_and_their_bodies_checked(demo):
+    from mockserver.core.store import MAX_SNAPSHOTS
+
+    for n in range(MAX_SNAPSHOTS):
+        taken = demo.mock("POST", "/snapshots", params={"tenant": demo.tenant}, json={"name": f"s{n}"})
+        assert taken.status_code == 201
+    full = demo.mock("POST", "/snapshots", params={"tenant": demo.tenant}, json={"name": "one-too-many"})
+    assert full.status_code == 409 and "delete one" in full.json()["error"]
+    assert demo.mock("POST", "/snapshots", params={"tenant": demo.tenant}, json={"name": "s0"}).status_code == 201
+    for body, key in (({"nam": "x"}, "nam"), ({"name": "has space"}, "name"), ({"name": 5}, "name"), ({}, "name")):
+        r = demo.mock("POST", "/snapshots", params={"tenant": demo.tenant}, json=body)
+        assert r.status_code == 400 and r.json()["error"].startswith(f"{key}:"), body
