@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.wrappers import Response
 
-from .core.clock import Clock
+from .core.clock import Clocks
 from .core.control import build_control_app
 from .core.faults import Faults
 from .core.fixtures import load_all
@@ -30,7 +30,7 @@ class Core:
     settings: Settings
     vendors: dict
     store: Store
-    clock: Clock = field(default_factory=Clock)
+    clocks: Clocks = field(default_factory=Clocks)  # the server clock and the tenants' own
     journal: Journal = field(default_factory=Journal)
     outbox: Outbox | None = None
     faults: Faults | None = None
@@ -70,14 +70,14 @@ def create_app(settings: Settings, vendors: dict | None = None, fixtures: dict |
     vendors = vendors if vendors is not None else load_vendors(settings.vendors)
     options = {name: vendor.load_options(settings.vendor_options.get(name)) for name, vendor in vendors.items()}
     fixtures = fixtures if fixtures is not None else load_all(settings.fixtures, vendors)
-    clock = Clock()
+    clocks = Clocks()
     core = Core(
         settings=settings,
         vendors=vendors,
         store=Store(vendors, fixtures),
-        clock=clock,
+        clocks=clocks,
         journal=Journal(settings.journal_size),
-        outbox=Outbox(clock),
+        outbox=Outbox(clocks),
         faults=Faults(tuple(vendors)),
         options=options,
     )

@@ -122,6 +122,11 @@ class VendorClient:
     def url(self, path: str) -> str:
         return self.base_url + path
 
+    @property
+    def page_base(self) -> str:
+        """How links to pages a browser opens begin: the root and the tenant (core/tenancy.py)."""
+        return f"{self.base_url}/_tenant/{self.tenant.replace('/', '~')}"
+
     def request(self, method: str, path: str, validate: bool = True, **kwargs) -> requests.Response:
         kwargs.setdefault("timeout", 30)
         response = self.session.request(method, self.url(path), **kwargs)

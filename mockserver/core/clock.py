@@ -1,4 +1,8 @@
-"""The mock clock: real, frozen, or real shifted by an offset. Every vendor timestamp reads it."""
+"""The mock clocks: real, frozen, or real shifted by an offset. Every vendor timestamp reads its tenant's.
+
+There is one server clock, and a tenant gets a clock of its own the first time a control call sets
+its time (`POST /_mock/clock?tenant=T`); until then, and again after a reset, it follows the server's.
+"""
 
 from __future__ import annotations
 
@@ -75,11 +79,64 @@ class Clock:
             self._frozen = None
             self._offset = timedelta(0)
 
+    def copy(self) -> "Clock":
+        other = Clock(self._wall)
+        with self._lock:
+            other._offset, other._frozen = self._offset, self._frozen
+        return other
+
     def describe(self) -> dict:
-        now = self.now()
+        now = self.peek()
         return {
             "now": iso(now),
             "epoch": now.timestamp(),
             "mode": self.mode,
             "offset_seconds": self._offset.total_seconds(),
         }
+
+
+class Clocks:
+    """The server clock plus the tenants' own ones."""
+
+    def __init__(self, wall=None):
+        self.server = Clock(wall)
+        self._own: dict[str, Clock] = {}
+        self._lock = threading.Lock()
+
+    def of(self, tenant: str | None) -> Clock:
+        """The clock `tenant` reads (its own, or the server's); None: the server's."""
+        if tenant is None:
+            return self.server
+        return self._own.get(tenant) or self.server
+
+    def own(self, tenant: str) -> Clock:
+        """`tenant`'s own clock, made from where the server clock stands when it has none yet."""
+        found = self._own.get(tenant)
+        if found is None:
+            with self._lock:
+                found = self._own.get(tenant)
+                if found is None:
+                    found = self._own[tenant] = self.server.copy()
+        return found
+
+    def has_own(self, tenant: str) -> bool:
+        return tenant in self._own
+
+    def tenants(self) -> list[str]:
+        return list(self._own)
+
+    def reset(self, tenant: str | None = None) -> None:
+        """A tenant back to following the server clock; None: every clock back to real time."""
+        with self._lock:
+            if tenant is None:
+                self._own.clear()
+                self.server.real()
+            else:
+                self._own.pop(tenant, None)
+
+    def describe(self, tenant: str | None) -> dict:
+        clock = self.of(tenant)
+        out = clock.describe()
+        out["tenant"] = tenant
+        out["source"] = "server" if clock is self.server else "tenant"
+        return out

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import current_app, g, request
 
 from .clock import reads_of_this_thread
+from .tenancy import IN_PATH, link_segment
 
 CORE_KEY = "mockserver.core"
 VENDOR_KEY = "mockserver.vendor"
@@ -33,8 +34,14 @@ def state():
     return core().store.state(g.tenant, vendor().name)
 
 
+def clock():
+    """The clock of this request's tenant (its own, or the server's it follows)."""
+    found = g.get("clock")
+    return found if found is not None else core().clocks.of(g.get("tenant"))
+
+
 def now() -> datetime:
-    return core().clock.now()
+    return clock().now()
 
 
 def checked() -> tuple[dict, object]:
@@ -97,12 +104,22 @@ def vendor_options() -> dict:
 
 
 def base_url() -> str:
-    """The vendor's root as the client reached it: http://host:8080/bitbar or http://host:8084."""
+    """The vendor's root as the client reached it: http://host:8080/bitbar or http://host:8084, and
+    /_tenant/<name> after it when the client named its tenant in the path (core/tenancy.py)."""
     ctx = g._get_current_object()
     found = ctx.get("base_url")
     if found is None:  # werkzeug rebuilds url_root on every access, and links ask for it per record
-        found = ctx.base_url = request.url_root.rstrip("/")
+        found = request.url_root.rstrip("/")
+        if request.environ.get(IN_PATH):
+            found += link_segment(ctx.tenant)
+        ctx.base_url = found
     return found
+
+
+def page_base_url() -> str:
+    """The root for links to pages a browser opens (reports, comparisons): they carry the tenant for
+    any tenant but `default`, since a browser sends no tenant header."""
+    return request.url_root.rstrip("/") + link_segment(g.tenant)
 
 
 def record_outbound(kind: str, payload: dict) -> None:

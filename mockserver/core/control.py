@@ -1,8 +1,18 @@
-"""The /_mock control API: health, reset, state, fixtures, journal, faults, clock, outbox, routes, specs."""
+"""The /_mock control API: health, reset, state, fixtures, journal, faults, clock, outbox, tenants, routes, specs.
+
+Everything is per tenant: `?tenant=T` scopes a call to T's world; without it a call is about every
+tenant (reset, journal, outbox, faults) or the server clock every tenant without its own follows.
+Bodies are JSON whatever their Content-Type says (`curl -d` sends a form type); a key that is not
+known, of the wrong type or out of range is a 400 naming it.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, request
+import json
+import re
+from datetime import datetime, timezone
+
+from flask import Blueprint, Flask, Response, current_app, g, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -12,7 +22,7 @@ from .errors import describe_validation
 from .fixtures import FixtureError, load_body
 from .negotiation import empty, json_response
 from .routes import vendor_routes
-from .store import DEFAULT_TENANT
+from .store import DEFAULT_TENANT, TENANT_RE, SnapshotError
 
 bp = Blueprint("control", __name__)
 
@@ -34,11 +44,44 @@ def tenant_arg() -> str:
     return request.args.get("tenant") or DEFAULT_TENANT
 
 
-def json_object() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
+def scope_tenant() -> str | None:
+    """The `?tenant=` a control call is limited to; None: every tenant."""
+    return request.args.get("tenant") or None
+
+
+def json_object(optional: bool = False) -> dict:
+    """The body as a JSON object, whatever the Content-Type says; an empty body is {} when `optional`."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        if optional:
+            return {}
         raise ControlError(400, "body must be a JSON object")
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise ControlError(400, f"body must be a JSON object: not JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise ControlError(400, f"body must be a JSON object, not {type(data).__name__}")
     return data
+
+
+def only_keys(body: dict, known) -> None:
+    """A 400 naming the first key of `body` that is not one of `known`."""
+    for key in body:
+        if key not in known:
+            hint = f"known: {', '.join(known)}" if known else "it takes none"
+            raise ControlError(400, f"{key}: unknown key ({hint})")
+
+
+def number(body: dict, key: str, low: float | None = None, high: float | None = None, integer: bool = False):
+    """body[key] checked as a JSON number within [low, high], naming the key when it is not."""
+    value = body[key]
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or value != value:
+        raise ControlError(400, f"{key}: must be {'an integer' if integer else 'a number'}, not {json.dumps(value)}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ControlError(400, f"{key}: must be between {low} and {high}, not {value}")
+    return value
 
 
 _core = current_core
@@ -71,13 +114,35 @@ def health():
     return json_response({"status": "ok", "vendors": list(core.vendors), "version": __version__})
 
 
+RESETTABLE = ("data", "clock", "faults", "journal", "outbox")
+
+
 @bp.post("/reset")
 def reset():
+    """Everything of the scope back to its start; `keep=` lists what stays. Data goes first, world by
+    world under each world's lock: what was in flight has ended, journaled, before the rest is cleared."""
     core = _core()
     vendor = _vendor_arg(required=False)
-    tenant = request.args.get("tenant")
-    core.store.reset(vendor=vendor, tenant=tenant)
-    return json_response({"reset": True, "vendor": vendor, "tenant": tenant})
+    tenant = scope_tenant()
+    keep = [word for word in (request.args.get("keep") or "").split(",") if word]
+    for word in keep:
+        if word not in RESETTABLE:
+            raise ControlError(400, f"keep: unknown {word!r} (give a comma list of {', '.join(RESETTABLE)})")
+    done = [word for word in RESETTABLE if word not in keep]
+    if "data" in done:
+        core.store.reset(vendor=vendor, tenant=tenant)
+    if "clock" in done and vendor is None:  # the clock is the tenant's, not a vendor's: a vendor reset leaves it
+        core.clocks.reset(tenant)
+    elif "clock" in done:
+        done.remove("clock")
+    if "faults" in done:
+        core.faults.delete(tenant=tenant, vendor=vendor)
+    if "journal" in done:
+        core.journal.clear(tenant=tenant, vendor=vendor)
+    if "outbox" in done:
+        core.outbox.clear(vendor=vendor, tenant=tenant)
+    return json_response({"reset": done, "kept": [w for w in RESETTABLE if w not in done], "vendor": vendor,
+                          "tenant": tenant})
 
 
 @bp.get("/state")
@@ -94,7 +159,7 @@ def state():
 def fixtures():
     core = _core()
     vendor = _vendor_arg(required=True)
-    tenant = request.args.get("tenant")
+    tenant = scope_tenant()
     text = request.get_data(as_text=True)
     try:
         data = load_body(text, request.mimetype, core.vendors[vendor], f"POST /_mock/fixtures?vendor={vendor}")
@@ -120,14 +185,19 @@ def requests_list():
 
 @bp.delete("/requests")
 def requests_clear():
-    _core().journal.clear()
+    _core().journal.clear(tenant=scope_tenant(), vendor=_vendor_arg(required=False))
     return empty()
 
 
 @bp.post("/faults")
 def faults_add():
+    body = json_object()
+    given = scope_tenant()
+    if given is not None:
+        if body.setdefault("tenant", given) != given:
+            raise ControlError(400, f"tenant: the body says {body['tenant']!r}, the query {given!r}")
     try:
-        rule = _core().faults.add(json_object())
+        rule = _core().faults.add(body)
     except ValidationError as err:
         raise ControlError(400, describe_validation(err)) from None
     return json_response(rule, 201)
@@ -135,58 +205,67 @@ def faults_add():
 
 @bp.get("/faults")
 def faults_list():
-    return json_response({"faults": _core().faults.list()})
+    return json_response({"faults": _core().faults.list(scope_tenant())})
 
 
 @bp.delete("/faults")
 def faults_clear():
-    _core().faults.delete()
+    _core().faults.delete(tenant=scope_tenant(), vendor=_vendor_arg(required=False))
     return empty()
 
 
 @bp.delete("/faults/<int:rule_id>")
 def faults_delete(rule_id: int):
-    if not _core().faults.delete(rule_id):
-        raise ControlError(404, f"no fault rule {rule_id}")
+    faults, tenant = _core().faults, scope_tenant()
+    rule = faults.get(rule_id)
+    if rule is None or tenant not in (None, rule["tenant"]):
+        raise ControlError(404, f"no fault rule {rule_id}" + (f" of tenant {tenant!r}" if tenant else ""))
+    faults.delete(rule_id)
     return empty()
 
 
 @bp.get("/clock")
 def clock_get():
-    return json_response(_core().clock.describe())
+    return json_response(_core().clocks.describe(scope_tenant()))
 
 
 @bp.post("/clock")
 def clock_set():
-    clock = _core().clock
+    """One tenant's clock with ?tenant= (it gets one of its own), else the server's."""
+    clocks, tenant = _core().clocks, scope_tenant()
     body = json_object()
-    known = {"advance_seconds", "set", "mode"}
-    if not body or set(body) - known:
-        raise ControlError(400, "give one of advance_seconds (number), set (ISO 8601) or mode (real|frozen)")
-    if "mode" in body:
-        if body["mode"] == "real":
-            clock.real()
-        elif body["mode"] == "frozen":
-            clock.freeze()
-        else:
-            raise ControlError(400, "mode must be 'real' or 'frozen'")
+    only_keys(body, ("advance_seconds", "set", "mode"))
+    if not body:
+        raise ControlError(400, "give advance_seconds (number), set (ISO 8601) or mode (real|frozen)")
+    when = None
+    if "mode" in body and body["mode"] not in ("real", "frozen"):
+        raise ControlError(400, f"mode: must be 'real' or 'frozen', not {json.dumps(body['mode'])}")
     if "set" in body:
         try:
-            clock.set(parse_iso(str(body["set"])))
+            when = parse_iso(body["set"]) if isinstance(body["set"], str) else None
         except ValueError:
-            raise ControlError(400, f"set: not an ISO 8601 date-time: {body['set']!r}") from None
+            pass
+        if when is None:
+            raise ControlError(400, f"set: not an ISO 8601 date-time: {json.dumps(body['set'])}")
     if "advance_seconds" in body:
-        value = body["advance_seconds"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ControlError(400, "advance_seconds must be a number")
-        clock.advance(value)
-    return json_response(clock.describe())
+        number(body, "advance_seconds", -100 * 365 * 86400, 100 * 365 * 86400)
+    # all checked before anything changes: a refused call leaves the clock as it was
+    clock = clocks.server if tenant is None else clocks.own(tenant)
+    if body.get("mode") == "real":
+        clock.real()
+    elif body.get("mode") == "frozen":
+        clock.freeze()
+    if when is not None:
+        clock.set(when)
+    if "advance_seconds" in body:
+        clock.advance(body["advance_seconds"])
+    return json_response(clocks.describe(tenant))
 
 
 @bp.get("/outbox")
 def outbox_list():
     core = _core()
-    items = core.outbox.list(vendor=_vendor_arg(required=False), tenant=request.args.get("tenant"),
+    items = core.outbox.list(vendor=_vendor_arg(required=False), tenant=scope_tenant(),
                              kind=request.args.get("kind"))
     return json_response({"outbox": items, "count": len(items)})
 
@@ -194,7 +273,84 @@ def outbox_list():
 @bp.delete("/outbox")
 def outbox_clear():
     core = _core()
-    core.outbox.clear(vendor=_vendor_arg(required=False))
+    core.outbox.clear(vendor=_vendor_arg(required=False), tenant=scope_tenant())
+    return empty()
+
+
+@bp.get("/tenants")
+def tenants():
+    """Every tenant the server knows: its worlds' sizes, journal and outbox entries, rules, clock, last use."""
+    core = _core()
+    records, journal, outbox = core.store.sizes(), core.journal.sizes(), core.outbox.sizes()
+    rules: dict[str, int] = {}
+    for rule in core.faults.list():
+        rules[rule["tenant"]] = rules.get(rule["tenant"], 0) + 1
+    names = set(core.store.tenants()) | set(journal) | set(outbox) | set(core.clocks.tenants()) | set(rules)
+    names.discard("*")
+    rows = []
+    for name in sorted(names):
+        used = core.store.last_used.get(name)
+        rows.append({
+            "tenant": name,
+            "records": records.get(name, {}),
+            "journal_entries": journal.get(name, 0),
+            "outbox_entries": outbox.get(name, 0),
+            "fault_rules": rules.get(name, 0),
+            "clock": "tenant" if core.clocks.has_own(name) else "server",
+            "last_used": datetime.fromtimestamp(used, timezone.utc).isoformat().replace("+00:00", "Z")
+            if used is not None else None,
+        })
+    return json_response({"tenants": rows, "count": len(rows)})
+
+
+SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+
+
+def _stamped(described: dict) -> dict:
+    return {**described, "created": datetime.fromtimestamp(described["created"], timezone.utc).isoformat()
+            .replace("+00:00", "Z")}
+
+
+@bp.post("/snapshots")
+def snapshot_take():
+    """A named copy of the tenant's data (of one vendor, or all): set up once, restore per test."""
+    core = _core()
+    body = json_object()
+    only_keys(body, ("name",))
+    name = body.get("name")
+    if not isinstance(name, str) or not SNAPSHOT_NAME.match(name):
+        raise ControlError(400, "name: required, 1-100 letters, digits or ._-")
+    vendor = _vendor_arg(required=False)
+    try:
+        taken = core.store.snapshot(tenant_arg(), name, [vendor] if vendor else list(core.vendors))
+    except SnapshotError as err:
+        raise ControlError(err.status, str(err)) from None
+    return json_response(_stamped(taken), 201)
+
+
+@bp.get("/snapshots")
+def snapshot_list():
+    items = [_stamped(s) for s in _core().store.snapshots(tenant_arg())]
+    return json_response({"snapshots": items, "count": len(items)})
+
+
+@bp.post("/snapshots/<name>/restore")
+def snapshot_restore(name: str):
+    core = _core()
+    only_keys(json_object(optional=True), ())
+    try:
+        restored = core.store.restore(tenant_arg(), name, _vendor_arg(required=False))
+    except SnapshotError as err:
+        raise ControlError(err.status, str(err)) from None
+    return json_response({"restored": True, **_stamped(restored)})
+
+
+@bp.delete("/snapshots/<name>")
+def snapshot_delete(name: str):
+    try:
+        _core().store.delete_snapshot(tenant_arg(), name)
+    except SnapshotError as err:
+        raise ControlError(err.status, str(err)) from None
     return empty()
 
 
@@ -238,6 +394,14 @@ def build_control_app(core) -> Flask:
     for name, vendor in core.vendors.items():
         if vendor.control_blueprint is not None:
             app.register_blueprint(vendor.control_blueprint, url_prefix=f"/{name}")
+
+    @app.before_request
+    def _tenant():
+        given = request.args.get("tenant")
+        if given is not None and not TENANT_RE.match(given):
+            raise ControlError(400, "tenant: use 1-128 letters, digits or ._:@/+-")
+        g.tenant = given or DEFAULT_TENANT  # what context.now() and the vendors' extras act on
+        g.clock = core.clocks.of(g.tenant)
 
     @app.errorhandler(ControlError)
     def _control_error(err: ControlError):

@@ -62,9 +62,25 @@ class Journal:
             entry.id = next(self._ids)
             self._items.append(entry)
 
-    def clear(self) -> None:
+    def clear(self, tenant: str | None = None, vendor: str | None = None) -> None:
+        """Forget the entries of one tenant and/or vendor (None: any)."""
         with self._lock:
+            if tenant is None and vendor is None:
+                self._items.clear()
+                return
+            keep = [e for e in self._items
+                    if not ((tenant is None or e.tenant == tenant) and (vendor is None or e.vendor == vendor))]
             self._items.clear()
+            self._items.extend(keep)
+
+    def sizes(self) -> dict[str, int]:
+        """tenant -> entries held."""
+        with self._lock:
+            items = list(self._items)
+        out: dict[str, int] = {}
+        for e in items:
+            out[e.tenant] = out.get(e.tenant, 0) + 1
+        return out
 
     def list(self, vendor=None, method=None, path=None, status=None, tenant=None, limit=None) -> list[dict]:
         with self._lock:

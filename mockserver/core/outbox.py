@@ -6,12 +6,12 @@ import itertools
 import threading
 from collections import deque
 
-from .clock import Clock, iso
+from .clock import Clocks, iso
 
 
 class Outbox:
-    def __init__(self, clock: Clock, size: int = 10_000):
-        self._clock = clock
+    def __init__(self, clocks: Clocks, size: int = 10_000):
+        self._clocks = clocks
         self._items: deque = deque(maxlen=size)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -19,7 +19,7 @@ class Outbox:
     def record(self, vendor: str, tenant: str, kind: str, payload: dict) -> dict:
         entry = {
             "id": next(self._ids),
-            "time": iso(self._clock.now()),
+            "time": iso(self._clocks.of(tenant).peek()),  # the sender's tenant's time
             "vendor": vendor,
             "tenant": tenant,
             "kind": kind,
@@ -39,11 +39,19 @@ class Outbox:
             and (kind is None or e["kind"] == kind)
         ]
 
-    def clear(self, vendor: str | None = None) -> None:
+    def clear(self, vendor: str | None = None, tenant: str | None = None) -> None:
+        """Forget what one vendor and/or tenant sent (None: any)."""
         with self._lock:
-            if vendor is None:
-                self._items.clear()
-            else:
-                keep = [e for e in self._items if e["vendor"] != vendor]
-                self._items.clear()
-                self._items.extend(keep)
+            keep = [e for e in self._items
+                    if not ((vendor is None or e["vendor"] == vendor) and (tenant is None or e["tenant"] == tenant))]
+            self._items.clear()
+            self._items.extend(keep)
+
+    def sizes(self) -> dict[str, int]:
+        """tenant -> messages held."""
+        with self._lock:
+            items = list(self._items)
+        out: dict[str, int] = {}
+        for e in items:
+            out[e["tenant"]] = out.get(e["tenant"], 0) + 1
+        return out

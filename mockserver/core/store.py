@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import re
 import threading
+import time
 from contextlib import contextmanager
 
 from . import tracked
@@ -13,6 +14,13 @@ from .state import State
 
 TENANT_RE = re.compile(r"^[A-Za-z0-9._:@/+-]{1,128}$")
 DEFAULT_TENANT = "default"
+MAX_SNAPSHOTS = 20  # per tenant: a suite keeps a few set-ups, not one per test
+
+
+class SnapshotError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
 
 
 class Store:
@@ -24,6 +32,12 @@ class Store:
         self._locks: dict[tuple[str, str], threading.RLock] = {}
         self._guard = threading.Lock()
         self.reads = ReadCache()  # rendered reads per state, dropped on every change
+        self.last_used: dict[str, float] = {}  # tenant -> wall time of its last request (GET /_mock/tenants)
+        # tenant -> name -> {"vendors": {vendor: pickled State, or None for "as the fixtures"}, "created": ...}
+        self._snapshots: dict[str, dict[str, dict]] = {}
+
+    def touched(self, tenant: str) -> None:
+        self.last_used[tenant] = time.time()
 
     # -- building -------------------------------------------------------------------------
     def _fixtures_for(self, tenant: str, vendor: str) -> dict:
@@ -57,7 +71,14 @@ class Store:
         return self._states.get((tenant, vendor))
 
     def tenants(self) -> list[str]:
-        return sorted({t for t, _ in self._states})
+        return sorted({t for t, _ in self._states} | set(self.last_used))
+
+    def sizes(self) -> dict[str, dict[str, int]]:
+        """tenant -> vendor -> records held (of the worlds built so far)."""
+        out: dict[str, dict[str, int]] = {}
+        for (tenant, vendor), state in list(self._states.items()):
+            out.setdefault(tenant, {})[vendor] = sum(len(rows) for rows in state.tables.values())
+        return out
 
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
@@ -78,20 +99,77 @@ class Store:
 
     # -- control --------------------------------------------------------------------------
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
+        """Back to the fixtures. Each world is dropped under its lock, so a request in flight ends
+        (commits or rolls back) before, never after: nothing it does can land on the reset world."""
         with self._guard:
-            for key in list(self._states):
-                t, v = key
-                if (vendor is None or v == vendor) and (tenant is None or t == tenant):
-                    del self._states[key]
-                    self.reads.changed(t, v)
+            keys = [k for k in self._states
+                    if (vendor is None or k[1] == vendor) and (tenant is None or k[0] == tenant)]
+        for key in keys:
+            with self.lock(*key):
+                self._states.pop(key, None)
+                self.reads.changed(*key)
+        if vendor is None:  # a tenant reset whole is as if never used
+            if tenant is None:
+                self.last_used.clear()
+            else:
+                self.last_used.pop(tenant, None)
 
     def set_fixtures(self, vendor: str, data: dict, tenant: str | None = None) -> None:
         """Replace a vendor's data (for one tenant, or the base set every tenant starts from)."""
-        with self._guard:
-            if tenant is None:
-                self._fixtures[vendor] = data
-                for key in [k for k in self._overrides if k[1] == vendor]:
-                    del self._overrides[key]
-            else:
+        if tenant is not None:
+            with self.lock(tenant, vendor):  # after what is in flight, as a reset
                 self._overrides[(tenant, vendor)] = data
-        self.reset(vendor=vendor, tenant=tenant)
+                self._states.pop((tenant, vendor), None)
+                self.reads.changed(tenant, vendor)
+            return
+        with self._guard:
+            self._fixtures[vendor] = data
+            for key in [k for k in self._overrides if k[1] == vendor]:
+                del self._overrides[key]
+        self.reset(vendor=vendor)
+
+    # -- named snapshots ------------------------------------------------------------------------
+    def snapshot(self, tenant: str, name: str, vendors) -> dict:
+        """Keep a copy of `tenant`'s data of `vendors` under `name` (replacing one of that name)."""
+        taken: dict[str, bytes | None] = {}
+        for vendor in vendors:
+            with self.lock(tenant, vendor):  # a consistent copy: nothing in flight is half in it
+                state = self._states.get((tenant, vendor))
+                taken[vendor] = None if state is None else pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        with self._guard:
+            mine = self._snapshots.setdefault(tenant, {})
+            if name not in mine and len(mine) >= MAX_SNAPSHOTS:
+                raise SnapshotError(409, f"tenant {tenant!r} holds {MAX_SNAPSHOTS} snapshots already: delete one")
+            mine[name] = {"vendors": taken, "created": time.time()}
+        return self.describe_snapshot(tenant, name)
+
+    def describe_snapshot(self, tenant: str, name: str) -> dict:
+        found = self._snapshots.get(tenant, {}).get(name)
+        if found is None:
+            raise SnapshotError(404, f"no snapshot {name!r} of tenant {tenant!r}")
+        return {"name": name, "tenant": tenant, "vendors": sorted(found["vendors"]), "created": found["created"],
+                "bytes": sum(len(b) for b in found["vendors"].values() if b)}
+
+    def snapshots(self, tenant: str) -> list[dict]:
+        return [self.describe_snapshot(tenant, name) for name in sorted(self._snapshots.get(tenant, {}))]
+
+    def restore(self, tenant: str, name: str, vendor: str | None = None) -> dict:
+        """`tenant`'s data of the snapshot's vendors (or only `vendor`) as it was when taken."""
+        described = self.describe_snapshot(tenant, name)
+        taken = self._snapshots[tenant][name]["vendors"]
+        if vendor is not None and vendor not in taken:
+            raise SnapshotError(404, f"snapshot {name!r} of tenant {tenant!r} holds no {vendor!r} data")
+        for one in [vendor] if vendor is not None else list(taken):
+            with self.lock(tenant, one):
+                if taken[one] is None:
+                    self._states.pop((tenant, one), None)
+                else:
+                    with tracked.paused():
+                        self._states[(tenant, one)] = pickle.loads(taken[one])
+                self.reads.changed(tenant, one)
+        return described
+
+    def delete_snapshot(self, tenant: str, name: str) -> None:
+        with self._guard:
+            if self._snapshots.get(tenant, {}).pop(name, None) is None:
+                raise SnapshotError(404, f"no snapshot {name!r} of tenant {tenant!r}")

@@ -12,7 +12,7 @@ import time
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from . import context, tracked
+from . import context, tenancy, tracked
 from .accesslog import ACCESS_LOG
 from .auth import admission
 from .clock import reads_of_this_thread
@@ -26,8 +26,9 @@ from .store import DEFAULT_TENANT, TENANT_RE
 error_log = logging.getLogger("mockserver.errors")
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
-TENANT_HEADER = "X-Mock-Tenant"
-_TENANT_KEY = "HTTP_X_MOCK_TENANT"
+TENANT_HEADER = tenancy.HEADER
+_TENANT_KEY = tenancy.ENVIRON_KEY
+_TENANT_ERROR = "mockserver.tenant_error"
 _JOURNALED_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH")
 
 HTTP_MESSAGES = {
@@ -74,7 +75,7 @@ def build_vendor_app(core, vendor) -> Flask:
     spec = vendor.spec_path()
     if vendor.spec_guard and spec.is_file():
         SpecGuard(spec, vendor, enforce=core.settings.validate_requests).guard_views(app)
-    store, faults, name = core.store, core.faults, vendor.name
+    store, faults, clocks, name = core.store, core.faults, core.clocks, vendor.name
     app.wsgi_app = ServeKept(app.wsgi_app, core, name)
 
     @app.before_request
@@ -85,12 +86,16 @@ def build_vendor_app(core, vendor) -> Flask:
         ctx.lock = ctx.undo = ctx.fault = None
         ctx.outbound = []
         tenant = req.environ.get(_TENANT_KEY) or DEFAULT_TENANT
-        if tenant is not DEFAULT_TENANT and not TENANT_RE.match(tenant):
+        problem = req.environ.get(_TENANT_ERROR)
+        if problem or (tenant is not DEFAULT_TENANT and not TENANT_RE.match(tenant)):
             ctx.tenant = DEFAULT_TENANT
-            return render_error(vendor, 400, f"Invalid {TENANT_HEADER} header: use 1-128 letters, digits or ._:@/+-")
+            ctx.clock = clocks.server
+            return render_error(vendor, 400,
+                                problem or f"Invalid {TENANT_HEADER} header: use 1-128 letters, digits or ._:@/+-")
         ctx.tenant = tenant
-        ctx.covered_reads, ctx.valid_until, ctx.since = reads_of_this_thread(), None, core.clock.peek()
-        rule = faults.match(name, req.method, req.script_root + req.path, req.path)
+        ctx.clock = clock = clocks.of(tenant)
+        ctx.covered_reads, ctx.valid_until, ctx.since = reads_of_this_thread(), None, clock.peek()
+        rule = faults.match(name, tenant, req.method, req.script_root + req.path, req.path)
         if rule is not None:
             if rule.get("delay_ms"):
                 time.sleep(rule["delay_ms"] / 1000.0)
@@ -189,22 +194,27 @@ class ServeKept:
 
     def __call__(self, environ, start_response):
         core = self.core
-        if (environ.get("REQUEST_METHOD") == "GET" and not core.faults.active()
+        if environ.get("PATH_INFO", "").startswith(tenancy.PATH_PREFIX):
+            problem = tenancy.take_from_path(environ)
+            if problem:
+                environ[_TENANT_ERROR] = problem  # answered in the vendor's shape by the app
+                return self.app(environ, start_response)
+        tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
+        if (environ.get("REQUEST_METHOD") == "GET" and not core.faults.active(tenant)
                 and not environ.get("CONTENT_LENGTH") and not environ.get("HTTP_TRANSFER_ENCODING")):
             started = time.perf_counter()
-            tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
             state = core.store.existing(tenant, self.vendor)
             entries = core.store.reads.entries(tenant, self.vendor, state) if state is not None else None
             kept = entries.get(request_key(environ)) if entries else None
-            if kept is not None and (kept.since is None or self._inside(kept)):
+            if kept is not None and (kept.since is None or self._inside(kept, tenant)):
                 start_response(kept.status, kept.headers)
                 _record(core, self.vendor, environ, "GET", kept.path, kept.vendor_path, int(kept.status[:3]),
                         started, tenant, None)
                 return [kept.body]
         return self.app(environ, start_response)
 
-    def _inside(self, kept: Kept) -> bool:
-        now = self.core.clock.peek()
+    def _inside(self, kept: Kept, tenant: str) -> bool:
+        now = self.core.clocks.of(tenant).peek()
         return kept.since <= now and (kept.until is None or now < kept.until)
 
 
@@ -226,8 +236,9 @@ def _record(core, vendor_name: str, environ, method: str, path: str, vendor_path
             started: float, tenant: str, fault, raw: bytes = b"", size: int = 0) -> None:
     """One journal entry and access-log line (formatted later, by whoever reads them)."""
     headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in _JOURNALED_HEADERS]
-    entry = Entry(core.clock.peek(), method, path, vendor_path, environ.get("QUERY_STRING", ""), headers, raw, size,
-                  core.settings.journal_body_chars, vendor_name, tenant, status,
+    core.store.touched(tenant)
+    entry = Entry(core.clocks.of(tenant).peek(), method, path, vendor_path, environ.get("QUERY_STRING", ""),
+                  headers, raw, size, core.settings.journal_body_chars, vendor_name, tenant, status,
                   (time.perf_counter() - started) * 1000.0, fault)
     core.journal.add(entry)
     ACCESS_LOG.add(entry)

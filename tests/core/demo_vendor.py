@@ -124,6 +124,21 @@ def create_batch():
     return json_response(created, 201)
 
 
+@bp.post("/items/slow")
+def create_slowly():
+    """Writes, waits `seconds`, writes again (reading the state anew), then fails when asked: what a
+    reset of the tenant in the meantime must not be undone or mixed with."""
+    import time
+
+    body = json_body()
+    context.state().insert("items", {"name": f"{body['name']}-before"})
+    time.sleep(body.get("seconds", 0.5))
+    context.state().insert("items", {"name": f"{body['name']}-after"})
+    if body.get("fail"):
+        raise VendorError(409, "failed after writing")
+    return json_response({"ok": True}, 201)
+
+
 @bp.get("/items/<int:itemId>")
 def get_item(itemId):
     item = context.state().get("items", itemId)

@@ -18,7 +18,7 @@ account = auth.caller  # the account Vendor.authenticate let in
 def current_world() -> World:
     if "happo_world" not in g:
         g.happo_world = World(context.state(), context.now, context.base_url(), context.record_outbound,
-                              context.permissive())
+                              context.permissive(), pages=context.page_base_url())
     return g.happo_world
 
 

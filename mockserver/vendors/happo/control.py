@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, request
 from marshmallow import ValidationError
 
+from ...core import context
 from ...core.bodies import schema_of
 from ...core.control import ControlError, current_core, json_object, tenant_arg
 from ...core.errors import VendorError, describe_validation
 from ...core.negotiation import json_response
+from ...core.tenancy import link_segment
 from . import errors, schemas
 from .model import comparisons
 from .model.reports import project_for
@@ -33,8 +35,10 @@ def review(sha1, sha2):
     except ValidationError as err:
         raise ControlError(400, describe_validation(err)) from None
     with core.store.transaction(tenant, "happo") as state:
-        world = World(state, core.clock.now(), _vendor_base(core),
-                      lambda kind, payload: core.outbox.record("happo", tenant, kind, payload))
+        base = _vendor_base(core)
+        world = World(state, context.now(), base,
+                      lambda kind, payload: core.outbox.record("happo", tenant, kind, payload),
+                      pages=base + link_segment(tenant))
         accounts = sorted(state.table("accounts").values(), key=lambda a: a["id"])
         try:
             if not accounts:

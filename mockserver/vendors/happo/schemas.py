@@ -25,7 +25,10 @@ def _optional_text(**kw):
 # openapi/happo.yaml declares every request field (spec-first): the contract checks them before the view,
 # and the handlers check against its components what it cannot reach (payload JSON, each bulk item).
 # What stays here is the control API's review: control endpoints are not in the spec.
-class Review(_Body):
+class Review(Schema):
+    class Meta:
+        unknown = RAISE  # a control body: a mistyped key is refused, naming it
+
     status = fields.String(required=True, validate=validate.OneOf(["success", "failure"]))
     project = _optional_text()
 

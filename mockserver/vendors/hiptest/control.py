@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 
-from ...core.control import ControlError, current_core, tenant_arg
+from ...core.control import ControlError, current_core, json_object, number, only_keys, tenant_arg
 from ...core.negotiation import json_response
 from .model import runs
 from .model.ratelimit import DOCUMENTED_LIMIT, WINDOWS
@@ -35,13 +35,16 @@ def set_rate_limit():
     """{"limit": N} switches it on (N per minute), {"limit": 0} off, {"limit": null} back to the setting."""
     core = current_core()
     tenant = tenant_arg()
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or set(body) - {"limit", "clear"} or "limit" not in body:
-        raise ControlError(400, 'give {"limit": N} (0 turns it off, null restores the setting), '
+    body = json_object()
+    only_keys(body, ("limit", "clear"))
+    if "limit" not in body:
+        raise ControlError(400, 'limit: required: give {"limit": N} (0 turns it off, null restores the setting), '
                                 'optionally "clear": true')
     limit = body["limit"]
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-        raise ControlError(400, "limit must be a non-negative integer or null")
+    if limit is not None:
+        number(body, "limit", 0, 1_000_000, integer=True)
+    if not isinstance(body.get("clear", False), bool):
+        raise ControlError(400, "clear: must be true or false")
     with core.store.transaction(tenant, "hiptest") as state:
         state.extra["rate_limit"] = limit
         described = _describe(state, core)
@@ -63,10 +66,13 @@ def set_generation():
     """{"seconds": N}: new test runs answer 423 on their tests for N mock-clock seconds."""
     core = current_core()
     tenant = tenant_arg()
-    body = request.get_json(silent=True)
-    seconds = body.get("seconds") if isinstance(body, dict) and set(body) == {"seconds"} else -1
-    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0):
-        raise ControlError(400, 'give {"seconds": N} (N >= 0; null restores the setting)')
+    body = json_object()
+    only_keys(body, ("seconds",))
+    if "seconds" not in body:
+        raise ControlError(400, 'seconds: required: give {"seconds": N} (N >= 0; null restores the setting)')
+    seconds = body["seconds"]
+    if seconds is not None:
+        number(body, "seconds", 0, 365 * 86400)
     with core.store.transaction(tenant, "hiptest") as state:
         state.extra["generation_seconds"] = seconds
         return json_response({"seconds": _generation_seconds(state, core)})

@@ -58,7 +58,7 @@ class QtestVendor(Vendor):
         """Raw tables plus what time makes of them: host online status, queue state."""
         core = context.core()  # outside a request: the control API's app holds the same core
         opts = options.of(state, core.options[self.name])
-        now = core.clock.now()
+        now = context.now()  # the tenant's clock (the control API sets the tenant too)
         data = state.to_json()
         data["tables"]["hosts"] = [
             {**h, **host_model.render(h, now, opts["online_window_seconds"])} for h in state.table("hosts").values()

@@ -59,7 +59,7 @@ def run_test():
     data = {
         "session_id": run["session_id"],
         "status_url": f"{base}{API}/runs/{run['session_id']}/status",
-        "report_url": f"{base}/report/session/{run['session_id']}?mode={mode}",
+        "report_url": f"{context.page_base_url()}/report/session/{run['session_id']}?mode={mode}",
     }
     return reply("data", LaunchOut, data)
 
@@ -96,7 +96,7 @@ def run_project():
         "project_run_id": prun["id"],
         "project_run_uuid": prun["uuid"],
         "status_url": base + PROJECT_RUN_STATUS.replace("<uuid>", prun["uuid"]),
-        "report_url": f"{base}/report/project/{prun['uuid']}?mode={mode}",
+        "report_url": f"{context.page_base_url()}/report/project/{prun['uuid']}?mode={mode}",
     }
     return reply("data", ProjectLaunchOut, data)
 

@@ -10,7 +10,7 @@ def test_create_job_gives_a_numeric_id_and_a_page_url(api, outbox):
                  json={"link": "https://github.com/happo/demo/pull/3", "message": "PR"})
     assert r.status_code == 200
     job = r.json()
-    assert isinstance(job["id"], int) and job["url"] == f"{api.base_url}/a/1/jobs/{job['id']}"
+    assert isinstance(job["id"], int) and job["url"] == f"{api.page_base}/a/1/jobs/{job['id']}"
     assert api.get(job["url"][len(api.base_url):]).status_code == 200
     again = api.post("/api/jobs/base-sha/change-sha", json={}).json()
     assert again == job

@@ -35,7 +35,7 @@ def test_create_report_answers_report_status_and_replaces(api):
     status = r.json()
     assert status["snapshotCount"] == 2
     assert status["completedAt"] == status["createdAt"]
-    assert status["url"] == f"{api.base_url}/a/1/p/1/report/new-sha"
+    assert status["url"] == f"{api.page_base}/a/1/p/1/report/new-sha"
     assert api.get(status["url"][len(api.base_url):]).status_code == 200
     snaps = api.get("/api/reports/new-sha").json()
     assert all(s["id"] for s in snaps) and len({s["id"] for s in snaps}) == 2

@@ -127,7 +127,7 @@ def test_async_report_fills_in_when_renders_finish(api, clock):
     ids = [_create(api).json()["requestId"], _create(api, target="firefox").json()["requestId"]]
     r = api.post("/api/async-reports/async-sha", json={"requestIds": ids, "link": "https://l", "message": "m"})
     assert r.status_code == 200
-    assert isinstance(r.json()["id"], int) and r.json()["url"] == f"{api.base_url}/a/1/p/1/report/async-sha"
+    assert isinstance(r.json()["id"], int) and r.json()["url"] == f"{api.page_base}/a/1/p/1/report/async-sha"
     assert api.get("/api/reports/async-sha/status").json()["completedAt"] is None
     assert api.get("/api/reports/async-sha").status_code == 404
     compare = api.post("/api/reports/base-sha/compare/async-sha", json={"isAsync": True}).json()

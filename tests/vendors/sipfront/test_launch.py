@@ -58,7 +58,7 @@ def test_running_session_shows_only_what_is_known(sipfront, server, control):
     assert r.json()["status"] == 200
     base = sipfront.base_url
     assert data["status_url"] == f"{base}{API}/runs/{data['session_id']}/status"
-    assert data["report_url"].startswith(f"{base}/report/session/{data['session_id']}")
+    assert data["report_url"].startswith(f"{sipfront.page_base}/report/session/{data['session_id']}")
     status_path = data["status_url"][len(base):]
     assert sipfront.get(status_path, auth=AUTH).json() == {"run": {"session_status": "running", "status": "running"},
                                                            "status": 200}
@@ -287,7 +287,7 @@ def test_action_pointed_at_the_vendor_port_gets_urls_on_that_port(server, contro
     set_clock(server, control, T0)
     out = ActionLikeRunner(client, server, control).run_call_test("tagged-smoke-test")
     assert out["status"] == "passed"
-    assert out["report_url"].startswith(server.port_url("sipfront") + "/report/session/")
+    assert out["report_url"].startswith(f"{server.port_url('sipfront')}/_tenant/{client.tenant}/report/session/")
 
 
 def test_tenants_do_not_see_each_others_runs(sipfront, server):

@@ -83,7 +83,7 @@ def _signature(result: dict) -> list:
 
 
 def compare_url(world: World, project: dict, sha1: str, sha2: str) -> str:
-    return f"{world.base}/a/{project['accountId']}/p/{project['id']}/compare/{sha1}/{sha2}"
+    return f"{world.pages}/a/{project['accountId']}/p/{project['id']}/compare/{sha1}/{sha2}"
 
 
 def find(world: World, project: dict, sha1: str, sha2: str) -> dict | None:

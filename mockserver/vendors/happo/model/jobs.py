@@ -9,7 +9,7 @@ FINISHED = ("success", "failure", "cancelled")
 
 
 def job_url(world: World, job: dict) -> str:
-    return f"{world.base}/a/{job['accountId']}/jobs/{job['id']}"
+    return f"{world.pages}/a/{job['accountId']}/jobs/{job['id']}"
 
 
 def view(world: World, job: dict) -> dict:

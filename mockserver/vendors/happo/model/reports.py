@@ -67,7 +67,7 @@ def snapshot_view(world: World, snap: dict) -> dict:
 
 
 def report_url(world: World, project: dict, sha: str) -> str:
-    return f"{world.base}/a/{project['accountId']}/p/{project['id']}/report/{sha}"
+    return f"{world.pages}/a/{project['accountId']}/p/{project['id']}/report/{sha}"
 
 
 def raw_report(world: World, project: dict, sha: str) -> dict | None:

@@ -19,10 +19,11 @@ class World:
     until the state changes)."""
 
     def __init__(self, state: State, now: datetime | Callable[[], datetime], base: str,
-                 record: Callable[[str, dict], dict], permissive: bool = False):
+                 record: Callable[[str, dict], dict], permissive: bool = False, pages: str | None = None):
         self.state = state
         self._now = now
         self.base = base
+        self.pages = pages or base  # the root of pages a browser opens: it carries the tenant (core/tenancy.py)
         self.record = record
         self.permissive = permissive
 
