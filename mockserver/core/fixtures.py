@@ -130,7 +130,7 @@ def load_vendor(root: str | Path, vendor_obj) -> dict:
             for path in files:
                 merged = merge(merged, validate(vendor_obj, parse_file(path), str(path)))
     where = ", ".join(str(f) for f in files) or "no file"
-    log.info("fixtures: %s %d records from %s in %.2f s", vendor_obj.name, count(merged), where,
+    log.info("%s: %d records from %s in %.2f s", vendor_obj.name, count(merged), where,
              time.perf_counter() - started)
     return merged
 
