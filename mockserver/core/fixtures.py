@@ -99,7 +99,7 @@ def merge(into: dict, more: dict) -> dict:
 
 
 @contextmanager
-def _no_gc():
+def no_gc():
     """A 100k-record set is millions of new objects: the cycle collector would rescan them all many times
     while they are built, for nothing (fixture data holds no cycles)."""
     was = gc.isenabled()
@@ -122,7 +122,7 @@ def load_vendor(root: str | Path, vendor_obj) -> dict:
         raise FixtureError(f"{root}: fixtures folder does not exist")
     started = time.perf_counter()
     files = vendor_files(root, vendor_obj.name)
-    with _no_gc():
+    with no_gc():
         if not files:
             merged = validate(vendor_obj, {}, f"{root}/{vendor_obj.name}.yaml (absent)")
         else:

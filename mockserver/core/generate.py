@@ -7,7 +7,7 @@ from pathlib import Path
 
 from faker import Faker
 
-from .fixtures import FORMATS, dump_yaml, validate, write_json
+from .fixtures import FORMATS, dump_yaml, no_gc, validate, write_json
 
 
 class Draw:
@@ -80,17 +80,18 @@ def generate(vendor_name: str, scale: int, seed: int, out: Path, fmt: str = "aut
     fmt = pick_format(fmt, scale)
     fake = Faker("en_US")
     fake.seed_instance(seed)
-    data = vendor.generate_fixtures(fake, scale, Progress(vendor_name))
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{vendor_name}.{fmt}"
-    if scale <= YAML_UP_TO:
-        # a generator that writes an invalid set is a bug: fail loudly. Bigger sets are checked when loaded,
-        # which names the file and key path just the same; checking here too would double the time.
-        validate(vendor, data, str(path))
-    if fmt == "json":
-        write_json(data, path)
-    else:
-        path.write_text(dump_yaml(data), encoding="utf-8")
+    with no_gc():
+        data = vendor.generate_fixtures(fake, scale, Progress(vendor_name))
+        if scale <= YAML_UP_TO:
+            # a generator that writes an invalid set is a bug: fail loudly. Bigger sets are checked when loaded,
+            # which names the file and key path just the same; checking here too would double the time.
+            validate(vendor, data, str(path))
+        if fmt == "json":
+            write_json(data, path)
+        else:
+            path.write_text(dump_yaml(data), encoding="utf-8")
     for other in (out / f"{vendor_name}.{ext}" for ext in ("yaml", "yml", "json")):
         if other != path and other.is_file():
             other.unlink()
