@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from . import __version__
@@ -59,7 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--vendor", required=True, help="a vendor name, several joined by ',' or 'all'")
     g.add_argument("--scale", type=int, default=10, help="objects per collection (default 10)")
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--out", required=True, help="folder to write <vendor>.yaml into")
+    g.add_argument("--out", required=True, help="folder to write <vendor>.yaml or <vendor>.json into")
+    g.add_argument("--format", choices=("auto", "yaml", "json"), default="auto",
+                   help="file format; auto (default): yaml up to --scale 1000, json above (much faster to write "
+                        "and load); the other form of the same vendor in --out is removed")
     c = fsub.add_parser("check", help="validate a fixtures folder")
     c.add_argument("dir", nargs="?", help="folder (default: the configured fixtures)")
     c.add_argument("--vendor", type=_vendors_arg)
@@ -109,12 +113,15 @@ def _serve(args) -> int:
     options = parse_vendor_options(args.vendor_option) if args.vendor_option else None
     settings = from_env(vendor_options=options, **{k: getattr(args, k) for k in keys})
     from .app import load_vendors
-    from .core.fixtures import load_all
+    from .core.fixtures import preload
+    from .serve import configure_logging
 
+    configure_logging(settings.log_level)
     vendors = load_vendors(settings.vendors)
     for name, vendor in vendors.items():  # a mistyped option: exit 2 before binding
         vendor.load_options(settings.vendor_options.get(name))
-    load_all(settings.fixtures, vendors)  # invalid fixtures: exit 2 before binding
+    # invalid fixtures: exit 2 before binding; valid ones are read this once and handed to the app
+    preload(settings.fixtures, vendors)
     try:
         serve(settings)
     except PortInUse as exc:
@@ -147,8 +154,9 @@ def _generate(args) -> int:
 
     names = vendor_names() if args.vendor == "all" else parse_vendors(args.vendor)
     for name in names:
-        path = generate(name, args.scale, args.seed, Path(args.out))
-        print(f"wrote {path}")
+        started = time.perf_counter()
+        path = generate(name, args.scale, args.seed, Path(args.out), args.format)
+        print(f"wrote {path} in {time.perf_counter() - started:.1f} s")
     return 0
 
 

@@ -204,6 +204,8 @@ def main(argv=None) -> int:
     p.add_argument("--json", default="bench.json", help="where to write the figures (default bench.json)")
     p.add_argument("--only", help="run only scenarios whose name contains this")
     p.add_argument("--python-load", action="store_true", help="use the Python load generator even if wrk is there")
+    p.add_argument("--scale-rows", type=int, default=100_000, metavar="N",
+                   help="also generate and load a --scale N fixture set per vendor (default 100000; 0: skip)")
     args = p.parse_args(argv)
     scenarios = [s for s in all_scenarios() if not args.only or args.only in s.name]
     load = _python_load if args.python_load or not shutil.which("wrk") else _wrk
@@ -257,6 +259,10 @@ def main(argv=None) -> int:
     report = {"date": datetime.date.today().isoformat(), "cores": os.cpu_count(), "load": tool,
               "connections": args.connections, "seconds": args.seconds,
               "scenarios": [s.result for s in scenarios]}
+    if args.scale_rows:
+        from tests import bench_scale
+
+        report["fixtures_at_scale"] = bench_scale.run(args.scale_rows)
     Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"written to {args.json}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from ...core.generate import Draw
 from .model.dsl import quote
 from .schemas import STATUSES
 
@@ -18,11 +19,12 @@ def _stamp(moment: datetime) -> str:
 
 def generate(fake, scale: int, progress) -> dict:
     scale = max(int(scale), 1)
+    draw = Draw(fake)
     n_projects = max(1, scale // 10)
 
     def when(after: datetime | None = None) -> datetime:
         start = after or EPOCH
-        return start + timedelta(seconds=fake.random_int(0, 86400 * 30), milliseconds=fake.random_int(0, 999))
+        return start + timedelta(seconds=draw.int(0, 86400 * 30), milliseconds=draw.int(0, 999))
 
     data: dict = {
         "users": [{"id": 1, "email": "demo@example.com", "password": "demo-password", "name": "Demo User"}],
@@ -33,9 +35,9 @@ def generate(fake, scale: int, progress) -> dict:
     }
     roots, leaves, words, scenarios_of = {}, {}, {}, {}
     for p in range(1, n_projects + 1):
-        created = EPOCH + timedelta(days=fake.random_int(0, SPAN_DAYS))
-        name = f"Testing {fake.catch_phrase()}"
-        data["projects"].append({"id": p, "name": name, "description": fake.sentence(), "bdd_mode": fake.boolean(),
+        created = EPOCH + timedelta(days=draw.int(0, SPAN_DAYS))
+        name = f"Testing {draw('catch_phrase')}"
+        data["projects"].append({"id": p, "name": name, "description": draw('sentence'), "bdd_mode": draw.chance(50),
                                  "created_at": _stamp(created), "updated_at": _stamp(when(created)),
                                  "last_author": "demo@example.com"})
         roots[p] = len(data["folders"]) + 1
@@ -46,12 +48,13 @@ def generate(fake, scale: int, progress) -> dict:
     for i in range(scale):
         p = i % n_projects + 1
         fid = len(data["folders"]) + 1
-        data["folders"].append({"id": fid, "project_id": p, "parent_id": roots[p], "name": fake.bs().capitalize(),
-                                "description": fake.sentence()})
+        data["folders"].append({"id": fid, "project_id": p, "parent_id": roots[p], "name": draw('bs').capitalize(),
+                                "description": draw('sentence')})
         leaves[p].append(fid)
         wid = i + 1
-        word = f"{fake.word()} {fake.word()} {fake.word()}"
-        body = "" if i % 3 else f"  step {{action: \"{fake.sentence()}\"}}\n  step {{result: \"{fake.sentence()}\"}}\n"
+        word = f"{draw('word')} {draw('word')} {draw('word')}"
+        body = "" if i % 3 else (f"  step {{action: \"{draw('sentence')}\"}}\n"
+                                 f"  step {{result: \"{draw('sentence')}\"}}\n")
         data["actionwords"].append({"id": wid, "project_id": p, "name": word, "description": "",
                                     "definition": f"actionword '{word}' do\n{body}end\n"})
         words[p].append(word)
@@ -60,34 +63,34 @@ def generate(fake, scale: int, progress) -> dict:
     for i in range(scale):
         p = i % n_projects + 1
         sid = i + 1
-        name = fake.sentence(nb_words=5).rstrip(".")
-        calls = "".join(f"  call {KEYWORDS[k]} '{fake.random_element(words[p])}'\n" for k in range(3))
-        data["scenarios"].append({"id": sid, "project_id": p, "folder_id": fake.random_element(leaves[p]), "name": name,
-                                  "description": fake.sentence(),
+        name = draw('sentence', nb_words=5).rstrip(".")
+        calls = "".join(f"  call {KEYWORDS[k]} '{draw.choice(words[p])}'\n" for k in range(3))
+        data["scenarios"].append({"id": sid, "project_id": p, "folder_id": draw.choice(leaves[p]), "name": name,
+                                  "description": draw('sentence'),
                                   "definition": f"scenario '{quote(name)}' do\n{calls}end\n"})
         scenarios_of[p].append(sid)
         data["tags"].append({"id": sid, "owner_type": "scenarios", "owner_id": sid,
-                             "key": fake.random_element(("priority", "component", "smoke")), "value": fake.word()})
+                             "key": draw.choice(("priority", "component", "smoke")), "value": draw('word')})
         if i % 5 == 0:
             data["parameters"].append({"id": len(data["parameters"]) + 1, "scenario_id": sid, "name": "value"})
             for d in range(2):
-                data["datasets"].append({"id": len(data["datasets"]) + 1, "scenario_id": sid, "name": fake.word(),
-                                         "data": {"value": str(fake.random_int(0, 999))}})
+                data["datasets"].append({"id": len(data["datasets"]) + 1, "scenario_id": sid, "name": draw('word'),
+                                         "data": {"value": str(draw.int(0, 999))}})
         progress("scenarios", i + 1, scale)
 
     for i in range(scale):
         p = i % n_projects + 1
         rid = i + 1
-        created = when(EPOCH + timedelta(days=fake.random_int(0, SPAN_DAYS)))
-        chosen = sorted(set(fake.random_elements(scenarios_of[p], length=min(5, len(scenarios_of[p])), unique=True)))
-        data["test_runs"].append({"id": rid, "project_id": p, "name": f"Sprint {fake.random_int(1, 99)}",
-                                  "description": fake.sentence(), "created_at": _stamp(created),
+        created = when(EPOCH + timedelta(days=draw.int(0, SPAN_DAYS)))
+        chosen = sorted(draw.random.sample(scenarios_of[p], min(5, len(scenarios_of[p]))))
+        data["test_runs"].append({"id": rid, "project_id": p, "name": f"Sprint {draw.int(1, 99)}",
+                                  "description": draw('sentence'), "created_at": _stamp(created),
                                   "updated_at": _stamp(created), "last_author": "demo@example.com",
                                   "archived": i % 7 == 6, "scenario_ids": chosen})
         stamped = when(created)
         data["test_results"].append({"id": rid, "test_run_id": rid, "scenario_id": chosen[0],
-                                     "status": fake.random_element(STATUSES), "status_author": fake.first_name(),
-                                     "description": fake.sentence(), "created_at": _stamp(stamped),
+                                     "status": draw.choice(STATUSES), "status_author": draw('first_name'),
+                                     "description": draw('sentence'), "created_at": _stamp(stamped),
                                      "updated_at": _stamp(stamped)})
         progress("test runs", i + 1, scale)
     return data

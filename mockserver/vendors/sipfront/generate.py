@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from ...core.generate import Draw
 from .model import format_time
 
 _POOLS = ("eu-central-1", "us-east-1", "ap-southeast-2")
@@ -15,51 +16,52 @@ _REASONS = ("Call to {dest} was not answered within 30 seconds", "MOS below thre
 
 def generate(fake, scale: int, progress) -> dict:
     scale = max(scale, 1)
+    draw = Draw(fake)
     epoch = datetime(2024, 1, 1, tzinfo=timezone.utc)
     projects = [{
         "id": i + 1,
-        "name": f"{fake.unique.slug()}-{i + 1}",
-        "description": fake.sentence(),
+        "name": f"{draw('slug')}-{i + 1}",
+        "description": draw('sentence'),
         "created_at": format_time(epoch + timedelta(days=i)),
     } for i in range(max(1, scale // 10))]
     tests = []
     for i in range(scale):
-        dest = fake.numerify("43999####")
-        failing = fake.random_int(0, 4) == 0
+        dest = f"43999{draw.int(0, 9999):04d}"
+        failing = draw.int(0, 4) == 0
         tests.append({
             "id": 100 + i,
-            "name": f"{fake.unique.slug()}-test",
+            "name": f"{draw('slug')}-test-{i + 1}",  # unique, as the API keeps them
             "project_id": projects[i % len(projects)]["id"],
-            "testcase_name": fake.random_element(_CASES),
-            "tags": sorted(set(fake.random_elements(_TAGS, length=2))),
-            "agentpool_name": fake.random_element(_POOLS),
-            "duration_seconds": fake.random_int(30, 300),
+            "testcase_name": draw.choice(_CASES),
+            "tags": sorted(set(draw.random.choices(_TAGS, k=2))),
+            "agentpool_name": draw.choice(_POOLS),
+            "duration_seconds": draw.int(30, 300),
             "outcome": "failed" if failing else "passed",
-            "result_description": fake.random_element(_REASONS).format(dest=dest) if failing else "",
+            "result_description": draw.choice(_REASONS).format(dest=dest) if failing else "",
             "parameters": {"step.0.0.regexpire": "3600", "step.1.0.dial_destination": dest},
         })
         progress("tests", i + 1, scale)
     runs = []
     for i in range(scale):
-        test = tests[fake.random_int(0, len(tests) - 1)]
-        failed = fake.random_int(0, 4) == 0
+        test = tests[draw.int(0, len(tests) - 1)]
+        failed = draw.int(0, 4) == 0
         runs.append({
             "id": 10000 + i,
-            "session_id": fake.uuid4(),
+            "session_id": draw.uuid(),
             "test_id": test["id"],
             "started_at": format_time(epoch + timedelta(minutes=37 * i)),
-            "duration_seconds": fake.random_int(30, 300),
+            "duration_seconds": draw.int(30, 300),
             "outcome": "failed" if failed else "passed",
-            "result_description": fake.random_element(_REASONS).format(dest="439990000") if failed else "",
+            "result_description": draw.choice(_REASONS).format(dest="439990000") if failed else "",
         })
         progress("runs", i + 1, scale)
     appimages = [{
         "id": i + 1,
-        "name": f"{fake.word()} app",
-        "filename": f"{fake.word()}-{fake.numerify('#.#.#')}.{'apk' if i % 2 == 0 else 'ipa'}",
+        "name": f"{draw('word')} app",
+        "filename": f"{draw('word')}-{draw.int(0, 9)}.{draw.int(0, 9)}.{draw.int(0, 9)}.{('apk', 'ipa')[i % 2]}",
         "platform": "android" if i % 2 == 0 else "ios",
-        "size": fake.random_int(1_000_000, 90_000_000),
-        "sha256": fake.sha256(),
+        "size": draw.int(1_000_000, 90_000_000),
+        "sha256": draw.hex(64),
         "created_at": format_time(epoch + timedelta(hours=i)),
     } for i in range(max(1, scale // 20))]
     return {
