@@ -26,6 +26,9 @@ class State:
         self.tables: dict[str, dict[Any, dict]] = TDict()
         self.extra: dict[str, Any] = TDict()
         self._seq: dict[str, int] = TDict()
+        # what a vendor keeps per world beside its data (a rate limiter's hit windows): never rolled
+        # back with a failed request, never dumped nor snapshotted, gone with the world at a reset
+        self.scratch: dict[str, Any] = {}
 
     # -- tables ---------------------------------------------------------------------------
     def table(self, kind: str) -> dict:

@@ -30,8 +30,8 @@ def _rate_limit():
     if not limit:
         return
     context.uncacheable()  # every request counts against the window: none may be answered from the read cache
-    key = (id(context.core()), context.tenant(), request.remote_addr or "?")
-    wait = ratelimit.WINDOWS.hit(key, context.now().timestamp(), limit)
+    windows = context.state().scratch.setdefault("rate_limit", ratelimit.Windows())
+    wait = windows.hit((request.remote_addr or "?",), context.now().timestamp(), limit)
     if wait is not None:
         raise errors.too_many_requests(wait)
 

@@ -7,7 +7,7 @@ from flask import Blueprint
 from ...core.control import ControlError, current_core, json_object, number, only_keys, tenant_arg
 from ...core.negotiation import json_response
 from .model import runs
-from .model.ratelimit import DOCUMENTED_LIMIT, WINDOWS
+from .model.ratelimit import DOCUMENTED_LIMIT
 
 control_blueprint = Blueprint("hiptest_control", __name__)
 
@@ -48,8 +48,8 @@ def set_rate_limit():
     with core.store.transaction(tenant, "hiptest") as state:
         state.extra["rate_limit"] = limit
         described = _describe(state, core)
-    if body.get("clear"):
-        WINDOWS.clear((id(core), tenant))
+        if body.get("clear"):
+            state.scratch.pop("rate_limit", None)
     return json_response(described)
 
 

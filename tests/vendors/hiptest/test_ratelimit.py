@@ -61,6 +61,16 @@ def test_switched_off_and_cleared_through_the_control_api(api, control, server, 
     assert control.get(f"{server.url}/_mock/hiptest/rate_limit", timeout=10).json()["source"] == "settings"
 
 
+def test_a_reset_of_the_tenant_empties_its_window(api, control, server, frozen):
+    _switch(control, server, api.tenant, {"limit": 1})
+    assert api.get("/api/projects").status_code == 200
+    assert api.get("/api/projects").status_code == 429
+    reset = control.post(f"{server.url}/_mock/reset", params={"tenant": api.tenant, "vendor": "hiptest"}, timeout=10)
+    assert reset.status_code == 200
+    _switch(control, server, api.tenant, {"limit": 1})  # the reset put the switch back to the settings' (off)
+    assert api.get("/api/projects").status_code == 200
+
+
 def test_switched_on_by_the_setting():
     running = start_server(Settings(vendors=("hiptest",), vendor_options={"hiptest": {"rate_limit": 2}}))
     try:

@@ -31,13 +31,6 @@ class Windows:
             hits.append(now)
             return None
 
-    def clear(self, prefix: tuple) -> None:
-        with self._lock:
-            for key in [k for k in self._hits if k[: len(prefix)] == prefix]:
-                del self._hits[key]
-
-
-WINDOWS = Windows()
 
 
 def effective_limit(override, setting) -> int | None:
