@@ -9,6 +9,7 @@ and reason phrases on every port, all of them calling into the one app built her
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import sys
@@ -99,11 +100,17 @@ def serve(settings: Settings, vendors: dict | None = None, fixtures: dict | None
 
 
 def _serve_granian(settings: Settings, apps: dict) -> None:
-    from granian._granian import MetricsAggregator, WorkerSignal
+    from granian._granian import MetricsAggregator, SocketHolder, WorkerSignal
     from granian.constants import HTTPModes, RuntimeModes, TaskImpl
-    from granian.net import SocketSpec
     from granian.server.mt import MTServer
 
+    # bound here, so a taken address is an OSError naming the port (granian's own bind would abort the process)
+    listeners = {}
+    for port in apps:
+        try:
+            listeners[port] = socket.create_server((settings.host, port), backlog=BACKLOG)
+        except OSError as exc:
+            raise PortInUse(f"cannot bind {settings.host}:{port}: {os.strerror(exc.errno)}") from None
     stop = threading.Event()
     failures: list[str] = []
     metrics = MetricsAggregator(len(apps))
@@ -114,7 +121,7 @@ def _serve_granian(settings: Settings, apps: dict) -> None:
         # fails here at start (the version is pinned), not at the first request
         try:
             MTServer._spawn_wsgi_worker(
-                index, sig, app, (SocketSpec(settings.host, port, BACKLOG), None), "auto",
+                index, sig, app, (None, SocketHolder(listeners[port].fileno(), False, BACKLOG)), "auto",
                 runtime_mode=RuntimeModes.mt, runtime_threads=1, runtime_blocking_threads=512,
                 blocking_threads=settings.threads, blocking_threads_idle_timeout=30, backpressure=BACKLOG,
                 task_impl=TaskImpl.asyncio, http_mode=HTTPModes.auto, http1_settings=None, http2_settings=None,
@@ -124,7 +131,7 @@ def _serve_granian(settings: Settings, apps: dict) -> None:
         except Exception as exc:
             failures.append(f"cannot serve {settings.host}:{port}: {exc}")
         if not stop.is_set():
-            failures.append(failures[-1] if failures else f"the server of port {port} stopped")
+            failures.append(f"the server of {settings.host}:{port} stopped")
             stop.set()
 
     signals, threads = [], []
