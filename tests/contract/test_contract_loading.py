@@ -48,3 +48,12 @@ def test_an_unwritable_cache_only_costs_the_parse(tmp_path, monkeypatch):
     spec = tmp_path / "sipfront.yaml"
     shutil.copy(spec_path("sipfront"), spec)
     assert load_contract(spec).compile_all() > 0
+
+
+def test_an_empty_cache_dir_keeps_no_copy(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOCKSERVER_CACHE_DIR", "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    spec = tmp_path / "happo.yaml"
+    shutil.copy(spec_path("happo"), spec)
+    assert load_contract(spec).compile_all() > 0
+    assert not (tmp_path / "xdg").exists()
