@@ -113,17 +113,17 @@ def _serve(args) -> int:
     options = parse_vendor_options(args.vendor_option) if args.vendor_option else None
     settings = from_env(vendor_options=options, **{k: getattr(args, k) for k in keys})
     from .app import load_vendors
-    from .core.fixtures import preload
+    from .core.fixtures import load_all
     from .serve import configure_logging
 
     configure_logging(settings.log_level)
     vendors = load_vendors(settings.vendors)
     for name, vendor in vendors.items():  # a mistyped option: exit 2 before binding
         vendor.load_options(settings.vendor_options.get(name))
-    # invalid fixtures: exit 2 before binding; valid ones are read this once and handed to the app
-    preload(settings.fixtures, vendors)
+    # invalid fixtures: exit 2 before binding; valid ones are read this once and served as loaded
+    data = load_all(settings.fixtures, vendors)
     try:
-        serve(settings)
+        serve(settings, vendors, data)
     except PortInUse as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2

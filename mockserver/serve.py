@@ -1,19 +1,24 @@
-"""Start the server: granian on the main port, a small threaded server per vendor port, one store."""
+"""Start the server: every port (the main one and each vendor's own) on granian, in one process, one store.
+
+granian binds one address per server, and its own supervisor runs each server in a worker process of
+its own, which would split the in-memory store. So the process runs one granian WSGI worker per port
+itself, each in a thread (as granian's free-threaded mode runs its workers): the same Rust HTTP server
+and reason phrases on every port, all of them calling into the one app built here.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import sys
 import threading
 
-from werkzeug.serving import make_server
-
 from .settings import Settings
 
-SETTINGS_ENV = "MOCKSERVER_SETTINGS_JSON"
 log = logging.getLogger("mockserver")
+BACKLOG = 1024  # granian's default
 
 
 def configure_logging(level: str) -> None:
@@ -22,21 +27,10 @@ def configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    # the vendor-port servers would log each request a second time
+    # the development servers (--dev) would log each request a second time
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-
-
-def start_vendor_ports(server, settings: Settings) -> list:
-    """One threaded server per enabled vendor, serving it at the root of its own port."""
-    started = []
-    if not settings.vendor_ports:
-        return started
-    for name, app in server.ports.items():
-        httpd = make_server(settings.host, settings.vendor_port(name), app, threaded=True)
-        thread = threading.Thread(target=httpd.serve_forever, name=f"port-{name}", daemon=True)
-        thread.start()
-        started.append(httpd)
-    return started
+    if level != "debug":  # "Started worker-N" once per port says less than the table printed at start
+        logging.getLogger("_granian").setLevel(logging.WARNING)
 
 
 def table(settings: Settings) -> str:
@@ -81,37 +75,92 @@ def check_ports(settings: Settings) -> None:
                 raise PortInUse(f"cannot bind {settings.host}:{port} ({what}): {exc.strerror}") from None
 
 
-def serve(settings: Settings) -> None:
-    check_ports(settings)
-    print(table(settings), flush=True)
-    if settings.dev:
-        _serve_dev(settings)
-        return
-    from granian import Granian
-    from granian.constants import Interfaces
-
-    os.environ[SETTINGS_ENV] = settings.to_json()
-    Granian(
-        "mockserver.wsgi:app",
-        address=settings.host,
-        port=settings.port,
-        interface=Interfaces.WSGI,
-        workers=1,  # one process: every request must see the same in-memory store
-        blocking_threads=settings.threads,
-        log_level=settings.log_level
-        if settings.log_level in ("debug", "info", "warning", "error", "critical")
-        else "info",
-    ).serve()
+def port_apps(server, settings: Settings) -> dict[int, object]:
+    """port -> the WSGI app answering on it: the main port, then each vendor's own."""
+    apps = {settings.port: server}
+    if settings.vendor_ports:
+        apps.update({settings.vendor_port(name): app for name, app in server.ports.items()})
+    return apps
 
 
-def _serve_dev(settings: Settings) -> None:
+def serve(settings: Settings, vendors: dict | None = None, fixtures: dict | None = None) -> None:
+    """Serve until SIGINT/SIGTERM. `vendors` and `fixtures` as create_app takes them (already loaded
+    and checked by the caller, so they are not loaded twice)."""
     from .app import create_app
 
+    check_ports(settings)
     configure_logging(settings.log_level)
-    server = create_app(settings)
-    start_vendor_ports(server, settings)
-    httpd = make_server(settings.host, settings.port, server, threaded=True)
+    server = create_app(settings, vendors, fixtures)
+    print(table(settings), flush=True)
+    apps = port_apps(server, settings)
+    if settings.dev:
+        _serve_dev(settings, apps)
+    else:
+        _serve_granian(settings, apps)
+
+
+def _serve_granian(settings: Settings, apps: dict) -> None:
+    from granian._granian import MetricsAggregator, SocketHolder, WorkerSignal
+    from granian.constants import HTTPModes, RuntimeModes, TaskImpl
+    from granian.server.mt import MTServer
+
+    # bound here, so a taken address is an OSError naming the port (granian's own bind would abort the process)
+    listeners = {}
+    for port in apps:
+        try:
+            listeners[port] = socket.create_server((settings.host, port), backlog=BACKLOG)
+        except OSError as exc:
+            raise PortInUse(f"cannot bind {settings.host}:{port}: {os.strerror(exc.errno)}") from None
+    stop = threading.Event()
+    failures: list[str] = []
+    metrics = MetricsAggregator(len(apps))
+    no_tls = (False, None, None, None, "tls1.3", None, [], False)
+
+    def run(index: int, port: int, app, sig) -> None:
+        # granian's own per-thread WSGI worker: its arguments by name, so a granian that changed them
+        # fails here at start (the version is pinned), not at the first request
+        try:
+            MTServer._spawn_wsgi_worker(
+                index, sig, app, (None, SocketHolder(listeners[port].fileno(), False, BACKLOG)), "auto",
+                runtime_mode=RuntimeModes.mt, runtime_threads=1, runtime_blocking_threads=512,
+                blocking_threads=settings.threads, blocking_threads_idle_timeout=30, backpressure=BACKLOG,
+                task_impl=TaskImpl.asyncio, http_mode=HTTPModes.auto, http1_settings=None, http2_settings=None,
+                websockets=False, static_path=None, log_access_fmt=None, ssl_ctx=no_tls,
+                scope_opts={"url_path_prefix": None}, metrics=(None, metrics),
+            )
+        except Exception as exc:
+            failures.append(f"cannot serve {settings.host}:{port}: {exc}")
+        if not stop.is_set():
+            failures.append(f"the server of {settings.host}:{port} stopped")
+            stop.set()
+
+    signals, threads = [], []
+    for index, (port, app) in enumerate(apps.items(), start=1):
+        sig = WorkerSignal()
+        thread = threading.Thread(target=run, args=(index, port, app, sig), name=f"port-{port}", daemon=True)
+        signals.append(sig)
+        threads.append(thread)
+    for sig_name in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig_name, lambda *_: stop.set())
+    for thread in threads:
+        thread.start()
+    stop.wait()
+    for sig in signals:
+        sig.set()
+    for thread in threads:
+        thread.join(timeout=5)
+    if failures:
+        raise OSError(failures[0])
+
+
+def _serve_dev(settings: Settings, apps: dict) -> None:
+    """Flask's (Werkzeug's) development server on every port, one thread each."""
+    from werkzeug.serving import make_server
+
+    servers = [make_server(settings.host, port, app, threaded=True) for port, app in apps.items()]
+    for httpd in servers[1:]:
+        threading.Thread(target=httpd.serve_forever, name=f"port-{httpd.server_port}", daemon=True).start()
     try:
-        httpd.serve_forever()
+        servers[0].serve_forever()
     except KeyboardInterrupt:
         pass

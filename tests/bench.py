@@ -76,7 +76,8 @@ TARGET = {"read": 0.70, "write": 0.50}
 
 
 # -- servers ----------------------------------------------------------------------------------
-def _wait_healthy(proc: subprocess.Popen, port: int, path: str = "/_mock/health", timeout: float = 60.0) -> None:
+def _wait_healthy(proc: subprocess.Popen, port: int, path: str = "/_mock/health", timeout: float = 60.0,
+                  poll: float = 0.05) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -87,7 +88,7 @@ def _wait_healthy(proc: subprocess.Popen, port: int, path: str = "/_mock/health"
             conn.getresponse().read()
             return
         except OSError:
-            time.sleep(0.05)
+            time.sleep(poll)
     raise RuntimeError(f"nothing answered on port {port} within {timeout:.0f} s")
 
 
@@ -196,6 +197,97 @@ def all_scenarios() -> list[Scenario]:
     return SCENARIOS + probes
 
 
+# -- start, memory, own ports ----------------------------------------------------------------
+START_TARGET_S = 0.5
+RSS_TARGET_MB = 80.0
+OWN_PORT_TARGET = 0.70
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (a server that forks counts whole)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as handle:
+                    todo += [int(child) for child in handle.read().split()]
+            with open(f"/proc/{current}/status", encoding="ascii") as handle:
+                total += next(int(line.split()[1]) for line in handle if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            continue  # gone meanwhile
+    return total / 1024
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user + system): what a start costs whatever else the machine runs."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _start_rows(exe: str, runs: int = 5) -> list[dict]:
+    """Spawn `mockserver serve` (default fixtures) `runs` times: seconds to the first 200 on /_mock/health
+    (median), and the idle memory of all its processes a second later (median)."""
+    import compileall
+
+    # what any start but the very first finds (PYTHONDONTWRITEBYTECODE would otherwise recompile each time)
+    compileall.compile_dir(str(ROOT / "mockserver"), quiet=1)
+    starts, rss, cpu = [], [], []
+    attempts = 0
+    while len(starts) < runs:
+        port = free_port_block(1 + max(v.port_offset for v in registry().values()))
+        began = time.perf_counter()
+        proc = _start([exe, "serve", "--port", str(port)])
+        try:
+            _wait_healthy(proc, port, poll=0.005)
+            starts.append(time.perf_counter() - began)
+            cpu.append(_cpu_seconds(proc.pid))
+            time.sleep(1.0)
+            rss.append(_tree_rss_mb(proc.pid))
+        except RuntimeError as exc:  # another program took a port of the block meanwhile: another block
+            attempts += 1
+            if "cannot bind" not in str(exc) or attempts > 5:
+                raise
+        finally:
+            _stop(proc)
+    start, memory = statistics.median(starts), statistics.median(rss)
+    return [
+        {"scenario": f"start to healthy (median of {runs})", "seconds": round(start, 3),
+         "runs": [round(x, 3) for x in starts], "cpu_seconds": statistics.median(cpu),
+         "target": START_TARGET_S, "met": start < START_TARGET_S},
+        {"scenario": "idle RSS, all processes (MB)", "mb": round(memory, 1), "runs": [round(x, 1) for x in rss],
+         "target": RSS_TARGET_MB, "met": memory < RSS_TARGET_MB},
+    ]
+
+
+def _own_port_row(port: int, load, seconds: float, connections: int) -> dict:
+    """The Bitbar device list through Bitbar's own port against the main port, in the same run."""
+    offset = registry()["bitbar"].port_offset
+    main = Scenario("bitbar device list, main port", "read", "GET", "/bitbar/api/v2/devices?limit=20", BITBAR)
+    own = Scenario("bitbar device list, own port", "read", "GET", "/api/v2/devices?limit=20", BITBAR)
+    load(port, main, 1.0, connections)
+    load(port + offset, own, 1.0, connections)
+    base = load(port, main, seconds, connections)
+    got = load(port + offset, own, seconds, connections)
+    ratio = got["rps"] / base["rps"] if base["rps"] else 0.0
+    return {"scenario": "bitbar device list, own port vs main port", **got, "main_rps": base["rps"],
+            "ratio": round(ratio, 3), "target": OWN_PORT_TARGET, "met": ratio >= OWN_PORT_TARGET}
+
+
+def _print_server_rows(rows: list[dict]) -> None:
+    for row in rows:
+        if "seconds" in row:
+            figure = f"{row['seconds']:.3f} s, {row['cpu_seconds']:.2f} s of CPU  (runs {row['runs']})"
+            goal = f"< {row['target']} s"
+        elif "mb" in row:
+            figure, goal = f"{row['mb']:.1f} MB  (runs {row['runs']})", f"< {row['target']:.0f} MB"
+        else:
+            figure = f"{row['rps']:.0f} req/s vs {row['main_rps']:.0f} on the main port, ratio {row['ratio']:.2f}"
+            goal = f">= {row['target']:.2f}"
+        print(f"{row['scenario']:<44} {figure}  {goal} {'ok' if row['met'] else 'MISSED'}", flush=True)
+
+
 # -- the run ----------------------------------------------------------------------------------
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -215,6 +307,7 @@ def main(argv=None) -> int:
     port = free_port_block(span + 1)
     bare_port = port + span
     exe = str(Path(sys.executable).parent / "mockserver")
+    server_rows = _start_rows(exe) if not args.only or args.only in "start to healthy, idle RSS" else []
     mock = _start([exe, "serve", "--port", str(port)])
     canned_file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
     bare = None
@@ -251,6 +344,10 @@ def main(argv=None) -> int:
             print(f"{s.name:<40} {got['rps']:>8.0f} {got['p50_ms'] or 0:>7.2f} {got['p99_ms'] or 0:>7.2f} "
                   f"{base['rps']:>10.0f} {ratio:>6.2f}  >= {TARGET[s.kind]:.2f} {mark}"
                   + (f"  ({got['non_2xx']} non-2xx)" if got["non_2xx"] else ""), flush=True)
+        if not args.only or args.only in "bitbar device list, own port":
+            server_rows.append(_own_port_row(port, load, args.seconds, args.connections))
+        print()
+        _print_server_rows(server_rows)
     finally:
         _stop(mock)
         if bare is not None:
@@ -258,7 +355,7 @@ def main(argv=None) -> int:
         os.unlink(canned_file.name)
     report = {"date": datetime.date.today().isoformat(), "cores": os.cpu_count(), "load": tool,
               "connections": args.connections, "seconds": args.seconds,
-              "scenarios": [s.result for s in scenarios]}
+              "scenarios": [s.result for s in scenarios], "server": server_rows}
     if args.scale_rows:
         from tests import bench_scale
 

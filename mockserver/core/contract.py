@@ -1,17 +1,19 @@
 """A vendor's OpenAPI spec compiled once into per-operation request checks, run before the view.
 
-The spec is the single declaration of every request field (spec-first): at start each operation's
-parameters and body schemas become compiled validators (jsonschema-rs, one registry per spec, so
-`$ref`s resolve without walking the spec per request). Per request the check only casts strings and
-calls those validators; a request it refuses never reaches the view.
+The spec is the single declaration of every request field (spec-first): each operation's parameters
+and body schemas become compiled validators (jsonschema-rs, one registry per spec, so `$ref`s resolve
+without walking the spec per request). A spec is parsed on its vendor's first request and an operation
+compiled on its first use (or all at once by `compile_all`), so start-up pays for neither. Per request
+the check only casts strings and calls those validators; a request it refuses never reaches the view.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
@@ -338,15 +340,35 @@ class Contract:
         self._registry = jsonschema_rs.Registry([(SPEC_URI, spec)], draft=jsonschema_rs.Draft202012)
         self._resolver = _Resolver(spec)
         self._components: dict[str, Body] = {}
-        self.operations: dict[tuple[str, str], Operation] = {}
-        for path, item in (spec.get("paths") or {}).items():
-            shared = item.get("parameters", [])
-            for method in HTTP_METHODS:
-                if method in item:
-                    self.operations[(path, method.upper())] = self._compile(path, method, item[method], shared)
+        # (spec path, METHOD) -> Operation, or None where the spec has none; two threads compiling the
+        # same operation at once both get an equal one, so no lock is needed
+        self._operations: dict[tuple[str, str], Operation | None] = {}
 
     def operation(self, rule: str, method: str) -> Operation | None:
-        return self.operations.get((doc_path(rule), method))
+        return self.operation_at(doc_path(rule), method)
+
+    def operation_at(self, path: str, method: str) -> Operation | None:
+        key = (path, method)
+        try:
+            return self._operations[key]
+        except KeyError:
+            pass
+        item = (self.spec.get("paths") or {}).get(path)
+        verb = method.lower()
+        found = None
+        if isinstance(item, dict) and verb in HTTP_METHODS and verb in item:
+            found = self._compile(path, verb, item[verb], item.get("parameters", []))
+        self._operations[key] = found
+        return found
+
+    def compile_all(self) -> int:
+        """Compile every operation now (a warm-up, or a test that every schema compiles); how many."""
+        count = 0
+        for path, item in (self.spec.get("paths") or {}).items():
+            for method in HTTP_METHODS:
+                if method in item:
+                    count += self.operation_at(path, method.upper()) is not None
+        return count
 
     def declared(self, rule: str, method: str) -> dict:
         """The spec's own definition of an operation (empty when the spec has none)."""
@@ -425,15 +447,65 @@ class Contract:
         return operation
 
 
-@lru_cache(maxsize=16)
-def _load(path: str, mtime_ns: int) -> Contract:
+_LOADING = threading.Lock()  # the first requests of a vendor arriving together parse its spec once
+_LOADED: dict[str, tuple[int, Contract]] = {}  # spec file -> (its mtime, its contract)
+
+
+def cache_dir() -> Path | None:
+    """Where parsed specs are kept as JSON: MOCKSERVER_CACHE_DIR ("" = nowhere), else the user's cache."""
+    configured = os.environ.get("MOCKSERVER_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mockserver"
+    except RuntimeError:  # no home directory
+        return None
+
+
+def _parse(path: str) -> Contract:
+    """A spec parsed from its YAML once, then from a JSON copy keyed by the file's content: the YAML
+    parser takes 50x as long and leaves ~10x the document's size of memory behind."""
+    import hashlib
+
+    raw = Path(path).read_bytes()
+    folder = cache_dir()
+    cached = folder / f"{Path(path).stem}-{hashlib.sha256(raw).hexdigest()[:24]}.json" if folder else None
+    if cached is not None:
+        try:
+            return Contract(json.loads(cached.read_bytes()))
+        except (OSError, ValueError):
+            pass
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, encoding="utf-8") as handle:
-        return Contract(yaml.load(handle, Loader=loader))
+    spec = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if cached is not None:
+        _keep(cached, spec)
+    return Contract(spec)
+
+
+def _keep(cached: Path, spec: dict) -> None:
+    """Write the JSON copy when it reads back as the very same document (best effort: a read-only
+    cache only costs the next start its YAML parse)."""
+    try:
+        text = json.dumps(spec, ensure_ascii=False)
+        if json.loads(text) != spec:  # a YAML date or integer key JSON would change
+            return
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        scratch = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        scratch.write_text(text, encoding="utf-8")
+        os.replace(scratch, cached)
+    except (OSError, TypeError, ValueError):
+        pass
 
 
 def load_contract(spec: Path) -> Contract:
-    """The compiled contract of a spec file (its validity is a test, so start-up skips that check)."""
-    return _load(str(spec), spec.stat().st_mtime_ns)
+    """The contract of a spec file, parsed on first use and again when the file changes (its validity
+    is a test, so loading skips that check)."""
+    path, mtime = str(spec), spec.stat().st_mtime_ns
+    known = _LOADED.get(path)
+    if known is None or known[0] != mtime:
+        with _LOADING:
+            known = _LOADED.get(path)
+            if known is None or known[0] != mtime:
+                known = _LOADED[path] = (mtime, _parse(path))
+    return known[1]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -135,39 +134,7 @@ def load_vendor(root: str | Path, vendor_obj) -> dict:
     return merged
 
 
-# (folder, vendor names, data): what the serving command loaded and checked, for the app it builds next.
-_loaded: tuple | None = None
-
-
-def preload(root: str | Path, vendors: dict) -> dict:
-    """Load and check the fixtures in the command that serves them; the next load_all of the same set in
-    this process, or in a server worker forked from it, takes this data instead of reading the files again.
-    (A worker started by spawn instead of fork loads them itself: correct, only slower.)"""
-    global _loaded
-    data = load_all(root, vendors)
-    _loaded = (_key(root), tuple(vendors), data)
-    return data
-
-
-def _drop_after_fork() -> None:
-    """The parent of a forked worker does not serve: it lets go of its copy."""
-    global _loaded
-    _loaded = None
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_parent=_drop_after_fork)
-
-
-def _key(root: str | Path) -> str:
-    return str(Path(root).resolve())
-
-
 def load_all(root: str | Path, vendors: dict) -> dict[str, dict]:
-    global _loaded
-    if _loaded is not None and _loaded[:2] == (_key(root), tuple(vendors)):
-        data, _loaded = _loaded[2], None
-        return data
     return {name: load_vendor(root, v) for name, v in vendors.items()}
 
 

@@ -16,6 +16,8 @@ from .auth import admission
 from .contract import Problem, load_contract
 from .errors import VendorError
 
+_UNSEEN = object()
+
 
 class SpecGuard:
     """`enforce` off (--no-validate-requests): a request the contract forbids still reaches the view,
@@ -23,25 +25,29 @@ class SpecGuard:
     (a 400, never a 500)."""
 
     def __init__(self, spec: Path, vendor, enforce: bool = True):
-        self._contract = load_contract(spec)
+        self._spec = spec  # parsed and compiled on first use (core/contract.py), so start-up does neither
         self._vendor = vendor
         self._enforce = enforce
+        self._operations: dict[tuple[str, str], object] = {}  # (rule, method) -> Operation | None
+
+    def operation(self, rule: str, method: str):
+        """The compiled operation a Flask rule and method answer to (None when the spec has none)."""
+        try:
+            return self._operations[(rule, method)]
+        except KeyError:
+            found = load_contract(self._spec).operation(rule, "GET" if method == "HEAD" else method)
+            self._operations[(rule, method)] = found
+            return found
 
     def guard_views(self, app) -> None:
         """Wrap every view: the vendor's authentication (core/auth.admission), then its contract; the
         vendor's own before_request hooks (a rate limit) have run by then."""
-        operations = {}
-        for rule in app.url_map.iter_rules():
-            for method in rule.methods or ():
-                found = self._contract.operation(rule.rule, "GET" if method == "HEAD" else method)
-                if found is not None:
-                    operations[(rule.rule, method)] = found
         for endpoint, view in list(app.view_functions.items()):
             if endpoint != "static":
-                app.view_functions[endpoint] = self._guarded(view, operations)
+                app.view_functions[endpoint] = self._guarded(view)
 
-    def _guarded(self, view, operations):
-        vendor, enforce = self._vendor, self._enforce
+    def _guarded(self, view):
+        vendor, enforce, operations, operation_of = self._vendor, self._enforce, self._operations, self.operation
 
         def read(operation, req, kwargs, lenient=False):
             try:
@@ -57,7 +63,10 @@ class SpecGuard:
         def checked(*args, **kwargs):
             admit()  # credentials before shape: a stranger learns nothing about the contract
             req = request._get_current_object()
-            operation = operations.get((req.url_rule.rule, req.method))
+            key = (req.url_rule.rule, req.method)
+            operation = operations.get(key, _UNSEEN)
+            if operation is _UNSEEN:
+                operation = operation_of(*key)
             if operation is None:
                 return view(*args, **kwargs)
             try:

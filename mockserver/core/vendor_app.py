@@ -20,6 +20,7 @@ from .errors import VendorError
 from .journal import Entry
 from .negotiation import json_response
 from .readcache import MAX_BODY, Kept, request_key
+from .routes import LazyRule
 from .spec_guard import SpecGuard
 from .store import DEFAULT_TENANT, TENANT_RE
 
@@ -60,6 +61,8 @@ def _fault_response(vendor, rule: dict) -> Response:
 
 
 class VendorFlask(Flask):
+    url_rule_class = LazyRule  # URL builders compiled on first use, not for every route at start
+
     def ensure_sync(self, func):
         return func  # every view and hook is synchronous: skip Flask's per-call coroutine check
 
