@@ -73,7 +73,8 @@ def test_hosts_are_found_by_guid_in_any_case():
 @pytest.mark.parametrize("current, target, allowed", [
     ("PLANNED", "RUNNING", True),
     ("PLANNED", "NOT_RUN", True),
-    ("PLANNED", "COMPLETED", False),
+    ("PLANNED", "COMPLETED", True),  # the doc's own sample
+    ("NOT_RUN", "PLANNED", False),
     ("RUNNING", "COMPLETED", True),
     ("RUNNING", "PLANNED", False),
     ("COMPLETED", "RUNNING", False),
@@ -196,5 +197,5 @@ def test_vendor_options_win_over_fixture_settings_over_defaults():
     assert merged["queue_waiting_seconds"] == 9
     assert merged["scope"] == options.DEFAULTS["scope"]  # None is no value
     assert merged["job_transitions"] == DEFAULT_TRANSITIONS
-    merged["job_transitions"]["PLANNED"].append("COMPLETED")
-    assert "COMPLETED" not in DEFAULT_TRANSITIONS["PLANNED"]  # each tenant gets its own copy
+    merged["job_transitions"]["COMPLETED"].append("RUNNING")
+    assert "RUNNING" not in DEFAULT_TRANSITIONS["COMPLETED"]  # each tenant gets its own copy
