@@ -10,6 +10,7 @@ import threading
 
 from werkzeug.serving import make_server
 
+from .core.httpd import RequestHandler
 from .settings import Settings
 
 SETTINGS_ENV = "MOCKSERVER_SETTINGS_JSON"
@@ -32,7 +33,8 @@ def start_vendor_ports(server, settings: Settings) -> list:
     if not settings.vendor_ports:
         return started
     for name, app in server.ports.items():
-        httpd = make_server(settings.host, settings.vendor_port(name), app, threaded=True)
+        httpd = make_server(settings.host, settings.vendor_port(name), app, threaded=True,
+                            request_handler=RequestHandler)
         thread = threading.Thread(target=httpd.serve_forever, name=f"port-{name}", daemon=True)
         thread.start()
         started.append(httpd)
@@ -110,7 +112,7 @@ def _serve_dev(settings: Settings) -> None:
     configure_logging(settings.log_level)
     server = create_app(settings)
     start_vendor_ports(server, settings)
-    httpd = make_server(settings.host, settings.port, server, threaded=True)
+    httpd = make_server(settings.host, settings.port, server, threaded=True, request_handler=RequestHandler)
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:

@@ -41,6 +41,7 @@ class QtestVendor(Vendor):
     options_schema = OptionsSchema
     demo_headers = {"Authorization": "bearer qtest-demo-token"}  # the fixtures' API & SDK page token
     probe = "/oauth/status"
+    merge_slashes = True  # the doc's own activate/deactivate samples write /projects/10//automation/...
 
     def authenticate(self):
         """The bearer token (or the Java SDK's bare one), kept for the views that describe it."""
@@ -84,7 +85,6 @@ class QtestVendor(Vendor):
             if "code" in extra:
                 body["code"] = extra["code"]
         return json_response(body, status, headers)
-
 
 
 VENDOR = QtestVendor()
