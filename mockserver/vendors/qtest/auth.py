@@ -23,6 +23,8 @@ def issue(username: str, opts: dict, refresh_token: str | None = None) -> dict:
     """A new access token (and, unless refreshing, a new refresh token) with the lifetimes of `opts`."""
     state = context.state()
     now = context.now()
+    if refresh_token is not None:
+        revoke_issued_with(state, refresh_token)
     token = {
         "access_token": _uuid(state, "access_token"),
         # Spring's default token services reuse the refresh token on refresh
@@ -39,6 +41,13 @@ def issue(username: str, opts: dict, refresh_token: str | None = None) -> dict:
             "expires_at": dates.stored(now + timedelta(seconds=opts["refresh_token_seconds"])),
         }
     return token
+
+
+def revoke_issued_with(state, refresh_token: str) -> None:
+    """Spring's DefaultTokenServices removes the access token a refresh token was last used for."""
+    tokens = state.table("tokens")
+    for value in [v for v, t in tokens.items() if t.get("refresh_token") == refresh_token]:
+        state.delete("tokens", value)
 
 
 def seconds_left(token: dict) -> int | None:
