@@ -10,13 +10,13 @@ from ...core import context
 from ...core.negotiation import json_response
 from ...core.state import State
 from ...core.vendor import Vendor
-from . import agents, auth, errors, hosts, jobs, oauth, uploads
+from . import agents, auth, ci, errors, hosts, jobs, oauth, suites, uploads
 from .blueprint import blueprint
 from .model import hosts as host_model
 from .model import options, queue
 from .schemas import FixtureSchema, OptionsSchema
 
-RESOURCES = (agents, hosts, jobs, oauth, uploads)  # each registers its routes on the blueprint
+RESOURCES = (agents, ci, hosts, jobs, oauth, suites, uploads)  # each registers its routes on the blueprint
 
 # collection -> the field its records are keyed by
 KEYS = {
@@ -27,6 +27,8 @@ KEYS = {
     "agents": "agent_server_id",
     "test_runs": "id",
     "test_cycles": "id",
+    "releases": "id",
+    "test_suites": "id",
     "schedules": "id",
     "jobs": "job_id",
 }

@@ -71,7 +71,12 @@ def use_refresh_token(value: str | None) -> str:
     """The username a refresh token belongs to; 400 invalid_grant when unknown or expired."""
     if not value:
         raise errors.missing_refresh_token()
-    record = context.state().get("refresh_tokens", value)
+    state = context.state()
+    record = state.get("refresh_tokens", value)
+    api_token = state.get("tokens", value)
+    if record is None and api_token is not None and not api_token.get("expires_at"):
+        # assumed: the API & SDK page token, the Jenkins plugin's "API key", is what it refreshes with
+        return api_token["username"]
     if record is None:
         if context.permissive():
             return "permissive-user"

@@ -165,16 +165,23 @@ def _log(**changes) -> dict:
 
 
 def test_why_a_well_formed_batch_is_rejected():
-    cycle = {"id": 1001}
     statuses = ["PASSED", "FAILED"]
-    assert queue.problem_with({"test_cycle": "CL-1", "test_logs": [_log(status="passed")]}, cycle, statuses) is None
-    assert queue.problem_with({"test_cycle": "CL-9", "test_logs": []}, None, statuses) == \
-        "Test cycle 'CL-9' does not exist in this project"
-    assert queue.problem_with({"test_cycle": 1, "test_logs": [_log(), _log(status="WEIRD")]}, cycle, statuses) == \
+    assert queue.problem_with([_log(status="passed")], None, statuses) is None
+    missing = "Test cycle 'CL-9' does not exist in this project"
+    assert queue.problem_with([], missing, statuses) == missing
+    assert queue.problem_with([_log(), _log(status="WEIRD")], None, statuses) == \
         "test_logs[1]: status 'WEIRD' is not an automation status of this project"
     late = _log(exe_end_date="2015-04-08T03:00:00+00:00")
-    assert queue.problem_with({"test_cycle": 1, "test_logs": [late]}, cycle, statuses) == \
-        "test_logs[0]: exe_end_date is before exe_start_date"
+    assert queue.problem_with([late], None, statuses) == "test_logs[0]: exe_end_date is before exe_start_date"
+
+
+def test_a_finished_suite_batch_reports_what_the_jenkins_plugin_reads():
+    item = {"id": 1, "submitted_at": "2015-04-08T03:00:00+00:00", "problem": None, "log_ids": [4, 5],
+            "test_cycle_id": None, "test_suite_id": 2001, "test_suite_name": "Geb suite"}
+    shown = queue.render(item, dates.parse("2015-04-08T04:00:00Z"), 2, 5)
+    assert shown["state"] == "SUCCESS"
+    assert json.loads(shown["content"]) == {"test_suite": 2001, "test_logs": [4, 5], "testSuiteId": 2001,
+                                            "testSuiteName": "Geb suite", "totalTestLogs": 2}
 
 
 def test_a_batch_finds_its_cycle_by_id_or_pid_within_the_project():
