@@ -10,13 +10,13 @@ from ...core import context
 from ...core.negotiation import json_response
 from ...core.state import State
 from ...core.vendor import Vendor
-from . import agents, auth, ci, errors, hosts, jobs, oauth, suites, uploads
+from . import agents, auth, ci, errors, hosts, jobs, logs, oauth, suites, uploads
 from .blueprint import blueprint
 from .model import hosts as host_model
 from .model import options, queue
 from .schemas import FixtureSchema, OptionsSchema
 
-RESOURCES = (agents, ci, hosts, jobs, oauth, suites, uploads)  # each registers its routes on the blueprint
+RESOURCES = (agents, ci, hosts, jobs, logs, oauth, suites, uploads)  # each registers its routes on the blueprint
 
 # collection -> the field its records are keyed by
 KEYS = {

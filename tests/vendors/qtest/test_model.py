@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from mockserver.core.state import State
-from mockserver.vendors.qtest.model import dates, hosts, jobs, options, queue
+from mockserver.vendors.qtest.model import agent_query, dates, hosts, jobs, options, queue
 from mockserver.vendors.qtest.model.options import DEFAULT_TRANSITIONS
 
 T0 = datetime(2015, 4, 8, 3, 1, 48, tzinfo=timezone.utc)
@@ -206,3 +206,25 @@ def test_vendor_options_win_over_fixture_settings_over_defaults():
     assert merged["job_transitions"] == DEFAULT_TRANSITIONS
     merged["job_transitions"]["COMPLETED"].append("RUNNING")
     assert "RUNNING" not in DEFAULT_TRANSITIONS["COMPLETED"]  # each tenant gets its own copy
+
+
+# -- agent search queries --------------------------------------------------------------------------
+AGENT = {"name": "AGENT 1", "framework": "testNG", "host_name": "h", "agent_server_id": 144, "project_id": 10,
+         "host_id": 83, "active": False}
+
+
+@pytest.mark.parametrize("query, matches", [
+    ("", True), ("'name' ~ 'agent'", True), ("name = 'agent 1'", True), ("'id' > 144", False),
+    ("'id' > 200 or 'id' = 144 and 'active' = 'inactive'", True),   # and binds tighter than or
+    ("'id' = 144 and 'active' = 'active' or 'id' > 200", False),
+    ("'name' ~ 'a and b'", False),   # and/or inside quotes are no joins
+    ("'framework' is empty", False),
+])
+def test_agent_queries(query, matches):
+    assert agent_query.compile_query(query)(AGENT) is matches
+
+
+@pytest.mark.parametrize("query", ["'name' > 'a'", "'active' = 'yes'", "'id' = x", "'size' = 1", "= 1"])
+def test_agent_queries_refused(query):
+    with pytest.raises(agent_query.QueryError):
+        agent_query.compile_query(query)
