@@ -157,7 +157,10 @@ def _serve_dev(settings: Settings, apps: dict) -> None:
     """Flask's (Werkzeug's) development server on every port, one thread each."""
     from werkzeug.serving import make_server
 
-    servers = [make_server(settings.host, port, app, threaded=True) for port, app in apps.items()]
+    from .core.httpd import RequestHandler
+
+    servers = [make_server(settings.host, port, app, threaded=True, request_handler=RequestHandler)
+               for port, app in apps.items()]
     for httpd in servers[1:]:
         threading.Thread(target=httpd.serve_forever, name=f"port-{httpd.server_port}", daemon=True).start()
     try:

@@ -17,6 +17,7 @@ import requests
 from werkzeug.serving import make_server
 
 from mockserver.app import create_app
+from mockserver.core.httpd import RequestHandler
 from mockserver.settings import Settings
 
 
@@ -93,7 +94,8 @@ def start_server(
             apps += [(settings.vendor_port(name), port_app) for name, port_app in app.ports.items()]
         try:
             for port, wsgi in apps:
-                running.servers.append(make_server(settings.host, port, wsgi, threaded=True))
+                running.servers.append(make_server(settings.host, port, wsgi, threaded=True,
+                                                   request_handler=RequestHandler))
         except OSError:  # another process took a port between probing and binding: try another block
             for httpd in running.servers:
                 httpd.server_close()

@@ -41,6 +41,8 @@ class Vendor(abc.ABC):
     options_schema: type[Schema] = NoOptions
     control_blueprint: Blueprint | None = None
     spec_guard: bool = True  # check requests against openapi/<name>.yaml before the view (core/contract.py)
+    # serve a path with doubled slashes (/a//b) as /a/b, as a servlet container does, not werkzeug's 308 redirect
+    merge_slashes: bool = False
     demo_headers: dict[str, str] = {}
     probe: str = "/"
 

@@ -7,6 +7,7 @@ they read the WSGI environ directly and leave formatting to whoever reads the jo
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from flask import Flask, Response, g, request
@@ -80,6 +81,8 @@ def build_vendor_app(core, vendor) -> Flask:
         SpecGuard(spec, vendor, enforce=core.settings.validate_requests).guard_views(app)
     store, faults, clocks, name = core.store, core.faults, core.clocks, vendor.name
     app.wsgi_app = ServeKept(app.wsgi_app, core, name)
+    if vendor.merge_slashes:
+        app.wsgi_app = _merging_slashes(app.wsgi_app)
 
     @app.before_request
     def _begin():
@@ -184,6 +187,18 @@ def _keep_read(core, name: str, ctx, response: Response) -> None:
     kept = Kept(response.status, list(response.headers.items()), body, None if timeless else ctx.since,
                 ctx.valid_until, req.script_root + req.path, req.path)
     core.store.reads.keep(ctx.tenant, name, ctx.world, request_key(req.environ), kept)
+
+
+def _merging_slashes(wsgi_app):
+    def app(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if "//" in path:
+            environ["PATH_INFO"] = _SLASHES.sub("/", path)
+        return wsgi_app(environ, start_response)
+    return app
+
+
+_SLASHES = re.compile("/{2,}")
 
 
 class ServeKept:

@@ -10,13 +10,13 @@ from ...core import context
 from ...core.negotiation import json_response
 from ...core.state import State
 from ...core.vendor import Vendor
-from . import agents, auth, errors, hosts, jobs, oauth, uploads
+from . import agents, auth, ci, errors, hosts, jobs, logs, oauth, suites, uploads
 from .blueprint import blueprint
 from .model import hosts as host_model
 from .model import options, queue
 from .schemas import FixtureSchema, OptionsSchema
 
-RESOURCES = (agents, hosts, jobs, oauth, uploads)  # each registers its routes on the blueprint
+RESOURCES = (agents, ci, hosts, jobs, logs, oauth, suites, uploads)  # each registers its routes on the blueprint
 
 # collection -> the field its records are keyed by
 KEYS = {
@@ -27,6 +27,8 @@ KEYS = {
     "agents": "agent_server_id",
     "test_runs": "id",
     "test_cycles": "id",
+    "releases": "id",
+    "test_suites": "id",
     "schedules": "id",
     "jobs": "job_id",
 }
@@ -41,6 +43,7 @@ class QtestVendor(Vendor):
     options_schema = OptionsSchema
     demo_headers = {"Authorization": "bearer qtest-demo-token"}  # the fixtures' API & SDK page token
     probe = "/oauth/status"
+    merge_slashes = True  # the doc's own activate/deactivate samples write /projects/10//automation/...
 
     def authenticate(self):
         """The bearer token (or the Java SDK's bare one), kept for the views that describe it."""
@@ -84,7 +87,6 @@ class QtestVendor(Vendor):
             if "code" in extra:
                 body["code"] = extra["code"]
         return json_response(body, status, headers)
-
 
 
 VENDOR = QtestVendor()

@@ -1,11 +1,13 @@
-"""Automation agents of a host within a project: create, update, activate, deactivate, delete."""
+"""Automation agents of a host within a project: create, update, activate, deactivate, delete; and the
+swagger's search over every agent."""
 
 from __future__ import annotations
 
 from ...core import context
-from ...core.negotiation import empty
+from ...core.negotiation import empty, json_response
 from . import errors
 from .blueprint import blueprint, host, ok, project, wire
+from .model import agent_query
 from .schemas import AgentOut
 
 AGENTS = "/api/v3/projects/<int:projectId>/automation/hosts/<int:host_server_id>/agents"
@@ -78,3 +80,33 @@ def delete_agent(projectId, host_server_id, agent_server_id):
     _agent(projectId, host_server_id, agent_server_id)
     context.state().delete("agents", agent_server_id)
     return empty(204)
+
+
+@blueprint.post("/api/v3/automation/automation-agents")
+def search_agents():
+    """The swagger's agent search (and, with no query, the list of every agent the user can see)."""
+    params, body = wire()
+    try:
+        matches = agent_query.compile_query(body.get("query"))
+    except agent_query.QueryError as problem:
+        raise errors.invalid_agent_query(body.get("query"), str(problem)) from None
+    state = context.state()
+    found = []
+    for agent in sorted(state.table("agents").values(), key=lambda a: a["agent_server_id"]):
+        shown = _searched(state, agent)
+        if matches(shown):
+            found.append(shown)
+    wanted = [f for f in body.get("fields") or ["*"] if f != "*"]
+    if wanted:
+        found = [{k: v for k, v in a.items() if k in wanted} for a in found]
+    page, size = params.get("page") or 1, params.get("pageSize") or 100
+    items = found[(page - 1) * size: page * size]
+    return json_response({"links": [], "page": page, "page_size": size, "total": len(found), "items": items})
+
+
+def _searched(state, agent: dict) -> dict:
+    host_record = state.get("hosts", agent["host_id"]) or {}
+    shown = {k: agent[k] for k in ("agent_server_id", "name", "project_id", "host_id", "framework", "framework_id",
+                                   "active")}
+    return {"id": agent["agent_server_id"], **shown, "agent_id": int(agent["agent_client_id"]),
+            "host_name": host_record.get("host_name"), "configuration": None}

@@ -23,6 +23,8 @@ def issue(username: str, opts: dict, refresh_token: str | None = None) -> dict:
     """A new access token (and, unless refreshing, a new refresh token) with the lifetimes of `opts`."""
     state = context.state()
     now = context.now()
+    if refresh_token is not None:
+        revoke_issued_with(state, refresh_token)
     token = {
         "access_token": _uuid(state, "access_token"),
         # Spring's default token services reuse the refresh token on refresh
@@ -39,6 +41,13 @@ def issue(username: str, opts: dict, refresh_token: str | None = None) -> dict:
             "expires_at": dates.stored(now + timedelta(seconds=opts["refresh_token_seconds"])),
         }
     return token
+
+
+def revoke_issued_with(state, refresh_token: str) -> None:
+    """Spring's DefaultTokenServices removes the access token a refresh token was last used for."""
+    tokens = state.table("tokens")
+    for value in [v for v, t in tokens.items() if t.get("refresh_token") == refresh_token]:
+        state.delete("tokens", value)
 
 
 def seconds_left(token: dict) -> int | None:
@@ -62,7 +71,12 @@ def use_refresh_token(value: str | None) -> str:
     """The username a refresh token belongs to; 400 invalid_grant when unknown or expired."""
     if not value:
         raise errors.missing_refresh_token()
-    record = context.state().get("refresh_tokens", value)
+    state = context.state()
+    record = state.get("refresh_tokens", value)
+    api_token = state.get("tokens", value)
+    if record is None and api_token is not None and not api_token.get("expires_at"):
+        # assumed: the API & SDK page token, the Jenkins plugin's "API key", is what it refreshes with
+        return api_token["username"]
     if record is None:
         if context.permissive():
             return "permissive-user"

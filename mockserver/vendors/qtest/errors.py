@@ -127,6 +127,40 @@ def batch_run_not_zero() -> VendorError:
     return VendorError(400, "testRunId must be 0 for a batch submission")
 
 
+def test_suite_not_found(ref) -> VendorError:
+    return VendorError(404, f"Test suite with id {ref} not found")
+
+
+def parent_not_found(parent_type: str, parent_id) -> VendorError:
+    what = "Release" if parent_type == "release" else "Test cycle"
+    return VendorError(404, f"{what} with id {parent_id} not found")
+
+
+def parent_id_missing(parent_type: str) -> VendorError:
+    return VendorError(400, f"parentId is required when parentType is {parent_type}")
+
+
+def ci_setting_not_found(setting_id=None) -> VendorError:
+    which = "" if setting_id is None else f" with id {setting_id}"
+    return VendorError(404, f"CI setting{which} not found")
+
+
+def suite_date_missing() -> VendorError:
+    return VendorError(400, "suiteDate is required in the form yyyymmdd when suitePerDay is true")
+
+
+def not_an_automation_status(status: str) -> VendorError:
+    return VendorError(400, f"status '{status}' is not an automation status of this project")
+
+
+def end_before_start() -> VendorError:
+    return VendorError(400, "exe_end_date is before exe_start_date")
+
+
+def invalid_agent_query(query: str, why: str) -> VendorError:
+    return VendorError(400, f"Invalid query '{query}': {why}")
+
+
 def queue_item_not_found(queue_id: int) -> VendorError:
     return VendorError(404, f"Queue processing job with id {queue_id} not found")
 
@@ -167,6 +201,7 @@ _OAUTH_FIELDS = {
 # -- parameters -------------------------------------------------------------------------------
 DATE_PARAMETERS = ("start_date", "end_date")  # worded by bad_date_parameter, with the %2B hint
 EXPECTED = {"type": "must be 'automation'"}
+V31_UPLOAD_ENDPOINT = "qtest.submit_logs_v31"  # takes type=jenkins too (the Jenkins plugin's)
 
 
 def _parameter_message(problem: contract.Problem) -> str:
@@ -176,7 +211,10 @@ def _parameter_message(problem: contract.Problem) -> str:
         return f"Required parameter '{name}' is missing"
     if name in DATE_PARAMETERS:
         return bad_date_parameter(name, raw).message
-    return f"Invalid value '{_text(raw)}' for parameter '{name}': {EXPECTED.get(name, problem.message)}"
+    expected = EXPECTED.get(name, problem.message)
+    if name == "type" and request.endpoint == V31_UPLOAD_ENDPOINT:
+        expected = "must be 'automation' or 'jenkins'"
+    return f"Invalid value '{_text(raw)}' for parameter '{name}': {expected}"
 
 
 # -- bodies -----------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ class AgentFixture(_Fixture):
     project_id = fields.Integer(required=True, strict=True)
     host_id = fields.Integer(required=True, strict=True)
     framework = fields.String(required=True)
-    framework_id = fields.String(required=True, validate=validate.OneOf(FRAMEWORK_IDS))
+    framework_id = fields.String(required=True, validate=_NON_EMPTY)  # the doc's three ids are examples ("include")
     agent_client_id = DigitsId(required=True)
     active = fields.Boolean(load_default=False)
 
@@ -114,6 +114,23 @@ class TestCycleFixture(_Fixture):
     project_id = fields.Integer(required=True, strict=True)
     pid = fields.String(required=True)
     name = fields.String(required=True)
+
+
+class ReleaseFixture(_Fixture):
+    id = fields.Integer(required=True, strict=True)
+    project_id = fields.Integer(required=True, strict=True)
+    pid = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class TestSuiteFixture(_Fixture):
+    id = fields.Integer(required=True, strict=True)
+    project_id = fields.Integer(required=True, strict=True)
+    pid = fields.String(required=True)
+    name = fields.String(required=True)
+    parent_type = fields.String(load_default="root", validate=validate.OneOf(("root", "release", "test-cycle")))
+    parent_id = fields.Integer(load_default=0, strict=True)
+    properties = fields.List(fields.Dict(), load_default=list)
 
 
 class ScheduleFixture(_Fixture):
@@ -160,6 +177,8 @@ class FixtureSchema(_Fixture):
     agents = fields.List(fields.Nested(AgentFixture), load_default=list)
     test_runs = fields.List(fields.Nested(TestRunFixture), load_default=list)
     test_cycles = fields.List(fields.Nested(TestCycleFixture), load_default=list)
+    releases = fields.List(fields.Nested(ReleaseFixture), load_default=list)
+    test_suites = fields.List(fields.Nested(TestSuiteFixture), load_default=list)
     schedules = fields.List(fields.Nested(ScheduleFixture), load_default=list)
     jobs = fields.List(fields.Nested(JobFixture), load_default=list)
     settings = fields.Nested(SettingsFixture, load_default=dict)
@@ -233,6 +252,44 @@ class QueueOut(Schema):
     contentType = fields.String()
     content = fields.String()
     type = fields.String()
+
+
+class TestSuiteOut(Schema):
+    id = fields.Integer()
+    pid = fields.String()
+    name = fields.String()
+    parent_id = fields.Integer()
+    parent_type = fields.String()
+    properties = fields.List(fields.Dict())
+
+
+class CiSettingOut(Schema):
+    id = fields.Integer()
+    project_id = fields.Integer()
+    ci_type = fields.String()
+    ci_server = fields.String()
+    ci_project = fields.String()
+    release_id = fields.Integer()
+    test_suite_id = fields.Integer()
+    module_id = fields.Integer()
+    environment_id = fields.Integer()
+    ciid = fields.String()
+
+
+class AllowedValueOut(Schema):
+    value = fields.Integer()
+    label = fields.String()
+    is_active = fields.Boolean()
+
+
+class FieldOut(Schema):
+    id = fields.Integer()
+    label = fields.String()
+    original_name = fields.String()
+    attribute_type = fields.String()
+    required = fields.Boolean()
+    is_active = fields.Boolean()
+    allowed_values = fields.List(fields.Nested(AllowedValueOut))
 
 
 class OptionsSchema(Schema):

@@ -8,6 +8,7 @@ Java SDK only); tests/vendors/qtest/test_loop.py drives it over HTTP.
 from __future__ import annotations
 
 import base64
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -96,6 +97,25 @@ def test_schedule_then_upload_and_track_to_success(api_client, server, control):
     with pytest.raises(ApiException) as err:
         logs.track(999)
     assert err.value.status == 404 and err.value.headers.get("x-qtest-request-id")
+
+
+def test_v31_batch_into_a_test_suite_without_a_test_cycle(api_client, server, control):
+    # the client's AutomationRequest: test_suite, parent_module and execution_date, no test_cycle
+    control.post(f"{server.url}/_mock/clock", json={"set": "2026-10-01T09:00:00Z"}, timeout=10)
+    logged_in(api_client)
+    logs = swagger_client.TestLogApi(api_client[0])
+    log = swagger_client.AutomationTestLogResource(
+        name="GebLogin", status="PASSED", automation_content="groovy.GebLogin",
+        exe_start_date=datetime(2026, 10, 1, 9, 30, tzinfo=timezone.utc),
+        exe_end_date=datetime(2026, 10, 1, 9, 31, tzinfo=timezone.utc))
+    request = swagger_client.AutomationRequest(test_suite="TS-1", parent_module="12", test_logs=[log],
+                                               execution_date=datetime(2026, 10, 1, 9, 30, tzinfo=timezone.utc))
+    queued = logs.submit_automation_test_logs(356, request, "automation", 0)
+    assert queued.state == "IN_WAITING"
+    control.post(f"{server.url}/_mock/clock", json={"advance_seconds": 10}, timeout=10)
+    done = logs.track(queued.id)
+    assert done.state == "SUCCESS"
+    assert json.loads(done.content)["testSuiteId"] == 2001
 
 
 def test_calls_without_login_are_unauthorized(api_client):

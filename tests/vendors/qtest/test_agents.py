@@ -28,8 +28,16 @@ def test_create_agent_other_frameworks_and_numeric_client_id(api, framework_id):
     assert r.json()["framework_id"] == framework_id and r.json()["agent_id"] == 7 and r.json()["active"] is True
 
 
+@pytest.mark.parametrize("framework_id", ["pytest-plugin", "robot-framework-plugin"])
+def test_framework_ids_beyond_the_docs_three(api, framework_id):
+    # the doc: valid ids "include" testNG-plugin, junit-plugin and cucumber-plugin
+    r = api.post(AGENTS, json={**AGENT, "framework_id": framework_id})
+    assert r.status_code == 200, r.text
+    assert r.json()["framework_id"] == framework_id
+
+
 @pytest.mark.parametrize("change, field", [
-    ({"framework_id": "pytest-plugin"}, "framework_id"),
+    ({"framework_id": ""}, "framework_id"),
     ({"framework_id": None}, "framework_id"),
     ({"agent_client_id": "abc"}, "agent_client_id"),
     ({"agent_client_id": True}, "agent_client_id"),
@@ -72,7 +80,7 @@ def test_update_agent(api):
 
 
 def test_update_agent_rejects_bad_body(api):
-    assert_message(api.put(f"{AGENTS}/144", json={**AGENT, "framework_id": "nope"}), 400, "framework_id")
+    assert_message(api.put(f"{AGENTS}/144", json={**AGENT, "framework_id": ""}), 400, "framework_id")
 
 
 @pytest.mark.parametrize("path", [
@@ -98,10 +106,13 @@ def test_activate_and_deactivate_flip_active(api):
     assert r.status_code == 200 and r.json()["active"] is False
 
 
-def test_the_docs_double_slash_path_reaches_activate(api):
-    # the doc's sample writes /projects/10//automation/...; Flask's routing merges the slashes
-    r = api.post("/api/v3/projects/10//automation/hosts/83/agents/144/activate")
-    assert r.status_code == 200
+@pytest.mark.parametrize("path", [
+    "/api/v3/projects/10//automation/hosts/83/agents/144/activate",   # the doc's own sample
+    "//api/v3/projects/10/automation///hosts/83/agents/144/activate",
+])
+def test_doubled_slashes_are_served_in_place_not_redirected(api, path):
+    r = api.post(path, allow_redirects=False, validate=False)  # the spec names the single-slash path
+    assert r.status_code == 200, r.headers.get("Location")
     assert r.json()["active"] is True
 
 

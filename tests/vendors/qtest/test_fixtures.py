@@ -50,7 +50,7 @@ def test_default_fixtures_hold_the_docs_samples():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("agents: [{agent_server_id: 1, name: a, project_id: 1, host_id: 1, framework: f, framework_id: nope,"
+    ("agents: [{agent_server_id: 1, name: a, project_id: 1, host_id: 1, framework: f, framework_id: '',"
      " agent_client_id: '1'}]",
      "agents.0.framework_id"),
     ("jobs: [{job_id: 1, schedule_id: 1, project_id: 1, agent_server_id: 1, start_date: tomorrow}]",

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from mockserver.core.state import State
-from mockserver.vendors.qtest.model import dates, hosts, jobs, options, queue
+from mockserver.vendors.qtest.model import agent_query, dates, hosts, jobs, options, queue
 from mockserver.vendors.qtest.model.options import DEFAULT_TRANSITIONS
 
 T0 = datetime(2015, 4, 8, 3, 1, 48, tzinfo=timezone.utc)
@@ -73,7 +73,8 @@ def test_hosts_are_found_by_guid_in_any_case():
 @pytest.mark.parametrize("current, target, allowed", [
     ("PLANNED", "RUNNING", True),
     ("PLANNED", "NOT_RUN", True),
-    ("PLANNED", "COMPLETED", False),
+    ("PLANNED", "COMPLETED", True),  # the doc's own sample
+    ("NOT_RUN", "PLANNED", False),
     ("RUNNING", "COMPLETED", True),
     ("RUNNING", "PLANNED", False),
     ("COMPLETED", "RUNNING", False),
@@ -164,16 +165,23 @@ def _log(**changes) -> dict:
 
 
 def test_why_a_well_formed_batch_is_rejected():
-    cycle = {"id": 1001}
     statuses = ["PASSED", "FAILED"]
-    assert queue.problem_with({"test_cycle": "CL-1", "test_logs": [_log(status="passed")]}, cycle, statuses) is None
-    assert queue.problem_with({"test_cycle": "CL-9", "test_logs": []}, None, statuses) == \
-        "Test cycle 'CL-9' does not exist in this project"
-    assert queue.problem_with({"test_cycle": 1, "test_logs": [_log(), _log(status="WEIRD")]}, cycle, statuses) == \
+    assert queue.problem_with([_log(status="passed")], None, statuses) is None
+    missing = "Test cycle 'CL-9' does not exist in this project"
+    assert queue.problem_with([], missing, statuses) == missing
+    assert queue.problem_with([_log(), _log(status="WEIRD")], None, statuses) == \
         "test_logs[1]: status 'WEIRD' is not an automation status of this project"
     late = _log(exe_end_date="2015-04-08T03:00:00+00:00")
-    assert queue.problem_with({"test_cycle": 1, "test_logs": [late]}, cycle, statuses) == \
-        "test_logs[0]: exe_end_date is before exe_start_date"
+    assert queue.problem_with([late], None, statuses) == "test_logs[0]: exe_end_date is before exe_start_date"
+
+
+def test_a_finished_suite_batch_reports_what_the_jenkins_plugin_reads():
+    item = {"id": 1, "submitted_at": "2015-04-08T03:00:00+00:00", "problem": None, "log_ids": [4, 5],
+            "test_cycle_id": None, "test_suite_id": 2001, "test_suite_name": "Geb suite"}
+    shown = queue.render(item, dates.parse("2015-04-08T04:00:00Z"), 2, 5)
+    assert shown["state"] == "SUCCESS"
+    assert json.loads(shown["content"]) == {"test_suite": 2001, "test_logs": [4, 5], "testSuiteId": 2001,
+                                            "testSuiteName": "Geb suite", "totalTestLogs": 2}
 
 
 def test_a_batch_finds_its_cycle_by_id_or_pid_within_the_project():
@@ -196,5 +204,27 @@ def test_vendor_options_win_over_fixture_settings_over_defaults():
     assert merged["queue_waiting_seconds"] == 9
     assert merged["scope"] == options.DEFAULTS["scope"]  # None is no value
     assert merged["job_transitions"] == DEFAULT_TRANSITIONS
-    merged["job_transitions"]["PLANNED"].append("COMPLETED")
-    assert "COMPLETED" not in DEFAULT_TRANSITIONS["PLANNED"]  # each tenant gets its own copy
+    merged["job_transitions"]["COMPLETED"].append("RUNNING")
+    assert "RUNNING" not in DEFAULT_TRANSITIONS["COMPLETED"]  # each tenant gets its own copy
+
+
+# -- agent search queries --------------------------------------------------------------------------
+AGENT = {"name": "AGENT 1", "framework": "testNG", "host_name": "h", "agent_server_id": 144, "project_id": 10,
+         "host_id": 83, "active": False}
+
+
+@pytest.mark.parametrize("query, matches", [
+    ("", True), ("'name' ~ 'agent'", True), ("name = 'agent 1'", True), ("'id' > 144", False),
+    ("'id' > 200 or 'id' = 144 and 'active' = 'inactive'", True),   # and binds tighter than or
+    ("'id' = 144 and 'active' = 'active' or 'id' > 200", False),
+    ("'name' ~ 'a and b'", False),   # and/or inside quotes are no joins
+    ("'framework' is empty", False),
+])
+def test_agent_queries(query, matches):
+    assert agent_query.compile_query(query)(AGENT) is matches
+
+
+@pytest.mark.parametrize("query", ["'name' > 'a'", "'active' = 'yes'", "'id' = x", "'size' = 1", "= 1"])
+def test_agent_queries_refused(query):
+    with pytest.raises(agent_query.QueryError):
+        agent_query.compile_query(query)

@@ -119,6 +119,21 @@ def test_token_expires_on_the_mock_clock_and_refresh_gives_a_new_one(qtest, cloc
     assert qtest.get("/oauth/status", headers=bearer).status_code == 401
 
 
+def test_a_refresh_revokes_the_access_token_it_replaces(qtest):
+    first, other = login(qtest), login(qtest)
+    r = qtest.post("/oauth/token", params={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
+    assert r.status_code == 200, r.text
+    fresh = r.json()["access_token"]
+    # as Spring OAuth's token services do: the old access token is gone, not merely older
+    stale = qtest.get("/oauth/status", headers={"Authorization": f"bearer {first['access_token']}"})
+    assert_oauth(stale, 401, "invalid_token", f"Invalid access token: {first['access_token']}")
+    assert qtest.get("/oauth/status", headers={"Authorization": f"bearer {fresh}"}).status_code == 200
+    # a token of another login is untouched; refreshing again revokes the fresh one in turn
+    assert qtest.get("/oauth/status", headers={"Authorization": f"bearer {other['access_token']}"}).status_code == 200
+    qtest.post("/oauth/token", params={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
+    assert qtest.get("/oauth/status", headers={"Authorization": f"bearer {fresh}"}).status_code == 401
+
+
 def test_refresh_token_expires_after_thirty_days(qtest, clock):
     clock.set("2026-03-01T10:00:00Z")
     refresh = login(qtest)["refresh_token"]

@@ -73,8 +73,37 @@ def test_an_invalid_batch_is_accepted_then_fails(api, clock, batch, reason, mock
     assert mock_state()["tables"]["queue_processing"][0]["state"] == "FAILED"
 
 
+@pytest.mark.parametrize("target, suite_id, suite_name", [
+    ({"test_suite": "ts-1", "parent_module": "MD-3", "execution_date": "2026-02-02T10:00:00+0000"}, 2001, "Geb suite"),
+    ({"test_suite": 2001, "test_cycle": "CL-999"}, 2001, "Geb suite"),   # the suite wins over the cycle
+    ({}, 2002, "Automation Test Suite"),                               # neither: the project's automation suite
+])
+def test_v31_batch_lands_in_a_suite(api, clock, target, suite_id, suite_name):
+    clock.set("2026-02-02T11:00:00Z")
+    r = api.post(V31, params={"type": "automation"}, json={**target, "test_logs": [LOG]})
+    assert r.status_code == 201, r.text
+    clock.advance(10)
+    content = json.loads(poll(api, r.json()["id"])["content"])
+    assert (content["test_suite"], content["testSuiteName"], content["totalTestLogs"]) == (suite_id, suite_name, 1)
+    suites = api.get("/api/v3/projects/356/test-suites").json()
+    assert [s["name"] for s in suites if s["id"] == suite_id] == [suite_name]
+
+
+def test_v31_batch_into_an_unknown_suite_fails(api, clock):
+    clock.set("2026-02-02T11:00:00Z")
+    r = api.post(V31, params={"type": "automation"}, json={"test_suite": "TS-404", "test_logs": [LOG]})
+    assert r.status_code == 201
+    clock.advance(10)
+    failed = poll(api, r.json()["id"])
+    assert failed["state"] == "FAILED" and "TS-404" in json.loads(failed["content"])["message"]
+
+
+def test_the_tree_upload_needs_its_test_cycle(api, mock_state):
+    assert_message(api.post(V3, params={"type": "automation"}, json={"test_logs": [LOG]}), 400, "test_cycle")
+    assert mock_state()["tables"].get("queue_processing", []) == []
+
+
 @pytest.mark.parametrize("body, fragment", [
-    ({"test_logs": [LOG]}, "test_cycle"),
     ({"test_cycle": "CL-1"}, "test_logs"),
     ({"test_cycle": "CL-1", "test_logs": []}, "test_logs"),
     ({"test_cycle": True, "test_logs": [LOG]}, "test_cycle"),
@@ -94,9 +123,10 @@ def test_malformed_json(api):
     assert_message(r, 400, "Malformed JSON")
 
 
-@pytest.mark.parametrize("path", [V3, V31])
-@pytest.mark.parametrize("params", [{}, {"type": "jenkins"}])
-def test_type_must_be_automation(api, path, params):
+@pytest.mark.parametrize("path, params", [
+    (V3, {}), (V3, {"type": "jenkins"}), (V31, {}), (V31, {"type": "manual"}),
+])
+def test_type_must_be_automation_or_for_v31_jenkins(api, path, params):
     assert_message(api.post(path, params=params, json=BATCH), 400, "type")
 
 

@@ -5,6 +5,6 @@ Nothing here reads a request or builds an HTTP error: the resource modules do (e
 
 from __future__ import annotations
 
-from . import dates, hosts, jobs, options, queue
+from . import agent_query, dates, hosts, jobs, options, queue, suites
 
-__all__ = ["dates", "hosts", "jobs", "options", "queue"]
+__all__ = ["agent_query", "dates", "hosts", "jobs", "options", "queue", "suites"]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 
 # vendor-notes §5: the vendor's transition diagram is an unreadable image, so this machine is an
-# inferred, documented default; fixtures or vendor options may replace it.
+# inferred, documented default (fixtures or vendor options may replace it). It allows every move the doc's
+# samples make (PLANNED -> COMPLETED: a host reporting a job it ran) and refuses only going back to waiting
+# and leaving a final state, which a transition diagram most plausibly rules out.
 DEFAULT_TRANSITIONS = {
-    "PLANNED": ["NOT_RUN", "RUNNING", "CANCELLED", "FAILED"],
-    "NOT_RUN": ["RUNNING", "CANCELLED", "FAILED"],
+    "PLANNED": ["NOT_RUN", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"],
+    "NOT_RUN": ["RUNNING", "COMPLETED", "FAILED", "CANCELLED"],
     "RUNNING": ["COMPLETED", "FAILED", "CANCELLED"],
     "COMPLETED": [],
     "FAILED": [],

@@ -25,10 +25,18 @@ def render(item: dict, now: datetime, waiting: int, processing: int) -> dict:
     if current == "FAILED":
         content = json.dumps({"message": item["problem"]})
     elif current == "SUCCESS":
-        content = json.dumps({"test_cycle": item["test_cycle_id"], "test_logs": item["log_ids"]})
+        content = json.dumps(_done(item))
     else:
         content = ""
     return {"id": item["id"], "state": current, "contentType": CONTENT_TYPE, "content": content, "type": TYPE}
+
+
+def _done(item: dict) -> dict:
+    if item.get("test_suite_id") is None:
+        return {"test_cycle": item["test_cycle_id"], "test_logs": item["log_ids"]}
+    # the suite's id, name and log count are what the Jenkins plugin reads from a finished submission
+    return {"test_suite": item["test_suite_id"], "test_logs": item["log_ids"], "testSuiteId": item["test_suite_id"],
+            "testSuiteName": item["test_suite_name"], "totalTestLogs": len(item["log_ids"])}
 
 
 def find_cycle(state, project_id: int, ref) -> dict | None:
@@ -42,12 +50,13 @@ def find_cycle(state, project_id: int, ref) -> dict | None:
     return None
 
 
-def problem_with(batch: dict, cycle: dict | None, statuses: list[str]) -> str | None:
-    """Why qTest's background processing would reject a well-formed batch (None when it would not)."""
-    if cycle is None:
-        return f"Test cycle '{batch['test_cycle']}' does not exist in this project"
+def problem_with(logs: list[dict], missing: str | None, statuses: list[str]) -> str | None:
+    """Why qTest's background processing would reject a well-formed batch (None when it would not):
+    `missing` names a container the batch points at that the project lacks."""
+    if missing is not None:
+        return missing
     allowed = {s.upper() for s in statuses}
-    for index, log in enumerate(batch["test_logs"]):
+    for index, log in enumerate(logs):
         if log["status"].upper() not in allowed:
             return f"test_logs[{index}]: status '{log['status']}' is not an automation status of this project"
         if dates.parse(log["exe_end_date"]) < dates.parse(log["exe_start_date"]):
