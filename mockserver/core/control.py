@@ -20,6 +20,7 @@ from .. import __version__
 from .clock import parse_iso
 from .errors import describe_validation
 from .fixtures import FixtureError, load_body
+from .journal import Matcher
 from .negotiation import empty, json_response
 from .routes import vendor_routes
 from .store import DEFAULT_TENANT, TENANT_RE, SnapshotError
@@ -85,6 +86,11 @@ def number(body: dict, key: str, low: float | None = None, high: float | None = 
 
 
 _core = current_core
+
+
+def revealing() -> bool:
+    """`?reveal=true`: credentials shown as they are (only with the control token; see _guard)."""
+    return _bool_arg("reveal") is True
 
 
 def _vendor_arg(required: bool) -> str | None:
@@ -169,6 +175,17 @@ def fixtures():
     return json_response({"loaded": True, "vendor": vendor, "tenant": tenant})
 
 
+def _bool_arg(name: str) -> bool | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw.lower() in ("true", "1", "yes"):
+        return True
+    if raw.lower() in ("false", "0", "no"):
+        return False
+    raise ControlError(400, f"query parameter {name!r} must be true or false")
+
+
 @bp.get("/requests")
 def requests_list():
     core = _core()
@@ -179,8 +196,33 @@ def requests_list():
         status=_int_arg("status"),
         tenant=request.args.get("tenant"),
         limit=_int_arg("limit"),
+        unmatched=_bool_arg("unmatched"),
+        body_contains=request.args.get("body_contains"),
+        reveal=revealing(),
     )
     return json_response({"requests": items, "count": len(items)})
+
+
+MATCHER_KEYS = ("method", "path", "vendor", "tenant", "status", "unmatched", "body_contains")
+
+
+@bp.post("/requests/count")
+def requests_count():
+    """How many journaled requests match: `{"method", "path" (glob), "vendor", "tenant", "status",
+    "unmatched", "body_contains"}`, each optional, all must hold (WireMock's /__admin/requests/count)."""
+    body = json_object(optional=True)
+    only_keys(body, MATCHER_KEYS)
+    for key in ("method", "path", "vendor", "tenant", "body_contains"):
+        if key in body and not isinstance(body[key], str):
+            raise ControlError(400, f"{key}: must be a string, not {json.dumps(body[key])}")
+    if "status" in body:
+        number(body, "status", 100, 599, integer=True)
+    if "unmatched" in body and not isinstance(body["unmatched"], bool):
+        raise ControlError(400, f"unmatched: must be true or false, not {json.dumps(body['unmatched'])}")
+    given = scope_tenant()
+    if given is not None and body.setdefault("tenant", given) != given:
+        raise ControlError(400, f"tenant: the body says {body['tenant']!r}, the query {given!r}")
+    return json_response({"count": _core().journal.count(Matcher(**body))})
 
 
 @bp.delete("/requests")
