@@ -46,8 +46,10 @@ def _not_found(core):
         response = Response(body, status=404, content_type="application/json")
         tenant = environ.get("HTTP_X_MOCK_TENANT") or DEFAULT_TENANT
         path = environ.get("PATH_INFO", "")
+        tenant = tenant if TENANT_RE.match(tenant) else DEFAULT_TENANT
+        core.store.touched(tenant)
         record(core, None, environ, environ.get("REQUEST_METHOD", "GET"), path, path, 404, started,
-               tenant if TENANT_RE.match(tenant) else DEFAULT_TENANT, None, response_headers=response.headers,
+               tenant, None, response_headers=response.headers,
                response_body=response.get_data(), response_size=len(body), unmatched=True)  # a wrong base URL
         return response(environ, start_response)
     return app
@@ -82,9 +84,9 @@ def create_app(settings: Settings, vendors: dict | None = None, fixtures: dict |
     core = Core(
         settings=settings,
         vendors=vendors,
-        store=Store(vendors, fixtures),
+        store=Store(vendors, fixtures, max_tenants=settings.max_tenants),
         clocks=clocks,
-        journal=Journal(settings.journal_size),
+        journal=Journal(settings.journal_size, settings.journal_mb * 1024 * 1024),
         outbox=Outbox(clocks),
         faults=Faults(tuple(vendors)),
         options=options,

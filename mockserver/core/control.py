@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from .. import __version__
 from .clock import parse_iso
 from .errors import describe_validation
+from .faults import EVERY_TENANT, FaultLimit
 from .fixtures import FixtureError, load_body
 from .journal import Matcher
 from .negotiation import empty, json_response
@@ -242,6 +243,10 @@ def faults_add():
         rule = _core().faults.add(body)
     except ValidationError as err:
         raise ControlError(400, describe_validation(err)) from None
+    except FaultLimit as err:
+        raise ControlError(409, str(err)) from None
+    if rule["tenant"] != EVERY_TENANT:
+        _core().store.touched(rule["tenant"])
     return json_response(rule, 201)
 
 
@@ -342,7 +347,11 @@ def tenants():
             "last_used": datetime.fromtimestamp(used, timezone.utc).isoformat().replace("+00:00", "Z")
             if used is not None else None,
         })
-    return json_response({"tenants": rows, "count": len(rows)})
+    log = core.journal
+    return json_response({"tenants": rows, "count": len(rows), "max_tenants": core.store.max_tenants,
+                          "evicted": core.store.evicted,
+                          "journal": {"entries": len(log), "bytes": log.bytes, "max_entries": log.size,
+                                      "max_bytes": log.max_bytes}})
 
 
 SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
@@ -427,10 +436,20 @@ def _docs_blueprint(core):
                                    config={"app_name": "mockserver", "urls": urls, "url": None})
 
 
+def forget_tenant(core, tenant: str) -> None:
+    """What the core holds of an evicted tenant besides its store: clock, fault rules, journal, outbox."""
+    core.clocks.reset(tenant)
+    core.faults.delete(tenant=tenant)
+    core.journal.clear(tenant=tenant)
+    core.outbox.clear(tenant=tenant)
+
+
 def build_control_app(core) -> Flask:
     app = Flask("mockserver.control")
     app.url_map.strict_slashes = False
+    app.config["MAX_CONTENT_LENGTH"] = core.settings.max_upload_mb * 1024 * 1024  # fixtures bodies: a 413
     app.extensions["mockserver.core"] = core
+    core.store.on_evict.append(lambda tenant: forget_tenant(core, tenant))
     app.register_blueprint(bp)
     app.register_blueprint(_docs_blueprint(core), url_prefix="/docs")
     for name, vendor in core.vendors.items():
@@ -443,6 +462,8 @@ def build_control_app(core) -> Flask:
         if given is not None and not TENANT_RE.match(given):
             raise ControlError(400, "tenant: use 1-128 letters, digits or ._:@/+-")
         g.tenant = given or DEFAULT_TENANT  # what context.now() and the vendors' extras act on
+        if given is not None:
+            core.store.touched(given)  # a tenant set up by control calls counts as used (and may evict)
         g.clock = core.clocks.of(g.tenant)
 
     @app.errorhandler(ControlError)
@@ -451,6 +472,9 @@ def build_control_app(core) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
+        if err.code == 413:
+            return json_response({"error": f"body too large: at most {core.settings.max_upload_mb} MB "
+                                           "(--max-upload-mb)"}, 413)
         return json_response({"error": err.name}, err.code or 500)
 
     return app

@@ -106,9 +106,7 @@ def build_vendor_app(core, vendor) -> Flask:
             # read the body before taking the tenant's lock: a slow or large upload must not hold it,
             # and reading gives up the GIL, which under the lock would stall every request of the tenant
             req.get_data(cache=True)
-        lock = store.lock(tenant, name)
-        lock.acquire()
-        ctx.lock = lock
+        ctx.lock = store.acquire(tenant, name)
         ctx.writes = req.method in MUTATING
         ctx.world = store.state(tenant, name)  # the state this request reads (what a kept answer is bound to)
         # everything the request changes in the tenant's state is recorded, so it can be undone
@@ -200,6 +198,9 @@ class ServeKept:
                 environ[_TENANT_ERROR] = problem  # answered in the vendor's shape by the app
                 return self.app(environ, start_response)
         tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
+        if tenant in core.store.last_used or TENANT_RE.match(tenant):
+            # before any lock is taken: a new tenant may evict the least recently used one (core/store.py)
+            core.store.touched(tenant)
         if (environ.get("REQUEST_METHOD") == "GET" and not core.faults.active(tenant)
                 and not environ.get("CONTENT_LENGTH") and not environ.get("HTTP_TRANSFER_ENCODING")):
             started = time.perf_counter()
@@ -245,7 +246,6 @@ def record(core, vendor_name: str | None, environ, method: str, path: str, vendo
     """One journal entry and access-log line (formatted later, by whoever reads them): references to
     what the request and its answer already hold, cut to the journal's bounds (core/journal.py)."""
     headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in _JOURNALED_HEADERS]
-    core.store.touched(tenant)
     entry = Entry(core.clocks.of(tenant).peek(), method, path, vendor_path, environ.get("QUERY_STRING", ""),
                   headers, raw, size, core.settings.journal_body_chars, vendor_name, tenant, status,
                   (time.perf_counter() - started) * 1000.0, fault, response_headers, response_body, response_size,
