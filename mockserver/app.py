@@ -64,8 +64,8 @@ class MockServer:
         mounts = {f"/{name}": app for name, app in core.vendor_apps.items()}
         mounts["/_mock"] = self.control_app
         self.main = DispatcherMiddleware(_not_found(core), mounts)
-        self.ports = {
-            name: DispatcherMiddleware(app, {"/_mock": self.control_app})
+        self.ports = {  # with a control token, /_mock only on the main port: one door to guard
+            name: app if core.settings.control_token else DispatcherMiddleware(app, {"/_mock": self.control_app})
             for name, app in core.vendor_apps.items()
         }
 

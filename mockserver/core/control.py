@@ -8,9 +8,13 @@ known, of the wrong type or out of range is a 400 naming it.
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import json
+import logging
 import re
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from marshmallow import ValidationError
@@ -23,6 +27,7 @@ from .faults import EVERY_TENANT, FaultLimit
 from .fixtures import FixtureError, load_body
 from .journal import Matcher
 from .negotiation import empty, json_response
+from .redact import norm, redact_state
 from .routes import vendor_routes
 from .store import DEFAULT_TENANT, TENANT_RE, SnapshotError
 
@@ -30,10 +35,11 @@ bp = Blueprint("control", __name__)
 
 
 class ControlError(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
 
 
 # -- helpers for every control endpoint, vendors' /_mock/<vendor>/ extras included ------------
@@ -90,8 +96,14 @@ _core = current_core
 
 
 def revealing() -> bool:
-    """`?reveal=true`: credentials shown as they are (only with the control token; see _guard)."""
-    return _bool_arg("reveal") is True
+    """`?reveal=true`: credentials shown as they are; only with the control token (checked for every
+    call when one is set), so a server without one never reveals."""
+    if _bool_arg("reveal") is not True:
+        return False
+    if not _core().settings.control_token:
+        raise ControlError(403, "reveal: credentials are shown only to the control token's holder; start the "
+                                "server with --control-token (or MOCKSERVER_CONTROL_TOKEN)")
+    return True
 
 
 def _vendor_arg(required: bool) -> str | None:
@@ -157,9 +169,12 @@ def state():
     core = _core()
     vendor = _vendor_arg(required=True)
     tenant = tenant_arg()
-    with core.store.lock(tenant, vendor):
+    reveal = revealing()
+    with core.store.held(tenant, vendor):
         data = core.vendors[vendor].dump_state(core.store.state(tenant, vendor))
-    return json_response({"vendor": vendor, "tenant": tenant, "state": data})
+        if not reveal:  # (a copy: dump_state may hand out the state's own objects)
+            data = redact_state(data, frozenset(norm(k) for k in core.vendors[vendor].secret_keys))
+    return json_response({"vendor": vendor, "tenant": tenant, "state": data, "redacted": not reveal})
 
 
 @bp.post("/fixtures")
@@ -436,6 +451,49 @@ def _docs_blueprint(core):
                                    config={"app_name": "mockserver", "urls": urls, "url": None})
 
 
+UNGUARDED = {("GET", "/health"), ("HEAD", "/health")}  # a container's health check carries no token
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _guard():
+    """The control token (when set) on every call but health; and calls that change something refused
+    from another site's page (its Origin, or a text/plain body a browser sends without asking first)
+    unless they carry the token."""
+    token = _core().settings.control_token
+    sent = request.headers.get("Authorization", "")
+    g.control_token = carries = bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
+    if token and not carries and (request.method, request.path) not in UNGUARDED:
+        why = "give the control token as 'Authorization: Bearer <token>'" if not sent else "wrong control token"
+        raise ControlError(401, f"{why} (the server runs with --control-token)",
+                           {"WWW-Authenticate": 'Bearer realm="mockserver control API"'})
+    if request.method not in WRITES or carries:
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc.lower() != request.host.lower():
+        raise ControlError(403, f"cross-site request refused: Origin {origin!r} is not this server "
+                                f"({request.host}); send the control token to allow it")
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        raise ControlError(403, "cross-site request refused (Sec-Fetch-Site); send the control token to allow it")
+    if request.mimetype == "text/plain":
+        raise ControlError(415, "a text/plain body is refused (a browser sends one cross-site without asking): "
+                                "send JSON, YAML or curl -d's form type, or the control token")
+
+
+def warn_if_exposed(settings) -> None:
+    """A warning at start when the control API can be reached from other hosts without a token."""
+    host = settings.host
+    if settings.control_token or host == "localhost":
+        return
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return
+    except ValueError:
+        pass  # a host name: assume it is reachable from elsewhere
+    logging.getLogger("mockserver").warning(
+        "serving on %s without a control token: anyone who reaches this address can reset, replace fixtures "
+        "and read state through /_mock; set MOCKSERVER_CONTROL_TOKEN (or --control-token)", host)
+
+
 def forget_tenant(core, tenant: str) -> None:
     """What the core holds of an evicted tenant besides its store: clock, fault rules, journal, outbox."""
     core.clocks.reset(tenant)
@@ -456,6 +514,9 @@ def build_control_app(core) -> Flask:
         if vendor.control_blueprint is not None:
             app.register_blueprint(vendor.control_blueprint, url_prefix=f"/{name}")
 
+    app.before_request(_guard)
+    warn_if_exposed(core.settings)
+
     @app.before_request
     def _tenant():
         given = request.args.get("tenant")
@@ -468,7 +529,9 @@ def build_control_app(core) -> Flask:
 
     @app.errorhandler(ControlError)
     def _control_error(err: ControlError):
-        return json_response({"error": err.message}, err.status)
+        response = json_response({"error": err.message}, err.status)
+        response.headers.update(err.headers)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):

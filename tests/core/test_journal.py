@@ -86,3 +86,29 @@ def test_requests_that_matched_no_route_are_findable(demo, demo_server):
     assert [e["path"] for e in matched["requests"]] == ["/demo/items"]
     assert demo.mock("POST", "/requests/count", json={"tenant": demo.tenant, "unmatched": True}).json()["count"] == 3
     assert demo.mock("GET", "/requests", params={"unmatched": "maybe"}).status_code == 400
+
+
+def test_the_journal_redacts_credentials(demo):
+    demo("POST", "/items", params={"apiKey": "k-123", "page": "1"},
+         json={"name": "x", "password": "p-123", "nested": {"client_secret": "s-123", "tokens": ["t-1", "t-2"]}},
+         headers={"Cookie": "session=c-123", "Access-Token": "a-123"})
+    entry = _last(demo)
+    text = str(entry)
+    for secret in ("demo-token", "k-123", "p-123", "s-123", "t-1", "t-2", "c-123", "a-123"):
+        assert secret not in text, secret
+    assert entry["headers"]["Authorization"] == "***" and entry["headers"]["Cookie"] == "***"
+    assert entry["query"] == "apiKey=***&page=1"
+    assert '"password": "***"' in entry["body"] and '"tokens": ["***", "***"]' in entry["body"]
+    assert '"name": "x"' in entry["body"]  # the rest as sent
+    form = demo("POST", "/form", data={"username": "u", "password": "p-456"})
+    assert "p-456" not in _last(demo)["body"] and "username=u" in _last(demo)["body"], form.text
+    refused = demo.mock("GET", "/requests", params={"reveal": "true"})
+    assert refused.status_code == 403 and "--control-token" in refused.json()["error"]
+
+
+def test_state_redacts_credentials_unless_revealed_with_the_token(demo):
+    state = demo.mock("GET", "/state", params={"vendor": "demo", "tenant": demo.tenant}).json()
+    assert state["redacted"] is True and state["state"]["extra"]["tokens"] == ["***"]
+    assert "demo-token" not in str(state)
+    refused = demo.mock("GET", "/state", params={"vendor": "demo", "tenant": demo.tenant, "reveal": "true"})
+    assert refused.status_code == 403 and "--control-token" in refused.json()["error"]
