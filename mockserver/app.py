@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 from dataclasses import dataclass, field
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -15,8 +16,8 @@ from .core.fixtures import load_all
 from .core.journal import Journal
 from .core.negotiation import dumps
 from .core.outbox import Outbox
-from .core.store import Store
-from .core.vendor_app import build_vendor_app
+from .core.store import DEFAULT_TENANT, TENANT_RE, Store
+from .core.vendor_app import build_vendor_app, record
 from .settings import Settings
 
 
@@ -38,10 +39,19 @@ class Core:
     options: dict = field(default_factory=dict)  # name -> the vendor's checked options
 
 
-def _not_found(enabled):
+def _not_found(core):
     def app(environ, start_response):
-        body = dumps({"error": "not found", "vendors": [f"/{v}" for v in enabled], "control": "/_mock"})
-        return Response(body, status=404, content_type="application/json")(environ, start_response)
+        started = time.perf_counter()
+        body = dumps({"error": "not found", "vendors": [f"/{v}" for v in core.vendors], "control": "/_mock"})
+        response = Response(body, status=404, content_type="application/json")
+        tenant = environ.get("HTTP_X_MOCK_TENANT") or DEFAULT_TENANT
+        path = environ.get("PATH_INFO", "")
+        tenant = tenant if TENANT_RE.match(tenant) else DEFAULT_TENANT
+        core.store.touched(tenant)
+        record(core, None, environ, environ.get("REQUEST_METHOD", "GET"), path, path, 404, started,
+               tenant, None, response_headers=response.headers,
+               response_body=response.get_data(), response_size=len(body), unmatched=True)  # a wrong base URL
+        return response(environ, start_response)
     return app
 
 
@@ -53,9 +63,9 @@ class MockServer:
         self.control_app = build_control_app(core)
         mounts = {f"/{name}": app for name, app in core.vendor_apps.items()}
         mounts["/_mock"] = self.control_app
-        self.main = DispatcherMiddleware(_not_found(core.vendors), mounts)
-        self.ports = {
-            name: DispatcherMiddleware(app, {"/_mock": self.control_app})
+        self.main = DispatcherMiddleware(_not_found(core), mounts)
+        self.ports = {  # with a control token, /_mock only on the main port: one door to guard
+            name: app if core.settings.control_token else DispatcherMiddleware(app, {"/_mock": self.control_app})
             for name, app in core.vendor_apps.items()
         }
 
@@ -74,9 +84,9 @@ def create_app(settings: Settings, vendors: dict | None = None, fixtures: dict |
     core = Core(
         settings=settings,
         vendors=vendors,
-        store=Store(vendors, fixtures),
+        store=Store(vendors, fixtures, max_tenants=settings.max_tenants),
         clocks=clocks,
-        journal=Journal(settings.journal_size),
+        journal=Journal(settings.journal_size, settings.journal_mb * 1024 * 1024),
         outbox=Outbox(clocks),
         faults=Faults(tuple(vendors)),
         options=options,

@@ -33,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--fixtures", help="fixtures folder (env MOCKSERVER_FIXTURES)")
     s.add_argument("--auth", choices=("strict", "permissive"), help="strict: fixture credentials only (default)")
     s.add_argument("--journal-size", type=int, help="request journal entries kept (default 10000)")
+    s.add_argument("--journal-mb", type=int, help="megabytes the request journal may hold (env MOCKSERVER_JOURNAL_MB, "
+                   "default 64)")
+    s.add_argument("--max-tenants", type=int, help="tenants kept; a new one evicts the least recently used "
+                   "(env MOCKSERVER_MAX_TENANTS, default 1000)")
+    s.add_argument("--control-token", help="require 'Authorization: Bearer TOKEN' on /_mock/* but health "
+                   "(env MOCKSERVER_CONTROL_TOKEN, better: not visible in ps)")
     s.add_argument("--max-upload-mb", type=int, help="largest request body accepted (default 50)")
     s.add_argument("--log-level", choices=("debug", "info", "warning", "error"))
     s.add_argument("--threads", type=int, help="worker threads of the main port (default 16)")
@@ -104,6 +110,9 @@ def _serve(args) -> int:
         "fixtures",
         "auth",
         "journal_size",
+        "journal_mb",
+        "max_tenants",
+        "control_token",
         "max_upload_mb",
         "log_level",
         "threads",

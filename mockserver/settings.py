@@ -41,6 +41,9 @@ class Settings:
     auth: str = "strict"  # strict | permissive
     journal_size: int = 10_000
     journal_body_chars: int = 4_096
+    journal_mb: int = 64  # bytes the journal may hold in all (headers and bodies are cut per entry too)
+    max_tenants: int = 1_000  # beyond, the least recently used tenant is forgotten
+    control_token: str = ""  # when set, /_mock/* (but health) needs "Authorization: Bearer <it>"
     max_upload_mb: int = 50
     log_level: str = "info"
     dev: bool = False
@@ -55,7 +58,8 @@ class Settings:
             raise ValueError(f"port must be between 1 and {65535 - span}"
                              + (f" (the vendor ports take the next {span})" if span else "")
                              + f", not {self.port}")
-        for name, least in (("journal_size", 0), ("journal_body_chars", 0), ("threads", 1), ("max_upload_mb", 1)):
+        for name, least in (("journal_size", 0), ("journal_body_chars", 0), ("threads", 1), ("max_upload_mb", 1),
+                            ("journal_mb", 1), ("max_tenants", 1)):
             if getattr(self, name) < least:
                 raise ValueError(f"{name.replace('_', '-')} must be at least {least}, not {getattr(self, name)}")
 
@@ -80,6 +84,9 @@ ENV = {
     "fixtures": "MOCKSERVER_FIXTURES",
     "auth": "MOCKSERVER_AUTH",
     "journal_size": "MOCKSERVER_JOURNAL_SIZE",
+    "journal_mb": "MOCKSERVER_JOURNAL_MB",
+    "max_tenants": "MOCKSERVER_MAX_TENANTS",
+    "control_token": "MOCKSERVER_CONTROL_TOKEN",
     "max_upload_mb": "MOCKSERVER_MAX_UPLOAD_MB",
     "log_level": "MOCKSERVER_LOG_LEVEL",
     "threads": "MOCKSERVER_THREADS",
@@ -114,7 +121,7 @@ def parse_vendor_options(items: list[str]) -> dict:
 
 
 def _coerce(name: str, raw: str):
-    if name in ("port", "journal_size", "max_upload_mb", "threads"):
+    if name in ("port", "journal_size", "max_upload_mb", "threads", "journal_mb", "max_tenants"):
         return int(raw)
     if name in ("vendor_ports", "validate_requests"):
         return raw.strip().lower() not in ("0", "false", "no", "off", "")

@@ -71,7 +71,8 @@ def schema_of(schema: Schema | type[Schema], many: bool = False) -> FastSchema:
 
 def load(schema: Schema | type[Schema], data, **kwargs):
     """Validate with a marshmallow schema; problems become a 400 naming each field."""
-    schema = schema_of(schema)
+    # an instance made for this call is used as it is: compiling its dump would keep it for ever
+    schema = schema_of(schema) if isinstance(schema, type) else schema
     try:
         return schema.load(data, **kwargs)
     except ValidationError as err:

@@ -8,9 +8,13 @@ known, of the wrong type or out of range is a 400 naming it.
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import json
+import logging
 import re
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from marshmallow import ValidationError
@@ -19,8 +23,11 @@ from werkzeug.exceptions import HTTPException
 from .. import __version__
 from .clock import parse_iso
 from .errors import describe_validation
+from .faults import EVERY_TENANT, FaultLimit
 from .fixtures import FixtureError, load_body
+from .journal import Matcher
 from .negotiation import empty, json_response
+from .redact import norm, redact_state
 from .routes import vendor_routes
 from .store import DEFAULT_TENANT, TENANT_RE, SnapshotError
 
@@ -28,10 +35,11 @@ bp = Blueprint("control", __name__)
 
 
 class ControlError(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = headers or {}
 
 
 # -- helpers for every control endpoint, vendors' /_mock/<vendor>/ extras included ------------
@@ -85,6 +93,17 @@ def number(body: dict, key: str, low: float | None = None, high: float | None = 
 
 
 _core = current_core
+
+
+def revealing() -> bool:
+    """`?reveal=true`: credentials shown as they are; only with the control token (checked for every
+    call when one is set), so a server without one never reveals."""
+    if _bool_arg("reveal") is not True:
+        return False
+    if not _core().settings.control_token:
+        raise ControlError(403, "reveal: credentials are shown only to the control token's holder; start the "
+                                "server with --control-token (or MOCKSERVER_CONTROL_TOKEN)")
+    return True
 
 
 def _vendor_arg(required: bool) -> str | None:
@@ -150,9 +169,12 @@ def state():
     core = _core()
     vendor = _vendor_arg(required=True)
     tenant = tenant_arg()
-    with core.store.lock(tenant, vendor):
+    reveal = revealing()
+    with core.store.held(tenant, vendor):
         data = core.vendors[vendor].dump_state(core.store.state(tenant, vendor))
-    return json_response({"vendor": vendor, "tenant": tenant, "state": data})
+        if not reveal:  # (a copy: dump_state may hand out the state's own objects)
+            data = redact_state(data, frozenset(norm(k) for k in core.vendors[vendor].secret_keys))
+    return json_response({"vendor": vendor, "tenant": tenant, "state": data, "redacted": not reveal})
 
 
 @bp.post("/fixtures")
@@ -169,6 +191,17 @@ def fixtures():
     return json_response({"loaded": True, "vendor": vendor, "tenant": tenant})
 
 
+def _bool_arg(name: str) -> bool | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw.lower() in ("true", "1", "yes"):
+        return True
+    if raw.lower() in ("false", "0", "no"):
+        return False
+    raise ControlError(400, f"query parameter {name!r} must be true or false")
+
+
 @bp.get("/requests")
 def requests_list():
     core = _core()
@@ -179,8 +212,33 @@ def requests_list():
         status=_int_arg("status"),
         tenant=request.args.get("tenant"),
         limit=_int_arg("limit"),
+        unmatched=_bool_arg("unmatched"),
+        body_contains=request.args.get("body_contains"),
+        reveal=revealing(),
     )
     return json_response({"requests": items, "count": len(items)})
+
+
+MATCHER_KEYS = ("method", "path", "vendor", "tenant", "status", "unmatched", "body_contains")
+
+
+@bp.post("/requests/count")
+def requests_count():
+    """How many journaled requests match: `{"method", "path" (glob), "vendor", "tenant", "status",
+    "unmatched", "body_contains"}`, each optional, all must hold (WireMock's /__admin/requests/count)."""
+    body = json_object(optional=True)
+    only_keys(body, MATCHER_KEYS)
+    for key in ("method", "path", "vendor", "tenant", "body_contains"):
+        if key in body and not isinstance(body[key], str):
+            raise ControlError(400, f"{key}: must be a string, not {json.dumps(body[key])}")
+    if "status" in body:
+        number(body, "status", 100, 599, integer=True)
+    if "unmatched" in body and not isinstance(body["unmatched"], bool):
+        raise ControlError(400, f"unmatched: must be true or false, not {json.dumps(body['unmatched'])}")
+    given = scope_tenant()
+    if given is not None and body.setdefault("tenant", given) != given:
+        raise ControlError(400, f"tenant: the body says {body['tenant']!r}, the query {given!r}")
+    return json_response({"count": _core().journal.count(Matcher(**body))})
 
 
 @bp.delete("/requests")
@@ -200,6 +258,10 @@ def faults_add():
         rule = _core().faults.add(body)
     except ValidationError as err:
         raise ControlError(400, describe_validation(err)) from None
+    except FaultLimit as err:
+        raise ControlError(409, str(err)) from None
+    if rule["tenant"] != EVERY_TENANT:
+        _core().store.touched(rule["tenant"])
     return json_response(rule, 201)
 
 
@@ -300,7 +362,11 @@ def tenants():
             "last_used": datetime.fromtimestamp(used, timezone.utc).isoformat().replace("+00:00", "Z")
             if used is not None else None,
         })
-    return json_response({"tenants": rows, "count": len(rows)})
+    log = core.journal
+    return json_response({"tenants": rows, "count": len(rows), "max_tenants": core.store.max_tenants,
+                          "evicted": core.store.evicted,
+                          "journal": {"entries": len(log), "bytes": log.bytes, "max_entries": log.size,
+                                      "max_bytes": log.max_bytes}})
 
 
 SNAPSHOT_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
@@ -385,15 +451,71 @@ def _docs_blueprint(core):
                                    config={"app_name": "mockserver", "urls": urls, "url": None})
 
 
+UNGUARDED = {("GET", "/health"), ("HEAD", "/health")}  # a container's health check carries no token
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _guard():
+    """The control token (when set) on every call but health; and calls that change something refused
+    from another site's page (its Origin, or a text/plain body a browser sends without asking first)
+    unless they carry the token."""
+    token = _core().settings.control_token
+    sent = request.headers.get("Authorization", "")
+    g.control_token = carries = bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
+    if token and not carries and (request.method, request.path) not in UNGUARDED:
+        why = "give the control token as 'Authorization: Bearer <token>'" if not sent else "wrong control token"
+        raise ControlError(401, f"{why} (the server runs with --control-token)",
+                           {"WWW-Authenticate": 'Bearer realm="mockserver control API"'})
+    if request.method not in WRITES or carries:
+        return
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc.lower() != request.host.lower():
+        raise ControlError(403, f"cross-site request refused: Origin {origin!r} is not this server "
+                                f"({request.host}); send the control token to allow it")
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        raise ControlError(403, "cross-site request refused (Sec-Fetch-Site); send the control token to allow it")
+    if request.mimetype == "text/plain":
+        raise ControlError(415, "a text/plain body is refused (a browser sends one cross-site without asking): "
+                                "send JSON, YAML or curl -d's form type, or the control token")
+
+
+def warn_if_exposed(settings) -> None:
+    """A warning at start when the control API can be reached from other hosts without a token."""
+    host = settings.host
+    if settings.control_token or host == "localhost":
+        return
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return
+    except ValueError:
+        pass  # a host name: assume it is reachable from elsewhere
+    logging.getLogger("mockserver").warning(
+        "serving on %s without a control token: anyone who reaches this address can reset, replace fixtures "
+        "and read state through /_mock; set MOCKSERVER_CONTROL_TOKEN (or --control-token)", host)
+
+
+def forget_tenant(core, tenant: str) -> None:
+    """What the core holds of an evicted tenant besides its store: clock, fault rules, journal, outbox."""
+    core.clocks.reset(tenant)
+    core.faults.delete(tenant=tenant)
+    core.journal.clear(tenant=tenant)
+    core.outbox.clear(tenant=tenant)
+
+
 def build_control_app(core) -> Flask:
     app = Flask("mockserver.control")
     app.url_map.strict_slashes = False
+    app.config["MAX_CONTENT_LENGTH"] = core.settings.max_upload_mb * 1024 * 1024  # fixtures bodies: a 413
     app.extensions["mockserver.core"] = core
+    core.store.on_evict.append(lambda tenant: forget_tenant(core, tenant))
     app.register_blueprint(bp)
     app.register_blueprint(_docs_blueprint(core), url_prefix="/docs")
     for name, vendor in core.vendors.items():
         if vendor.control_blueprint is not None:
             app.register_blueprint(vendor.control_blueprint, url_prefix=f"/{name}")
+
+    app.before_request(_guard)
+    warn_if_exposed(core.settings)
 
     @app.before_request
     def _tenant():
@@ -401,14 +523,21 @@ def build_control_app(core) -> Flask:
         if given is not None and not TENANT_RE.match(given):
             raise ControlError(400, "tenant: use 1-128 letters, digits or ._:@/+-")
         g.tenant = given or DEFAULT_TENANT  # what context.now() and the vendors' extras act on
+        if given is not None:
+            core.store.touched(given)  # a tenant set up by control calls counts as used (and may evict)
         g.clock = core.clocks.of(g.tenant)
 
     @app.errorhandler(ControlError)
     def _control_error(err: ControlError):
-        return json_response({"error": err.message}, err.status)
+        response = json_response({"error": err.message}, err.status)
+        response.headers.update(err.headers)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
+        if err.code == 413:
+            return json_response({"error": f"body too large: at most {core.settings.max_upload_mb} MB "
+                                           "(--max-upload-mb)"}, 413)
         return json_response({"error": err.name}, err.code or 500)
 
     return app

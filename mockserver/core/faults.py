@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import re
 import threading
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -15,6 +16,29 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from .store import TENANT_RE
 
 EVERY_TENANT = "*"
+MAX_RULES = 1_000           # in all: every request of a tenant with rules walks them
+MAX_RULES_PER_TENANT = 100  # ("*" counts as a tenant of its own)
+MAX_DELAY_MS = 60_000       # a client timeout is tested in seconds; longer only ties up a server thread
+MAX_HEADERS = 50
+MAX_HEADER_BYTES = 8 * 1024  # names and values together
+HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$")  # an RFC 9110 token
+HEADER_VALUE = re.compile(r"^[\t\x20-\x7e\x80-\xff]*$")  # no CR, LF, NUL or other controls; Latin-1 only
+
+
+class FaultLimit(Exception):
+    """Too many rules: a 409 (delete some first)."""
+
+
+def _headers(value: dict) -> None:
+    if len(value) > MAX_HEADERS:
+        raise ValidationError(f"at most {MAX_HEADERS} headers")
+    if sum(len(k) + len(v) for k, v in value.items()) > MAX_HEADER_BYTES:
+        raise ValidationError(f"at most {MAX_HEADER_BYTES} bytes of names and values")
+    for name, text in value.items():
+        if not HEADER_NAME.match(name):
+            raise ValidationError(f"{name!r} is not a header name (letters, digits and !#$%&'*+.^_`|~-)")
+        if not HEADER_VALUE.match(text):
+            raise ValidationError(f"{name}: the value holds a line break or control character, or is not Latin-1")
 
 
 class FaultRuleSchema(Schema):
@@ -27,10 +51,10 @@ class FaultRuleSchema(Schema):
     vendor = fields.String(load_default=None, allow_none=True)
     method = fields.String(load_default=None, allow_none=True)
     path = fields.String(load_default="*")
-    status = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(100, 599))
+    status = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(200, 599))
     body = fields.Raw(load_default=None, allow_none=True)
-    headers = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
-    delay_ms = fields.Integer(load_default=0, strict=True, validate=validate.Range(0, 600_000))
+    headers = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict, validate=_headers)
+    delay_ms = fields.Integer(load_default=0, strict=True, validate=validate.Range(0, MAX_DELAY_MS))
     times = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1))
 
     @validates_schema
@@ -56,9 +80,14 @@ class Faults:
             raise ValidationError({"vendor": [f"unknown vendor {rule['vendor']!r}"]})
         if rule["method"]:
             rule["method"] = rule["method"].upper()
-        rule["id"] = next(self._ids)
         rule["matched"] = 0
         with self._lock:
+            if len(self._rules) >= MAX_RULES:
+                raise FaultLimit(f"{MAX_RULES} fault rules exist already: delete some")
+            if sum(1 for r in self._rules if r["tenant"] == rule["tenant"]) >= MAX_RULES_PER_TENANT:
+                raise FaultLimit(f"tenant {rule['tenant']!r} has {MAX_RULES_PER_TENANT} fault rules already: "
+                                 "delete some")
+            rule["id"] = next(self._ids)
             self._rules.append(rule)
             self._changed()
         return dict(rule)

@@ -6,6 +6,7 @@ import pickle
 import re
 import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 
 from . import tracked
@@ -24,7 +25,11 @@ class SnapshotError(Exception):
 
 
 class Store:
-    def __init__(self, vendors: dict, fixtures: dict[str, dict]):
+    """Tenants are kept up to `max_tenants`: a new one evicts the least recently used (never `default`),
+    whose worlds, fixtures, snapshots and kept reads go, and every `on_evict` callback is told (clock,
+    fault rules, journal and outbox are dropped there, core/control.py)."""
+
+    def __init__(self, vendors: dict, fixtures: dict[str, dict], max_tenants: int = 1_000):
         self._vendors = vendors            # name -> Vendor
         self._fixtures = dict(fixtures)    # name -> validated fixture data
         self._overrides: dict[tuple[str, str], dict] = {}   # (tenant, vendor) -> fixture data
@@ -32,12 +37,61 @@ class Store:
         self._locks: dict[tuple[str, str], threading.RLock] = {}
         self._guard = threading.Lock()
         self.reads = ReadCache()  # rendered reads per state, dropped on every change
-        self.last_used: dict[str, float] = {}  # tenant -> wall time of its last request (GET /_mock/tenants)
+        # tenant -> wall time of its last request (GET /_mock/tenants), least recently used first
+        self.last_used: OrderedDict[str, float] = OrderedDict()
+        self.max_tenants = max_tenants
+        self.on_evict: list = []  # callables(tenant) dropping what others hold of an evicted tenant
+        self.evicted = 0
         # tenant -> name -> {"vendors": {vendor: pickled State, or None for "as the fixtures"}, "created": ...}
         self._snapshots: dict[str, dict[str, dict]] = {}
 
     def touched(self, tenant: str) -> None:
-        self.last_used[tenant] = time.time()
+        """`tenant` is in use (a request or a control call): most recently used now; a new one may evict."""
+        recent = self.last_used
+        try:
+            recent.move_to_end(tenant)
+        except KeyError:
+            self._arrived(tenant)
+            return
+        recent[tenant] = time.time()
+
+    def _arrived(self, tenant: str) -> None:
+        with self._guard:
+            self.last_used[tenant] = time.time()
+            victims = []
+            for name in self.last_used:  # oldest first
+                if len(self.last_used) - len(victims) <= self.max_tenants:
+                    break
+                if name not in (tenant, DEFAULT_TENANT):
+                    victims.append(name)
+            for name in victims:
+                del self.last_used[name]
+        for name in victims:  # outside the guard: dropping a world waits for its requests in flight
+            self.evict(name)
+
+    def evict(self, tenant: str) -> None:
+        """Forget `tenant` entirely: as if it had never been used."""
+        with self._guard:
+            self._snapshots.pop(tenant, None)
+            self.last_used.pop(tenant, None)
+            for key in [k for k in self._overrides if k[0] == tenant]:
+                del self._overrides[key]
+        self._drop(lambda key: key[0] == tenant)
+        self.evicted += 1
+        for forget in self.on_evict:
+            forget(tenant)
+
+    def _drop(self, chosen) -> None:
+        """Drop the worlds (and their locks) whose key is `chosen`, each under its lock: a request in
+        flight ends (commits or rolls back) before, never after, so nothing it does lands on what follows."""
+        with self._guard:
+            keys = [k for k in dict.fromkeys([*self._states, *self._locks]) if chosen(k)]
+        for key in keys:
+            with self.held(*key):
+                self._states.pop(key, None)
+                self.reads.changed(*key)
+                with self._guard:
+                    self._locks.pop(key, None)  # (a request that fetched it meanwhile retries, see acquire)
 
     # -- building -------------------------------------------------------------------------
     def _fixtures_for(self, tenant: str, vendor: str) -> dict:
@@ -55,11 +109,30 @@ class Store:
         with self._guard:
             return self._locks.setdefault((tenant, vendor), threading.RLock())
 
+    def acquire(self, tenant: str, vendor: str) -> threading.RLock:
+        """The world's lock, acquired: the lock still in place once held (an eviction may have retired
+        the one fetched while it waited)."""
+        key = (tenant, vendor)
+        while True:
+            lock = self.lock(tenant, vendor)
+            lock.acquire()
+            if self._locks.get(key) is lock:
+                return lock
+            lock.release()
+
+    @contextmanager
+    def held(self, tenant: str, vendor: str):
+        lock = self.acquire(tenant, vendor)
+        try:
+            yield
+        finally:
+            lock.release()
+
     def state(self, tenant: str, vendor: str) -> State:
         key = (tenant, vendor)
         state = self._states.get(key)
         if state is None:
-            with self.lock(tenant, vendor):
+            with self.held(tenant, vendor):
                 state = self._states.get(key)
                 if state is None:
                     with tracked.paused():
@@ -84,7 +157,7 @@ class Store:
     @contextmanager
     def transaction(self, tenant: str, vendor: str):
         """All-or-nothing: what the block changed is undone when it raises (core/tracked.py)."""
-        with self.lock(tenant, vendor):
+        with self.held(tenant, vendor):
             state = self.state(tenant, vendor)
             log = tracked.begin()
             try:
@@ -99,25 +172,18 @@ class Store:
 
     # -- control --------------------------------------------------------------------------
     def reset(self, vendor: str | None = None, tenant: str | None = None) -> None:
-        """Back to the fixtures. Each world is dropped under its lock, so a request in flight ends
-        (commits or rolls back) before, never after: nothing it does can land on the reset world."""
-        with self._guard:
-            keys = [k for k in self._states
-                    if (vendor is None or k[1] == vendor) and (tenant is None or k[0] == tenant)]
-        for key in keys:
-            with self.lock(*key):
-                self._states.pop(key, None)
-                self.reads.changed(*key)
-        if vendor is None:  # a tenant reset whole is as if never used
-            if tenant is None:
-                self.last_used.clear()
-            else:
-                self.last_used.pop(tenant, None)
+        """Back to the fixtures, after what is in flight (see _drop)."""
+        self._drop(lambda key: (vendor is None or key[1] == vendor) and (tenant is None or key[0] == tenant))
+        if vendor is None:  # a tenant reset whole is as if never used (but for its snapshots, which outlive it)
+            with self._guard:
+                for name in [tenant] if tenant is not None else list(self.last_used):
+                    if name in self.last_used and not self._snapshots.get(name):
+                        del self.last_used[name]
 
     def set_fixtures(self, vendor: str, data: dict, tenant: str | None = None) -> None:
         """Replace a vendor's data (for one tenant, or the base set every tenant starts from)."""
         if tenant is not None:
-            with self.lock(tenant, vendor):  # after what is in flight, as a reset
+            with self.held(tenant, vendor):  # after what is in flight, as a reset
                 self._overrides[(tenant, vendor)] = data
                 self._states.pop((tenant, vendor), None)
                 self.reads.changed(tenant, vendor)
@@ -133,7 +199,7 @@ class Store:
         """Keep a copy of `tenant`'s data of `vendors` under `name` (replacing one of that name)."""
         taken: dict[str, bytes | None] = {}
         for vendor in vendors:
-            with self.lock(tenant, vendor):  # a consistent copy: nothing in flight is half in it
+            with self.held(tenant, vendor):  # a consistent copy: nothing in flight is half in it
                 state = self._states.get((tenant, vendor))
                 taken[vendor] = None if state is None else pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
         with self._guard:
@@ -160,7 +226,7 @@ class Store:
         if vendor is not None and vendor not in taken:
             raise SnapshotError(404, f"snapshot {name!r} of tenant {tenant!r} holds no {vendor!r} data")
         for one in [vendor] if vendor is not None else list(taken):
-            with self.lock(tenant, one):
+            with self.held(tenant, one):
                 if taken[one] is None:
                     self._states.pop((tenant, one), None)
                 else:

@@ -11,6 +11,7 @@ from marshmallow import RAISE, Schema, ValidationError
 
 from ..settings import OPENAPI_DIR
 from .errors import VendorError
+from .redact import SECRET_NAMES
 from .state import State
 
 
@@ -29,6 +30,7 @@ class Vendor(abc.ABC):
     fixture_schema     marshmallow schema of fixtures/<name>.yaml
     options_schema     marshmallow schema of its --vendor-option knobs (unknown ones refused)
     control_blueprint  optional vendor extras under /_mock/<name>/ (e.g. Happo reviews)
+    secret_keys        names of the state fields holding credentials, shown as "***" in /_mock/state
     demo_headers       what a client sends to be the default fixtures' demo user
     probe              a cheap GET (path under the vendor root) that answers 200 to demo_headers
     """
@@ -40,6 +42,7 @@ class Vendor(abc.ABC):
     fixture_schema: type[Schema] = Schema
     options_schema: type[Schema] = NoOptions
     control_blueprint: Blueprint | None = None
+    secret_keys: frozenset[str] = SECRET_NAMES  # (any field named like a credential, unless a vendor says)
     spec_guard: bool = True  # check requests against openapi/<name>.yaml before the view (core/contract.py)
     # serve a path with doubled slashes (/a//b) as /a/b, as a servlet container does, not werkzeug's 308 redirect
     merge_slashes: bool = False

@@ -112,9 +112,7 @@ def build_vendor_app(core, vendor) -> Flask:
             # read the body before taking the tenant's lock: a slow or large upload must not hold it,
             # and reading gives up the GIL, which under the lock would stall every request of the tenant
             req.get_data(cache=True)
-        lock = store.lock(tenant, name)
-        lock.acquire()
-        ctx.lock = lock
+        ctx.lock = store.acquire(tenant, name)
         ctx.writes = req.method in MUTATING
         ctx.world = store.state(tenant, name)  # the state this request reads (what a kept answer is bound to)
         # everything the request changes in the tenant's state is recorded, so it can be undone
@@ -218,6 +216,9 @@ class ServeKept:
                 environ[_TENANT_ERROR] = problem  # answered in the vendor's shape by the app
                 return self.app(environ, start_response)
         tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
+        if tenant in core.store.last_used or TENANT_RE.match(tenant):
+            # before any lock is taken: a new tenant may evict the least recently used one (core/store.py)
+            core.store.touched(tenant)
         if (environ.get("REQUEST_METHOD") == "GET" and not core.faults.active(tenant)
                 and not environ.get("CONTENT_LENGTH") and not environ.get("HTTP_TRANSFER_ENCODING")):
             started = time.perf_counter()
@@ -226,8 +227,9 @@ class ServeKept:
             kept = entries.get(request_key(environ)) if entries else None
             if kept is not None and (kept.since is None or self._inside(kept, tenant)):
                 start_response(kept.status, kept.headers)
-                _record(core, self.vendor, environ, "GET", kept.path, kept.vendor_path, int(kept.status[:3]),
-                        started, tenant, None)
+                record(core, self.vendor, environ, "GET", kept.path, kept.vendor_path, int(kept.status[:3]),
+                       started, tenant, None, response_headers=kept.headers, response_body=kept.body,
+                       response_size=len(kept.body))
                 return [kept.body]
         return self.app(environ, start_response)
 
@@ -246,17 +248,25 @@ def _journal(core, vendor, response: Response) -> None:
             raw = req.get_data(cache=True)[:core.settings.journal_body_chars + 1]
         except Exception:  # a body the server refused to read (e.g. too large)
             raw = b""
-    _record(core, vendor.name, req.environ, req.method, req.script_root + req.path, req.path, response.status_code,
-            ctx.get("start", time.perf_counter()), ctx.get("tenant", DEFAULT_TENANT), ctx.get("fault"), raw, size)
+    answer, answer_size = None, None
+    if response.is_sequence and not response.direct_passthrough:  # a download's stream is not read here
+        parts = response.response
+        answer = parts[0] if len(parts) == 1 else b"".join(parts)
+        answer_size = len(answer)
+    record(core, vendor.name, req.environ, req.method, req.script_root + req.path, req.path, response.status_code,
+           ctx.get("start", time.perf_counter()), ctx.get("tenant", DEFAULT_TENANT), ctx.get("fault"), raw, size,
+           response.headers, answer, answer_size, req.url_rule is None)
 
 
-def _record(core, vendor_name: str, environ, method: str, path: str, vendor_path: str, status: int,
-            started: float, tenant: str, fault, raw: bytes = b"", size: int = 0) -> None:
-    """One journal entry and access-log line (formatted later, by whoever reads them)."""
+def record(core, vendor_name: str | None, environ, method: str, path: str, vendor_path: str, status: int,
+           started: float, tenant: str, fault, raw: bytes = b"", size: int = 0, response_headers=(),
+           response_body: bytes | None = b"", response_size: int | None = 0, unmatched: bool = False) -> None:
+    """One journal entry and access-log line (formatted later, by whoever reads them): references to
+    what the request and its answer already hold, cut to the journal's bounds (core/journal.py)."""
     headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in _JOURNALED_HEADERS]
-    core.store.touched(tenant)
     entry = Entry(core.clocks.of(tenant).peek(), method, path, vendor_path, environ.get("QUERY_STRING", ""),
                   headers, raw, size, core.settings.journal_body_chars, vendor_name, tenant, status,
-                  (time.perf_counter() - started) * 1000.0, fault)
+                  (time.perf_counter() - started) * 1000.0, fault, response_headers, response_body, response_size,
+                  unmatched)
     core.journal.add(entry)
     ACCESS_LOG.add(entry)

@@ -22,6 +22,8 @@ RESOURCES = (access_groups, device_runs, devices, files, notifications, projects
 
 class BitbarVendor(Vendor):
     name = "bitbar"
+    # where its state keeps credentials ("***" in /_mock/state): passwords, API keys, OAuth tokens (keyed maps)
+    secret_keys = frozenset(("password", "apiKey", "applicationPassword", "tokens", "refreshTokens"))
     title = "Bitbar Testing v2"
     port_offset = 4
     blueprint = blueprint

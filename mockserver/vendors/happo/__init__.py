@@ -33,6 +33,8 @@ ROUTES = (assets, async_reports, comparisons, flakes, images, jobs, pages, pull_
 
 class HappoVendor(Vendor):
     name = "happo"
+    # where its state keeps credentials ("***" in /_mock/state): account and PR-token secrets (apiKey: a name)
+    secret_keys = frozenset(("apiSecret", "secret"))
     title = "Happo"
     port_offset = 3
     blueprint = blueprint

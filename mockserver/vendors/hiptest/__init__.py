@@ -36,6 +36,8 @@ PLAIN_TABLES = ("users", "projects", "folders", "scenarios", "actionwords", "tag
 
 class HiptestVendor(Vendor):
     name = "hiptest"
+    # where its state keeps credentials ("***" in /_mock/state): users' passwords, sign-in tokens
+    secret_keys = frozenset(("password", "access_token"))
     title = "Hiptest"
     port_offset = 1
     blueprint = blueprint

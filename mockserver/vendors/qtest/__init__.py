@@ -36,6 +36,8 @@ KEYS = {
 
 class QtestVendor(Vendor):
     name = "qtest"
+    # where its state keeps credentials ("***" in /_mock/state): users' passwords, OAuth tokens
+    secret_keys = frozenset(("password", "access_token", "refresh_token"))
     title = "qTest Manager (automation integration)"
     port_offset = 2
     blueprint = blueprint

@@ -19,6 +19,8 @@ from .schemas import FixtureSchema
 
 class SipfrontVendor(Vendor):
     name = "sipfront"
+    # where its state keeps credentials ("***" in /_mock/state): API credentials' secrets (public_key names them)
+    secret_keys = frozenset(("secret",))
     title = "Sipfront v2"
     port_offset = 5
     blueprint = blueprint
