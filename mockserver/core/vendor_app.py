@@ -18,6 +18,7 @@ from .accesslog import ACCESS_LOG
 from .auth import admission
 from .clock import reads_of_this_thread
 from .errors import VendorError
+from .front import BODY_ERROR, FAULT
 from .journal import Entry
 from .negotiation import json_response
 from .readcache import MAX_BODY, Kept, request_key
@@ -37,6 +38,7 @@ HTTP_MESSAGES = {
     404: "Not Found",
     405: "Method Not Allowed",
     413: "Request Entity Too Large",
+    408: "Request Timeout",
     400: "Bad Request",
 }
 
@@ -91,6 +93,10 @@ def build_vendor_app(core, vendor) -> Flask:
         ctx.start = time.perf_counter()
         ctx.lock = ctx.undo = ctx.fault = None
         ctx.outbound = []
+        environ = req.environ
+        if BODY_ERROR in environ:  # the front (core/front.py) cut a stalled or oversized body
+            ctx.tenant, ctx.clock = DEFAULT_TENANT, clocks.server
+            return render_error(vendor, environ[BODY_ERROR], HTTP_MESSAGES[environ[BODY_ERROR]])
         tenant = req.environ.get(_TENANT_KEY) or DEFAULT_TENANT
         problem = req.environ.get(_TENANT_ERROR)
         if problem or (tenant is not DEFAULT_TENANT and not TENANT_RE.match(tenant)):
@@ -101,15 +107,19 @@ def build_vendor_app(core, vendor) -> Flask:
         ctx.tenant = tenant
         ctx.clock = clock = clocks.of(tenant)
         ctx.covered_reads, ctx.valid_until, ctx.since = reads_of_this_thread(), None, clock.peek()
-        rule = faults.match(name, tenant, req.method, req.script_root + req.path, req.path)
+        if FAULT in environ:  # matched by the front, which slept its delay in the event loop
+            rule = environ[FAULT]
+        else:
+            rule = faults.match(name, tenant, req.method, req.script_root + req.path, req.path)
         if rule is not None:
-            if rule.get("delay_ms"):
+            if rule.get("delay_ms") and FAULT not in environ:
                 time.sleep(rule["delay_ms"] / 1000.0)
             if rule.get("status") is not None:
                 ctx.fault = rule["id"]
                 return _fault_response(vendor, rule)
-        if req.content_length or req.environ.get("HTTP_TRANSFER_ENCODING"):
-            # read the body before taking the tenant's lock: a slow or large upload must not hold it,
+        if req.content_length or environ.get("HTTP_TRANSFER_ENCODING"):
+            # read the body before taking the tenant's lock (behind core/front.py it is in memory already):
+            # a slow or large upload must not hold it,
             # and reading gives up the GIL, which under the lock would stall every request of the tenant
             req.get_data(cache=True)
         lock = store.lock(tenant, name)
