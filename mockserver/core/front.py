@@ -29,6 +29,7 @@ log = logging.getLogger("mockserver.front")
 
 # environ keys the vendor app reads (core/vendor_app.py)
 BODY_ERROR = "mockserver.body_error"  # 408 or 413: the body was not read; the vendor renders the error
+SERVE_KEPT = "mockserver.serve_kept"  # app.extensions key: a vendor app's ServeKept layer (kept reads)
 FAULT = "mockserver.fault"  # the fault rule matched here (None: none matched), its delay already slept
 
 MESSAGES = {408: "Request Timeout", 413: "Request Entity Too Large"}
@@ -49,6 +50,7 @@ class Front:
         self.timeout = core.settings.body_timeout
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="wsgi")
         self.merging = {name for name, v in core.vendors.items() if getattr(v, "merge_slashes", False)}
+        self.kept = {name: app.extensions.get(SERVE_KEPT) for name, app in core.vendor_apps.items()}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -68,6 +70,11 @@ class Front:
                 body = b""
         else:
             body = b""
+            if routed is not None and environ["REQUEST_METHOD"] == "GET":
+                kept = self.kept_answer(environ, *routed)
+                if kept is not None:
+                    await _answer(send, int(kept.status[:3]), kept.headers, kept.body)
+                    return
         environ["wsgi.input"] = BytesIO(body)
         environ["wsgi.input_terminated"] = True  # the whole body, chunked or not: read it to its end
         if routed is not None and BODY_ERROR not in environ:
@@ -97,7 +104,7 @@ class Front:
             if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
                 key = "HTTP_" + key
             elif key in environ:
-                continue  # a repeated Content-Type means its first value (as granian's WSGI side and the vendors read it)
+                continue  # a repeated Content-Type means its first value (as granian's WSGI and the vendors read it)
             text = value.decode("latin-1")
             environ[key] = f"{environ[key]},{text}" if key in environ else text
         return environ
@@ -112,6 +119,17 @@ class Front:
         if name in self.core.vendor_apps:
             return name, "/" + name, "/" + rest
         return None
+
+    def kept_answer(self, environ, vendor: str, root: str, path: str):
+        """A repeated read answered from the read cache here in the loop, with no hop into the pool."""
+        layer = self.kept.get(vendor)
+        if layer is None or (vendor in self.merging and "//" in path):
+            return None
+        # the environ as the dispatcher hands it to the vendor's app (a copy: on a miss the pool gets the original)
+        seen = {**environ, "SCRIPT_NAME": root, "PATH_INFO": environ["PATH_INFO"][len(root):]}
+        if seen["PATH_INFO"].startswith(tenancy.PATH_PREFIX) and tenancy.take_from_path(seen):
+            return None
+        return layer.answer(seen)
 
     async def read_body(self, receive, environ) -> bytes | int | None:
         """The whole body; 408 when the client stalls, 413 when it is too large; None when it is gone."""

@@ -18,7 +18,7 @@ from .accesslog import ACCESS_LOG
 from .auth import admission
 from .clock import reads_of_this_thread
 from .errors import VendorError
-from .front import BODY_ERROR, FAULT
+from .front import BODY_ERROR, FAULT, SERVE_KEPT
 from .journal import Entry
 from .negotiation import json_response
 from .readcache import MAX_BODY, Kept, request_key
@@ -82,7 +82,7 @@ def build_vendor_app(core, vendor) -> Flask:
     if vendor.spec_guard and spec.is_file():
         SpecGuard(spec, vendor, enforce=core.settings.validate_requests).guard_views(app)
     store, faults, clocks, name = core.store, core.faults, core.clocks, vendor.name
-    app.wsgi_app = ServeKept(app.wsgi_app, core, name)
+    app.wsgi_app = app.extensions[SERVE_KEPT] = ServeKept(app.wsgi_app, core, name)
     if vendor.merge_slashes:
         app.wsgi_app = _merging_slashes(app.wsgi_app)
 
@@ -221,12 +221,21 @@ class ServeKept:
         self.vendor = vendor_name
 
     def __call__(self, environ, start_response):
-        core = self.core
         if environ.get("PATH_INFO", "").startswith(tenancy.PATH_PREFIX):
             problem = tenancy.take_from_path(environ)
             if problem:
                 environ[_TENANT_ERROR] = problem  # answered in the vendor's shape by the app
                 return self.app(environ, start_response)
+        kept = self.answer(environ)
+        if kept is not None:
+            start_response(kept.status, kept.headers)
+            return [kept.body]
+        return self.app(environ, start_response)
+
+    def answer(self, environ) -> Kept | None:
+        """The kept answer to this request (journaled), or None; waits on nothing, so the front
+        (core/front.py) calls it in the event loop, before any thread hop."""
+        core = self.core
         tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
         if (environ.get("REQUEST_METHOD") == "GET" and not core.faults.active(tenant)
                 and not environ.get("CONTENT_LENGTH") and not environ.get("HTTP_TRANSFER_ENCODING")):
@@ -235,11 +244,10 @@ class ServeKept:
             entries = core.store.reads.entries(tenant, self.vendor, state) if state is not None else None
             kept = entries.get(request_key(environ)) if entries else None
             if kept is not None and (kept.since is None or self._inside(kept, tenant)):
-                start_response(kept.status, kept.headers)
                 _record(core, self.vendor, environ, "GET", kept.path, kept.vendor_path, int(kept.status[:3]),
                         started, tenant, None)
-                return [kept.body]
-        return self.app(environ, start_response)
+                return kept
+        return None
 
     def _inside(self, kept: Kept, tenant: str) -> bool:
         now = self.core.clocks.of(tenant).peek()
