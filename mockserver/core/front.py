@@ -18,6 +18,7 @@ import asyncio
 import logging
 import re
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from urllib.parse import unquote_to_bytes
@@ -31,6 +32,7 @@ log = logging.getLogger("mockserver.front")
 BODY_ERROR = "mockserver.body_error"  # 408 or 413: the body was not read; the vendor renders the error
 SERVE_KEPT = "mockserver.serve_kept"  # app.extensions key: a vendor app's ServeKept layer (kept reads)
 FAULT = "mockserver.fault"  # the fault rule matched here (None: none matched), its delay already slept
+STARTED = "mockserver.started"  # perf_counter() before that delay: the journal's duration includes it
 
 MESSAGES = {408: "Request Timeout", 413: "Request Entity Too Large"}
 _SLASHES = re.compile("/{2,}")
@@ -168,6 +170,7 @@ class Front:
         rule = faults.match(vendor, tenant, environ["REQUEST_METHOD"], root + path, path)
         environ[FAULT] = rule
         if rule is not None and rule.get("delay_ms"):
+            environ[STARTED] = time.perf_counter()
             await asyncio.sleep(rule["delay_ms"] / 1000.0)
 
 

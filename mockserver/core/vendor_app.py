@@ -18,7 +18,7 @@ from .accesslog import ACCESS_LOG
 from .auth import admission
 from .clock import reads_of_this_thread
 from .errors import VendorError
-from .front import BODY_ERROR, FAULT, SERVE_KEPT
+from .front import BODY_ERROR, FAULT, SERVE_KEPT, STARTED
 from .journal import Entry
 from .negotiation import json_response
 from .readcache import MAX_BODY, Kept, request_key
@@ -90,10 +90,10 @@ def build_vendor_app(core, vendor) -> Flask:
     def _begin():
         ctx = g._get_current_object()
         req = request._get_current_object()
-        ctx.start = time.perf_counter()
+        environ = req.environ
+        ctx.start = environ.get(STARTED) or time.perf_counter()
         ctx.lock = ctx.undo = ctx.fault = None
         ctx.outbound = []
-        environ = req.environ
         if BODY_ERROR in environ:  # the front (core/front.py) cut a stalled or oversized body
             ctx.tenant, ctx.clock = DEFAULT_TENANT, clocks.server
             return render_error(vendor, environ[BODY_ERROR], HTTP_MESSAGES[environ[BODY_ERROR]])

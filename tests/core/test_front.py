@@ -109,6 +109,8 @@ def test_delayed_requests_of_one_tenant_hold_no_thread_and_still_get_their_fault
         assert status == 503 and "<message>Injected fault</message>" in text
         assert took >= 2.9  # slept once, in the loop (not twice: the vendor app does not sleep again)
         assert took < 6
+    journal = requests.get(f"{base}/_mock/requests", params={"tenant": "slow", "limit": 1}, timeout=5).json()
+    assert journal["requests"][0]["status"] == 503 and journal["requests"][0]["duration_ms"] >= 2900
 
 
 @pytest.mark.slow
