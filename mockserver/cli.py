@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--max-upload-mb", type=int, help="largest request body accepted (default 50)")
     s.add_argument("--log-level", choices=("debug", "info", "warning", "error"))
     s.add_argument("--threads", type=int, help="worker threads of the main port (default 16)")
+    s.add_argument("--body-timeout", type=float,
+                   help="seconds a request body may stall before the client is cut with a 408 (default 10)")
     s.add_argument("--no-validate-requests", dest="validate_requests", action="store_const", const=False,
                    help="let through requests the vendor spec forbids (env MOCKSERVER_VALIDATE_REQUESTS=0)")
     s.add_argument(
@@ -116,6 +118,7 @@ def _serve(args) -> int:
         "max_upload_mb",
         "log_level",
         "threads",
+        "body_timeout",
         "dev",
         "validate_requests",
     )

@@ -1,9 +1,10 @@
 """Start the server: every port (the main one and each vendor's own) on granian, in one process, one store.
 
 granian binds one address per server, and its own supervisor runs each server in a worker process of
-its own, which would split the in-memory store. So the process runs one granian WSGI worker per port
+its own, which would split the in-memory store. So the process runs one granian ASGI worker per port
 itself, each in a thread (as granian's free-threaded mode runs its workers): the same Rust HTTP server
-and reason phrases on every port, all of them calling into the one app built here.
+and reason phrases on every port, all of them calling into the one app built here. Each port's event
+loop reads bodies and sleeps delays (core/front.py) and hands the WSGI app to a bounded thread pool.
 """
 
 from __future__ import annotations
@@ -96,7 +97,11 @@ def serve(settings: Settings, vendors: dict | None = None, fixtures: dict | None
     if settings.dev:
         _serve_dev(settings, apps)
     else:
-        _serve_granian(settings, apps)
+        from .core.front import Front
+
+        vendors = {settings.vendor_port(name): name for name in server.ports} if settings.vendor_ports else {}
+        _serve_granian(settings, {port: Front(app, server.core, vendors.get(port), settings.threads)
+                                  for port, app in apps.items()})
 
 
 def _serve_granian(settings: Settings, apps: dict) -> None:
@@ -117,13 +122,14 @@ def _serve_granian(settings: Settings, apps: dict) -> None:
     no_tls = (False, None, None, None, "tls1.3", None, [], False)
 
     def run(index: int, port: int, app, sig) -> None:
-        # granian's own per-thread WSGI worker: its arguments by name, so a granian that changed them
-        # fails here at start (the version is pinned), not at the first request
+        # granian's own per-thread ASGI worker: its arguments by name, so a granian that changed them
+        # fails here at start (the version is pinned), not at the first request. The app runs in the
+        # loop; its WSGI work goes to the Front's own pool (granian's blocking threads are not used)
         try:
-            MTServer._spawn_wsgi_worker(
+            MTServer._spawn_asgi_worker(
                 index, sig, app, (None, SocketHolder(listeners[port].fileno(), False, BACKLOG)), "auto",
                 runtime_mode=RuntimeModes.mt, runtime_threads=1, runtime_blocking_threads=512,
-                blocking_threads=settings.threads, blocking_threads_idle_timeout=30, backpressure=BACKLOG,
+                blocking_threads=1, blocking_threads_idle_timeout=30, backpressure=BACKLOG,
                 task_impl=TaskImpl.asyncio, http_mode=HTTPModes.auto, http1_settings=None, http2_settings=None,
                 websockets=False, static_path=None, log_access_fmt=None, ssl_ctx=no_tls,
                 scope_opts={"url_path_prefix": None}, metrics=(None, metrics),

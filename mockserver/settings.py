@@ -48,6 +48,7 @@ class Settings:
     log_level: str = "info"
     dev: bool = False
     threads: int = 16
+    body_timeout: float = 10.0  # seconds a request body may go without a byte before the client is cut (408)
     validate_requests: bool = True  # vendors that opt in refuse requests their spec forbids
     # vendor-specific knobs (e.g. {"hiptest": {"rate_limit": 200}}); vendors read their own key
     vendor_options: dict = field(default_factory=dict)
@@ -62,6 +63,8 @@ class Settings:
                             ("journal_mb", 1), ("max_tenants", 1)):
             if getattr(self, name) < least:
                 raise ValueError(f"{name.replace('_', '-')} must be at least {least}, not {getattr(self, name)}")
+        if not 0 < self.body_timeout <= 3600:
+            raise ValueError(f"body-timeout must be more than 0 and at most 3600 seconds, not {self.body_timeout}")
 
     def vendor_port(self, vendor: str) -> int:
         return self.port + _offset(vendor)
@@ -90,6 +93,7 @@ ENV = {
     "max_upload_mb": "MOCKSERVER_MAX_UPLOAD_MB",
     "log_level": "MOCKSERVER_LOG_LEVEL",
     "threads": "MOCKSERVER_THREADS",
+    "body_timeout": "MOCKSERVER_BODY_TIMEOUT",
     "validate_requests": "MOCKSERVER_VALIDATE_REQUESTS",
     "vendor_options": "MOCKSERVER_VENDOR_OPTIONS",
 }
@@ -123,6 +127,8 @@ def parse_vendor_options(items: list[str]) -> dict:
 def _coerce(name: str, raw: str):
     if name in ("port", "journal_size", "max_upload_mb", "threads", "journal_mb", "max_tenants"):
         return int(raw)
+    if name == "body_timeout":
+        return float(raw)
     if name in ("vendor_ports", "validate_requests"):
         return raw.strip().lower() not in ("0", "false", "no", "off", "")
     if name == "vendors":

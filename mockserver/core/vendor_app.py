@@ -18,6 +18,7 @@ from .accesslog import ACCESS_LOG
 from .auth import admission
 from .clock import reads_of_this_thread
 from .errors import VendorError
+from .front import BODY_ERROR, FAULT, SERVE_KEPT, STARTED
 from .journal import Entry
 from .negotiation import json_response
 from .readcache import MAX_BODY, Kept, request_key
@@ -37,6 +38,7 @@ HTTP_MESSAGES = {
     404: "Not Found",
     405: "Method Not Allowed",
     413: "Request Entity Too Large",
+    408: "Request Timeout",
     400: "Bad Request",
 }
 
@@ -80,7 +82,7 @@ def build_vendor_app(core, vendor) -> Flask:
     if vendor.spec_guard and spec.is_file():
         SpecGuard(spec, vendor, enforce=core.settings.validate_requests).guard_views(app)
     store, faults, clocks, name = core.store, core.faults, core.clocks, vendor.name
-    app.wsgi_app = ServeKept(app.wsgi_app, core, name)
+    app.wsgi_app = app.extensions[SERVE_KEPT] = ServeKept(app.wsgi_app, core, name)
     if vendor.merge_slashes:
         app.wsgi_app = _merging_slashes(app.wsgi_app)
 
@@ -88,9 +90,13 @@ def build_vendor_app(core, vendor) -> Flask:
     def _begin():
         ctx = g._get_current_object()
         req = request._get_current_object()
-        ctx.start = time.perf_counter()
+        environ = req.environ
+        ctx.start = environ.get(STARTED) or time.perf_counter()
         ctx.lock = ctx.undo = ctx.fault = None
         ctx.outbound = []
+        if BODY_ERROR in environ:  # the front (core/front.py) cut a stalled or oversized body
+            ctx.tenant, ctx.clock = DEFAULT_TENANT, clocks.server
+            return render_error(vendor, environ[BODY_ERROR], HTTP_MESSAGES[environ[BODY_ERROR]])
         tenant = req.environ.get(_TENANT_KEY) or DEFAULT_TENANT
         problem = req.environ.get(_TENANT_ERROR)
         if problem or (tenant is not DEFAULT_TENANT and not TENANT_RE.match(tenant)):
@@ -101,15 +107,19 @@ def build_vendor_app(core, vendor) -> Flask:
         ctx.tenant = tenant
         ctx.clock = clock = clocks.of(tenant)
         ctx.covered_reads, ctx.valid_until, ctx.since = reads_of_this_thread(), None, clock.peek()
-        rule = faults.match(name, tenant, req.method, req.script_root + req.path, req.path)
+        if FAULT in environ:  # matched by the front, which slept its delay in the event loop
+            rule = environ[FAULT]
+        else:
+            rule = faults.match(name, tenant, req.method, req.script_root + req.path, req.path)
         if rule is not None:
-            if rule.get("delay_ms"):
+            if rule.get("delay_ms") and FAULT not in environ:
                 time.sleep(rule["delay_ms"] / 1000.0)
             if rule.get("status") is not None:
                 ctx.fault = rule["id"]
                 return _fault_response(vendor, rule)
-        if req.content_length or req.environ.get("HTTP_TRANSFER_ENCODING"):
-            # read the body before taking the tenant's lock: a slow or large upload must not hold it,
+        if req.content_length or environ.get("HTTP_TRANSFER_ENCODING"):
+            # read the body before taking the tenant's lock (behind core/front.py it is in memory already):
+            # a slow or large upload must not hold it,
             # and reading gives up the GIL, which under the lock would stall every request of the tenant
             req.get_data(cache=True)
         ctx.lock = store.acquire(tenant, name)
@@ -209,12 +219,21 @@ class ServeKept:
         self.vendor = vendor_name
 
     def __call__(self, environ, start_response):
-        core = self.core
         if environ.get("PATH_INFO", "").startswith(tenancy.PATH_PREFIX):
             problem = tenancy.take_from_path(environ)
             if problem:
                 environ[_TENANT_ERROR] = problem  # answered in the vendor's shape by the app
                 return self.app(environ, start_response)
+        kept = self.answer(environ)
+        if kept is not None:
+            start_response(kept.status, kept.headers)
+            return [kept.body]
+        return self.app(environ, start_response)
+
+    def answer(self, environ) -> Kept | None:
+        """The kept answer to this request (journaled), or None; waits on nothing, so the front
+        (core/front.py) calls it in the event loop, before any thread hop."""
+        core = self.core
         tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
         if tenant in core.store.last_used or TENANT_RE.match(tenant):
             # before any lock is taken: a new tenant may evict the least recently used one (core/store.py)
@@ -226,12 +245,11 @@ class ServeKept:
             entries = core.store.reads.entries(tenant, self.vendor, state) if state is not None else None
             kept = entries.get(request_key(environ)) if entries else None
             if kept is not None and (kept.since is None or self._inside(kept, tenant)):
-                start_response(kept.status, kept.headers)
                 record(core, self.vendor, environ, "GET", kept.path, kept.vendor_path, int(kept.status[:3]),
                        started, tenant, None, response_headers=kept.headers, response_body=kept.body,
                        response_size=len(kept.body))
-                return [kept.body]
-        return self.app(environ, start_response)
+                return kept
+        return None
 
     def _inside(self, kept: Kept, tenant: str) -> bool:
         now = self.core.clocks.of(tenant).peek()

@@ -1,0 +1,204 @@
+"""The asyncio front of every served port: what a request waits for happens here, not in a worker thread.
+
+granian's ASGI worker runs this in the port's event loop. Per request it reads the whole body (each
+read bounded by the body timeout, the total by the upload limit), sleeps a delay fault with
+`asyncio.sleep`, and only then runs the WSGI app, with the buffered body, in the port's bounded thread
+pool. A stalled or slow client, or a tenant's delayed requests, so hold no thread: the threads only ever
+do the microseconds of work a request needs, and `/_mock/health` and other tenants keep answering.
+
+The ASGI -> WSGI translation is written here rather than taken from a2wsgi: a2wsgi's WSGIMiddleware
+gives the WSGI app a `wsgi.input` that pulls from `receive()` through the loop from the worker thread,
+and sends each response chunk back through the loop; with the body already buffered and every answer
+held in memory, one hop into the pool and one back is all a request needs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from io import BytesIO
+from urllib.parse import unquote_to_bytes
+
+from . import tenancy
+from .store import DEFAULT_TENANT, TENANT_RE
+
+log = logging.getLogger("mockserver.front")
+
+# environ keys the vendor app reads (core/vendor_app.py)
+BODY_ERROR = "mockserver.body_error"  # 408 or 413: the body was not read; the vendor renders the error
+SERVE_KEPT = "mockserver.serve_kept"  # app.extensions key: a vendor app's ServeKept layer (kept reads)
+FAULT = "mockserver.fault"  # the fault rule matched here (None: none matched), its delay already slept
+STARTED = "mockserver.started"  # perf_counter() before that delay: the journal's duration includes it
+
+MESSAGES = {408: "Request Timeout", 413: "Request Entity Too Large"}
+_SLASHES = re.compile("/{2,}")
+_WSGI_CONSTANTS = {"wsgi.version": (1, 0), "wsgi.errors": sys.stderr, "wsgi.multithread": True,
+                   "wsgi.multiprocess": False, "wsgi.run_once": False, "SCRIPT_NAME": ""}
+
+
+class Front:
+    """The ASGI app of one port around its WSGI app. `vendor`: the vendor the port serves (None: the
+    main port, where the first path segment names it)."""
+
+    def __init__(self, wsgi_app, core, vendor: str | None, threads: int):
+        self.app = wsgi_app
+        self.core = core
+        self.vendor = vendor
+        self.limit = core.settings.max_upload_mb * 1024 * 1024
+        self.timeout = core.settings.body_timeout
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="wsgi")
+        self.merging = {name for name, v in core.vendors.items() if getattr(v, "merge_slashes", False)}
+        self.kept = {name: app.extensions.get(SERVE_KEPT) for name, app in core.vendor_apps.items()}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return  # lifespan: nothing to start or stop
+        environ = self.environ(scope)
+        routed = self.route(environ["PATH_INFO"])
+        if environ.get("CONTENT_LENGTH") or "HTTP_TRANSFER_ENCODING" in environ:
+            body = await self.read_body(receive, environ)
+            if body is None:
+                return  # the client went away
+            if isinstance(body, int):
+                if routed is None:
+                    await _answer(send, body, [("content-type", "application/json")],
+                                  b'{"error": "%s"}' % MESSAGES[body].encode())
+                    return
+                environ[BODY_ERROR] = body
+                body = b""
+        else:
+            body = b""
+            if routed is not None and environ["REQUEST_METHOD"] == "GET":
+                kept = self.kept_answer(environ, *routed)
+                if kept is not None:
+                    await _answer(send, int(kept.status[:3]), kept.headers, kept.body)
+                    return
+        environ["wsgi.input"] = BytesIO(body)
+        environ["wsgi.input_terminated"] = True  # the whole body, chunked or not: read it to its end
+        if routed is not None and BODY_ERROR not in environ:
+            await self.fault_delay(environ, *routed)
+        loop = asyncio.get_running_loop()
+        try:
+            status, headers, payload = await loop.run_in_executor(self.pool, _call, self.app, environ)
+        except Exception:
+            log.exception("unhandled error in %s %s", environ["REQUEST_METHOD"], environ["PATH_INFO"])
+            status, headers, payload = 500, [("content-type", "text/plain")], b"Internal Server Error"
+        await _answer(send, status, headers, payload)
+
+    def environ(self, scope) -> dict:
+        raw = scope.get("raw_path")
+        path = unquote_to_bytes(raw.partition(b"?")[0]).decode("latin-1") if raw else \
+            scope["path"].encode("utf-8").decode("latin-1")
+        server = scope.get("server") or ("127.0.0.1", 80)
+        client = scope.get("client") or ("", 0)
+        environ = {**_WSGI_CONSTANTS, "REQUEST_METHOD": scope["method"], "PATH_INFO": path,
+                   "QUERY_STRING": scope["query_string"].decode("latin-1"),
+                   "SERVER_NAME": str(server[0]), "SERVER_PORT": str(server[1]),
+                   "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
+                   "REMOTE_ADDR": str(client[0]), "REMOTE_PORT": str(client[1]),
+                   "wsgi.url_scheme": scope.get("scheme", "http")}
+        for name, value in scope["headers"]:
+            key = name.decode("latin-1").upper().replace("-", "_")
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                key = "HTTP_" + key
+            elif key in environ:
+                continue  # a repeated Content-Type means its first value (as granian's WSGI and the vendors read it)
+            text = value.decode("latin-1")
+            environ[key] = f"{environ[key]},{text}" if key in environ else text
+        return environ
+
+    def route(self, path: str) -> tuple[str, str, str] | None:
+        """(vendor, script root, vendor path) of a request for a vendor; None for the control API and the rest."""
+        if self.vendor is not None:
+            if path == "/_mock" or path.startswith("/_mock/"):
+                return None
+            return self.vendor, "", path
+        name, _, rest = path[1:].partition("/")
+        if name in self.core.vendor_apps:
+            return name, "/" + name, "/" + rest
+        return None
+
+    def kept_answer(self, environ, vendor: str, root: str, path: str):
+        """A repeated read answered from the read cache here in the loop, with no hop into the pool."""
+        layer = self.kept.get(vendor)
+        if layer is None or (vendor in self.merging and "//" in path):
+            return None
+        # the environ as the dispatcher hands it to the vendor's app (a copy: on a miss the pool gets the original)
+        seen = {**environ, "SCRIPT_NAME": root, "PATH_INFO": environ["PATH_INFO"][len(root):]}
+        if seen["PATH_INFO"].startswith(tenancy.PATH_PREFIX) and tenancy.take_from_path(seen):
+            return None
+        return layer.answer(seen)
+
+    async def read_body(self, receive, environ) -> bytes | int | None:
+        """The whole body; 408 when the client stalls, 413 when it is too large; None when it is gone."""
+        declared = environ.get("CONTENT_LENGTH")
+        if declared and declared.isdigit() and int(declared) > self.limit:
+            return 413  # refused before reading (the vendor's own 413, as Flask's limit answered it before)
+        parts, size = [], 0
+        while True:
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout)
+            except TimeoutError:
+                return 408
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                return 413
+            parts.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(parts)
+
+    async def fault_delay(self, environ, vendor: str, root: str, path: str) -> None:
+        """Match the fault rules once, here, and sleep a delay in the loop; the vendor app answers the rule."""
+        faults = self.core.faults
+        tenant = environ.get(tenancy.ENVIRON_KEY) or DEFAULT_TENANT
+        if path.startswith(tenancy.PATH_PREFIX):
+            name, _, rest = path[len(tenancy.PATH_PREFIX):].partition("/")
+            if environ.get(tenancy.ENVIRON_KEY) not in (None, name.replace("~", "/")):
+                return  # answered 400 by the vendor app
+            tenant, path = name.replace("~", "/"), "/" + rest
+        if not faults.active(tenant) or not TENANT_RE.match(tenant):
+            return  # the vendor app matches (or answers the bad tenant) as it would without a front
+        if vendor in self.merging and "//" in path:
+            path = _SLASHES.sub("/", path)
+        rule = faults.match(vendor, tenant, environ["REQUEST_METHOD"], root + path, path)
+        environ[FAULT] = rule
+        if rule is not None and rule.get("delay_ms"):
+            environ[STARTED] = time.perf_counter()
+            await asyncio.sleep(rule["delay_ms"] / 1000.0)
+
+
+def _call(app, environ) -> tuple[int, list, bytes]:
+    """Run the WSGI app (in a pool thread): its status, headers and whole body."""
+    chunks: list[bytes] = []
+    started: list = []
+
+    def start_response(status, headers, exc_info=None):
+        if exc_info and started:
+            raise exc_info[1].with_traceback(exc_info[2])
+        started[:] = [status, headers]
+        return chunks.append
+
+    result = app(environ, start_response)
+    try:
+        for chunk in result:
+            if chunk:
+                chunks.append(chunk)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    status, headers = started
+    return int(status[:3]), headers, b"".join(chunks)
+
+
+async def _answer(send, status: int, headers: list, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]})
+    await send({"type": "http.response.body", "body": body})

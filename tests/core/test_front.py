@@ -1,0 +1,135 @@
+"""The served process's asyncio front (core/front.py): stalled bodies, delay faults and huge bodies hold
+no worker thread; health and other tenants keep answering, and each bad request gets the vendor's error."""
+
+from __future__ import annotations
+
+import json
+import socket
+import statistics
+import threading
+import time
+
+import pytest
+import requests
+
+from mockserver.settings import Settings, from_env
+from tests.core import test_cli
+
+served = test_cli.served  # the fixture that starts `mockserver serve` on free ports
+
+BITBAR_KEY = b"Basic Yml0YmFyLWRlbW8ta2V5Og=="  # bitbar-demo-key:
+BITBAR = {"Authorization": BITBAR_KEY.decode()}
+BITBAR_OFFSET = 4
+
+
+def _health_ms(port: int, times: int = 5) -> float:
+    """Median time (ms) /_mock/health takes to answer 200 on a fresh connection each time."""
+    took = []
+    for _ in range(times):
+        started = time.perf_counter()
+        assert requests.get(f"http://127.0.0.1:{port}/_mock/health", timeout=2).status_code == 200
+        took.append((time.perf_counter() - started) * 1000)
+    return statistics.median(took)
+
+
+def _stall(port: int, path: bytes) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.sendall(b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nAuthorization: " + BITBAR_KEY
+                 + b"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nname=x")
+    return sock
+
+
+def _answer(sock: socket.socket) -> bytes:
+    data = b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except OSError:
+        pass
+    return data
+
+
+@pytest.mark.slow
+def test_stalled_bodies_leave_health_answering_and_each_client_is_cut_with_the_vendors_408(served):
+    port, _ = served("--body-timeout", "1", "--vendors", "bitbar")
+    socks = [_stall(port, b"/bitbar/api/v2/me/projects") for _ in range(16)]
+    socks += [_stall(port + BITBAR_OFFSET, b"/api/v2/me/projects") for _ in range(16)]
+    started = time.monotonic()
+    assert _health_ms(port) < 100
+    answers = [_answer(s) for s in socks]
+    assert time.monotonic() - started < 5
+    for sock, answer in zip(socks, answers):
+        sock.close()
+        if answer:  # a 408 in Bitbar's XML error shape (or, allowed, a closed connection)
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 408"), head
+            assert b"<statusCode>408</statusCode>" in body
+    assert sum(bool(a) for a in answers) >= 16
+
+
+@pytest.mark.slow
+def test_a_stalled_control_call_gets_a_plain_json_408(served):
+    port, _ = served("--body-timeout", "1", "--vendors", "bitbar")
+    sock = _stall(port, b"/_mock/fixtures")
+    head, _, body = _answer(sock).partition(b"\r\n\r\n")
+    sock.close()
+    assert head.startswith(b"HTTP/1.1 408")
+    assert json.loads(body) == {"error": "Request Timeout"}
+
+
+@pytest.mark.slow
+def test_delayed_requests_of_one_tenant_hold_no_thread_and_still_get_their_faults_answer(served):
+    port, _ = served("--vendors", "bitbar", "--threads", "2")
+    base = f"http://127.0.0.1:{port}"
+    rule = {"vendor": "bitbar", "path": "/api/v2/me", "delay_ms": 3000, "status": 503, "tenant": "slow"}
+    assert requests.post(f"{base}/_mock/faults", json=rule, timeout=5).status_code == 201
+    answers = []
+
+    def delayed():
+        started = time.monotonic()
+        r = requests.get(f"{base}/bitbar/api/v2/me", headers={**BITBAR, "X-Mock-Tenant": "slow"}, timeout=20)
+        answers.append((r.status_code, r.text, time.monotonic() - started))
+
+    clients = [threading.Thread(target=delayed) for _ in range(32)]
+    for t in clients:
+        t.start()
+    time.sleep(0.5)  # every delayed request is in its delay now
+    assert _health_ms(port) < 100
+    other = []
+    for _ in range(5):
+        started = time.perf_counter()
+        r = requests.get(f"{base}/bitbar/api/v2/me", headers={**BITBAR, "X-Mock-Tenant": "other"}, timeout=2)
+        other.append((time.perf_counter() - started) * 1000)
+        assert r.status_code == 200 and "<email>" in r.text
+    assert statistics.median(other) < 100
+    for t in clients:
+        t.join(timeout=30)
+    assert len(answers) == 32
+    for status, text, took in answers:
+        assert status == 503 and "<message>Injected fault</message>" in text
+        assert took >= 2.9  # slept once, in the loop (not twice: the vendor app does not sleep again)
+        assert took < 6
+    journal = requests.get(f"{base}/_mock/requests", params={"tenant": "slow", "limit": 1}, timeout=5).json()
+    assert journal["requests"][0]["status"] == 503 and journal["requests"][0]["duration_ms"] >= 2900
+
+
+@pytest.mark.slow
+def test_an_oversized_body_gets_the_vendors_413_declared_or_chunked(served):
+    port, _ = served("--vendors", "bitbar", "--max-upload-mb", "1")
+    url = f"http://127.0.0.1:{port + BITBAR_OFFSET}/api/v2/me/files"
+    headers = {**BITBAR, "Content-Type": "application/octet-stream"}
+    declared = requests.post(url, data=b"x" * (2 * 1024 * 1024), headers=headers, timeout=10)
+    chunked = requests.post(url, data=iter([b"x" * 65536] * 32), headers=headers, timeout=10)
+    for r in (declared, chunked):
+        assert r.status_code == 413
+        assert "<statusCode>413</statusCode>" in r.text and "Request Entity Too Large" in r.text
+    fine = requests.post(f"http://127.0.0.1:{port}/bitbar/api/v2/me/projects", data={"name": "chunks"},
+                         headers=BITBAR, timeout=10)
+    assert fine.status_code == 201 and "<name>chunks</name>" in fine.text
+
+
+def test_body_timeout_is_range_checked_and_read_from_the_environment():
+    assert from_env({"MOCKSERVER_BODY_TIMEOUT": "2.5"}).body_timeout == 2.5
+    for bad in (0, -1, 3601, float("nan")):
+        with pytest.raises(ValueError, match="body-timeout"):
+            Settings(body_timeout=bad)
