@@ -125,3 +125,13 @@ def test_the_control_token_is_sent():
         assert mock.state("bitbar", reveal=True)["tables"]["users"][0]["apiKey"] == "bitbar-demo-key"
     finally:
         running.stop()
+
+
+def test_the_readme_script_runs_as_written(server, capsys):
+    from tests.core.test_pytest_plugin import readme_python
+
+    script = readme_python("In a pytest suite, or any script")[1]
+    exec(compile(script.replace("http://127.0.0.1:8080", server.url), "README", "exec"), {})
+    mock = MockControl(server.url, tenant="ci-42")
+    assert mock.faults() == [] and mock.clock()["source"] == "server"  # the script's reset() put all back
+    assert "'reset': ['data', 'clock', 'faults', 'journal', 'outbox']" in capsys.readouterr().out

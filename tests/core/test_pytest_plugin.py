@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from tests.harness import start_server
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_python(heading: str) -> list[str]:
+    """The ```python blocks of the README section under `heading`."""
+    section = README.read_text(encoding="utf-8").split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, flags=re.S)
 
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.slow  # each case runs a pytest that starts a server
@@ -43,9 +54,10 @@ def test_clock_and_snapshots(mock_tenant):
 
 
 def test_an_outside_suite_gets_its_own_server_and_a_tenant_per_test(pytester):
-    pytester.makepyfile(test_outside=SUITE)
+    readme_test = readme_python("In a pytest suite, or any script")[0]  # the README's five lines, as written
+    pytester.makepyfile(test_outside=SUITE, test_readme=readme_test)
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
 
 
 def test_thread_mode_and_vendors_and_own_ports(pytester):
@@ -78,7 +90,7 @@ def test_it_is_that_server(mockserver):
 
 def test_a_broken_start_fails_with_the_servers_words(pytester, tmp_path):
     pytester.makepyfile(test_outside="def test_it(mockserver):\n    pass\n")
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "--mockserver-fixtures",
+    result = pytester.runpytest("-q", "-p", "no:cacheprovider", "--mockserver-fixtures",
                                            str(tmp_path / "missing"))
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*mockserver did not start*", "*fixtures*"])
@@ -86,6 +98,6 @@ def test_a_broken_start_fails_with_the_servers_words(pytester, tmp_path):
 
 def test_a_suite_that_does_not_ask_starts_nothing(pytester):
     pytester.makepyfile(test_outside="def test_it():\n    pass\n")
-    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "--mockserver-url",
+    result = pytester.runpytest("-q", "-p", "no:cacheprovider", "--mockserver-url",
                                            "http://127.0.0.1:9")  # nothing answers there, and nothing asks
     result.assert_outcomes(passed=1)
