@@ -208,3 +208,13 @@ def test_cli_prints_the_account(base):
     done = subprocess.run([str(exe), "me"], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "demo@example.com" in done.stdout
+
+
+def test_through_the_pytest_plugin(mockserver, mock_tenant):
+    """As a user of the package writes it: the plugin's server, a tenant of the test's own in the base URL."""
+    client = testdroid.Testdroid(apikey=API_KEY, url=mock_tenant.tenant_url("bitbar"))
+    project = client.create_project("made through the plugin", "ANDROID")
+    assert project["name"] == "made through the plugin"
+    assert mock_tenant.count(method="POST", vendor="bitbar", status=201) == 1
+    other = testdroid.Testdroid(apikey=API_KEY, url=mockserver.base_url("bitbar"))  # the default tenant
+    assert "made through the plugin" not in [p["name"] for p in other.get_projects(limit=100)["data"]]
