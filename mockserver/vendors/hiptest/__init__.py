@@ -17,6 +17,7 @@ from . import (
     execution_environments,
     folders,
     projects,
+    publication,
     scenarios,
     sessions,
     tags,
@@ -29,15 +30,15 @@ from .model import runs
 from .model.jsonapi import MEDIA_TYPE
 from .schemas import FixtureSchema, OptionsSchema
 
-RESOURCE_MODULES = (actionwords, attachments, builds, execution_environments, folders, projects, scenarios, sessions,
-                    tags, test_results, test_runs)  # each registers its routes on the blueprint when imported
+RESOURCE_MODULES = (actionwords, attachments, builds, execution_environments, folders, projects, publication, scenarios,
+                    sessions, tags, test_results, test_runs)  # each registers its routes on the blueprint when imported
 PLAIN_TABLES = ("users", "projects", "folders", "scenarios", "actionwords", "tags", "datasets", "parameters")
 
 
 class HiptestVendor(Vendor):
     name = "hiptest"
     # where its state keeps credentials ("***" in /_mock/state): users' passwords, sign-in tokens
-    secret_keys = frozenset(("password", "access_token"))
+    secret_keys = frozenset(("password", "access_token", "secret_token"))
     title = "Hiptest"
     port_offset = 1
     blueprint = blueprint
@@ -90,8 +91,10 @@ class HiptestVendor(Vendor):
     def error_response(self, status, message, extra):
         fields = extra.get("fields")
         messages = [f"{path}: {msg}" for path, msg in flatten_messages(fields)] if fields else [message]
-        # devise_token_auth renders its sign-in answers as plain JSON; the API proper as json:api
-        ctype = "application/json; charset=utf-8" if request.path.endswith("/api/auth/sign_in") else MEDIA_TYPE
+        # devise_token_auth renders its sign-in answers as plain JSON, as does hiptest-publisher's interface;
+        # the API proper as json:api
+        plain = request.path.endswith("/api/auth/sign_in") or "/api/" not in request.path
+        ctype = "application/json; charset=utf-8" if plain else MEDIA_TYPE
         return json_response({"errors": messages}, status, content_type=ctype)
 
 

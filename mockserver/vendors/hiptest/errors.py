@@ -169,6 +169,15 @@ def last_environment() -> VendorError:
     return VendorError(422, "The last execution environment of a test run cannot be deleted")
 
 
+# -- hiptest-publisher's interface (a project's secret token in the URL) ------------------------------
+def no_report() -> VendorError:
+    return VendorError(422, "No test report file was sent")
+
+
+def unreadable_report(file_name: str, why: str) -> VendorError:
+    return VendorError(422, f"Unable to read {file_name}: {why}")
+
+
 # -- a request the contract refused -----------------------------------------------------------------
 # the query parameters' own refusals (the messages the handlers gave before the contract checked them)
 PARAMETER_MESSAGES = {

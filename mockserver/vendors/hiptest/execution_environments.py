@@ -54,10 +54,5 @@ def delete_environment(project_id, test_run_id, execution_environment_id):
     run, env = in_run(state, "execution_environments", project_id, test_run_id, execution_environment_id)
     if len(runs.envs_of(state, run["id"])) == 1:
         raise errors.last_environment()
-    for build in runs.builds_of(state, run["id"], env["id"]):
-        for rid in build.get("result_ids", []):
-            if (result := state.get("test_results", rid)) is not None:
-                result.update(build_id=None, execution_environment_id=None)
-        state.delete("builds", build["id"])
-    state.delete("execution_environments", env["id"])
+    runs.delete_environment(state, run, env)
     return respond({"data": {}})

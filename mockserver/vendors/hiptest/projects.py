@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...core import context
 from . import errors
-from .blueprint import blueprint, options, project, render, respond, rows, stamp
+from .blueprint import blueprint, folder_or_root, options, project, render, respond, rows, stamp
 from .model import backups
 from .model.resources import serializer
 
@@ -22,6 +22,15 @@ def show_project(project_id):
     state = context.state()
     return render(state, "projects", project(state, project_id),
                   allowed_includes=("scenarios-folder",), options=options())
+
+
+@blueprint.get("/api/projects/<int:project_id>/scenarios-folder")
+def project_scenarios_folder(project_id):
+    """Where the project's `scenarios-folder` relationship's `related` link leads: its root folder."""
+    state = context.state()
+    project(state, project_id)
+    return render(state, "folders", folder_or_root(state, project_id, None), allowed_includes=("tags",),
+                  options=options())
 
 
 @blueprint.post("/api/projects/<int:project_id>/backups")

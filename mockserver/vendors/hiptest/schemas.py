@@ -54,6 +54,8 @@ class ProjectFixture(_Stamped):
     name = fields.String(required=True)
     description = fields.String(load_default="")
     bdd_mode = fields.Boolean(load_default=False)
+    # the project's secret token (its settings page) in hiptest-publisher's URLs; none: not publishable
+    secret_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1))
 
 
 class FolderFixture(_Stamped):

@@ -56,7 +56,8 @@ def test_unknown_ids_are_404(api, method, path):
     assert r.json() == {"errors": ["Record not found"]}
 
 
-@pytest.mark.parametrize("method, path", OPERATIONS)
+# hiptest-publisher's interface (outside /api) takes the project's secret token in the URL instead
+@pytest.mark.parametrize("method, path", [op for op in OPERATIONS if op[1].startswith("/api/")])
 def test_no_credentials_is_401_and_wrong_accept_is_406(hiptest, method, path):
     r = hiptest.request(method, _unknown(path), headers={"Accept": DEMO_HEADERS["Accept"]})
     assert r.status_code == 401 and r.json() == {"errors": ["You need to sign in or sign up before continuing."]}

@@ -188,7 +188,7 @@ def test_environments_default_unique_names_and_their_builds(api):
     only = run_path(run) + f"/execution_environments/{default_id}"
     assert api.delete(only).status_code == 422
     assert api.get(run_path(run) + "/builds").status_code == 200
-    assert statuses(api, run)["passed"] == 2
+    assert statuses(api, run)["passed"] == 0  # the deleted environment took its results with it
 
 
 def test_tests_show_delete_and_folder_snapshots(api):
@@ -239,3 +239,18 @@ def test_a_resource_without_its_data_wrapper_is_taken_as_the_docs_curl_sends_it(
     assert r.json()["data"]["relationships"]["build"]["data"]["id"] == build["id"]
     r = api.post(run_path(run) + f"/test_snapshots/{test['id']}/test_results", json={"status": "passed"})
     assert r.status_code == 400
+
+
+def test_deleting_an_environment_drops_its_results_from_the_run(api):
+    before = statuses(api)
+    env = api.post(run_path() + "/execution_environments", json=doc({"name": "Safari"})).json()["data"]
+    test = snapshots(api)[0]
+    r = api.post(run_path() + f"/test_snapshots/{test['id']}/test_results", json=doc(
+        {"status": "blocked", "status-author": "CI", "description": "x"},
+        relationships={"execution-environment": {"data": {"type": "execution-environments", "id": env["id"]}}}))
+    assert r.status_code == 201
+    assert statuses(api)["blocked"] == before["blocked"] + 1
+    assert api.delete(run_path() + f"/execution_environments/{env['id']}").status_code == 200
+    assert statuses(api) == before
+    result = r.json()["data"]["id"]
+    assert api.get(run_path() + f"/test_snapshots/{test['id']}/test_results/{result}/attachments").status_code == 404

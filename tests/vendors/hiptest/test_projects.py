@@ -55,3 +55,13 @@ def test_permissive_auth_takes_any_well_formed_credentials():
         assert client.get("/api/projects", headers={**headers, "Accept": "application/json"}).status_code == 406
     finally:
         running.stop()
+
+
+def test_the_scenarios_folder_related_link_answers_the_root_folder(api):
+    project = api.get(f"/api/projects/{CASH}?include=scenarios-folder").json()["data"]
+    rel = project["relationships"]["scenarios-folder"]
+    r = api.get("/api" + rel["links"]["related"])
+    assert r.status_code == 200
+    assert r.json()["data"]["type"] == "folders"
+    assert r.json()["data"]["id"] == rel["data"]["id"]
+    assert r.json()["data"]["attributes"]["parent-id"] is None

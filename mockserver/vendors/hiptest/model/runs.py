@@ -263,6 +263,22 @@ def current_build(state, run_id: int, env_id: int) -> dict | None:
     return builds[-1] if builds else None
 
 
+def delete_environment(state, run: dict, env: dict) -> None:
+    """The environment, its builds and their results: the run's statuses no longer count them."""
+    gone: set[int] = set()
+    for build in builds_of(state, run["id"], env["id"]):
+        gone.update(build.get("result_ids", []))
+        state.delete("builds", build["id"])
+    gone.update(r["id"] for r in state.table("test_results").values() if r.get("execution_environment_id") == env["id"])
+    for snap in run_snapshots(state, run["id"]):
+        if gone.intersection(snap["result_ids"]):
+            snap["result_ids"] = [rid for rid in snap["result_ids"] if rid not in gone]
+    for rid in gone:
+        if state.get("test_results", rid) is not None:
+            state.delete("test_results", rid)
+    state.delete("execution_environments", env["id"])
+
+
 def new_build(state, run: dict, env: dict, name: str, at: str) -> dict:
     return state.insert("builds", {
         "test_run_id": run["id"], "execution_environment_id": env["id"], "name": name or "",
