@@ -49,7 +49,11 @@ def create_run(project: dict, name: str | None, devices: list[dict], group_id: i
     if not devices:
         raise errors.no_devices()
     st = state()
-    number = 1 + sum(1 for r in st.table("runs").values() if r["projectId"] == project["id"])
+    # numbers keep counting past deleted runs, as the service's per-project sequence does
+    last = project.get("lastRunNumber")
+    if last is None:
+        last = max((r["number"] for r in st.table("runs").values() if r["projectId"] == project["id"]), default=0)
+    number = project["lastRunNumber"] = last + 1
     user = me()
     run = st.insert("runs", {
         "id": None, "projectId": project["id"], "userId": project["userId"], "number": number,

@@ -147,3 +147,14 @@ def test_deleting_a_project_removes_its_runs(bb):
     run = bb.post(f"{ME}/projects/{pid}/runs").json()
     assert bb.delete(f"{ME}/projects/{pid}").status_code == 204
     assert run["id"] not in [r["id"] for r in bb.get(f"{ME}/runs", params={"limit": 0}).json()["data"]]
+
+
+def test_fields_clear_with_empty_values(bb):
+    # the doc's defaults for hookURL and description are empty strings, so an empty value clears them
+    P = f"{ME}/projects/31945182"
+    assert bb.post(f"{P}/config", params={"hookURL": "https://ci.example.com/hook"}).json()["hookURL"]
+    assert bb.post(f"{P}/config", params={"hookURL": ""}).status_code == 201
+    assert bb.get(f"{P}/config").json()["hookURL"] == ""
+    assert bb.post(P, data={"description": "nightly builds"}).json()["description"] == "nightly builds"
+    assert bb.post(P, data={"description": ""}).status_code == 202
+    assert bb.get(P).json()["description"] == ""
