@@ -158,3 +158,39 @@ def test_fields_clear_with_empty_values(bb):
     assert bb.post(P, data={"description": "nightly builds"}).json()["description"] == "nightly builds"
     assert bb.post(P, data={"description": ""}).status_code == 202
     assert bb.get(P).json()["description"] == ""
+
+
+SHAREE = ("bitbar-shared-key", "")
+STRANGER = ("bitbar-example-key", "")
+
+
+def test_a_user_a_project_is_shared_with_runs_it_but_leaves_the_owners_runs_alone(bb):
+    P = f"{ME}/projects/{PROJECT}"
+    owners = f"{P}/runs/31945210"
+    assert bb.post(P, params={"name": "x"}, auth=SHAREE).status_code == 403
+    assert bb.post(owners, params={"name": "mine now"}, auth=SHAREE).status_code == 403
+    assert bb.post(f"{owners}/tags", params={"name": "x"}, auth=SHAREE).status_code == 403
+    assert bb.delete(f"{owners}/tags/1", auth=SHAREE).status_code == 403
+    assert bb.post(f"{owners}/abort", auth=SHAREE).status_code == 403
+    assert bb.delete(owners, auth=SHAREE).status_code == 403
+    assert bb.get(owners, auth=SHAREE).json()["displayName"] == "First run"
+    started = bb.post(f"{P}/runs", params={"name": "From the sharee"}, auth=SHAREE)
+    assert started.status_code == 201, started.text  # on the owner's device group 4148, as the project says
+    assert started.json()["startedByDisplayName"] == "Shared User"
+    mine = f"{P}/runs/{started.json()['id']}"
+    assert bb.post(mine, params={"name": "Renamed"}, auth=SHAREE).json()["displayName"] == "Renamed"
+    assert bb.post(f"{mine}/tags", params={"name": "ok"}, auth=SHAREE).status_code == 201
+    assert bb.delete(mine, auth=SHAREE).status_code == 204
+    assert bb.post(f"{owners}/tags", params={"name": "owner"}).status_code == 201  # the owner keeps every right
+
+
+def test_a_common_project_is_available_to_anyone(bb):
+    P = f"{ME}/projects/{PROJECT}"
+    assert bb.get(P, auth=STRANGER).status_code == 404
+    assert bb.post(P, params={"common": "true"}).json()["common"] is True
+    assert bb.get(P, auth=STRANGER).json()["id"] == PROJECT
+    assert any(p["id"] == PROJECT for p in bb.get(f"{ME}/projects", auth=STRANGER).json()["data"])
+    assert bb.post(P, params={"name": "x"}, auth=STRANGER).status_code == 403
+    assert bb.delete(f"{P}/runs/31945210", auth=STRANGER).status_code == 403
+    assert bb.post(P, params={"common": "false"}).json()["common"] is False
+    assert bb.get(P, auth=STRANGER).status_code == 404
