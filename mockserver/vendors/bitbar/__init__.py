@@ -68,7 +68,8 @@ class BitbarVendor(Vendor):
             "frameworkId": None, "scheduler": "PARALLEL",
             "config": {**project["config"], "runAvailable": project["files"]["application"] is not None},
             "parameters": [dict(p) for p in state.table("parameters").values() if p["projectId"] == project["id"]],
-            "files": dict(project["files"]), "tags": [], "screenshotZipMs": None, "announced": True,
+            "files": dict(project["files"]), "tags": [dict(t) for t in row["tags"]], "screenshotZipMs": None,
+            "announced": True,
             "startedByDisplayName": f"{user['firstName']} {user['lastName']}".strip(),
         })
         queue = state.extra["simulation"]["queueSeconds"] * 1000

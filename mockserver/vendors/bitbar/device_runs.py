@@ -92,5 +92,5 @@ for _kind in KINDS:
 @me_route("/projects/<int:projectId>/runs/<int:runId>/device-sessions/<int:deviceRunId>/retry", methods=("POST",))
 def retry_device_session(projectId, runId, deviceRunId):
     caller().device_run(projectId, runId, deviceRunId)
-    fresh = timeline.retry(state(), caller().run(projectId, runId), [deviceRunId], context.now_ms())
+    fresh = timeline.retry(state(), caller().run(projectId, runId, write=True), [deviceRunId], context.now_ms())
     return dump(s.DeviceRunOut, device_run_out(fresh[0]), 201, root="deviceSession")

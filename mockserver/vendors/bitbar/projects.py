@@ -147,7 +147,7 @@ def delete_parameter(projectId, parameterId):
     caller().project(projectId, owner=True)
     _parameter(projectId, parameterId)
     state().delete("parameters", parameterId)
-    return empty()  # the doc's table says 200 with an empty string; every other delete answers 204
+    return empty(200)  # the doc's table says 200 with an empty string; every other delete answers 204
 
 
 # -- sharings ---------------------------------------------------------------------------------

@@ -49,10 +49,15 @@ def create_run(project: dict, name: str | None, devices: list[dict], group_id: i
     if not devices:
         raise errors.no_devices()
     st = state()
-    number = 1 + sum(1 for r in st.table("runs").values() if r["projectId"] == project["id"])
+    # numbers keep counting past deleted runs, as the service's per-project sequence does
+    last = project.get("lastRunNumber")
+    if last is None:
+        last = max((r["number"] for r in st.table("runs").values() if r["projectId"] == project["id"]), default=0)
+    number = project["lastRunNumber"] = last + 1
     user = me()
     run = st.insert("runs", {
-        "id": None, "projectId": project["id"], "userId": project["userId"], "number": number,
+        "id": None, "projectId": project["id"], "userId": project["userId"], "startedById": user["id"],
+        "number": number,
         "displayName": name or f"Test run {number}", "createTime": context.now_ms(), "deviceGroupId": group_id,
         "frameworkId": framework_id, "scheduler": scheduler, "config": config_out(project),
         "parameters": [dict(p) for p in st.table("parameters").values() if p["projectId"] == project["id"]],
@@ -76,7 +81,7 @@ def start_project_run(projectId):
     name = given().get("name")  # the doc marks it required, yet its own example sends none
     if project["files"]["application"] is None:
         raise errors.no_application()
-    group = caller().device_group(project["config"]["usedDeviceGroupId"] or 0, owned=False)
+    group = caller().project_device_group(project, project["config"]["usedDeviceGroupId"] or 0)
     run = create_run(project, name, group_devices(group), group["id"], project["files"], project["config"]["scheduler"])
     return _dump_run(run, 201)
 
@@ -162,27 +167,27 @@ def get_run(projectId, runId):
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>", methods=("POST",))
 def rename_run(projectId, runId):
-    run = caller().run(projectId, runId)
+    run = caller().run(projectId, runId, write=True)
     run["displayName"] = given("name")["name"]
     return _dump_run(run, 202)
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>", methods=("DELETE",))
 def delete_run(projectId, runId):
-    timeline.drop_run(state(), caller().run(projectId, runId))
+    timeline.drop_run(state(), caller().run(projectId, runId, write=True))
     return empty()
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/abort", methods=("POST",))
 def abort_run(projectId, runId):
-    run = caller().run(projectId, runId)
+    run = caller().run(projectId, runId, write=True)
     timeline.abort(state(), run, context.now_ms())
     return _dump_run(run)
 
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/retry", methods=("POST",))
 def retry_run(projectId, runId):
-    run = caller().run(projectId, runId)
+    run = caller().run(projectId, runId, write=True)
     # the client's deviceRunIds[]=.. in the query; a JSON list (or {deviceRunIds: [..]}) is taken too;
     # the contract has made every id an integer
     ids = (g.params["deviceRunIds[]"] or []) + (g.params["deviceRunIds"] or [])
@@ -236,7 +241,7 @@ def list_tags(projectId, runId):
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/tags", methods=("POST",))
 def create_tag(projectId, runId):
-    run = caller().run(projectId, runId)
+    run = caller().run(projectId, runId, write=True)
     name = given("name")["name"]
     if any(t["name"] == name for t in run["tags"]):
         raise errors.tag_exists(name)
@@ -256,7 +261,7 @@ def get_tag(projectId, runId, tagId):
 
 @me_route("/projects/<int:projectId>/runs/<int:runId>/tags/<int:tagId>", methods=("DELETE",))
 def delete_tag(projectId, runId, tagId):
-    run = caller().run(projectId, runId)
+    run = caller().run(projectId, runId, write=True)
     run["tags"].remove(_tag(run, tagId))
     return empty()
 

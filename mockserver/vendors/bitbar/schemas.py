@@ -160,6 +160,11 @@ class DeviceRunFixture(Strict):
     deviceId = fields.Integer(required=True)
 
 
+class TagFixture(Strict):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1))
+
+
 class RunFixture(Strict):
     id = fields.Integer(required=True)
     projectId = fields.Integer(required=True)
@@ -168,6 +173,7 @@ class RunFixture(Strict):
     createTime = fields.Integer(required=True)
     deviceGroupId = fields.Integer(required=True)
     deviceRuns = fields.List(fields.Nested(DeviceRunFixture), load_default=list)
+    tags = fields.List(fields.Nested(TagFixture), load_default=list)
 
 
 class SimulationFixture(Strict):

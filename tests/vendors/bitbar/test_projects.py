@@ -89,7 +89,7 @@ def test_config_parameters(bb):
     assert dup.status_code == 409 and dup.json()["statusCode"] == 409
     assert bb.post(base, json={"key": "x"}).status_code == 400
     assert bb.get(base).json()["total"] == 2
-    assert bb.delete(f"{base}/{created.json()['id']}").status_code == 204
+    assert bb.delete(f"{base}/{created.json()['id']}").status_code == 200  # the doc: 200, empty string
     assert bb.get(f"{base}/{created.json()['id']}").status_code == 404
     assert bb.get(f"{ME}/projects/1/config/parameters").status_code == 404
 
@@ -147,3 +147,50 @@ def test_deleting_a_project_removes_its_runs(bb):
     run = bb.post(f"{ME}/projects/{pid}/runs").json()
     assert bb.delete(f"{ME}/projects/{pid}").status_code == 204
     assert run["id"] not in [r["id"] for r in bb.get(f"{ME}/runs", params={"limit": 0}).json()["data"]]
+
+
+def test_fields_clear_with_empty_values(bb):
+    # the doc's defaults for hookURL and description are empty strings, so an empty value clears them
+    P = f"{ME}/projects/31945182"
+    assert bb.post(f"{P}/config", params={"hookURL": "https://ci.example.com/hook"}).json()["hookURL"]
+    assert bb.post(f"{P}/config", params={"hookURL": ""}).status_code == 201
+    assert bb.get(f"{P}/config").json()["hookURL"] == ""
+    assert bb.post(P, data={"description": "nightly builds"}).json()["description"] == "nightly builds"
+    assert bb.post(P, data={"description": ""}).status_code == 202
+    assert bb.get(P).json()["description"] == ""
+
+
+SHAREE = ("bitbar-shared-key", "")
+STRANGER = ("bitbar-example-key", "")
+
+
+def test_a_user_a_project_is_shared_with_runs_it_but_leaves_the_owners_runs_alone(bb):
+    P = f"{ME}/projects/{PROJECT}"
+    owners = f"{P}/runs/31945210"
+    assert bb.post(P, params={"name": "x"}, auth=SHAREE).status_code == 403
+    assert bb.post(owners, params={"name": "mine now"}, auth=SHAREE).status_code == 403
+    assert bb.post(f"{owners}/tags", params={"name": "x"}, auth=SHAREE).status_code == 403
+    assert bb.delete(f"{owners}/tags/1", auth=SHAREE).status_code == 403
+    assert bb.post(f"{owners}/abort", auth=SHAREE).status_code == 403
+    assert bb.delete(owners, auth=SHAREE).status_code == 403
+    assert bb.get(owners, auth=SHAREE).json()["displayName"] == "First run"
+    started = bb.post(f"{P}/runs", params={"name": "From the sharee"}, auth=SHAREE)
+    assert started.status_code == 201, started.text  # on the owner's device group 4148, as the project says
+    assert started.json()["startedByDisplayName"] == "Shared User"
+    mine = f"{P}/runs/{started.json()['id']}"
+    assert bb.post(mine, params={"name": "Renamed"}, auth=SHAREE).json()["displayName"] == "Renamed"
+    assert bb.post(f"{mine}/tags", params={"name": "ok"}, auth=SHAREE).status_code == 201
+    assert bb.delete(mine, auth=SHAREE).status_code == 204
+    assert bb.post(f"{owners}/tags", params={"name": "owner"}).status_code == 201  # the owner keeps every right
+
+
+def test_a_common_project_is_available_to_anyone(bb):
+    P = f"{ME}/projects/{PROJECT}"
+    assert bb.get(P, auth=STRANGER).status_code == 404
+    assert bb.post(P, params={"common": "true"}).json()["common"] is True
+    assert bb.get(P, auth=STRANGER).json()["id"] == PROJECT
+    assert any(p["id"] == PROJECT for p in bb.get(f"{ME}/projects", auth=STRANGER).json()["data"])
+    assert bb.post(P, params={"name": "x"}, auth=STRANGER).status_code == 403
+    assert bb.delete(f"{P}/runs/31945210", auth=STRANGER).status_code == 403
+    assert bb.post(P, params={"common": "false"}).json()["common"] is False
+    assert bb.get(P, auth=STRANGER).status_code == 404

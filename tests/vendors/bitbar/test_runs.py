@@ -124,7 +124,7 @@ def test_reports_are_real_files(bb, clock, started):
     assert bb.get(f"{base}/summary").status_code == 400
     assert bb.get(f"{base}/summary", params={"type": "DOC"}).status_code == 400
     project = bb.get(f"{P}/reports/summary", params={"type": "CSV"}).text.strip().splitlines()
-    assert len(project) == 1 + 6 + 18
+    assert len(project) == 1 + 6 + 6 + 18  # the doc's two fixture runs, one device each, and this one
 
 
 def test_screenshots_zip_blank_progress_ready(bb, clock, started):
@@ -247,7 +247,7 @@ def test_start_needs_an_application_and_a_known_project(bb):
 
 def test_my_runs_lists_every_project(bb, started):
     body = bb.get(f"{ME}/runs", params={"limit": 0, "sort": "id_d"}).json()
-    assert [r["id"] for r in body["data"]][:2] == [started["id"], RUN]
+    assert [r["id"] for r in body["data"]][:3] == [started["id"], 31949792, RUN]
 
 
 def _config(**over):
@@ -340,3 +340,30 @@ def test_run_data_file(bb):
     bb.post(f"{ME}/projects/{pid}/files/application", files={"file": ("a.apk", b"a")})
     run = bb.post(f"{ME}/projects/{pid}/runs").json()
     assert bb.get(f"{ME}/projects/{pid}/runs/{run['id']}/files/data").status_code == 404
+
+
+def test_run_numbers_never_repeat_after_a_delete(bb, clock, started):
+    assert started["number"] == 3  # after the doc's two fixture runs
+    assert bb.delete(f"{P}/runs/{started['id']}").status_code == 204
+    again = bb.post(f"{P}/runs", params={"name": "Again"}).json()
+    assert again["number"] == 4
+
+
+def test_retry_naming_a_device_run_twice_reruns_it_once(bb, clock, started):
+    clock.advance(70)
+    failed = devices_by_id(bb, started["id"])[341]["id"]
+    r = bb.post(f"{P}/runs/{started['id']}/retry", params={"deviceRunIds[]": [failed, failed]})
+    assert r.status_code == 200
+    runs = bb.get(f"{P}/runs/{started['id']}/device-runs").json()["data"]
+    assert sorted(d["device"]["id"] for d in runs) == [304, 341, 352]
+
+
+@pytest.mark.parametrize("seconds,step", [(5, "DEVICE_UNINSTALLING_ALL"), (15, "DEVICE_TARGET_INSTALLING")])
+def test_abort_on_a_step_boundary_keeps_the_interrupted_state(bb, clock, started, seconds, step):
+    # device 304 starts 5 s after the run and spends 10 s on each of its six steps
+    clock.advance(seconds)
+    assert bb.post(f"{P}/runs/{started['id']}/abort").status_code == 200
+    dr = devices_by_id(bb, started["id"])[304]
+    assert dr["state"] == "ABORTED"
+    assert dr["interruptedByState"]["deviceRunStateType"] == step
+    assert dr["interruptedByState"]["failReason"] == "Aborted by user"

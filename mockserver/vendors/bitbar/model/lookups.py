@@ -22,7 +22,8 @@ class Caller:
         self.user_id = user_id
 
     def shared_with_me(self, project: dict) -> bool:
-        return any(s["projectId"] == project["id"] and s["userId"] == self.user_id
+        # `common` is the doc's "available for anyone": every user gets what a sharing gives
+        return project.get("common", False) or any(s["projectId"] == project["id"] and s["userId"] == self.user_id
                    for s in self.state.table("sharings").values())
 
     def visible_projects(self) -> list[dict]:
@@ -55,9 +56,24 @@ class Caller:
             raise user_email_not_found(email)
         return found
 
-    def run(self, project_id: int, run_id: int) -> dict:
-        self.project(project_id)
-        return self.child("runs", run_id, run_not_found, projectId=project_id)
+    def run(self, project_id: int, run_id: int, write: bool = False) -> dict:
+        """A run of a project the caller sees; `write` actions are the project owner's or the run starter's.
+
+        A user a project is shared with reads everything and starts runs, like the owner; changing the
+        project or someone else's run is a 403, as project writes are.
+        """
+        project = self.project(project_id)
+        found = self.child("runs", run_id, run_not_found, projectId=project_id)
+        if write and self.user_id not in (project["userId"], found.get("startedById", found["userId"])):
+            raise forbidden()
+        return found
+
+    def project_device_group(self, project: dict, group_id: int) -> dict:
+        """The group a project's config names: the owner's (so users it is shared with can run), or a public one."""
+        found = self.state.get("deviceGroups", group_id)
+        if found is None or found["userId"] not in (None, self.user_id, project["userId"]):
+            raise device_group_not_found(group_id)
+        return found
 
     def device_run(self, project_id: int, run_id: int, device_run_id: int) -> dict:
         self.run(project_id, run_id)

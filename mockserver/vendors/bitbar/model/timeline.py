@@ -130,7 +130,8 @@ def view(dr: dict, at: int) -> dict:
         for i, step in enumerate(steps):
             s_start = int(start + i * slice_ms)
             s_end = int(start + (i + 1) * slice_ms)
-            if at < s_start or (abort is not None and abort <= s_start):
+            # an abort exactly on a step boundary interrupts the step about to start
+            if at < s_start or (abort is not None and abort < s_start):
                 break
             if abort is not None and abort < s_end and at >= abort:
                 interrupted = _state(dr, i + 1, step, s_start, abort, "FAILED", "Aborted by user")
@@ -214,6 +215,7 @@ def retry(state, run: dict, ids: list[int], at: int) -> list[dict]:
 
     As the service documents, a retried device session is a new one with a new id."""
     runs = {d["id"]: d for d in device_runs_of(state, run["id"])}
+    ids = list(dict.fromkeys(ids))  # a device run named twice is still one device to run again
     if not ids:
         ids = [i for i, d in runs.items() if view(d, at)["status"] in ("FAILED", "ABORTED", "WARNING")]
     for ident in ids:
