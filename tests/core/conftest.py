@@ -10,6 +10,7 @@ import requests
 from mockserver.settings import Settings
 from tests.core.demo_vendor import DEMO, DEMO_FIXTURES
 from tests.harness import new_tenant, start_server
+from tests.served import served  # noqa: F401  (a fixture: `mockserver serve` subprocesses)
 
 AUTH = {"Authorization": "Bearer demo-token"}
 

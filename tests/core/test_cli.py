@@ -3,70 +3,15 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from mockserver.settings import vendor_names
 from tests.harness import free_server_ports
-
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = shutil.which("mockserver", path=str(Path(sys.executable).parent)) or "mockserver"
-
-
-def run_cli(*args, timeout=60, env=None):
-    return subprocess.run([SCRIPT, *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})}, cwd=ROOT)
-
-
-def wait_health(url: str, proc, deadline: float = 30.0):
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited early: {proc.stdout.read()}")
-        try:
-            r = requests.get(f"{url}/_mock/health", timeout=1)
-            if r.status_code == 200:
-                return r
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer /_mock/health")
-
-
-@pytest.fixture
-def served(request):
-    """Start `mockserver serve` on a free block of ports; another block if one was taken meanwhile."""
-    procs = []
-
-    def start(*extra):
-        for _ in range(5):
-            port = free_server_ports()
-            proc = subprocess.Popen([SCRIPT, "serve", "--port", str(port), *extra], stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, cwd=ROOT)
-            procs.append(proc)
-            try:
-                wait_health(f"http://127.0.0.1:{port}", proc)
-            except AssertionError as exc:
-                if "cannot bind" in str(exc):
-                    continue
-                raise
-            return port, proc
-        raise AssertionError("no free block of ports")
-
-    yield start
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+from tests.served import ROOT, SCRIPT, run_cli, wait_health
 
 
 def test_serve_answers_health_on_main_and_vendor_ports(served):

@@ -15,8 +15,8 @@ from mockserver.core import fastload
 from mockserver.core.fixtures import load_vendor, parse_file, vendor_files
 from mockserver.core.generate import generate
 from mockserver.settings import DEFAULT_FIXTURES, Settings, vendor_names
-from tests.core.test_cli import ROOT, SCRIPT, run_cli, wait_health
 from tests.harness import free_server_ports, start_server
+from tests.served import ROOT, SCRIPT, run_cli, wait_health
 
 VENDORS = vendor_names()
 

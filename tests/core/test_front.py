@@ -13,9 +13,6 @@ import pytest
 import requests
 
 from mockserver.settings import Settings, from_env
-from tests.core import test_cli
-
-served = test_cli.served  # the fixture that starts `mockserver serve` on free ports
 
 BITBAR_KEY = b"Basic Yml0YmFyLWRlbW8ta2V5Og=="  # bitbar-demo-key:
 BITBAR = {"Authorization": BITBAR_KEY.decode()}

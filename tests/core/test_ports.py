@@ -7,10 +7,7 @@ import json
 
 import pytest
 
-from tests.core import test_cli
-from tests.core.test_cli import wait_health
-
-served = test_cli.served  # the fixture that starts `mockserver serve` on free ports
+from tests.served import wait_health
 
 pytestmark = pytest.mark.slow  # servers started as processes
 

@@ -3,51 +3,21 @@ and their environment variables, as a container would set them."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 
 import pytest
 import requests
 
-from tests.core.test_cli import ROOT, SCRIPT, wait_health
-from tests.harness import free_server_ports, new_tenant
+from tests.harness import new_tenant
+from tests.served import run_cli
 
 pytestmark = pytest.mark.slow  # server processes of their own
 
 BITBAR = {"auth": ("bitbar-demo-key", ""), "headers": {"Accept": "application/json"}}
 
 
-@pytest.fixture
-def serve():
-    procs = []
-
-    def start(*extra, env=None):
-        for _ in range(5):
-            port = free_server_ports()
-            proc = subprocess.Popen([SCRIPT, "serve", "--port", str(port), *extra], stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
-            procs.append(proc)
-            try:
-                wait_health(f"http://127.0.0.1:{port}", proc)
-            except AssertionError as exc:
-                if "cannot bind" in str(exc):
-                    continue
-                raise
-            return port, proc
-        raise AssertionError("no free block of ports")
-
-    yield start
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def test_max_tenants_and_journal_bytes_flags_hold(serve):
-    port, _ = serve("--max-tenants", "3", "--journal-mb", "1")
+def test_max_tenants_and_journal_bytes_flags_hold(served):
+    port, _ = served("--max-tenants", "3", "--journal-mb", "1")
     url = f"http://127.0.0.1:{port}"
     names = [new_tenant("cap") for _ in range(5)]
     first = names[0]
@@ -65,12 +35,12 @@ def test_max_tenants_and_journal_bytes_flags_hold(serve):
     assert requests.get(f"{url}/_mock/clock", params={"tenant": first}, timeout=10).json()["source"] == "server"
 
 
-def test_max_tenants_from_the_environment_and_refused_when_out_of_range(serve):
-    port, _ = serve(env={"MOCKSERVER_MAX_TENANTS": "7", "MOCKSERVER_JOURNAL_MB": "2"})
+def test_max_tenants_from_the_environment_and_refused_when_out_of_range(served):
+    port, _ = served(env={"MOCKSERVER_MAX_TENANTS": "7", "MOCKSERVER_JOURNAL_MB": "2"})
     listed = requests.get(f"http://127.0.0.1:{port}/_mock/tenants", timeout=10).json()
     assert listed["max_tenants"] == 7 and listed["journal"]["max_bytes"] == 2 * 1024 * 1024
     for flag in ("--max-tenants", "--journal-mb"):
-        done = subprocess.run([SCRIPT, "serve", flag, "0"], capture_output=True, text=True, timeout=60, cwd=ROOT)
+        done = run_cli("serve", flag, "0")
         assert done.returncode == 2 and f"{flag[2:]} must be at least 1" in done.stderr, done.stderr
 
 
@@ -80,8 +50,8 @@ DEMO_SECRETS = ("demo-password", "hiptest-demo-token", "qtest-demo-token", "happ
                 "sipfront-demo-secret")
 
 
-def test_control_token_guards_every_control_call_but_health_and_only_the_main_port_serves_it(serve):
-    port, _ = serve(env={"MOCKSERVER_CONTROL_TOKEN": TOKEN})
+def test_control_token_guards_every_control_call_but_health_and_only_the_main_port_serves_it(served):
+    port, _ = served(env={"MOCKSERVER_CONTROL_TOKEN": TOKEN})
     url = f"http://127.0.0.1:{port}/_mock"
     assert requests.get(f"{url}/health", timeout=10).status_code == 200
     for method, path in (("GET", "/tenants"), ("GET", "/requests"), ("POST", "/reset"), ("GET", "/state?vendor=happo"),
@@ -99,8 +69,8 @@ def test_control_token_guards_every_control_call_but_health_and_only_the_main_po
     assert "tenants" not in own.text
 
 
-def test_state_and_journal_redact_credentials_unless_the_token_reveals_them(serve):
-    port, _ = serve("--control-token", TOKEN)
+def test_state_and_journal_redact_credentials_unless_the_token_reveals_them(served):
+    port, _ = served("--control-token", TOKEN)
     url = f"http://127.0.0.1:{port}"
     tenant = new_tenant("secrets")
     signed = requests.post(f"{url}/hiptest/api/auth/sign_in", json={"email": "demo@example.com",
@@ -129,8 +99,8 @@ def test_state_and_journal_redact_credentials_unless_the_token_reveals_them(serv
         "access-token"]
 
 
-def test_cross_site_writes_are_refused_unless_they_carry_the_token(serve):
-    port, _ = serve()
+def test_cross_site_writes_are_refused_unless_they_carry_the_token(served):
+    port, _ = served()
     url = f"http://127.0.0.1:{port}/_mock"
     fixtures = "projects: []\n"
     # what a page on another site can send without a preflight: text/plain, or any body with its Origin
@@ -153,22 +123,22 @@ def test_cross_site_writes_are_refused_unless_they_carry_the_token(serve):
     assert requests.get(f"{url}/tenants", headers={"Origin": "http://evil.example"}, timeout=10).status_code == 200
 
 
-def test_the_token_lets_text_plain_and_other_origins_through(serve):
-    port, _ = serve("--control-token", TOKEN)
+def test_the_token_lets_text_plain_and_other_origins_through(served):
+    port, _ = served("--control-token", TOKEN)
     url = f"http://127.0.0.1:{port}/_mock"
     r = requests.post(f"{url}/clock", data='{"set": "2030-01-01T00:00:00Z"}',
                       headers={**BEARER, "Content-Type": "text/plain", "Origin": "http://tools.example"}, timeout=10)
     assert r.status_code == 200 and r.json()["now"] == "2030-01-01T00:00:00Z"
 
 
-def test_a_non_loopback_address_without_a_token_warns_at_start(serve):
-    port, proc = serve("--host", "0.0.0.0")
+def test_a_non_loopback_address_without_a_token_warns_at_start(served):
+    port, proc = served("--host", "0.0.0.0")
     proc.terminate()
     out = proc.communicate(timeout=15)[0]
     assert "without a control token" in out and "MOCKSERVER_CONTROL_TOKEN" in out
-    port, proc = serve("--host", "0.0.0.0", "--control-token", TOKEN)
+    port, proc = served("--host", "0.0.0.0", "--control-token", TOKEN)
     proc.terminate()
     assert "without a control token" not in proc.communicate(timeout=15)[0]
-    port, proc = serve()
+    port, proc = served()
     proc.terminate()
     assert "without a control token" not in proc.communicate(timeout=15)[0]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.core.test_cli import ROOT, SCRIPT, wait_health
 from tests.harness import free_server_ports, new_tenant
+from tests.served import ROOT, SCRIPT, wait_health
 
 pytestmark = pytest.mark.slow  # a server process of its own
 
