@@ -5,14 +5,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY mockserver ./mockserver
-COPY fixtures ./fixtures
-COPY openapi ./openapi
-# editable, so fixtures/ and openapi/ are found beside the package; bytecode and the specs' parsed
+# fixtures and specs are package data (mockserver/fixtures, mockserver/openapi); bytecode and the specs' parsed
 # copies are made here, so no start of the container compiles modules or parses YAML specs again
 ENV MOCKSERVER_CACHE_DIR=/app/.cache
 RUN pip install --no-cache-dir -e . && useradd --create-home --uid 10001 mock \
   && python -m compileall -q mockserver \
-  && python -c "from mockserver.core.contract import load_contract as load; from pathlib import Path; [load(p) for p in Path('openapi').glob('*.yaml')]"
+  && python -c "from mockserver.core.contract import load_contract as load; from pathlib import Path; [load(p) for p in Path('mockserver/openapi').glob('*.yaml')]"
 USER mock
 
 # the main port, then one per vendor at its port_offset (room for nine; a test checks the registry fits)

@@ -27,8 +27,10 @@ def _last_offset() -> int:
 
     return max((v.port_offset for v in registry().values()), default=0)
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-OPENAPI_DIR = Path(__file__).resolve().parent.parent / "openapi"
+# package data (pyproject.toml), so an installed wheel serves the same as a checkout
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_FIXTURES = PACKAGE_DIR / "fixtures"
+OPENAPI_DIR = PACKAGE_DIR / "openapi"
 
 
 @dataclass

@@ -79,7 +79,9 @@ def build_vendor_app(core, vendor) -> Flask:
     if vendor.blueprint is not None:
         app.register_blueprint(vendor.blueprint)
     spec = vendor.spec_path()
-    if vendor.spec_guard and spec.is_file():
+    if not spec.is_file():  # an incomplete install: refuse to start rather than serve unchecked and undocumented
+        raise FileNotFoundError(f"{vendor.name}: OpenAPI spec {spec} not found")
+    if vendor.spec_guard:
         SpecGuard(spec, vendor, enforce=core.settings.validate_requests).guard_views(app)
     store, faults, clocks, name = core.store, core.faults, core.clocks, vendor.name
     app.wsgi_app = app.extensions[SERVE_KEPT] = ServeKept(app.wsgi_app, core, name)

@@ -18,7 +18,9 @@ from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound, ServerNotFound
 from openapi_core.templating.responses.exceptions import ResponseNotFound
 
-SPEC_DIR = Path(__file__).resolve().parents[2] / "openapi"
+from mockserver.settings import OPENAPI_DIR
+
+SPEC_DIR = OPENAPI_DIR
 JSON_TYPES = ("application/json", "application/vnd.api+json")
 TENANT_SEGMENT = re.compile(r"/_tenant/[^/?#]+")  # the mock's tenant in a path (core/tenancy.py), not the vendor's
 

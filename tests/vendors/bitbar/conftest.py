@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "bitbar.yaml"
+from mockserver.settings import DEFAULT_FIXTURES as FIXTURES_DIR
+
+DEFAULT_FIXTURES = FIXTURES_DIR / "bitbar.yaml"
 
 API_KEY = "bitbar-demo-key"
 USER_ID = 31595291

@@ -3,13 +3,13 @@ the contract's, the handlers read the checked values (no request schemas of thei
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
+
+from mockserver.settings import OPENAPI_DIR
 
 from .conftest import ME, PROJECT, RUN
 
-SPEC = Path(__file__).resolve().parents[3] / "openapi" / "bitbar.yaml"
+SPEC = OPENAPI_DIR / "bitbar.yaml"
 LONG = "x" * 256
 
 

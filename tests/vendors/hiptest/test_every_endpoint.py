@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
+from mockserver.settings import OPENAPI_DIR
+
 from .conftest import CASH, DEMO_HEADERS, SPRINT
 
-SPEC = yaml.safe_load((Path(__file__).resolve().parents[3] / "openapi" / "hiptest.yaml").read_text(encoding="utf-8"))
+SPEC = yaml.safe_load((OPENAPI_DIR / "hiptest.yaml").read_text(encoding="utf-8"))
 OPERATIONS = [(method.upper(), path) for path, item in SPEC["paths"].items() for method in item
               if method in ("get", "post", "put", "patch", "delete") and path != "/api/auth/sign_in"]
 # a resource document every operation's contract accepts (each takes the attributes it knows), and the
