@@ -3,7 +3,7 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY mockserver ./mockserver
 # fixtures and specs are package data (mockserver/fixtures, mockserver/openapi); bytecode and the specs' parsed
 # copies are made here, so no start of the container compiles modules or parses YAML specs again
