@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import random
 import re
 import threading
 
@@ -23,6 +24,9 @@ MAX_HEADERS = 50
 MAX_HEADER_BYTES = 8 * 1024  # names and values together
 HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$")  # an RFC 9110 token
 HEADER_VALUE = re.compile(r"^[\t\x20-\x7e\x80-\xff]*$")  # no CR, LF, NUL or other controls; Latin-1 only
+# what the connection does instead of answering (WireMock's fault kinds); done by the served front (core/front.py)
+CONNECTION_FAULTS = ("connection_reset", "empty_response", "malformed_chunk", "random_data_then_close")
+MAX_CHUNKS = 1_000
 
 
 class FaultLimit(Exception):
@@ -41,6 +45,32 @@ def _headers(value: dict) -> None:
             raise ValidationError(f"{name}: the value holds a line break or control character, or is not Latin-1")
 
 
+class Delay(fields.Field):
+    """`delay_ms`: a whole number of ms, or `{"uniform": [min, max]}` (drawn anew for each matched request)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dict) and set(value) == {"uniform"}:
+            bounds = value["uniform"]
+            if (isinstance(bounds, list) and len(bounds) == 2
+                    and all(isinstance(b, int) and not isinstance(b, bool) for b in bounds)
+                    and 0 <= bounds[0] <= bounds[1] <= MAX_DELAY_MS):
+                return {"uniform": list(bounds)}
+            raise ValidationError(f'"uniform" takes [min, max]: whole numbers, 0 <= min <= max <= {MAX_DELAY_MS}')
+        if isinstance(value, int) and not isinstance(value, bool):
+            if 0 <= value <= MAX_DELAY_MS:
+                return value
+            raise ValidationError(f"must be between 0 and {MAX_DELAY_MS}")
+        raise ValidationError('a whole number of ms, or {"uniform": [min, max]}')
+
+
+class DribbleSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    chunks = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_CHUNKS))
+    ms = fields.Integer(required=True, strict=True, validate=validate.Range(0, MAX_DELAY_MS))
+
+
 class FaultRuleSchema(Schema):
     class Meta:
         unknown = RAISE  # a typo ("time" for "times") must not become a rule that never ends
@@ -54,13 +84,20 @@ class FaultRuleSchema(Schema):
     status = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(200, 599))
     body = fields.Raw(load_default=None, allow_none=True)
     headers = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict, validate=_headers)
-    delay_ms = fields.Integer(load_default=0, strict=True, validate=validate.Range(0, MAX_DELAY_MS))
+    delay_ms = Delay(load_default=0)
+    fault = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(CONNECTION_FAULTS))
+    chunked_dribble = fields.Nested(DribbleSchema, load_default=None, allow_none=True)
     times = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1))
 
     @validates_schema
     def _does_something(self, data, **kwargs):
-        if data.get("status") is None and not data.get("delay_ms"):
-            raise ValidationError("a rule needs a status, a delay_ms, or both")
+        if data.get("fault") is not None:
+            given = [k for k in ("status", "body", "chunked_dribble") if data.get(k) is not None]
+            if given or data.get("headers"):
+                raise ValidationError(f"a connection fault sends no answer: drop {', '.join(given or ['headers'])}",
+                                      "fault")
+        elif data.get("status") is None and not data.get("delay_ms") and data.get("chunked_dribble") is None:
+            raise ValidationError("a rule needs a status, a delay_ms, a fault or a chunked_dribble")
 
 
 class Faults:
@@ -134,6 +171,8 @@ class Faults:
                     continue
                 rule["matched"] += 1
                 hit = dict(rule)
+                if isinstance(hit["delay_ms"], dict):
+                    hit["delay_ms"] = random.randint(*hit["delay_ms"]["uniform"])
                 if rule["times"] is not None:
                     rule["times"] -= 1
                     if rule["times"] <= 0:

@@ -15,8 +15,12 @@ held in memory, one hop into the pool and one back is all a request needs.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
+import os
 import re
+import socket
+import struct
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -79,15 +83,22 @@ class Front:
                     return
         environ["wsgi.input"] = BytesIO(body)
         environ["wsgi.input_terminated"] = True  # the whole body, chunked or not: read it to its end
+        rule = None
         if routed is not None and BODY_ERROR not in environ:
-            await self.fault_delay(environ, *routed)
+            rule = await self.fault_delay(environ, *routed)
+            if rule is not None and rule.get("fault"):
+                _break(scope, rule["fault"])
+                return
         loop = asyncio.get_running_loop()
         try:
             status, headers, payload = await loop.run_in_executor(self.pool, _call, self.app, environ)
         except Exception:
             log.exception("unhandled error in %s %s", environ["REQUEST_METHOD"], environ["PATH_INFO"])
             status, headers, payload = 500, [("content-type", "text/plain")], b"Internal Server Error"
-        await _answer(send, status, headers, payload)
+        if rule is not None and rule.get("chunked_dribble"):
+            await _dribble(send, status, headers, payload, **rule["chunked_dribble"])
+        else:
+            await _answer(send, status, headers, payload)
 
     def environ(self, scope) -> dict:
         raw = scope.get("raw_path")
@@ -154,17 +165,18 @@ class Front:
             if not message.get("more_body", False):
                 return b"".join(parts)
 
-    async def fault_delay(self, environ, vendor: str, root: str, path: str) -> None:
-        """Match the fault rules once, here, and sleep a delay in the loop; the vendor app answers the rule."""
+    async def fault_delay(self, environ, vendor: str, root: str, path: str) -> dict | None:
+        """Match the fault rules once, here, and sleep a delay in the loop; the vendor app answers the rule
+        (a status), this front breaks the connection (a `fault`) or dribbles the answer. The rule, if any."""
         faults = self.core.faults
         tenant = environ.get(tenancy.ENVIRON_KEY) or DEFAULT_TENANT
         if path.startswith(tenancy.PATH_PREFIX):
             name, _, rest = path[len(tenancy.PATH_PREFIX):].partition("/")
             if environ.get(tenancy.ENVIRON_KEY) not in (None, name.replace("~", "/")):
-                return  # answered 400 by the vendor app
+                return None  # answered 400 by the vendor app
             tenant, path = name.replace("~", "/"), "/" + rest
         if not faults.active(tenant) or not TENANT_RE.match(tenant):
-            return  # the vendor app matches (or answers the bad tenant) as it would without a front
+            return None  # the vendor app matches (or answers the bad tenant) as it would without a front
         if vendor in self.merging and "//" in path:
             path = _SLASHES.sub("/", path)
         rule = faults.match(vendor, tenant, environ["REQUEST_METHOD"], root + path, path)
@@ -172,6 +184,7 @@ class Front:
         if rule is not None and rule.get("delay_ms"):
             environ[STARTED] = time.perf_counter()
             await asyncio.sleep(rule["delay_ms"] / 1000.0)
+        return rule
 
 
 def _call(app, environ) -> tuple[int, list, bytes]:
@@ -202,3 +215,72 @@ async def _answer(send, status: int, headers: list, body: bytes) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]})
     await send({"type": "http.response.body", "body": body})
+
+
+async def _dribble(send, status: int, headers: list, body: bytes, chunks: int, ms: int) -> None:
+    """The answer's body in `chunks` pieces, one every ms/chunks (the last at `ms`), its Content-Length kept."""
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]})
+    pieces = [body[len(body) * i // chunks:len(body) * (i + 1) // chunks] for i in range(chunks)]
+    pause = ms / 1000.0 / chunks
+    try:
+        await send({"type": "http.response.body", "body": b"", "more_body": True})  # the head goes out now
+        for n, piece in enumerate(pieces, start=1):
+            await asyncio.sleep(pause)
+            await send({"type": "http.response.body", "body": piece, "more_body": n < len(pieces)})
+    except Exception:  # the client gave up waiting (its read timeout): nothing more to send
+        log.debug("dribble cut short by the client")
+
+
+# ASGI gives an app no way to reset a connection or write bytes outside a well-formed response, so a
+# connection fault works on the connection's socket itself: found among the process's descriptors by its
+# two addresses, and used through a duplicate (granian keeps its own descriptor and closes it as usual).
+# Linux only: elsewhere granian answers its own 500, and the log says why.
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+_UNSPEC = struct.pack("=H14x", socket.AF_UNSPEC)  # a sockaddr of family AF_UNSPEC
+_MALFORMED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nnot a chunk size\r\n"
+
+
+def _connection(scope) -> socket.socket | None:
+    """A duplicate of the socket serving this request (None when it cannot be found)."""
+    if _LIBC is None or not scope.get("client") or not scope.get("server"):
+        return None
+    peer = (scope["client"][0], int(scope["client"][1]))  # granian gives the ports as strings
+    local = (scope["server"][0], int(scope["server"][1]))
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if not os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
+                continue
+            sock = socket.socket(fileno=os.dup(int(name)))
+        except OSError:
+            continue  # closed meanwhile
+        try:
+            if sock.type == socket.SOCK_STREAM and sock.getpeername()[:2] == peer and sock.getsockname()[:2] == local:
+                return sock
+        except OSError:
+            pass  # a listening or closed socket
+        sock.close()
+    return None
+
+
+def _break(scope, kind: str) -> None:
+    """Break the request's connection as `kind` says (faults.CONNECTION_FAULTS); what granian then writes
+    (its own 500, as the app sent nothing) goes nowhere: the connection is gone."""
+    sock = _connection(scope)
+    if sock is None:
+        raise RuntimeError(f"fault {kind!r}: the connection's socket was not found (connection faults need Linux)")
+    try:
+        if kind == "connection_reset":
+            # connect(AF_UNSPEC) disconnects a TCP socket with an RST (Linux's tcp_disconnect), whoever else holds it
+            if _LIBC.connect(sock.fileno(), _UNSPEC, len(_UNSPEC)) != 0:
+                raise OSError(ctypes.get_errno(), "connect(AF_UNSPEC) failed")
+            return
+        if kind == "random_data_then_close":
+            sock.sendall(os.urandom(256))
+        elif kind == "malformed_chunk":
+            sock.sendall(_MALFORMED)
+        sock.shutdown(socket.SHUT_RDWR)  # empty_response: the close alone
+    except OSError as exc:
+        log.debug("fault %s: %s", kind, exc)  # the client is gone already
+    finally:
+        sock.close()
