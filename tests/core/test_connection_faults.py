@@ -8,10 +8,6 @@ import time
 import pytest
 import requests
 
-from tests.core import test_cli
-
-served = test_cli.served  # the fixture that starts `mockserver serve` on free ports
-
 BITBAR = {"Authorization": "Basic Yml0YmFyLWRlbW8ta2V5Og=="}  # bitbar-demo-key:
 ME = "/bitbar/api/v2/me"
 
