@@ -208,7 +208,7 @@ def _start_thread(config, token: str | None):
         try:
             for port, wsgi in apps:
                 servers.append(make_server("127.0.0.1", port, wsgi, threaded=True, request_handler=RequestHandler))
-        except OSError:  # a port taken between probing and binding: another block
+        except (OSError, SystemExit):  # a port taken between probing and binding (werkzeug exits): another block
             for httpd in servers:
                 httpd.server_close()
             continue

@@ -96,7 +96,8 @@ def start_server(
             for port, wsgi in apps:
                 running.servers.append(make_server(settings.host, port, wsgi, threaded=True,
                                                    request_handler=RequestHandler))
-        except OSError:  # another process took a port between probing and binding: try another block
+        except (OSError, SystemExit):  # another process took a port between probing and binding (werkzeug
+            # exits on EADDRINUSE rather than raising): try another block
             for httpd in running.servers:
                 httpd.server_close()
             continue
