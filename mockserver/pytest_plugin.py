@@ -91,7 +91,7 @@ class MockTenant(MockControl):
         return f"{self.url}/{vendor}/_tenant/{self.tenant.replace('/', '~')}"
 
 
-def _free_block(count: int) -> int:
+def free_port_block(count: int) -> int:
     """A port such that it and the `count - 1` after it are free on 127.0.0.1 right now."""
     for _ in range(200):
         with socket.socket() as probe:
@@ -151,7 +151,7 @@ def _start_subprocess(config, token: str | None):
     fixtures, vendors = config.getoption("mockserver_fixtures"), config.getoption("mockserver_vendors")
     log = tempfile.TemporaryFile()
     for _ in range(5):
-        port = _free_block(_span())
+        port = free_port_block(_span())
         cmd = [sys.executable, "-m", "mockserver.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--log-level", "warning"]
         if fixtures:
@@ -201,7 +201,7 @@ def _start_thread(config, token: str | None):
         options["fixtures"] = config.getoption("mockserver_fixtures")
     app = None
     for _ in range(5):
-        settings = Settings(port=_free_block(_span()), **options)
+        settings = Settings(port=free_port_block(_span()), **options)
         app = app or create_app(settings)
         apps = [(settings.port, app)] + [(settings.vendor_port(name), wsgi) for name, wsgi in app.ports.items()]
         servers = []

@@ -8,7 +8,6 @@ when the spec exists (see tests/contract/validate.py).
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -18,30 +17,8 @@ from werkzeug.serving import make_server
 
 from mockserver.app import create_app
 from mockserver.core.httpd import RequestHandler
+from mockserver.pytest_plugin import free_port_block  # noqa: F401  (the tests' bench and stress use it too)
 from mockserver.settings import Settings
-
-
-def free_port_block(count: int) -> int:
-    """A base port such that base .. base+count-1 are all free on 127.0.0.1."""
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base + count > 65535:
-            continue
-        socks = []
-        try:
-            for p in range(base, base + count):
-                t = socket.socket()
-                t.bind(("127.0.0.1", p))
-                socks.append(t)
-            return base
-        except OSError:
-            continue
-        finally:
-            for t in socks:
-                t.close()
-    raise RuntimeError("no free block of ports")
 
 
 def free_server_ports() -> int:
