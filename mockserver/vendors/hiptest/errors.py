@@ -93,6 +93,20 @@ def backup_in_progress() -> VendorError:
     return VendorError(409, "A backup is already in progress")
 
 
+# the backup download stands for S3, which answers in its own XML shape (rendered in __init__)
+def backup_not_found() -> VendorError:
+    return VendorError(404, "The specified key does not exist.", s3_code="NoSuchKey")
+
+
+def backup_url_expired() -> VendorError:
+    return VendorError(403, "Request has expired", s3_code="AccessDenied")
+
+
+def backup_signature_mismatch() -> VendorError:
+    return VendorError(403, "The request signature we calculated does not match the signature you provided.",
+                       s3_code="SignatureDoesNotMatch")
+
+
 # -- library ----------------------------------------------------------------------------------------
 def unknown_parent_folder(parent_id) -> VendorError:
     return VendorError(422, f"parent-id: unknown folder {parent_id}")
