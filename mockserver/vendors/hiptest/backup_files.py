@@ -17,11 +17,12 @@ from .model import backups
 WHOLE = re.compile(r"[0-9]{1,12}")
 
 
-@blueprint.get("/backups/<int:backup_id>/<file_name>")
+# the id is any text, as an S3 key is: a key that names no backup is S3's NoSuchKey, never the API's 404
+@blueprint.get("/backups/<backup_id>/<file_name>")
 @public
 def download_backup(backup_id, file_name):
     state = context.state()
-    backup = backups.find(state, backup_id)
+    backup = backups.find(state, int(backup_id)) if WHOLE.fullmatch(backup_id) else None
     now = context.now().timestamp()
     if backup is None or backup["file_name"] != file_name or backup["done_epoch"] > now:
         raise errors.backup_not_found()
