@@ -110,20 +110,20 @@ def project_unnamed(index: int) -> VendorError:
 
 
 def payload_missing() -> VendorError:
-    return VendorError(400, f"payload: {MISSING}")
+    return _field_error("payload", MISSING)
 
 
 def payload_too_deep() -> VendorError:
-    return VendorError(400, "payload is not valid JSON: nested too deeply")
+    return _field_error("payload", "Not valid JSON: nested too deeply.")
 
 
 def payload_not_json(reason) -> VendorError:
-    return VendorError(400, f"payload is not valid JSON: {reason}")
+    return _field_error("payload", f"Not valid JSON: {reason}")
 
 
 def file_part_missing(name: str) -> VendorError:
     """A multipart upload without its file field (`payload`, `file`)."""
-    return VendorError(400, f"{name}: a multipart file field is required")
+    return _field_error(name, MISSING)
 
 
 def not_a_pull_request_url() -> VendorError:
@@ -227,6 +227,30 @@ def nothing_to_review() -> VendorError:
 # -- requests the contract refuses ----------------------------------------------------------------
 
 _REQUIRED = re.compile(r"""^(?P<name>'[^']*'|"[^"]*") is a required property$""")
+_UNEXPECTED = re.compile(r"^Additional properties are not allowed \((?P<names>.*) (?:was|were) unexpected\)$", re.S)
+_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+_TYPE = re.compile(r"^(?P<instance>.*) is not of type (?P<types>'\w+'(?: or '\w+')*)$", re.S)
+_TYPE_WORDS = {"string": "Not a valid string.", "integer": "Not a valid integer.", "number": "Not a valid number.",
+               "boolean": "Not a valid boolean.", "array": "Not a valid list.", "object": "Invalid input type."}
+_FORMAT_WORDS = {"date-time": "Not a valid datetime.", "email": "Not a valid email address.",
+                 "uri": "Not a valid URL."}
+# the handlers validated with marshmallow before the contract did; a refusal speaks its words whichever
+# side refuses, so one request gets one style of body ({n} is the bound the schema names)
+_WORDS = tuple((re.compile(f"^.* {pattern}$", re.S), words) for pattern, words in (
+    (r"is shorter than (?P<n>\d+) characters?", "Shorter than minimum length {n}."),
+    (r"is longer than (?P<n>\d+) characters?", "Longer than maximum length {n}."),
+    (r"has less than (?P<n>\d+) items?", "Shorter than minimum length {n}."),
+    (r"has more than (?P<n>\d+) items?", "Longer than maximum length {n}."),
+    (r"is less than the minimum of (?P<n>\S+)", "Must be greater than or equal to {n}."),
+    (r"is less than or equal to the minimum of (?P<n>\S+)", "Must be greater than {n}."),
+    (r"is greater than the maximum of (?P<n>\S+)", "Must be less than or equal to {n}."),
+    (r"does not match .*", "String does not match expected pattern."),
+    (r"was expected", "Invalid value."),
+    (r"is (?:not )?valid under (?:any|more than one) of the schemas .*", "Invalid value."),
+    (r"has non-unique elements", "Items must be unique."),
+))
+_ENUM = re.compile(r"^.* is not one of (?P<options>.*)$", re.S)
+_FORMAT = re.compile(r'^.* is not a "(?P<f>[^"]+)"$', re.S)
 
 
 def contract_refusal(problem) -> VendorError:
@@ -252,12 +276,51 @@ def contract_refusal(problem) -> VendorError:
 
 
 def _field(path: str, message: str) -> tuple[str, str]:
-    """(dotted path of the field, message); jsonschema names the object lacking a required field,
-    Happo the field itself."""
+    """(dotted path of the field, message in marshmallow's words); jsonschema names the object lacking a
+    required field or holding an unknown one, Happo the field itself."""
     required = _REQUIRED.match(message)
     if required:
-        return ".".join(p for p in (path, ast.literal_eval(required["name"])) if p), MISSING
-    return path, message
+        return _join(path, ast.literal_eval(required["name"])), MISSING
+    unexpected = _UNEXPECTED.match(message)
+    if unexpected:
+        first = _QUOTED.search(unexpected["names"])
+        if first:
+            return _join(path, first[1] if first[1] is not None else first[2]), "Unknown field."
+    return path, _words(message)
+
+
+def _join(path: str, name: str) -> str:
+    return ".".join(p for p in (path, name) if p)
+
+
+def _words(message: str) -> str:
+    typed = _TYPE.match(message)
+    if typed:
+        if typed["instance"] == "null":
+            return "Field may not be null."
+        types = [t for t in re.findall(r"'(\w+)'", typed["types"]) if t != "null"]
+        return _TYPE_WORDS.get(types[0], "Invalid value.") if len(types) == 1 else "Invalid value."
+    found = _ENUM.match(message)
+    if found:
+        return f"Must be one of: {_options(found['options'])}."
+    found = _FORMAT.match(message)
+    if found:
+        return _FORMAT_WORDS.get(found["f"], "Invalid value.")
+    for pattern, words in _WORDS:
+        found = pattern.match(message)
+        if found:
+            return words.format(**found.groupdict())
+    return message
+
+
+def _options(options: str) -> str:
+    try:
+        values = ast.literal_eval(options)
+    except (ValueError, SyntaxError):
+        return options
+    if not isinstance(values, (list, tuple)):
+        values = [values]
+    return ", ".join(str(v) for v in values)
 
 
 def _nest(details: dict, parts: list[str], message: str) -> None:

@@ -12,6 +12,7 @@ from . import (
     actionwords,
     attachments,
     auth,
+    backup_files,
     builds,
     errors,
     execution_environments,
@@ -30,8 +31,9 @@ from .model import runs
 from .model.jsonapi import MEDIA_TYPE
 from .schemas import FixtureSchema, OptionsSchema
 
-RESOURCE_MODULES = (actionwords, attachments, builds, execution_environments, folders, projects, publication, scenarios,
-                    sessions, tags, test_results, test_runs)  # each registers its routes on the blueprint when imported
+# each registers its routes on the blueprint when imported
+RESOURCE_MODULES = (actionwords, attachments, backup_files, builds, execution_environments, folders, projects,
+                    publication, scenarios, sessions, tags, test_results, test_runs)
 PLAIN_TABLES = ("users", "projects", "folders", "scenarios", "actionwords", "tags", "datasets", "parameters")
 
 
@@ -89,6 +91,8 @@ class HiptestVendor(Vendor):
         return errors.refusal(problem)
 
     def error_response(self, status, message, extra):
+        if "s3_code" in extra:
+            return backup_files.s3_error(status, extra["s3_code"], message)
         fields = extra.get("fields")
         messages = [f"{path}: {msg}" for path, msg in flatten_messages(fields)] if fields else [message]
         # devise_token_auth renders its sign-in answers as plain JSON, as does hiptest-publisher's interface;

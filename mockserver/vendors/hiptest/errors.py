@@ -4,7 +4,8 @@ as Hiptest's handlers always answered it.
 The body is `{"errors": [message]}` (Vendor.error_response); only the status and message live here.
 
 The contract (core/contract.py) refuses before the view; `refusal` turns its `Problem` into the vendor's
-own refusal: `{"errors": ["<path>: <message>"]}` with marshmallow's wording, 422 for an invalid
+own refusal: `{"errors": ["<path>: <message>"]}` in marshmallow's words where the handlers had them and
+Rails' otherwise ("can't be blank", "is invalid"; never the validator's phrasing), 422 for an invalid
 attribute of a resource document (the path then names the attribute underscored, as the attributes
 are read), 400 for a document that is not a json:api resource (path from `data`), 401 for a sign-in
 without usable credentials (devise_token_auth answers those like a wrong password), and the query
@@ -91,6 +92,20 @@ def file_required() -> VendorError:
 # -- projects ---------------------------------------------------------------------------------------
 def backup_in_progress() -> VendorError:
     return VendorError(409, "A backup is already in progress")
+
+
+# the backup download stands for S3, which answers in its own XML shape (rendered in __init__)
+def backup_not_found() -> VendorError:
+    return VendorError(404, "The specified key does not exist.", s3_code="NoSuchKey")
+
+
+def backup_url_expired() -> VendorError:
+    return VendorError(403, "Request has expired", s3_code="AccessDenied")
+
+
+def backup_signature_mismatch() -> VendorError:
+    return VendorError(403, "The request signature we calculated does not match the signature you provided.",
+                       s3_code="SignatureDoesNotMatch")
 
 
 # -- library ----------------------------------------------------------------------------------------
@@ -238,7 +253,7 @@ def _parameter(problem) -> VendorError:
         unknown = _unknown_includes()
         if unknown:
             return unknown_relationships(unknown)
-    return bad_request(f"{problem.name}: {problem.message}")
+    return bad_request(f"{problem.name}: {_vendor_words(problem.message, parameter=True)}")
 
 
 def _unknown_includes() -> list[str]:
@@ -284,7 +299,7 @@ def _document_problem(problem) -> VendorError:
     if required is not None:
         parts, message = [*parts, required], "Missing data for required field."
     else:
-        message = _marshmallow_words(message)
+        message = _vendor_words(message)
     if parts[:4] == ["data", "relationships", "tags", "data"] and len(parts) > 4:
         return invalid("relationships.tags." + ".".join(parts[4:]) + f": {message}")  # a tag's own attributes
     if parts[:2] == ["data", "attributes"] and len(parts) > 2:
@@ -322,6 +337,35 @@ def _required_name(message: str) -> str | None:
         return str(ast.literal_eval(found["name"]))
     except (ValueError, SyntaxError):
         return found["name"].strip("'\"")
+
+
+# what the validator says that marshmallow had no words for, as Rails' validations word it; a message
+# still in the validator's own phrasing after these becomes Rails' catch-all "is invalid"
+_RAILS_WORDS = tuple((re.compile(f"^.* {pattern}\\Z", re.S), words) for pattern, words in (
+    (r"is shorter than 1 character", "can't be blank"),
+    (r"is shorter than (?P<n>\d+) characters", "is too short (minimum is {n} characters)"),
+    (r"is longer than (?P<n>\d+) characters?", "is too long (maximum is {n} characters)"),
+    (r"has less than (?P<n>\d+) items?", "is too short (minimum is {n})"),
+    (r"has more than (?P<n>\d+) items?", "is too long (maximum is {n})"),
+    (r"is not one of .*", "is not included in the list"),
+    (r"is less than the minimum of (?P<n>\S+)", "must be greater than or equal to {n}"),
+    (r"is greater than the maximum of (?P<n>\S+)", "must be less than or equal to {n}"),
+))
+_NUMERIC_TYPE = re.compile(r"^.* is not of type '(?:integer|number)'\Z", re.S)
+
+
+def _vendor_words(message: str, parameter: bool = False) -> str:
+    """The handlers' marshmallow words where they had some, Rails' otherwise: never the validator's."""
+    if parameter and _NUMERIC_TYPE.match(message):
+        return "is not a number"  # a query value is text: Rails' numericality words
+    worded = _marshmallow_words(message)
+    if worded != message:
+        return worded
+    for pattern, words in _RAILS_WORDS:
+        found = pattern.match(message)
+        if found:
+            return words.format(**found.groupdict())
+    return "is invalid"
 
 
 def _marshmallow_words(message: str) -> str:

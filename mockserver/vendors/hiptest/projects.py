@@ -49,5 +49,5 @@ def create_backup(project_id):
 def last_backup(project_id):
     state = context.state()
     project(state, project_id)
-    return respond(serializer(state).document("backups", backups.last_view(state, project_id,
-                                                                            context.now().timestamp())))
+    view = backups.last_view(state, project_id, context.now().timestamp(), context.page_base_url())
+    return respond(serializer(state).document("backups", view))

@@ -111,6 +111,12 @@ def unpaired_filters(names: int, values: int) -> VendorError:
                              f"filtername and filterval must come in pairs, got {names} and {values}")
 
 
+def filterval_not_time(column: str, value: str) -> VendorError:
+    return invalid_parameter(
+        "filterval", f"filterval for {column} must be a time like 2024-02-09 08:20:18 or its leading date or "
+                     f"hour part, got {value!r}")
+
+
 def filterval_not_whole(column: str, value: str, max_digits: int) -> VendorError:
     return invalid_parameter(
         "filterval", f"filterval for {column} must be a whole number of at most {max_digits} digits, got {value!r}")

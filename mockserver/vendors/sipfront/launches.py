@@ -27,23 +27,31 @@ def _select(state, kind: str, wanted_id, wanted_name, not_found, not_named) -> d
 
 
 def _whole(value) -> int | None:
-    """A JSON integer may arrive as 1.0; ids are ints from here on."""
+    """A JSON integer may arrive as 1.0 or as a digit string ("124", as the form sends it); ids are ints
+    from here on."""
     return None if value is None else int(value)
 
 
+def _override_value(value) -> str:
+    # parameters are text; a JSON boolean is taken in its JSON spelling, as the Action's string inputs are
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
 def _overrides(test: dict, wanted: dict) -> dict:
-    """The step.<step>.<action>.<attr> keys of the body (the contract allows no other extra keys)."""
+    """The step.<step>.<action>.<attr> keys of the body. Keys outside `step.` are ignored (a server picking
+    the fields it knows out of a form does so; the docs name no refusal), but a malformed `step.` key is
+    an override that could not apply, so it is refused rather than silently dropped."""
     steps = {STEP_KEY.match(key).groups()[:2] for key in test["parameters"]}
     out = {}
     for key, value in wanted.items():
-        if key in ("id", "test.name", "report.mode"):
+        if not key.startswith("step."):
             continue
         match = STEP_KEY.match(key)
         if match is None:
             raise errors.override_malformed(key)
         if match.groups()[:2] not in steps:
             raise errors.override_unknown_step(key, test["name"], match.group(1), match.group(2))
-        out[key] = value
+        out[key] = _override_value(value)
     return out
 
 
@@ -65,10 +73,10 @@ def run_test():
 
 
 def _test_ids(values) -> list[int]:
-    """JSON sends an array of ids; a form one id per field or a comma-separated list (the contract
-    admits only digits, commas and blanks there)."""
+    """JSON sends an array of ids (numbers or digit strings) or one comma-separated string; a form one id
+    per field or a comma-separated list (the contract admits only digits, commas and blanks there)."""
     out = []
-    for value in values or ():
+    for value in [values] if isinstance(values, str) else values or ():
         if isinstance(value, str):
             out.extend(int(part) for part in value.replace(" ", "").split(",") if part)
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import uuid
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -242,6 +243,9 @@ NUMERIC = {"id", "has_passed", "test_id", "project_id", "is_finished", "is_faile
 TIMES = {"started_at", "stopped_at"}
 DEFAULT_COUNT = 100
 MAX_DIGITS = 4000  # below Python's int-parsing limit
+# a time filter names a year, month, day, hour, minute or second: a leading part of the column's text cut at
+# a field boundary, so "" (which every time starts with) or "2024-0" is no time and refused
+TIME_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2}( \d{2}(:\d{2}(:\d{2})?)?)?)?)?")
 
 
 def whole_number(text: str) -> int | None:
@@ -278,6 +282,8 @@ def query_runs(rows: list[dict], params: dict) -> dict:
             if number is None:
                 raise errors.filterval_not_whole(name, value, MAX_DIGITS)
             value = number
+        elif name in TIMES and not TIME_PREFIX.fullmatch(value):
+            raise errors.filterval_not_time(name, value)
         filters.append((name, value))
 
     def epoch(row):

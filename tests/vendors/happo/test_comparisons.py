@@ -119,7 +119,7 @@ def test_comparison_status_gets_take_the_documented_project_body(api):
     assert r.status_code == 200 and len(r.json()) == 1
     assert api.get("/api/reports/base-sha/compare/change-sha/status", json={}).status_code == 200
     bad = api.get("/api/reports/change-sha/comparison-statuses", json={"project": 5}, validate=False)
-    assert bad.status_code == 400 and bad.json()["details"] == {"project": ["5 is not of type 'string' or 'null'"]}
+    assert bad.status_code == 400 and bad.json()["details"] == {"project": ["Not a valid string."]}
     assert api.get("/api/reports/base-sha/compare/change-sha/status", json={"project": "nope"}).status_code == 404
 
 

@@ -50,7 +50,11 @@ def test_the_valid_requests_are_valid(api):
         assert r.status_code in (200, 201), (path, r.text)
 
 
-@pytest.mark.parametrize("method, path", [op for op in OPERATIONS if "{" in op[1]])
+# the backup download stands for S3 and answers S3's XML NoSuchKey (test_projects.py)
+S3 = "/backups/"
+
+
+@pytest.mark.parametrize("method, path", [op for op in OPERATIONS if "{" in op[1] and not op[1].startswith(S3)])
 def test_unknown_ids_are_404(api, method, path):
     r = api.request(method, _unknown(path), **_valid_request(method, path))
     assert r.status_code == 404, r.text

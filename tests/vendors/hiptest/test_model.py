@@ -134,15 +134,15 @@ def test_a_backup_is_visible_once_done_and_flags_a_newer_one_in_progress():
     state = _world()
     first = backups.start(state, 1, 1000.0, "20240301")
     assert backups.running(state, 1000.0) is True
-    assert backups.last_view(state, 1, 1000.0 + backups.BACKUP_SECONDS - 1) is None
+    assert backups.last_view(state, 1, 1000.0 + backups.BACKUP_SECONDS - 1, "") is None
     done = 1000.0 + backups.BACKUP_SECONDS
-    view = backups.last_view(state, 1, done)
+    view = backups.last_view(state, 1, done, "http://mock")
     assert (view["id"], view["new_backup_in_progress"]) == (first["id"], False)
     assert view["file_name"] == "project_1_20240301.zip"
     assert view["updated_at"] == datetime.fromtimestamp(done, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     assert backups.running(state, done) is False
     backups.start(state, 1, done + 1, "20240301")
-    assert backups.last_view(state, 1, done + 2)["new_backup_in_progress"] is True
+    assert backups.last_view(state, 1, done + 2, "")["new_backup_in_progress"] is True
 
 
 # -- library ---------------------------------------------------------------------------------------

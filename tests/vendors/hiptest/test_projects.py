@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+
+import requests
+
 from mockserver.settings import Settings
 from tests.conftest import vendor_client
 from tests.harness import start_server
@@ -42,6 +48,31 @@ def test_backups_run_thirty_seconds_one_at_a_time(api, frozen):
     again = api.get(last).json()["data"]
     assert again["id"] == done["id"] and again["attributes"]["new-backup-in-progress"] is True
     assert api.post("/api/projects/5/backups").status_code == 404
+
+
+def test_backup_url_downloads_the_archive_from_the_mock_for_ten_minutes(api, frozen):
+    api.post(f"/api/projects/{BOOKS}/backups")
+    frozen(31)
+    attrs = api.get(f"/api/projects/{BOOKS}/backups/last").json()["data"]["attributes"]
+    url = attrs["url"]
+    assert url.startswith(api.base_url) and "/backups/" in url  # not S3: no network at run time
+    # a pre-signed URL: opened as a browser or curl would, without the API's credentials
+    r = requests.get(url, timeout=10)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/zip"
+    assert len(r.content) == attrs["file-size"]
+    project = json.loads(zipfile.ZipFile(io.BytesIO(r.content)).read("project.json"))
+    assert project["project"]["id"] == BOOKS and project["scenarios"]
+    edited = url.replace("Expires=", "Expires=9")
+    refused = requests.get(edited, timeout=10)
+    assert refused.status_code == 403 and "<Code>SignatureDoesNotMatch</Code>" in refused.text
+    assert requests.get(url.replace("/backups/", "/backups/9"), timeout=10).status_code == 404
+    frozen(601)
+    expired = requests.get(url, timeout=10)
+    assert expired.status_code == 403 and expired.headers["Content-Type"].startswith("application/xml")
+    assert "<Message>Request has expired</Message>" in expired.text
+    # a fresh look at backups/last hands out a fresh link
+    assert requests.get(api.get(f"/api/projects/{BOOKS}/backups/last").json()["data"]["attributes"]["url"],
+                        timeout=10).status_code == 200
 
 
 def test_permissive_auth_takes_any_well_formed_credentials():

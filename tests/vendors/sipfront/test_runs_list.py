@@ -163,6 +163,17 @@ def test_filter_typed_values(sipfront):
     assert runs(sipfront, filtername="project_name", filterval="no-such-project")["runs"] == []
 
 
+@pytest.mark.parametrize("column, value, expected", [
+    ("started_at", "2024", [12345, 12346, 12347, 12348, 12349, 12350]),
+    ("started_at", "2024-02", [12345, 12346, 12347]),
+    ("started_at", "2024-02-09 09", [12346]),
+    ("started_at", "2024-02-09 08:20:18", [12345]),
+    ("stopped_at", "2024-02-09 08:22", [12345]),
+])
+def test_time_filters_pick_a_year_down_to_a_second(sipfront, column, value, expected):
+    assert [r["id"] for r in runs(sipfront, filtername=column, filterval=value)["runs"] if r["id"] <= 12350] == expected
+
+
 def test_filters_are_anded(sipfront):
     body = runs(sipfront, filtername=["project_id", "has_passed"], filterval=["1", "0"])
     assert [r["id"] for r in body["runs"]] == [12346, 12354]
@@ -195,6 +206,11 @@ def test_everything_combined(sipfront):
     ("filtername=id&filterval=abc", "filterval"),
     ("filtername=id&filterval=%C2%B2", "filterval"),
     ("filtername=has_passed&filterval=yes", "filterval"),
+    # an empty time would be a prefix of every time: no time, refused rather than matching every run
+    ("filtername=started_at&filterval=", "filterval"),
+    ("filtername=stopped_at&filterval=", "filterval"),
+    ("filtername=started_at&filterval=2024-0", "filterval"),
+    ("filtername=started_at&filterval=2024-02-09T08", "filterval"),
 ])
 def test_bad_parameters_are_400_naming_the_parameter(sipfront, query, parameter):
     r = sipfront.get(f"{API}/runs?{query}", auth=AUTH)
