@@ -39,6 +39,7 @@ def _tenants(server) -> dict:
     return requests.get(f"{server.url}/_mock/tenants", timeout=10).json()
 
 
+@pytest.mark.slow  # 10,000 requests
 def test_ten_thousand_tenants_stay_at_the_cap(small):
     """10,000 distinct tenants, one write each: the store keeps 50 and memory stops growing once the cap
     is reached. Measured by the store's own counts (GET /_mock/tenants and the core's tables) and by the
