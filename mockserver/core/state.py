@@ -8,9 +8,12 @@ mutable state, locks and open files out of them.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from typing import Any
 
 from .tracked import TDict, adopt
+
+_VERSIONS = itertools.count(1)  # never reused: a cached index can only match the table content it was built from
 
 
 def adopt_all(mapping: dict, memo: dict) -> TDict:
@@ -29,6 +32,12 @@ class State:
         # what a vendor keeps per world beside its data (a rate limiter's hit windows): never rolled
         # back with a failed request, never dumped nor snapshotted, gone with the world at a reset
         self.scratch: dict[str, Any] = {}
+        # kind -> version, bumped by insert/delete; tracked, so a rolled-back request restores it
+        self._versions: dict[str, int] = TDict()
+        self._indexes: dict[str, dict[str, tuple[int, dict]]] = {}  # kind -> field -> (version, value -> records)
+
+    def __getstate__(self):
+        return {**self.__dict__, "_indexes": {}}  # snapshots and new tenants rebuild indexes on use
 
     # -- tables ---------------------------------------------------------------------------
     def table(self, kind: str) -> dict:
@@ -41,11 +50,53 @@ class State:
         """Store `record`, giving it the next id of `kind` when it has none."""
         if record.get(id_field) is None:
             record[id_field] = self.next_id(kind)
-        self.table(kind)[record[id_field]] = record
+        key = record[id_field]
+        table = self.table(kind)
+        replaced = key in table
+        table[key] = record
+        self._changed(kind, None if replaced else (key, record))
         return record
 
     def delete(self, kind: str, key) -> dict | None:
-        return self.tables.get(kind, {}).pop(key, None)
+        gone = self.tables.get(kind, {}).pop(key, None)
+        if gone is not None:
+            self._changed(kind, None, (key, gone))
+        return gone
+
+    def where(self, kind: str, field: str, value) -> list[dict]:
+        """The records of `kind` whose `field` is `value`, in table order.
+
+        Backed by an index (value -> table keys) built on first use and kept up by insert and delete, so a
+        lookup per record (a run's environments, a scenario's datasets) costs O(answer), not O(table).
+        Index only fields a record never changes once stored (the parent it belongs to).
+        """
+        version = self._versions.get(kind, 0)
+        found = self._indexes.get(kind, {}).get(field)
+        table = self.tables.get(kind, {})
+        if found is None or found[0] != version:
+            groups: dict = {}
+            for key, record in table.items():
+                groups.setdefault(record.get(field), []).append(key)
+            found = self._indexes.setdefault(kind, {})[field] = (version, groups)
+        # by key, not by object: a commit replaces a stored plain dict by its tracked copy (core/tracked.py)
+        return [record for record in map(table.get, found[1].get(value, ())) if record is not None]
+
+    def _changed(self, kind: str, added: tuple | None = None, removed: tuple | None = None) -> None:
+        """A new version of `kind`; its current indexes follow an added or removed (key, record),
+        any other change leaves them to be rebuilt on use."""
+        old = self._versions.get(kind, 0)
+        new = self._versions[kind] = next(_VERSIONS)
+        for field, (version, groups) in (self._indexes.get(kind) or {}).items():
+            if version != old or (added is None and removed is None):
+                continue
+            key, record = added or removed
+            value = record.get(field)
+            keys = groups.setdefault(value, [])
+            if added is not None:
+                keys.append(key)
+            elif key in keys:
+                keys.remove(key)
+            self._indexes[kind][field] = (new, groups)
 
     # -- ids ------------------------------------------------------------------------------
     def seal(self) -> "State":
@@ -55,6 +106,8 @@ class State:
             if ints:
                 self._seq[kind] = max(self._seq.get(kind, 0), max(ints))
         memo: dict = {}
+        self._indexes = {}  # they point at the plain records adopt_all replaces
+        self._versions = adopt_all(self._versions, memo)
         self.tables = adopt_all(self.tables, memo)
         self.extra = adopt_all(self.extra, memo)
         self._seq = adopt_all(self._seq, memo)

@@ -112,14 +112,17 @@ def adopt(value, memo: dict | None = None):
     found = memo.get(id(value))
     if found is not None:
         return found
+    # scalars are copied by C (dict.update / list.extend on the tracked type), only containers recurse
     if kind is dict:
         out = memo[id(value)] = TDict()
-        for k, v in value.items():
-            dict.__setitem__(out, k, adopt(v, memo))
+        dict.update(out, {k: adopt(v, memo) if type(v) in _PLAIN else v for k, v in value.items()})
         return out
     out = memo[id(value)] = TList()
-    list.extend(out, [adopt(v, memo) for v in value])
+    list.extend(out, [adopt(v, memo) if type(v) in _PLAIN else v for v in value])
     return out
+
+
+_PLAIN = (dict, list)
 
 
 class TDict(dict):

@@ -79,3 +79,59 @@ def test_tracked_containers_behave_as_plain_ones():
     # without an open log nothing is recorded and changes simply happen
     state.tables["rows"][1]["tags"].append("z")
     assert state.tables["rows"][1]["tags"] == ["a", "z"]
+
+
+# -- State.where: the per-parent lookups (a run's environments) that keep reads and builds O(answer) --
+def _children(state: State, parent: int) -> list[int]:
+    return [r["id"] for r in state.where("kids", "parent", parent)]
+
+
+def family() -> State:
+    state = State("t")
+    for i in range(1, 7):
+        state.insert("kids", {"id": i, "parent": i % 2})
+    return state.seal()
+
+
+def test_where_follows_inserts_and_deletes_in_table_order():
+    state = family()
+    assert _children(state, 1) == [1, 3, 5] and _children(state, 0) == [2, 4, 6]
+    handed_out = state.where("kids", "parent", 1)
+    state.insert("kids", {"id": None, "parent": 1})
+    state.delete("kids", 3)
+    assert _children(state, 1) == [1, 5, 7]
+    assert [r["id"] for r in handed_out] == [1, 3, 5]  # a list handed out never changes under its holder
+    assert _children(state, 9) == []
+
+
+def test_where_after_a_rolled_back_request_answers_as_before_it():
+    state = family()
+    assert _children(state, 1) == [1, 3, 5]  # the index exists before the request
+    log = tracked.begin()
+    state.delete("kids", 1)
+    state.insert("kids", {"id": None, "parent": 1})
+    assert _children(state, 1) == [3, 5, 7]
+    tracked.end(log, keep=False)
+    assert _children(state, 1) == [1, 3, 5]
+    log = tracked.begin()  # and a later request that succeeds is seen, though it reuses the rolled-back id
+    state.insert("kids", {"id": None, "parent": 0})
+    tracked.end(log, keep=True)
+    assert _children(state, 0) == [2, 4, 6, 7] and _children(state, 1) == [1, 3, 5]
+
+
+def test_where_answers_the_stored_record_after_a_commit_replaced_it():
+    state = family()
+    log = tracked.begin()
+    made = state.insert("kids", {"id": None, "parent": 1})
+    assert _children(state, 1) == [1, 3, 5, 7]
+    tracked.end(log, keep=True)  # the plain dict becomes a tracked copy in the table
+    found = state.where("kids", "parent", 1)[-1]
+    assert found is state.get("kids", 7) and found is not made and type(found) is TDict
+
+
+def test_where_survives_pickling_as_snapshots_and_new_tenants_do():
+    state = family()
+    assert _children(state, 1) == [1, 3, 5]
+    copy_ = pickle.loads(pickle.dumps(state))
+    copy_.insert("kids", {"id": None, "parent": 1})
+    assert _children(copy_, 1) == [1, 3, 5, 7] and _children(state, 1) == [1, 3, 5]

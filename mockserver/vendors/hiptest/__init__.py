@@ -75,10 +75,14 @@ class HiptestVendor(Vendor):
             run = state.get("test_runs", row["test_run_id"])
             env_id = row["execution_environment_id"] or runs.envs_of(state, run["id"])[0]["id"]
             state.insert("builds", {**row, "execution_environment_id": env_id, "result_ids": []})
+        tests_of: dict[tuple[int, int], list[dict]] = {}  # (run, scenario) -> its tests, in the run's order
+        for run in state.table("test_runs").values():
+            for test in runs.run_snapshots(state, run["id"]):
+                tests_of.setdefault((run["id"], test["scenario_id"]), []).append(test)
         for row in sorted(fixtures.get("test_results", []), key=lambda r: (r["created_at"], r["id"])):
             run = state.get("test_runs", row["test_run_id"])
-            snap = next((t for t in runs.run_snapshots(state, run["id"]) if t["scenario_id"] == row["scenario_id"]
-                         and row["dataset_id"] in (None, t["dataset_id"])), None)
+            snap = next((t for t in tests_of.get((run["id"], row["scenario_id"]), ())
+                         if row["dataset_id"] in (None, t["dataset_id"])), None)
             if snap is None:
                 continue  # the fixture schema checked ids; a scenario left out of the run has no test
             build = state.get("builds", row["build_id"]) if row["build_id"] else None

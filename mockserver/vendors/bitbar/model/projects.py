@@ -7,7 +7,7 @@ ROLES = ("application", "data", "test")
 
 def default_group_id(state, os_type: str) -> int | None:
     """The free public group of that OS (the doc's "Free devices group" default)."""
-    public = sorted((g for g in state.table("deviceGroups").values() if g["userId"] is None), key=lambda g: g["id"])
+    public = sorted(state.where("deviceGroups", "userId", None), key=lambda g: g["id"])
     match = [g for g in public if g["osType"] == os_type] or public
     return match[0]["id"] if match else None
 

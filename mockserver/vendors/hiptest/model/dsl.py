@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 KEYWORDS = ("given", "when", "then", "and", "but")
@@ -32,6 +33,12 @@ def actionword_definition(name: str, body: str | None) -> str:
 
 def parse(definition: str | None) -> tuple[list[tuple], list[str]]:
     """(items, errors): items are ("step", "action"|"result", text) or ("call", keyword, name)."""
+    items, errors = _parsed(definition or "")
+    return list(items), list(errors)
+
+
+@functools.lru_cache(maxsize=4096)  # a run parses each scenario once per dataset, each action word per call
+def _parsed(definition: str) -> tuple[tuple, tuple]:
     items: list[tuple] = []
     errors: list[str] = []
     for number, raw in enumerate((definition or "").splitlines(), start=1):
@@ -47,7 +54,7 @@ def parse(definition: str | None) -> tuple[list[tuple], list[str]]:
             items.append(("call", call.group(1), unquote(call.group(2))))
             continue
         errors.append(f"line {number}: unexpected '{line}'")
-    return items, errors
+    return tuple(items), tuple(errors)
 
 
 def expand(items: list[tuple], actionwords: dict[str, str], depth: int = 0) -> list[list[dict]]:

@@ -42,13 +42,11 @@ def synchronizing(run: dict, now: float) -> bool:
 
 
 def actionword_bodies(state, project_id: int) -> dict[str, str]:
-    return {a["name"]: a.get("definition") or "" for a in state.table("actionwords").values()
-            if a["project_id"] == project_id}
+    return {a["name"]: a.get("definition") or "" for a in state.where("actionwords", "project_id", project_id)}
 
 
 def scenario_datasets(state, scenario_id: int) -> list[dict]:
-    return sorted((d for d in state.table("datasets").values() if d["scenario_id"] == scenario_id),
-                  key=lambda d: d["id"])
+    return sorted(state.where("datasets", "scenario_id", scenario_id), key=lambda d: d["id"])
 
 
 def test_definition(state, scenario: dict, dataset: dict | None, index: int, bodies=None) -> tuple[dict, list[int]]:
@@ -81,7 +79,7 @@ def _substitute(step: dict, dataset: dict | None) -> dict:
 
 
 def ensure_default_env(state, run: dict, at: str) -> dict:
-    envs = [e for e in state.table("execution_environments").values() if e["test_run_id"] == run["id"]]
+    envs = state.where("execution_environments", "test_run_id", run["id"])
     if envs:
         return min(envs, key=lambda e: e["id"])
     return state.insert("execution_environments", {
@@ -134,7 +132,7 @@ def generate(state, run: dict, scenario_ids: list[int], at: str, author: str) ->
 
 
 def project_scenario_ids(state, project_id: int) -> list[int]:
-    return sorted(s["id"] for s in state.table("scenarios").values() if s["project_id"] == project_id)
+    return sorted(s["id"] for s in state.where("scenarios", "project_id", project_id))
 
 
 def create_run(state, project_id: int, attrs: dict, at: str, author: str) -> dict:
@@ -155,8 +153,7 @@ def clone_run(state, source: dict, name: str, at: str, author: str) -> dict:
     run = create_run(state, source["project_id"], {"name": name, "description": source["description"],
                                                    "external": source["external"]}, at, author)
     folder_map: dict[int, int] = {}
-    for fs in sorted((f for f in state.table("folder_snapshots").values() if f["test_run_id"] == source["id"]),
-                     key=lambda f: f["id"]):
+    for fs in sorted(state.where("folder_snapshots", "test_run_id", source["id"]), key=lambda f: f["id"]):
         copy = {k: v for k, v in fs.items() if k != "id"}
         copy.update(test_run_id=run["id"], parent_id=folder_map.get(fs["parent_id"]),
                     created_at=at, updated_at=at, last_author=author)
@@ -206,7 +203,7 @@ def run_statuses(state, run_id: int) -> dict:
 def folder_statuses(state, folder_snap: dict) -> dict:
     """Counts over the folder snapshot's whole subtree, keyed `<status>_count` as documented."""
     ids = {folder_snap["id"]}
-    children = [f for f in state.table("folder_snapshots").values() if f["test_run_id"] == folder_snap["test_run_id"]]
+    children = state.where("folder_snapshots", "test_run_id", folder_snap["test_run_id"])
     grew = True
     while grew:
         more = {f["id"] for f in children if f["parent_id"] in ids} - ids
@@ -249,13 +246,12 @@ def expand_step_statuses(snap: dict, given) -> list[str]:
 
 
 def envs_of(state, run_id: int) -> list[dict]:
-    return sorted((e for e in state.table("execution_environments").values() if e["test_run_id"] == run_id),
-                  key=lambda e: e["id"])
+    return sorted(state.where("execution_environments", "test_run_id", run_id), key=lambda e: e["id"])
 
 
 def builds_of(state, run_id: int, env_id: int | None = None) -> list[dict]:
-    return sorted((b for b in state.table("builds").values() if b["test_run_id"] == run_id
-                   and (env_id is None or b["execution_environment_id"] == env_id)), key=lambda b: b["id"])
+    return sorted((b for b in state.where("builds", "test_run_id", run_id)
+                   if env_id is None or b["execution_environment_id"] == env_id), key=lambda b: b["id"])
 
 
 def current_build(state, run_id: int, env_id: int) -> dict | None:
@@ -331,8 +327,8 @@ def sync_details(state, run: dict) -> dict:
     gone_tests = [t["id"] for t in snaps if state.get("scenarios", t["scenario_id"]) is None
                   or (t["dataset_id"] is not None and state.get("datasets", t["dataset_id"]) is None)]
     gone_scen = sorted({t["scenario_snapshot_id"] for t in snaps if state.get("scenarios", t["scenario_id"]) is None})
-    gone_folders = [f["id"] for f in state.table("folder_snapshots").values()
-                    if f["test_run_id"] == run["id"] and state.get("folders", f["folder_id"]) is None]
+    gone_folders = [f["id"] for f in state.where("folder_snapshots", "test_run_id", run["id"])
+                    if state.get("folders", f["folder_id"]) is None]
     return {"deleted_folders_snapshots": sorted(gone_folders), "deleted_scenarios_snapshots": gone_scen,
             "deleted_tests_snapshots": gone_tests}
 
