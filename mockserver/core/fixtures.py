@@ -5,11 +5,9 @@ Errors name the file, the key path and what is wrong, so a user can fix their ow
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -17,6 +15,7 @@ from marshmallow import ValidationError
 
 from . import fastload
 from .errors import flatten_messages
+from .heap import no_gc
 
 log = logging.getLogger("mockserver.fixtures")
 FORMATS = ("yaml", "json")
@@ -95,19 +94,6 @@ def merge(into: dict, more: dict) -> dict:
         else:
             into[key] = value
     return into
-
-
-@contextmanager
-def no_gc():
-    """A 100k-record set is millions of new objects: the cycle collector would rescan them all many times
-    while they are built, for nothing (fixture data holds no cycles)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def count(data: dict) -> int:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from faker import Faker
 
-from .fixtures import FORMATS, dump_yaml, no_gc, validate, write_json
+from .fixtures import FORMATS, dump_yaml, validate, write_json
+from .heap import no_gc
 
 
 class Draw:

@@ -33,7 +33,7 @@ class State:
         # back with a failed request, never dumped nor snapshotted, gone with the world at a reset
         self.scratch: dict[str, Any] = {}
         # kind -> version, bumped by insert/delete; tracked, so a rolled-back request restores it
-        self._versions: dict[str, int] = TDict()
+        self._versions: dict[str, int] = {}
         self._indexes: dict[str, dict[str, tuple[int, dict]]] = {}  # kind -> field -> (version, value -> records)
 
     def __getstate__(self):

@@ -9,7 +9,7 @@ import time
 from collections import OrderedDict
 from contextlib import contextmanager
 
-from . import tracked
+from . import heap, tracked
 from .readcache import ReadCache
 from .state import State
 
@@ -98,9 +98,9 @@ class Store:
         return self._overrides.get((tenant, vendor), self._fixtures.get(vendor, {}))
 
     def _build(self, tenant: str, vendor: str) -> State:
-        data = pickle.loads(pickle.dumps(self._fixtures_for(tenant, vendor)))
-        state = self._vendors[vendor].build_state(data)
-        return state.seal()
+        with heap.no_gc():
+            data = pickle.loads(pickle.dumps(self._fixtures_for(tenant, vendor)))
+            return self._vendors[vendor].build_state(data).seal()
 
     def lock(self, tenant: str, vendor: str) -> threading.RLock:
         found = self._locks.get((tenant, vendor))
