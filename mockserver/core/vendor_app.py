@@ -39,6 +39,8 @@ HTTP_MESSAGES = {
     405: "Method Not Allowed",
     413: "Request Entity Too Large",
     408: "Request Timeout",
+    414: "URI Too Long",
+    431: "Request Header Fields Too Large",
     400: "Bad Request",
 }
 
@@ -96,7 +98,7 @@ def build_vendor_app(core, vendor) -> Flask:
         ctx.start = environ.get(STARTED) or time.perf_counter()
         ctx.lock = ctx.undo = ctx.fault = None
         ctx.outbound = []
-        if BODY_ERROR in environ:  # the front (core/front.py) cut a stalled or oversized body
+        if BODY_ERROR in environ:  # the front (core/front.py) cut a stalled or oversized body, or too large a head
             ctx.tenant, ctx.clock = DEFAULT_TENANT, clocks.server
             return render_error(vendor, environ[BODY_ERROR], HTTP_MESSAGES[environ[BODY_ERROR]])
         tenant = req.environ.get(_TENANT_KEY) or DEFAULT_TENANT
