@@ -28,6 +28,7 @@ from io import BytesIO
 from urllib.parse import unquote_to_bytes
 
 from . import tenancy
+from .journal import record_broken
 from .store import DEFAULT_TENANT, TENANT_RE
 
 log = logging.getLogger("mockserver.front")
@@ -37,6 +38,7 @@ BODY_ERROR = "mockserver.body_error"  # 408, 413, 414 or 431: the request was no
 SERVE_KEPT = "mockserver.serve_kept"  # app.extensions key: a vendor app's ServeKept layer (kept reads)
 FAULT = "mockserver.fault"  # the fault rule matched here (None: none matched), its delay already slept
 STARTED = "mockserver.started"  # perf_counter() before that delay: the journal's duration includes it
+_BROKEN = "mockserver.broken"  # (tenant, vendor path) of a request whose connection a fault breaks
 
 MESSAGES = {408: "Request Timeout", 413: "Request Entity Too Large", 414: "URI Too Long",
             431: "Request Header Fields Too Large"}
@@ -96,9 +98,12 @@ class Front:
         environ["wsgi.input_terminated"] = True  # the whole body, chunked or not: read it to its end
         rule = None
         if routed is not None and BODY_ERROR not in environ:
+            started = time.perf_counter()
             rule = await self.fault_delay(environ, *routed)
             if rule is not None and rule.get("fault"):
                 _break(scope, rule["fault"])
+                tenant, path = environ.pop(_BROKEN)
+                record_broken(self.core, routed[0], environ, routed[1] + path, path, started, tenant, rule, body)
                 return
         loop = asyncio.get_running_loop()
         try:
@@ -198,6 +203,8 @@ class Front:
             path = _SLASHES.sub("/", path)
         rule = faults.match(vendor, tenant, environ["REQUEST_METHOD"], root + path, path)
         environ[FAULT] = rule
+        if rule is not None and rule.get("fault"):
+            environ[_BROKEN] = (tenant, path)  # for its journal entry
         if rule is not None and rule.get("delay_ms"):
             environ[STARTED] = time.perf_counter()
             await asyncio.sleep(rule["delay_ms"] / 1000.0)
@@ -291,6 +298,12 @@ def _break(scope, kind: str) -> None:
     sock = _connection(scope)
     if sock is None:
         raise RuntimeError(f"fault {kind!r}: the connection's socket was not found (connection faults need Linux)")
+    break_connection(sock, kind)
+
+
+def break_connection(sock: socket.socket, kind: str) -> None:
+    """Break the connection of `sock` (a duplicate, closed here) as `kind` says; also used under Werkzeug
+    (`--dev`, the pytest plugin's thread mode), whose environ carries the connection's socket."""
     try:
         if kind == "connection_reset":
             # connect(AF_UNSPEC) disconnects a TCP socket with an RST (Linux's tcp_disconnect), whoever else holds it
