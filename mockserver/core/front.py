@@ -164,6 +164,10 @@ class Front:
         seen = {**environ, "SCRIPT_NAME": root, "PATH_INFO": environ["PATH_INFO"][len(root):]}
         if seen["PATH_INFO"].startswith(tenancy.PATH_PREFIX) and tenancy.take_from_path(seen):
             return None
+        if (seen.get(tenancy.ENVIRON_KEY) or DEFAULT_TENANT) not in self.core.store.last_used:
+            # a new tenant (nothing kept yet) may evict another, and an eviction waits for that tenant's
+            # requests in flight: done in the pool, never in the loop every request of the port goes through
+            return None
         return layer.answer(seen)
 
     async def read_body(self, receive, environ) -> bytes | int | None:

@@ -260,8 +260,9 @@ class ServeKept:
         return self.app(environ, start_response)
 
     def answer(self, environ) -> Kept | None:
-        """The kept answer to this request (journaled), or None; waits on nothing, so the front
-        (core/front.py) calls it in the event loop, before any thread hop."""
+        """The kept answer to this request (journaled), or None; for a tenant already known it waits on
+        nothing, so the front (core/front.py) calls it in the event loop, before any thread hop (a new
+        tenant's eviction of another may wait: the front leaves those to the pool)."""
         core = self.core
         tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
         if tenant in core.store.last_used or TENANT_RE.match(tenant):
