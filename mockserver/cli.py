@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--control-token", help="require 'Authorization: Bearer TOKEN' on /_mock/* but health "
                    "(env MOCKSERVER_CONTROL_TOKEN, better: not visible in ps)")
     s.add_argument("--max-upload-mb", type=int, help="largest request body accepted (default 50)")
+    s.add_argument("--max-stored-mb", type=int,
+                   help="uploaded file bytes each tenant keeps per vendor; beyond, the vendor's 413 (default 200)")
     s.add_argument("--log-level", choices=("debug", "info", "warning", "error"))
     s.add_argument("--threads", type=int, help="worker threads of the main port (default 16)")
     s.add_argument("--body-timeout", type=float,
@@ -116,6 +118,7 @@ def _serve(args) -> int:
         "max_tenants",
         "control_token",
         "max_upload_mb",
+        "max_stored_mb",
         "log_level",
         "threads",
         "body_timeout",

@@ -20,6 +20,7 @@ from .settings import Settings
 
 log = logging.getLogger("mockserver")
 BACKLOG = 1024  # granian's default
+PORT_DIED = 3  # exit status when a port stops serving on its own
 
 
 def configure_logging(level: str) -> None:
@@ -137,8 +138,12 @@ def _serve_granian(settings: Settings, apps: dict) -> None:
         except Exception as exc:
             failures.append(f"cannot serve {settings.host}:{port}: {exc}")
         if not stop.is_set():
-            failures.append(f"the server of {settings.host}:{port} stopped")
-            stop.set()
+            # a port whose worker stopped on its own (a crash inside granian) ends the whole process at once, non-zero:
+            # the store is in this one process, so a container's restart policy (or any supervisor) starts it afresh
+            # rather than leave a mock that answers on some ports and not on others
+            why = failures[-1] if failures else f"the server of {settings.host}:{port} stopped"
+            print(f"mockserver: {why}; exiting with status {PORT_DIED}", file=sys.stderr, flush=True)
+            os._exit(PORT_DIED)
 
     signals, threads = [], []
     for index, (port, app) in enumerate(apps.items(), start=1):

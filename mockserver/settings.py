@@ -47,6 +47,7 @@ class Settings:
     max_tenants: int = 1_000  # beyond, the least recently used tenant is forgotten
     control_token: str = ""  # when set, /_mock/* (but health) needs "Authorization: Bearer <it>"
     max_upload_mb: int = 50
+    max_stored_mb: int = 200  # bytes of uploaded files each tenant keeps per vendor; beyond, the vendor's 413
     log_level: str = "info"
     dev: bool = False
     threads: int = 16
@@ -62,7 +63,7 @@ class Settings:
                              + (f" (the vendor ports take the next {span})" if span else "")
                              + f", not {self.port}")
         for name, least in (("journal_size", 0), ("journal_body_chars", 0), ("threads", 1), ("max_upload_mb", 1),
-                            ("journal_mb", 1), ("max_tenants", 1)):
+                            ("max_stored_mb", 1), ("journal_mb", 1), ("max_tenants", 1)):
             if getattr(self, name) < least:
                 raise ValueError(f"{name.replace('_', '-')} must be at least {least}, not {getattr(self, name)}")
         if not 0 < self.body_timeout <= 3600:
@@ -93,6 +94,7 @@ ENV = {
     "max_tenants": "MOCKSERVER_MAX_TENANTS",
     "control_token": "MOCKSERVER_CONTROL_TOKEN",
     "max_upload_mb": "MOCKSERVER_MAX_UPLOAD_MB",
+    "max_stored_mb": "MOCKSERVER_MAX_STORED_MB",
     "log_level": "MOCKSERVER_LOG_LEVEL",
     "threads": "MOCKSERVER_THREADS",
     "body_timeout": "MOCKSERVER_BODY_TIMEOUT",
@@ -127,7 +129,7 @@ def parse_vendor_options(items: list[str]) -> dict:
 
 
 def _coerce(name: str, raw: str):
-    if name in ("port", "journal_size", "max_upload_mb", "threads", "journal_mb", "max_tenants"):
+    if name in ("port", "journal_size", "max_upload_mb", "max_stored_mb", "threads", "journal_mb", "max_tenants"):
         return int(raw)
     if name == "body_timeout":
         return float(raw)

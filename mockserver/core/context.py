@@ -98,6 +98,11 @@ def permissive() -> bool:
     return core().settings.auth == "permissive"
 
 
+def check_stored(stored: int, added: int) -> bool:
+    """Whether a tenant keeping `stored` bytes of uploads of this vendor may keep `added` more (--max-stored-mb)."""
+    return stored + added <= core().settings.max_stored_mb * 1024 * 1024
+
+
 def vendor_options() -> dict:
     """The vendor's --vendor-option values, checked by its options_schema, defaults filled in."""
     return core().options[vendor().name]

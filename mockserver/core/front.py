@@ -28,17 +28,26 @@ from io import BytesIO
 from urllib.parse import unquote_to_bytes
 
 from . import tenancy
+from .journal import record_broken
 from .store import DEFAULT_TENANT, TENANT_RE
 
 log = logging.getLogger("mockserver.front")
 
 # environ keys the vendor app reads (core/vendor_app.py)
-BODY_ERROR = "mockserver.body_error"  # 408 or 413: the body was not read; the vendor renders the error
+BODY_ERROR = "mockserver.body_error"  # 408, 413, 414 or 431: the request was not read; the vendor renders the error
 SERVE_KEPT = "mockserver.serve_kept"  # app.extensions key: a vendor app's ServeKept layer (kept reads)
 FAULT = "mockserver.fault"  # the fault rule matched here (None: none matched), its delay already slept
 STARTED = "mockserver.started"  # perf_counter() before that delay: the journal's duration includes it
+_BROKEN = "mockserver.broken"  # (tenant, vendor path) of a request whose connection a fault breaks
 
-MESSAGES = {408: "Request Timeout", 413: "Request Entity Too Large"}
+MESSAGES = {408: "Request Timeout", 413: "Request Entity Too Large", 414: "URI Too Long",
+            431: "Request Header Fields Too Large"}
+# Request heads larger than these are refused here, in the vendor's error shape, well before granian's own limits
+# (its HTTP parser answers an empty 414 from 64 KB of URL and an empty 431 from ~400 KB of head or 100 header
+# fields, before any app code runs). 16 KB of URL is twice nginx's default line; 64 KB of headers is Werkzeug's
+# line limit, which the mock's own tests and clients were written against.
+MAX_TARGET = 16 * 1024
+MAX_HEADER_BYTES = 64 * 1024
 _SLASHES = re.compile("/{2,}")
 _WSGI_CONSTANTS = {"wsgi.version": (1, 0), "wsgi.errors": sys.stderr, "wsgi.multithread": True,
                    "wsgi.multiprocess": False, "wsgi.run_once": False, "SCRIPT_NAME": ""}
@@ -63,14 +72,18 @@ class Front:
             return  # lifespan: nothing to start or stop
         environ = self.environ(scope)
         routed = self.route(environ["PATH_INFO"])
-        if environ.get("CONTENT_LENGTH") or "HTTP_TRANSFER_ENCODING" in environ:
+        if BODY_ERROR in environ:  # a head too large: answered without reading a body or matching a fault
+            if routed is None:
+                await _refuse(send, environ[BODY_ERROR])
+                return
+            body = b""
+        elif environ.get("CONTENT_LENGTH") or "HTTP_TRANSFER_ENCODING" in environ:
             body = await self.read_body(receive, environ)
             if body is None:
                 return  # the client went away
             if isinstance(body, int):
                 if routed is None:
-                    await _answer(send, body, [("content-type", "application/json")],
-                                  b'{"error": "%s"}' % MESSAGES[body].encode())
+                    await _refuse(send, body)
                     return
                 environ[BODY_ERROR] = body
                 body = b""
@@ -85,9 +98,12 @@ class Front:
         environ["wsgi.input_terminated"] = True  # the whole body, chunked or not: read it to its end
         rule = None
         if routed is not None and BODY_ERROR not in environ:
+            started = time.perf_counter()
             rule = await self.fault_delay(environ, *routed)
             if rule is not None and rule.get("fault"):
                 _break(scope, rule["fault"])
+                tenant, path = environ.pop(_BROKEN)
+                record_broken(self.core, routed[0], environ, routed[1] + path, path, started, tenant, rule, body)
                 return
         loop = asyncio.get_running_loop()
         try:
@@ -112,7 +128,9 @@ class Front:
                    "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
                    "REMOTE_ADDR": str(client[0]), "REMOTE_PORT": str(client[1]),
                    "wsgi.url_scheme": scope.get("scheme", "http")}
+        size = 0
         for name, value in scope["headers"]:
+            size += len(name) + len(value) + 4  # as on the wire: ": " and CRLF
             key = name.decode("latin-1").upper().replace("-", "_")
             if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
                 key = "HTTP_" + key
@@ -120,6 +138,10 @@ class Front:
                 continue  # a repeated Content-Type means its first value (as granian's WSGI and the vendors read it)
             text = value.decode("latin-1")
             environ[key] = f"{environ[key]},{text}" if key in environ else text
+        if size > MAX_HEADER_BYTES:
+            environ[BODY_ERROR] = 431
+        if len(raw or scope["path"]) + len(scope["query_string"]) > MAX_TARGET:
+            environ[BODY_ERROR] = 414
         return environ
 
     def route(self, path: str) -> tuple[str, str, str] | None:
@@ -141,6 +163,10 @@ class Front:
         # the environ as the dispatcher hands it to the vendor's app (a copy: on a miss the pool gets the original)
         seen = {**environ, "SCRIPT_NAME": root, "PATH_INFO": environ["PATH_INFO"][len(root):]}
         if seen["PATH_INFO"].startswith(tenancy.PATH_PREFIX) and tenancy.take_from_path(seen):
+            return None
+        if (seen.get(tenancy.ENVIRON_KEY) or DEFAULT_TENANT) not in self.core.store.last_used:
+            # a new tenant (nothing kept yet) may evict another, and an eviction waits for that tenant's
+            # requests in flight: done in the pool, never in the loop every request of the port goes through
             return None
         return layer.answer(seen)
 
@@ -181,6 +207,8 @@ class Front:
             path = _SLASHES.sub("/", path)
         rule = faults.match(vendor, tenant, environ["REQUEST_METHOD"], root + path, path)
         environ[FAULT] = rule
+        if rule is not None and rule.get("fault"):
+            environ[_BROKEN] = (tenant, path)  # for its journal entry
         if rule is not None and rule.get("delay_ms"):
             environ[STARTED] = time.perf_counter()
             await asyncio.sleep(rule["delay_ms"] / 1000.0)
@@ -209,6 +237,11 @@ def _call(app, environ) -> tuple[int, list, bytes]:
             close()
     status, headers = started
     return int(status[:3]), headers, b"".join(chunks)
+
+
+async def _refuse(send, status: int) -> None:
+    """A request refused before any app saw it, in the control API's shape (no vendor to speak for)."""
+    await _answer(send, status, [("content-type", "application/json")], b'{"error": "%s"}' % MESSAGES[status].encode())
 
 
 async def _answer(send, status: int, headers: list, body: bytes) -> None:
@@ -269,6 +302,12 @@ def _break(scope, kind: str) -> None:
     sock = _connection(scope)
     if sock is None:
         raise RuntimeError(f"fault {kind!r}: the connection's socket was not found (connection faults need Linux)")
+    break_connection(sock, kind)
+
+
+def break_connection(sock: socket.socket, kind: str) -> None:
+    """Break the connection of `sock` (a duplicate, closed here) as `kind` says; also used under Werkzeug
+    (`--dev`, the pytest plugin's thread mode), whose environ carries the connection's socket."""
     try:
         if kind == "connection_reset":
             # connect(AF_UNSPEC) disconnects a TCP socket with an RST (Linux's tcp_disconnect), whoever else holds it

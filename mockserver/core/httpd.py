@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from werkzeug.serving import WSGIRequestHandler
 
 
@@ -15,3 +17,11 @@ class RequestHandler(WSGIRequestHandler):
         if types and len(types) > 1:
             environ["CONTENT_TYPE"] = types[0].replace("\r\n", "").strip()
         return environ
+
+    def handle(self):
+        try:
+            super().handle()
+        except OSError as exc:
+            if exc.errno != errno.ENOTCONN:
+                raise
+            # a connection_reset fault disconnected the socket (core/front.py break_connection): nothing to read

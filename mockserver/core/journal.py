@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import threading
+import time
 from collections import deque
 
 from .clock import iso
@@ -48,11 +49,11 @@ def _text(raw: bytes) -> str:
 class Entry:
     __slots__ = ("id", "when", "method", "path", "vendor_path", "query", "headers", "raw", "size", "limit",
                  "vendor", "tenant", "status", "duration_ms", "fault", "response_headers", "response_body",
-                 "response_size", "unmatched", "bytes", "headers_truncated")
+                 "response_size", "unmatched", "bytes", "headers_truncated", "connection_fault")
 
     def __init__(self, when, method, path, vendor_path, query, headers, raw, size, limit,
                  vendor, tenant, status, duration_ms, fault, response_headers=(), response_body=b"",
-                 response_size=0, unmatched=False):
+                 response_size=0, unmatched=False, connection_fault=None):
         held = header_bytes(headers)
         self.headers_truncated = held > HEADER_BUDGET
         if self.headers_truncated:  # rare: a client sending huge headers must not fill the memory
@@ -67,7 +68,7 @@ class Entry:
         self.vendor, self.tenant, self.status = vendor, tenant, status
         self.duration_ms, self.fault = duration_ms, fault
         self.response_headers, self.response_body, self.response_size = response_headers, response_body, response_size
-        self.unmatched = unmatched
+        self.unmatched, self.connection_fault = unmatched, connection_fault
         self.bytes = (ENTRY_OVERHEAD + held + len(raw) + len(self.path) + len(query)
                       + (len(response_body) if response_body is not None else 0))
 
@@ -110,7 +111,20 @@ class Entry:
             },
             "duration_ms": round(self.duration_ms, 3),
             "fault": self.fault,
+            "connection_fault": self.connection_fault,  # the rule's `fault` that broke the connection, if one did
         }
+
+
+def record_broken(core, vendor: str, environ, path: str, vendor_path: str, started: float, tenant: str, rule: dict,
+                  raw: bytes) -> None:
+    """The journal entry of a request a connection fault answered: no status, the fault named. (Not in the
+    access log, whose line has a status.)"""
+    headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in ("CONTENT_TYPE", "CONTENT_LENGTH")]
+    entry = Entry(core.clocks.of(tenant).peek(), environ["REQUEST_METHOD"], path, vendor_path,
+                  environ.get("QUERY_STRING", ""), headers, raw, len(raw), core.settings.journal_body_chars, vendor,
+                  tenant, None, (time.perf_counter() - started) * 1000.0, rule["id"], response_body=None,
+                  response_size=None, connection_fault=rule["fault"])
+    core.journal.add(entry)
 
 
 class Matcher:

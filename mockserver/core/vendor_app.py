@@ -7,7 +7,9 @@ they read the WSGI environ directly and leave formatting to whoever reads the jo
 from __future__ import annotations
 
 import logging
+import os
 import re
+import socket
 import time
 
 from flask import Flask, Response, g, request
@@ -18,8 +20,8 @@ from .accesslog import ACCESS_LOG
 from .auth import admission
 from .clock import reads_of_this_thread
 from .errors import VendorError
-from .front import BODY_ERROR, FAULT, SERVE_KEPT, STARTED
-from .journal import Entry
+from .front import BODY_ERROR, FAULT, SERVE_KEPT, STARTED, break_connection
+from .journal import Entry, record_broken
 from .negotiation import json_response
 from .readcache import MAX_BODY, Kept, request_key
 from .routes import LazyRule
@@ -39,6 +41,8 @@ HTTP_MESSAGES = {
     405: "Method Not Allowed",
     413: "Request Entity Too Large",
     408: "Request Timeout",
+    414: "URI Too Long",
+    431: "Request Header Fields Too Large",
     400: "Bad Request",
 }
 
@@ -96,7 +100,7 @@ def build_vendor_app(core, vendor) -> Flask:
         ctx.start = environ.get(STARTED) or time.perf_counter()
         ctx.lock = ctx.undo = ctx.fault = None
         ctx.outbound = []
-        if BODY_ERROR in environ:  # the front (core/front.py) cut a stalled or oversized body
+        if BODY_ERROR in environ:  # the front (core/front.py) cut a stalled or oversized body, or too large a head
             ctx.tenant, ctx.clock = DEFAULT_TENANT, clocks.server
             return render_error(vendor, environ[BODY_ERROR], HTTP_MESSAGES[environ[BODY_ERROR]])
         tenant = req.environ.get(_TENANT_KEY) or DEFAULT_TENANT
@@ -116,6 +120,8 @@ def build_vendor_app(core, vendor) -> Flask:
         if rule is not None:
             if rule.get("delay_ms") and FAULT not in environ:
                 time.sleep(rule["delay_ms"] / 1000.0)
+            if rule.get("fault") and environ.get("werkzeug.socket") is not None:
+                return _broken(core, name, req, ctx, rule)  # Werkzeug (--dev, tests): no front broke it
             if rule.get("status") is not None:
                 ctx.fault = rule["id"]
                 return _fault_response(vendor, rule)
@@ -151,7 +157,8 @@ def build_vendor_app(core, vendor) -> Flask:
             # ... nor in the outbox: what it would have sent goes out only when it succeeds
             for kind, payload in ctx.get("outbound") or ():
                 core.outbox.record(name, ctx.tenant, kind, payload)
-        _journal(core, vendor, response)
+        if not ctx.get("broken"):
+            _journal(core, vendor, response)
         return response
 
     @app.teardown_request
@@ -181,6 +188,26 @@ def build_vendor_app(core, vendor) -> Flask:
         return render_error(vendor, 500, "Internal Server Error")
 
     return app
+
+
+def _broken(core, name: str, req, ctx, rule: dict) -> Response:
+    """A connection fault under Werkzeug: its socket broken here, the request journaled as the front does, and
+    an answer whose first chunk raises a ConnectionError, which Werkzeug takes for a client gone (nothing sent)."""
+    ctx.broken = True
+    try:
+        sock = socket.socket(fileno=os.dup(req.environ["werkzeug.socket"].fileno()))
+    except OSError:
+        sock = None  # the client is gone already
+    if sock is not None:
+        break_connection(sock, rule["fault"])
+    record_broken(core, name, req.environ, req.script_root + req.path, req.path, ctx.start, ctx.tenant, rule,
+                  req.get_data(cache=True) if req.content_length else b"")
+
+    def nothing():
+        raise ConnectionAbortedError(f"connection fault {rule['fault']}")
+        yield b""  # (a generator)
+
+    return Response(nothing(), status=500)
 
 
 def _keep_read(core, name: str, ctx, response: Response) -> None:
@@ -233,8 +260,9 @@ class ServeKept:
         return self.app(environ, start_response)
 
     def answer(self, environ) -> Kept | None:
-        """The kept answer to this request (journaled), or None; waits on nothing, so the front
-        (core/front.py) calls it in the event loop, before any thread hop."""
+        """The kept answer to this request (journaled), or None; for a tenant already known it waits on
+        nothing, so the front (core/front.py) calls it in the event loop, before any thread hop (a new
+        tenant's eviction of another may wait: the front leaves those to the pool)."""
         core = self.core
         tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
         if tenant in core.store.last_used or TENANT_RE.match(tenant):

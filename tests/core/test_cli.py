@@ -239,6 +239,7 @@ def test_a_mistyped_vendor_option_stops_the_server_before_it_binds(option, messa
         (("--journal-size", "-1"), "journal-size must be at least 0, not -1"),
         (("--threads", "0"), "threads must be at least 1, not 0"),
         (("--max-upload-mb", "0"), "max-upload-mb must be at least 1, not 0"),
+        (("--max-stored-mb", "0"), "max-stored-mb must be at least 1, not 0"),
     ],
 )
 def test_out_of_range_flags_stop_with_a_message_before_anything_starts(flags, message):

@@ -24,14 +24,22 @@ def _get(base: str, tenant: str, **kw) -> requests.Response:
     return requests.get(f"{base}{ME}", headers={**BITBAR, "X-Mock-Tenant": tenant}, **kw)
 
 
-@pytest.mark.parametrize("fault, error, says", [
+FAULTS = [
     ("connection_reset", requests.ConnectionError, "Connection reset by peer"),
     ("empty_response", requests.ConnectionError, "Remote end closed connection without response"),
     ("random_data_then_close", requests.ConnectionError, "Connection aborted"),
     ("malformed_chunk", requests.exceptions.ChunkedEncodingError, "InvalidChunkLength"),
-])
-def test_each_connection_fault_breaks_only_its_tenants_requests(served, fault, error, says):
-    port, _ = served("--vendors", "bitbar")
+]
+
+
+def _journaled(base: str, tenant: str) -> list[dict]:
+    return requests.get(f"{base}/_mock/requests", params={"tenant": tenant}, timeout=5).json()["requests"]
+
+
+@pytest.mark.parametrize("fault, error, says", FAULTS)
+@pytest.mark.parametrize("server", ["granian", "dev"])
+def test_each_connection_fault_breaks_only_its_tenants_requests_and_is_journaled(served, server, fault, error, says):
+    port, _ = served("--vendors", "bitbar", *(("--dev",) if server == "dev" else ()))
     base = f"http://127.0.0.1:{port}"
     rule = _rule(base, fault=fault, tenant="broken", times=2)
     assert "status" not in rule or rule["status"] is None
@@ -42,6 +50,12 @@ def test_each_connection_fault_breaks_only_its_tenants_requests(served, fault, e
         assert other.status_code == 200 and "<email>" in other.text
     assert _get(base, "broken", timeout=5).status_code == 200  # `times` used up: the rule is gone
     assert requests.get(f"{base}/_mock/health", timeout=5).status_code == 200
+    # each broken request is in the journal with no status and the fault named, then the answered one
+    entries = _journaled(base, "broken")
+    assert [(e["status"], e["connection_fault"], e["fault"]) for e in entries] == \
+        [(None, fault, rule["id"])] * 2 + [(200, None, None)]
+    assert entries[0]["path"] == ME and entries[0]["vendor"] == "bitbar" and entries[0]["response"]["status"] is None
+    assert [e["status"] for e in _journaled(base, "other")] == [200, 200]
 
 
 def test_a_dribbled_body_times_out_a_short_read_timeout_and_arrives_whole_for_a_patient_client(served):

@@ -157,7 +157,10 @@ def store_upload(role: str | None = None, project_id: int | None = None) -> dict
     data = upload.read()
     name = safe_name(upload.filename) or "file"  # only the base name; nothing usable left (`..`) reads "file"
     st = state()
-    if files.stored_bytes(st) + len(data) > st.extra["simulation"]["maxStoredMb"] * 1024 * 1024:
+    stored = files.stored_bytes(st)
+    # the account's quota (fixture `simulation.maxStoredMb`) and the mock's own per-tenant bound (--max-stored-mb)
+    quota = st.extra["simulation"]["maxStoredMb"] * 1024 * 1024
+    if stored + len(data) > quota or not context.check_stored(stored, len(data)):
         raise errors.storage_quota_exceeded()
     return st.insert("files", files.uploaded(st, me()["id"], name, data, role, project_id, context.now_ms()))
 

@@ -193,6 +193,11 @@ def job_id_not_found(job_id: int) -> VendorError:
     return VendorError(404, f"No job {job_id}")
 
 
+def storage_full(limit_mb: int) -> VendorError:
+    # the docs name no quota: the mock's bound (--max-stored-mb) in the API's error shape
+    return VendorError(413, f"Image storage limit of {limit_mb} MB reached for this account")
+
+
 def image_not_found(hash_: str) -> VendorError:
     return VendorError(404, f"No image {hash_}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, request
 
+from ...core import context
 from ...core.auth import public
 from ...core.negotiation import json_response
 from . import errors
@@ -23,7 +24,10 @@ def image_upload(accountId, hash):
     if upload is None:
         raise errors.file_part_missing("file")
     data = upload.read()
-    out = assets.store_image(current_world(), accountId, hash, request.args.get("signature", ""), data,
+    world = current_world()  # (the signature was checked before the body was read: signed_by_url)
+    if not context.check_stored(assets.stored_image_bytes(world, (accountId, hash)), len(data)):
+        raise errors.storage_full(context.settings().max_stored_mb)
+    out = assets.store_image(world, accountId, hash, request.args.get("signature", ""), data,
                              upload.mimetype or "image/png")
     return json_response(out)
 

@@ -42,6 +42,15 @@ def _stored_name(sent: str | None) -> str:
     return safe_name(sent) or "unnamed"
 
 
+def _check_room(state, content: bytes, replacing: dict | None = None) -> None:
+    """The tenant's attachments stay within --max-stored-mb (a replaced file's bytes are freed)."""
+    stored = sum(a.get("file_size") or 0 for a in state.table("attachments").values())
+    if replacing is not None:
+        stored -= replacing.get("file_size") or 0
+    if not context.check_stored(stored, len(content)):
+        raise errors.storage_full(context.settings().max_stored_mb)
+
+
 def _register(kind: str):
     prefix, _ = OWNERS[kind]
 
@@ -56,6 +65,7 @@ def _register(kind: str):
         owner = _owner(state, kind, kw)
         upload = _uploaded()
         content = upload.read()
+        _check_room(state, content)
         attachment = state.insert("attachments", {
             "owner_type": kind, "owner_id": owner["id"], "file_name": _stored_name(upload.filename),
             "file_size": len(content),
@@ -79,6 +89,7 @@ def _register(kind: str):
         if request.mimetype == "multipart/form-data":
             upload = _uploaded()
             content = upload.read()
+            _check_room(state, content, replacing=attachment)
             attachment.update(file_name=_stored_name(upload.filename), content=content, file_size=len(content))
         else:
             attrs, _ = read_resource("attachments", url_id=kw["attachment_id"])

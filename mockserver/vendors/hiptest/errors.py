@@ -84,6 +84,11 @@ def bad_request(message: str) -> VendorError:
     return VendorError(400, message)
 
 
+def storage_full(limit_mb: int) -> VendorError:
+    # the docs name no quota: Rails' 413 in the API's error list, with the mock's bound (--max-stored-mb) in it
+    return VendorError(413, f"file: attachments of this project space exceed the storage limit of {limit_mb} MB")
+
+
 def file_required() -> VendorError:
     """An upload without a file in `file` (missing, a text field, or a part whose name could not be read)."""
     return invalid("file: a file is required")

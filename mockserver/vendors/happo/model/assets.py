@@ -93,6 +93,11 @@ def check_image_upload(world: World, account_id: int, hash_: str, sig: str) -> N
         raise upload_url_invalid()
 
 
+def stored_image_bytes(world: World, replacing: tuple) -> int:
+    """Bytes of the tenant's uploaded images, but those of the one at key `replacing` (about to be replaced)."""
+    return sum(len(image["data"]) for key, image in world.state.table("images").items() if key != replacing)
+
+
 def store_image(world: World, account_id: int, hash_: str, sig: str, data: bytes, content_type: str) -> dict:
     check_image_upload(world, account_id, hash_, sig)
     world.state.table("images")[_key(account_id, hash_)] = {
