@@ -208,6 +208,7 @@ PARAMETER_MESSAGES = {
 }
 
 # marshmallow's wording for a value of the wrong JSON type, by the spec's allowed types
+# (Hiptest's docs and the notes show no validation wording at all: the handlers' words are the plausible form)
 _TYPE_WORDS = (
     ({"integer", "string"}, "Not a valid id."),  # every [integer, string] in the spec is a json:api id
     ({"string"}, "Not a valid string."),

@@ -1,12 +1,13 @@
 """hiptest-publisher's interface: a project's secret token in the URL, no json:api, no header credentials.
 
 Pushed reports (`--push`) become test results of the same store the json:api serves; the test-run
-list lets `--test-run-name` find its run.
+list lets `--test-run-name` find its run; the XML exports (project, leafless tests, a test run, and the
+asynchronous project export the publisher tries first) are what it generates code from.
 """
 
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 
 from ...core import context
 from ...core.auth import public
@@ -14,9 +15,10 @@ from ...core.negotiation import json_response
 from . import errors
 from .auth import current_author
 from .blueprint import blueprint, stamp
-from .model import reports, runs
+from .model import export, reports, runs
 
 JSON = "application/json; charset=utf-8"
+XML = "application/xml; charset=utf-8"
 
 
 def _project(state, token: str) -> dict:
@@ -119,3 +121,60 @@ def report_global_failure(token, test_run_id):
                         build, stamp(), current_author())
         imported.append({"name": test["name"], "status": "failed"})
     return json_response({"test_import": imported}, 200, content_type=JSON)
+
+
+def _xml(body: bytes) -> Response:
+    return Response(body, 200, content_type=XML)
+
+
+@blueprint.get("/publication/<token>/project")
+@public
+def publication_project(token):
+    state = context.state()
+    project = _project(state, token)
+    return _xml(export.project_xml(state, project, export.Filters(context.checked()[0])))
+
+
+@blueprint.get("/publication/<token>/leafless_tests")
+@public
+def publication_leafless_tests(token):
+    state = context.state()
+    project = _project(state, token)
+    return _xml(export.leafless_xml(state, project, export.Filters(context.checked()[0])))
+
+
+@blueprint.get("/publication/<token>/test_run/<int:test_run_id>")
+@public
+def publication_test_run(token, test_run_id):
+    state = context.state()
+    project = _project(state, token)
+    run = state.get("test_runs", test_run_id)
+    if run is None or run["project_id"] != project["id"]:
+        raise errors.record_not_found()
+    return _xml(export.test_run_xml(state, project, run, context.checked()[0].get("filter_status")))
+
+
+@blueprint.post("/publication/<token>/async_project")
+@public
+def publication_async_project(token):
+    """The export hiptest-publisher asks for first; made at once (the mock has no generation delay), so the
+    first poll of its id answers it, with the data as it was when asked for."""
+    state = context.state()
+    project = _project(state, token)
+    exports = state.extra.setdefault("publication_exports", {})
+    export_id = state.next_id("publication_exports")
+    exports[export_id] = {"project_id": project["id"],
+                          "xml": export.project_xml(state, project, export.Filters(context.checked()[0])).decode()}
+    # an export started, not yet fetched: 202, as the poll answers while one is being generated
+    return json_response({"publication_export_id": export_id}, 202, content_type=JSON)
+
+
+@blueprint.get("/publication/<token>/async_project/<int:export_id>")
+@public
+def publication_async_project_result(token, export_id):
+    state = context.state()
+    project = _project(state, token)
+    made = state.extra.get("publication_exports", {}).get(export_id)
+    if made is None or made["project_id"] != project["id"]:
+        raise errors.record_not_found()
+    return _xml(made["xml"].encode())

@@ -10,13 +10,14 @@ from ...core import context
 from ...core.negotiation import json_response
 from ...core.state import State
 from ...core.vendor import Vendor
-from . import agents, auth, ci, errors, hosts, jobs, logs, oauth, suites, uploads
+from . import agents, auth, ci, errors, hosts, jobs, logs, oauth, projects, suites, uploads
 from .blueprint import blueprint
 from .model import hosts as host_model
 from .model import options, queue
 from .schemas import FixtureSchema, OptionsSchema
 
-RESOURCES = (agents, ci, hosts, jobs, logs, oauth, suites, uploads)  # each registers its routes on the blueprint
+# each registers its routes on the blueprint
+RESOURCES = (agents, ci, hosts, jobs, logs, oauth, projects, suites, uploads)
 
 # collection -> the field its records are keyed by
 KEYS = {

@@ -114,6 +114,9 @@ class TestCycleFixture(_Fixture):
     project_id = fields.Integer(required=True, strict=True)
     pid = fields.String(required=True)
     name = fields.String(required=True)
+    # where the cycle sits: the project root, a release or another test cycle
+    parent_type = fields.String(load_default="root", validate=validate.OneOf(("root", "release", "test-cycle")))
+    parent_id = fields.Integer(load_default=0, strict=True)
 
 
 class ReleaseFixture(_Fixture):
@@ -261,6 +264,41 @@ class TestSuiteOut(Schema):
     parent_id = fields.Integer()
     parent_type = fields.String()
     properties = fields.List(fields.Dict())
+
+
+class LinkOut(Schema):
+    rel = fields.String()
+    href = fields.String()
+
+
+class ProjectOut(Schema):
+    links = fields.List(fields.Nested(LinkOut))
+    id = fields.Integer()
+    name = fields.String()
+    description = fields.String()
+    status_id = fields.Integer()
+    start_date = fields.String()
+    automation = fields.Boolean()
+
+
+class ReleaseOut(Schema):
+    links = fields.List(fields.Nested(LinkOut))
+    id = fields.Integer()
+    name = fields.String()
+    order = fields.Integer()
+    pid = fields.String()
+
+
+class TestCycleOut(Schema):
+    links = fields.List(fields.Nested(LinkOut))
+    id = fields.Integer()
+    name = fields.String()
+    order = fields.Integer()
+    pid = fields.String()
+    target_release_id = fields.Integer()
+    # expand=descendants: the cycles and suites below it, the same shapes, recursively
+    test_cycles = fields.List(fields.Nested(lambda: TestCycleOut()))
+    test_suites = fields.List(fields.Nested(TestSuiteOut))
 
 
 class CiSettingOut(Schema):

@@ -186,3 +186,25 @@ def test_refusals_speak_the_vendors_words_not_the_validators(api, method, path, 
     [said] = r.json()["errors"]
     assert not any(words in said for words in VALIDATOR_WORDS), said
     assert said == message
+
+
+SNAPSHOT_RESULTS = run_path() + "/test_snapshots/{}/test_results"
+
+
+@pytest.mark.parametrize("path, body, message", [
+    (P + "/actionwords", doc({"name": "x", "definition": 7}), "definition: Not a valid string."),
+    (P + "/scenarios/710001/tags", doc({"key": "k", "value": 2}), "value: Not a valid string."),
+    (P + "/folders/390003/create_from_feature", doc({"feature": 5}), "feature: Not a valid string."),
+    (RUNS, doc({"name": "x", "scenario_ids": ["a"]}), "scenario_ids.0: Not a valid id."),
+    (run_path() + "/execution_environments", doc({"name": False}), "name: Not a valid string."),
+    (run_path() + "/builds", doc({"name": {"x": 1}}), "name: Not a valid string."),
+    ("results", doc({**RESULT, "status": 5}), "status: Not a valid string."),
+    ("results", doc({**RESULT, "status-author": ["Harry"]}), "status_author: Not a valid string."),
+    ("results", doc({**RESULT, "step-statuses": [1]}), "step_statuses: Each step status must be a string."),
+])
+def test_a_wrong_type_in_any_attribute_is_one_422_in_one_wording(api, path, body, message):
+    """Every resource's attributes: the type named the same way, the attribute as the handlers read it."""
+    if path == "results":
+        path = SNAPSHOT_RESULTS.format(api.get(run_path() + "/test_snapshots").json()["data"][0]["id"])
+    r = api.post(path, json=body)
+    assert (r.status_code, r.json()) == (422, {"errors": [message]})

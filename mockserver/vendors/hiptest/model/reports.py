@@ -159,22 +159,26 @@ def uid_of(name: str) -> int | None:
 def match(state, project_id: int, outcomes: list[Outcome], run_snapshots) -> list[tuple[Outcome, dict, dict]]:
     """(outcome, run, test) for each outcome naming a test of the project; the others are left out.
 
-    A uid in the name picks that test; a bare name picks the test of that name in the newest active
-    run that has one (the push URL names no test run; the newest is what a CI job last exported).
+    A uid in the name picks that test (or the newest active run's test of that scenario or dataset); a bare
+    name picks the test of that name in the newest active run that has one (the push URL names no test run;
+    the newest is what a CI job last exported).
     """
     active = sorted((r for r in state.table("test_runs").values() if r["project_id"] == project_id
                      and not r.get("archived")), key=lambda r: (r["created_at"], r["id"]), reverse=True)
     by_words: dict[str, tuple[dict, dict]] = {}
     by_id: dict[int, tuple[dict, dict]] = {}
+    # code generated from the project export names its scenario's (or dataset's) uid, not a test's
+    by_source: dict[int, tuple[dict, dict]] = {}
     for run in active:  # the newest run's test keeps a name
         for test in run_snapshots(state, run["id"]):
             by_id[test["id"]] = (run, test)
+            by_source.setdefault(test["dataset_id"] or test["scenario_id"], (run, test))
             by_words.setdefault(words(test["name"]), (run, test))
             by_words.setdefault(words(test["definition_json"]["scenario_name"]), (run, test))
     out = []
     for outcome in outcomes:
         uid = uid_of(outcome.name)
-        found = by_id.get(uid) if uid is not None else by_words.get(words(outcome.name))
+        found = (by_id.get(uid) or by_source.get(uid)) if uid is not None else by_words.get(words(outcome.name))
         if found is not None:
             out.append((outcome, *found))
     return out

@@ -30,6 +30,34 @@ def find_parent(state, project_id: int, parent_type: str, parent_id: int | None)
     return _by_ref(state.table(table).values(), project_id, parent_id)
 
 
+def cycles_under(state, project_id: int, parent_type: str | None, parent_id: int | None) -> list[dict]:
+    """The project's test cycles directly under a container (all of them when no container is named)."""
+    out = [c for c in state.table("test_cycles").values() if c["project_id"] == project_id and (
+        parent_type is None or (c.get("parent_type", "root"), c.get("parent_id", 0)) == (parent_type, parent_id or 0))]
+    return sorted(out, key=lambda c: c["id"])
+
+
+def link(base: str, path: str) -> list[dict]:
+    return [{"rel": "self", "href": f"{base}{path}"}]
+
+
+def render_release(base: str, release: dict, order: int) -> dict:
+    return {"links": link(base, f"/api/v3/projects/{release['project_id']}/releases/{release['id']}"),
+            "id": release["id"], "name": release["name"], "order": order, "pid": release["pid"]}
+
+
+def render_cycle(state, base: str, cycle: dict, order: int, expand: bool) -> dict:
+    shown = {"links": link(base, f"/api/v3/projects/{cycle['project_id']}/test-cycles/{cycle['id']}"),
+             "id": cycle["id"], "name": cycle["name"], "order": order, "pid": cycle["pid"]}
+    if cycle.get("parent_type") == "release":
+        shown["target_release_id"] = cycle["parent_id"]
+    if expand:
+        below = cycles_under(state, cycle["project_id"], "test-cycle", cycle["id"])
+        shown["test_cycles"] = [render_cycle(state, base, c, n + 1, True) for n, c in enumerate(below)]
+        shown["test_suites"] = [render(s) for s in children(state, cycle["project_id"], "test-cycle", cycle["id"])]
+    return shown
+
+
 def children(state, project_id: int, parent_type: str | None, parent_id: int | None) -> list[dict]:
     out = []
     for suite in state.table("test_suites").values():
