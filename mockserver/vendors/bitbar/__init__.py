@@ -9,7 +9,19 @@ from ...core.errors import VendorError
 from ...core.negotiation import XML, negotiated
 from ...core.state import State
 from ...core.vendor import Vendor
-from . import access_groups, auth, device_runs, devices, errors, files, notifications, projects, runs, users
+from . import (
+    access_groups,
+    auth,
+    device_runs,
+    devices,
+    errors,
+    file_sets,
+    files,
+    notifications,
+    projects,
+    runs,
+    users,
+)
 from .blueprint import blueprint
 from .model import timeline
 from .model.files import input_type, package_facts
@@ -17,7 +29,7 @@ from .model.projects import ROLES, default_config
 from .schemas import FixtureSchema
 
 # the resource modules register their routes on `blueprint` when imported
-RESOURCES = (access_groups, device_runs, devices, files, notifications, projects, runs, users)
+RESOURCES = (access_groups, device_runs, devices, file_sets, files, notifications, projects, runs, users)
 
 
 class BitbarVendor(Vendor):

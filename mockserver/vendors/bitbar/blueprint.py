@@ -89,9 +89,20 @@ def dump(schema: type[Schema], record, status: int = 200, root: str = "response"
 
 def dump_list(schema: type[Schema], records, root: str = "list") -> Response:
     """The list envelope of `records`, paged, searched, sorted and filtered as the query asks."""
-    envelope = listed(list(records), schema_of(schema, many=True).dump, set(schema_of(schema).fields), params(),
-                      context.base_url() + request.path)
+    envelope = listed(list(records), schema_of(schema, many=True).dump, set(schema_of(schema).fields),
+                      _list_query(), context.base_url() + request.path)
     return reply(envelope, 200, root)
+
+
+def _list_query() -> dict:
+    """The list parameters; every `filter=` given counts, as if joined by `;` (the doc's filter syntax)."""
+    values = params()
+    filters = request.args.getlist("filter")
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        filters += request.form.getlist("filter")
+    if len(filters) > 1:
+        values["filter"] = ";".join(f for f in filters if f)
+    return values
 
 
 def send(data: bytes, name: str, mimetype: str | None = None) -> Response:
@@ -187,6 +198,25 @@ def files_zip(file_ids: dict, name: str) -> Response:
             record = st.get("files", file_ids[role])
             if record is not None:
                 entries.append((zip_entry(role, name=record["name"]), file_bytes(record)))
+    return send(artifacts.zip_bytes(entries), name, "application/zip")
+
+
+def output_files(dr: dict, tags: list | None = None) -> list[dict]:
+    """The ready files of a device run's output file set; with `tags` (the query's `tag[]`), those carrying one."""
+    st = state()
+    records = (st.get("files", i) for i in dr["outputFileIds"])
+    wanted = set(tags or ())
+    return [r for r in records if r is not None and file_ready(r) and (not wanted or wanted & set(r["tags"]))]
+
+
+def output_zip(device_runs: list[dict], name: str, tags: list | None = None, folders: bool = True) -> Response:
+    """The output files of `device_runs` as one zip, with `folders` one per device run (`{deviceRunId}-{device
+    name}`, the layout the testdroid client downloads into), else flat (a single device run's own)."""
+    st = state()
+    entries = []
+    for dr in device_runs:
+        folder = (f"{dr['id']}-{st.get('devices', dr['deviceId'])['displayName']}",) if folders else ()
+        entries += [(zip_entry(*folder, name=r["name"]), file_bytes(r)) for r in output_files(dr, tags)]
     return send(artifacts.zip_bytes(entries), name, "application/zip")
 
 

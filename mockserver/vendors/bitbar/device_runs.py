@@ -7,7 +7,20 @@ from ...core import context
 from ...core.bodies import schema_of
 from . import errors
 from . import schemas as s
-from .blueprint import caller, device_run_out, dump, dump_list, file_out, file_ready, me_route, reply, send, state
+from .blueprint import (
+    caller,
+    device_run_out,
+    dump,
+    dump_list,
+    file_out,
+    given,
+    me_route,
+    output_files,
+    output_zip,
+    reply,
+    send,
+    state,
+)
 from .model import artifacts, timeline
 from .model.lookups import in_list
 
@@ -70,18 +83,21 @@ def _register(kind: str):
             return send(artifacts.screenshot_png(shot), shot["originalName"], "image/png")
         return dump(s.ScreenshotOut, shot, root="screenshot")
 
-    def output_files(projectId, runId, deviceRunId):
+    def list_output_files(projectId, runId, deviceRunId):
         dr = caller().device_run(projectId, runId, deviceRunId)
-        records = [state().get("files", i) for i in dr["outputFileIds"]]
-        ready = [r for r in records if r is not None and file_ready(r)]
-        return dump_list(s.FileOut, [file_out(r) for r in ready])
+        return dump_list(s.FileOut, [file_out(r) for r in output_files(dr, given().get("tag[]"))])
+
+    def output_files_zip(projectId, runId, deviceRunId):
+        dr = caller().device_run(projectId, runId, deviceRunId)
+        return output_zip([dr], f"device-run-{deviceRunId}-files.zip", given().get("tag[]"), folders=False)
 
     for rule, fn in (("", list_device_runs),):
         me_route(base + rule, name=f"{tag}_list")(fn)
     for rule, fn in (("", get_device_run), ("/junit.xml", junit), ("/logs", logs), ("/performance", performance),
                      ("/states", list_states), ("/states/<int:stateId>", get_state),
                      ("/screenshots", list_screenshots), ("/screenshots/<int:screenshotId>", get_screenshot),
-                     ("/output-file-set/files", output_files)):
+                     ("/output-file-set/files", list_output_files),
+                     ("/output-file-set/files.zip", output_files_zip)):
         me_route(one + rule, name=f"{tag}_{fn.__name__}")(fn)
 
 

@@ -22,6 +22,7 @@ from .blueprint import (
     state,
 )
 from .model import artifacts, timeline
+from .model.projects import forget_device_group, project_os
 
 
 @blueprint.route("/api/v2/devices")
@@ -40,7 +41,11 @@ def device_image(imageName):
 
 
 def group_out(group: dict) -> dict:
-    return {**group, "deviceCount": len(group["deviceIds"])}
+    price = group.get("creditsPrice")
+    if price is None:  # the doc's "using group cost": what running on each of its devices costs
+        st = state()
+        price = sum(st.get("devices", d)["creditsPrice"] for d in group["deviceIds"] if st.get("devices", d))
+    return {**group, "deviceCount": len(group["deviceIds"]), "creditsPrice": price}
 
 
 def _groups(user_owned: bool, public_too: bool, os_type: str | None = None) -> list[dict]:
@@ -63,10 +68,7 @@ def list_device_groups():
 
 
 def _project_os(projectId):
-    project_type = caller().project(projectId)["type"]
-    if project_type in s.OS_TYPES:
-        return project_type
-    return "ANDROID" if project_type in ("CTS", "UIAUTOMATOR") else None
+    return project_os(caller().project(projectId))
 
 
 @me_route("/projects/<int:projectId>/device-groups")
@@ -86,7 +88,7 @@ def create_device_group():
     stamp = context.now_ms()
     when = context.now().strftime("%Y-%m-%d_%H:%M:%S.%f")[:23]
     record = st.insert("deviceGroups", {"id": None, "name": f"{when}_{st.next_token('group', 10)}",
-                                        "displayName": data["name"], "creditsPrice": 0,
+                                        "displayName": data["name"], "creditsPrice": None,
                                         "userId": me()["id"], "osType": data["osType"], "deviceIds": [],
                                         "createTime": stamp})
     return dump(s.DeviceGroupOut, group_out(record), 201, root="deviceGroup")
@@ -114,6 +116,8 @@ def update_device_group(deviceGroupId):
 def delete_device_group(deviceGroupId):
     caller().device_group(deviceGroupId)
     state().delete("deviceGroups", deviceGroupId)
+    # plausibly the service's way (the doc is silent): the group goes, references to it fall back, no refusal
+    forget_device_group(state(), deviceGroupId)
     return empty()
 
 

@@ -129,6 +129,14 @@ def tag_not_found(tag_id) -> VendorError:
     return _missing("Tag", tag_id)
 
 
+def file_set_not_found(file_set_id) -> VendorError:
+    return _missing("File set", file_set_id)
+
+
+def file_not_in_set(file_id) -> VendorError:
+    return VendorError(404, f"File with id {file_id} not found in the file set")
+
+
 def device_not_in_group(device_id) -> VendorError:
     return VendorError(404, f"Device with id {device_id} not found in the group")
 
@@ -207,6 +215,10 @@ def already_in_access_group(kind: str, resource_id) -> VendorError:
     return VendorError(409, f"{kind} {resource_id} is already shared with this access group")
 
 
+def file_already_in_set(file_id) -> VendorError:
+    return VendorError(409, f"File {file_id} is already in the file set")
+
+
 def device_already_in_group(device_id) -> VendorError:
     return VendorError(409, f"Device {device_id} is already in the group")
 
@@ -246,6 +258,10 @@ def missing_file() -> VendorError:
 
 def storage_quota_exceeded() -> VendorError:
     return VendorError(413, "Storage quota of this account exceeded")
+
+
+def mode_not_for_project(mode: str, project_type: str) -> VendorError:
+    return VendorError(400, f"Mode {mode} is not available for {project_type} projects")
 
 
 def uiautomator_classes_required() -> VendorError:

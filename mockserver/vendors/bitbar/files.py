@@ -41,6 +41,9 @@ def get_file(fileId):
 def delete_file(fileId):
     caller().file(fileId)
     state().delete("files", fileId)
+    for file_set in state().table("fileSets").values():
+        if fileId in file_set["fileIds"]:
+            file_set["fileIds"].remove(fileId)
     for project in state().table("projects").values():
         for role, ident in list(project["files"].items()):
             if ident == fileId:

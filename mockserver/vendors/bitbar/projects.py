@@ -22,7 +22,7 @@ from .blueprint import (
     store_upload,
 )
 from .model import artifacts, files, timeline
-from .model.projects import ROLES, config_out, new_project
+from .model.projects import MODE_OS, ROLES, config_out, new_project, project_os
 
 
 def project_out(project: dict) -> dict:
@@ -101,8 +101,13 @@ def get_config(projectId):
 def update_config(projectId):
     project = caller().project(projectId, owner=True)
     data = given()
+    os_type = project_os(project)  # None for a GENERIC project: any mode, any group
     if "usedDeviceGroupId" in data:
-        caller().device_group(data["usedDeviceGroupId"], owned=False)
+        group = caller().device_group(data["usedDeviceGroupId"], owned=False)
+        if os_type is not None and group["osType"] != os_type:
+            raise errors.group_os_mismatch(group, os_type)
+    if "mode" in data and os_type is not None and MODE_OS[data["mode"]] != os_type:
+        raise errors.mode_not_for_project(data["mode"], project["type"])
     merged = {**project["config"], **data}
     # cross-field, against the stored config too: not a rule the spec can state
     if merged["mode"] == "UIAUTOMATOR" and not merged["uiAutomatorTestClasses"]:

@@ -19,6 +19,7 @@ from .blueprint import (
     given,
     me,
     me_route,
+    output_zip,
     reply,
     report_response,
     send,
@@ -45,7 +46,7 @@ def group_devices(group: dict) -> list[dict]:
 
 
 def create_run(project: dict, name: str | None, devices: list[dict], group_id: int | None, files: dict,
-               scheduler: str, framework_id: int | None = None) -> dict:
+               scheduler: str, framework_id: int | None = None, timeout: int | None = None) -> dict:
     if not devices:
         raise errors.no_devices()
     st = state()
@@ -61,7 +62,7 @@ def create_run(project: dict, name: str | None, devices: list[dict], group_id: i
         "displayName": name or f"Test run {number}", "createTime": context.now_ms(), "deviceGroupId": group_id,
         "frameworkId": framework_id, "scheduler": scheduler, "config": config_out(project),
         "parameters": [dict(p) for p in st.table("parameters").values() if p["projectId"] == project["id"]],
-        "files": dict(files), "tags": [], "screenshotZipMs": None,
+        "files": dict(files), "tags": [], "screenshotZipMs": None, "timeout": timeout,
         "startedByDisplayName": f"{user['firstName']} {user['lastName']}".strip() or user["email"],
     })
     timeline.start_device_runs(st, run, devices, scheduler, context.now_ms())
@@ -156,7 +157,7 @@ def start_configured_run():
     else:
         project = caller().project(config["projectId"])
     run = create_run(project, config["testRunName"], config["devices"], config["deviceGroupId"],
-                     config["resolvedFiles"], config["scheduler"], config["frameworkId"])
+                     config["resolvedFiles"], config["scheduler"], config["frameworkId"], config["timeout"])
     return _dump_run(run, 201)
 
 
@@ -233,6 +234,12 @@ def run_files_zip(projectId, runId):
     return files_zip(caller().run(projectId, runId)["files"], f"run-{runId}-files.zip")
 
 
+@me_route("/projects/<int:projectId>/runs/<int:runId>/output-file-set/files.zip")
+def run_output_files_zip(projectId, runId):
+    caller().run(projectId, runId)
+    return output_zip(timeline.device_runs_of(state(), runId), f"run-{runId}-output-files.zip", given().get("tag[]"))
+
+
 # -- tags -------------------------------------------------------------------------------------
 @me_route("/projects/<int:projectId>/runs/<int:runId>/tags")
 def list_tags(projectId, runId):
@@ -282,9 +289,14 @@ _register_reports()
 
 
 def visible_screenshots(run: dict) -> list[dict]:
+    """The screenshots of the run's completed device runs; only one device run's when `deviceRunId` names it."""
+    wanted = given().get("deviceRunId")
+    if wanted is not None:
+        caller().device_run(run["projectId"], run["id"], wanted)
     shots = []
     for _, dr, _, _ in reports.finished_items(state(), [run], context.now_ms()):
-        shots += artifacts.screenshots(dr)
+        if wanted is None or dr["id"] == wanted:
+            shots += artifacts.screenshots(dr)
     return shots
 
 

@@ -65,7 +65,8 @@ class DeviceGroupFixture(Strict):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     displayName = fields.String(required=True)
-    creditsPrice = fields.Integer(load_default=0)
+    # null: what its devices cost together (as a group made through the API); a number pins the price
+    creditsPrice = fields.Integer(allow_none=True, load_default=None)
     userId = fields.Integer(allow_none=True, load_default=None)
     osType = fields.String(required=True, validate=one_of(OS_TYPES))
     deviceIds = fields.List(fields.Integer(), load_default=list)
@@ -328,6 +329,15 @@ class FileOut(Schema):
     state = fields.String()
     userId = fields.Integer()
     fileProperties = fields.List(fields.Nested(FilePropertyOut))
+    tags = fields.List(fields.String())
+
+
+class FileSetOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    userId = fields.Integer()
+    createTime = fields.Integer()
+    fileCount = fields.Integer()
 
 
 class ShareOut(Schema):

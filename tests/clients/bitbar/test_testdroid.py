@@ -218,3 +218,58 @@ def test_through_the_pytest_plugin(mockserver, mock_tenant):
     assert mock_tenant.count(method="POST", vendor="bitbar", status=201) == 1
     other = testdroid.Testdroid(apikey=API_KEY, url=mockserver.base_url("bitbar"))  # the default tenant
     assert "made through the plugin" not in [p["name"] for p in other.get_projects(limit=100)["data"]]
+
+
+def _cli(base, *args):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "TESTDROID_APIKEY": API_KEY, "TESTDROID_URL": base}
+    return subprocess.run([str(Path(sys.executable).parent / "testdroid"), *args], capture_output=True, text=True,
+                          env=env, timeout=60)
+
+
+def test_share_file_set_through_the_library_and_the_cli(td, base):
+    file_set = td.post("me/file-sets", payload={"name": "inputs"})  # the client's generic POST, form-encoded
+    td.post(f"me/file-sets/{file_set['id']}/files", payload={"fileId": 27170})
+    first, second = td.create_access_group("QA"), td.create_access_group("Release")
+    assert td.share_file_set(file_set["id"], first["id"])["id"] == first["id"]
+    done = _cli(base, "share-file-set", str(file_set["id"]), str(second["id"]))
+    assert done.returncode == 0, done.stderr
+    assert "'name': 'Release'" in done.stdout
+    for group in (first, second):
+        resources = td.get_access_group_resources(group["id"])["data"]
+        assert [(r["type"], r["resourceId"]) for r in resources] == [("FILE_SET", file_set["id"])]
+    again = _cli(base, "share-file-set", str(file_set["id"]), str(second["id"]))
+    assert again.returncode != 0 and "409" in again.stderr
+    with pytest.raises(RequestResponseError) as err:
+        td.share_file_set(424242, first["id"])
+    assert err.value.status_code == 404
+
+
+def test_timed_out_run_as_the_client_waits_for_and_downloads_it(td, tmp_path, monkeypatch, advance):
+    config = json.dumps({"osType": "ANDROID", "projectId": 31945182, "frameworkId": 252, "deviceGroupId": 4150,
+                         "files": [{"id": 27170}], "timeout": 50})
+    run = td.start_test_run_using_config(config)
+    real_get = td.get_test_run
+
+    def polling(project_id, run_id):
+        answer = real_get(project_id, run_id)
+        advance(20)
+        return answer
+
+    monkeypatch.setattr(td, "get_test_run", polling)
+    td.wait_test_run(run["projectId"], run["id"])  # would sys.exit on a run state it does not know
+    monkeypatch.setattr(td, "get_test_run", real_get)
+    sessions = {s["device"]["id"]: s for s in td.get_device_sessions(run["projectId"], run["id"])["data"]}
+    assert sorted(s["state"] for s in sessions.values()) == ["TIMEOUT", "TIMEOUT", "WARNING"]
+    warned = sessions[352]["id"]
+    shots = td.get_device_session_files(run["projectId"], run["id"], warned, tags="screenshot")["data"]
+    assert len(shots) == 6 and all(f["name"].endswith(".png") for f in shots)
+    monkeypatch.chdir(tmp_path)
+    td.download_test_run(run["projectId"], run["id"])
+    root = tmp_path / f"{run['id']}-{run['displayName']}"
+    timed_out = root / f"{sessions[304]['id']}-{sessions[304]['device']['displayName']}"
+    assert sorted(p.name for p in timed_out.iterdir()) == ["logs.txt"]
+    assert (root / f"{warned}-{sessions[352]['device']['displayName']}" / "junit.xml").is_file()

@@ -116,3 +116,62 @@ def test_access_groups_and_sharing(bb):
     assert bb.get(f"{ME}/access-groups").json()["total"] == 1
     assert bb.delete(f"{ME}/access-groups/{gid}").status_code == 204
     assert bb.get(f"{ME}/access-groups/{gid}").status_code == 404
+
+
+# -- device groups against projects ---------------------------------------------------------------
+def test_group_credits_price_is_what_its_devices_cost(bb):
+    gid = bb.post(f"{ME}/device-groups", params={"name": "paid", "osType": "ANDROID"}).json()["id"]
+    assert bb.post(f"{ME}/device-groups/{gid}/devices", params={"id": 361}).json()["creditsPrice"] == 2
+    assert bb.post(f"{ME}/device-groups/{gid}/devices", params={"id": 360}).json()["creditsPrice"] == 2
+    assert bb.get(f"{ME}/device-groups/{gid}").json()["creditsPrice"] == 2
+    assert bb.delete(f"{ME}/device-groups/{gid}/devices/361").status_code == 204
+    listed = {g["id"]: g for g in bb.get(f"{ME}/device-groups", params={"limit": 0}).json()["data"]}
+    assert listed[gid]["creditsPrice"] == 0
+
+
+def test_deleting_a_group_a_project_runs_on_falls_back_to_the_free_group(bb):
+    project = f"{ME}/projects/{PROJECT}"
+    assert bb.get(f"{project}/config").json()["usedDeviceGroupId"] == 4148
+    access = bb.post(f"{ME}/access-groups", data={"name": "qa"}).json()["id"]
+    assert bb.post(f"{ME}/device-groups/4148/share", data={"accessGroupId": access}).status_code == 201
+    assert bb.delete(f"{ME}/device-groups/4148").status_code == 204
+    assert bb.get(f"{project}/config").json()["usedDeviceGroupId"] == 11  # Free Android devices
+    assert bb.get(f"{ME}/access-groups/{access}/resources").json()["total"] == 0
+    run = bb.post(f"{project}/runs")
+    assert run.status_code == 201 and run.json()["deviceCount"] == 3
+
+
+def test_config_mode_must_suit_the_project_type(bb):
+    config = f"{ME}/projects/{PROJECT}/config"  # an ANDROID project
+    r = bb.post(config, params={"mode": "IOS"})
+    assert r.status_code == 400 and r.json() == {"statusCode": 400,
+                                                 "message": "Mode IOS is not available for ANDROID projects"}
+    assert bb.get(config).json()["mode"] == "FULL_RUN"
+    assert bb.post(config, params={"mode": "APP_CRAWLER"}).json()["mode"] == "APP_CRAWLER"
+    ios = bb.post(f"{ME}/projects", data={"name": "ios", "type": "IOS"}).json()["id"]
+    assert bb.post(f"{ME}/projects/{ios}/config", params={"mode": "CTS"}).status_code == 400
+    generic = bb.post(f"{ME}/projects", data={"name": "any"}).json()["id"]
+    assert bb.post(f"{ME}/projects/{generic}/config", params={"mode": "IOS"}).json()["mode"] == "IOS"
+
+
+def test_config_device_group_must_run_the_projects_os(bb):
+    config = f"{ME}/projects/{PROJECT}/config"
+    r = bb.post(config, params={"usedDeviceGroupId": 4151, "scheduler": "SERIAL"})  # iOS smoke
+    assert r.status_code == 400 and r.json()["message"] == "Device group 4151 is IOS, not ANDROID"
+    assert bb.get(config).json()["usedDeviceGroupId"] == 4148 and bb.get(config).json()["scheduler"] == "PARALLEL"
+    assert bb.post(config, params={"usedDeviceGroupId": 12}).status_code == 400  # free iOS
+    assert bb.post(config, params={"usedDeviceGroupId": 4150}).json()["usedDeviceGroupId"] == 4150
+
+
+def test_a_waiting_run_with_a_locked_device_counts_it_finished_in_both_fields(bb, clock):
+    clock.set()
+    gid = bb.post(f"{ME}/device-groups", params={"name": "with locked", "osType": "ANDROID"}).json()["id"]
+    for device in (360, 362):  # 362 is locked
+        bb.post(f"{ME}/device-groups/{gid}/devices", params={"id": device})
+    bb.post(f"{ME}/projects/{PROJECT}/config", params={"usedDeviceGroupId": gid})
+    run = bb.post(f"{ME}/projects/{PROJECT}/runs").json()
+    assert run["state"] == "WAITING" and run["deviceCount"] == 2
+    assert run["finishedDeviceCount"] == 1 and run["executionRatio"] == 0.5 and run["successRatio"] == 0.0
+    clock.advance(40)
+    done = bb.get(f"{ME}/projects/{PROJECT}/runs/{run['id']}").json()
+    assert done["state"] == "FINISHED" and done["finishedDeviceCount"] == 2 and done["executionRatio"] == 1.0

@@ -94,5 +94,5 @@ def out(state, record: dict, at: int) -> dict:
     if at < record.get("scanReadyMs", 0):
         scan = "in_progress"
     return {**record, "size": len(content(state, record, lambda: at)), "mimeType": mime_of(record["name"]),
-            "state": "READY" if ready(state, record, lambda: at) else "PROCESSING",
+            "state": "READY" if ready(state, record, lambda: at) else "PROCESSING", "tags": record.get("tags", []),
             "fileProperties": [{"key": "virus_scan_status", "value": scan}]}

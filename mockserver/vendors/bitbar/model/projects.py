@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 ROLES = ("application", "data", "test")
+# the OS a project type tests on (a GENERIC project takes either), and the OS each config mode is for (the doc)
+PROJECT_OS = {"ANDROID": "ANDROID", "IOS": "IOS", "CTS": "ANDROID", "UIAUTOMATOR": "ANDROID"}
+MODE_OS = {"FULL_RUN": "ANDROID", "APP_CRAWLER": "ANDROID", "CTS": "ANDROID", "UIAUTOMATOR": "ANDROID", "IOS": "IOS"}
+
+
+def project_os(project: dict) -> str | None:
+    return PROJECT_OS.get(project["type"])
 
 
 def default_group_id(state, os_type: str) -> int | None:
@@ -13,7 +20,7 @@ def default_group_id(state, os_type: str) -> int | None:
 
 
 def default_config(state, project: dict) -> dict:
-    ios = project["type"] == "IOS"
+    ios = project_os(project) == "IOS"
     return {"id": state.next_id("configs"), "projectId": project["id"], "scheduler": "PARALLEL",
             "mode": "IOS" if ios else "FULL_RUN", "autoScreenshots": False, "screenshotDir": "",
             "limitationType": None, "limitationValue": "", "withAnnotation": "", "withoutAnnotation": None,
@@ -31,6 +38,18 @@ def new_project(state, user_id: int, data: dict, at: int) -> dict:
                                        "files": {role: None for role in ROLES}})
     record["config"] = default_config(state, record)
     return record
+
+
+def forget_device_group(state, group_id: int) -> None:
+    """A deleted device group: projects that ran on it go back to the doc's default (the free group of their
+    OS), and access groups stop listing it."""
+    for project in state.table("projects").values():
+        if project["config"]["usedDeviceGroupId"] == group_id:
+            project["config"]["usedDeviceGroupId"] = default_group_id(state, project_os(project) or "ANDROID")
+    for access in state.table("accessGroups").values():
+        kept = [r for r in access["resources"] if not (r["type"] == "DEVICE_GROUP" and r["resourceId"] == group_id)]
+        if len(kept) != len(access["resources"]):
+            access["resources"] = kept
 
 
 def config_out(project: dict) -> dict:

@@ -9,11 +9,14 @@ from ..errors import device_run_not_finished, device_run_not_found
 AUTOMATED_STEPS = ("DEVICE_UNINSTALLING_ALL", "DEVICE_TARGET_INSTALLING", "DEVICE_TEST_INSTALLING",
                    "DEVICE_RUNNING", "RESULTS_WAITING", "RESULTS_PROCESSING")
 INTERACTIVE_STEPS = ("DEVICE_REMOTECONTROL_RUNNING",)
-FINAL = ("SUCCEEDED", "FAILED", "WARNING", "ABORTED", "EXCLUDED")
+FINAL = ("SUCCEEDED", "FAILED", "WARNING", "ABORTED", "EXCLUDED", "TIMEOUT")
 COMPLETED = ("SUCCEEDED", "FAILED", "WARNING")
 CASE_NAMES = ("testLogin", "testSearch", "testDetailTabs", "testSettings", "testShare", "testLogout",
               "testScroll", "testRotate", "testOffline", "testProfile")
 TEST_CLASS = "com.bitbar.testdroid.test.MainActivityTest"
+# the tag each produced file carries in the output file set (what `tag[]=` selects)
+OUTPUT_TAGS = {"junit": "junit", "logs": "logs", "screenshot": "screenshot"}
+TIMED_OUT = "Test run timed out"
 
 
 def reserve(state, kind: str, count: int) -> int:
@@ -30,7 +33,8 @@ def simulation(state) -> dict:
 
 def new_device_run(state, run: dict | None, device: dict, start_ms: int, created: int, interactive: bool = False,
                    ident: int | None = None) -> dict:
-    """A device run of `run` (None: an interactive session) on `device`, queued until `start_ms`."""
+    """A device run of `run` (None: an interactive session) on `device`, queued until `start_ms`; the run
+    config's `timeout` (seconds) cuts a longer test short."""
     sim = simulation(state)
     cases = 0 if interactive else sim["testCases"]
     outcome = "SUCCEEDED" if interactive else device["simulatedOutcome"]
@@ -46,6 +50,7 @@ def new_device_run(state, run: dict | None, device: dict, start_ms: int, created
         "durationMs": device["testDurationSeconds"] * 1000 if not interactive else 3600 * 1000,
         "outcome": outcome,
         "abortMs": None,
+        "timeoutMs": run["timeout"] * 1000 if run and run.get("timeout") else None,
         "retryMs": None,
         "retries": 0,
         "interactive": interactive,
@@ -66,6 +71,7 @@ def new_device_run(state, run: dict | None, device: dict, start_ms: int, created
         for kind, name, index in outputs:
             file_id = state.next_id("files")
             state.insert("files", {"id": file_id, "userId": record["userId"], "name": name, "content": None,
+                                   "tags": [OUTPUT_TAGS[kind]],
                                    "generated": {"kind": kind, "deviceRunId": record["id"], "index": index},
                                    "direction": "OUTPUT", "inputType": None, "createTime": record["createTime"],
                                    "projectId": record["projectId"], "role": None, "virusScanStatus": "safe"})
@@ -112,8 +118,14 @@ def view(dr: dict, at: int) -> dict:
         return {"status": "EXCLUDED", "states": [only], "current": only, "interrupted": None, "startTime": None,
                 "endTime": dr["createTime"], "testCaseCount": 0, "testCaseAllNo": 0, "testCaseSuccessNo": 0}
     start, end = dr["startMs"], dr["startMs"] + dr["durationMs"]
+    timeout = dr.get("timeoutMs")
+    timed_out = start + timeout if timeout is not None and timeout < dr["durationMs"] else None
+    if timed_out is not None:
+        end = timed_out
     abort = dr["abortMs"] if dr["abortMs"] is not None and dr["abortMs"] < end else None
-    stop = abort if abort is not None else end
+    # what cuts the run short, if anything: the user's abort, else the config's timeout
+    cut, reason = (abort, "Aborted by user") if abort is not None else (timed_out, TIMED_OUT)
+    stop = cut if cut is not None else end
     queued_since = dr["retryMs"] or dr["createTime"]
     states = []
     interrupted = None
@@ -130,11 +142,11 @@ def view(dr: dict, at: int) -> dict:
         for i, step in enumerate(steps):
             s_start = int(start + i * slice_ms)
             s_end = int(start + (i + 1) * slice_ms)
-            # an abort exactly on a step boundary interrupts the step about to start
-            if at < s_start or (abort is not None and abort < s_start):
+            # an abort (or timeout) exactly on a step boundary interrupts the step about to start
+            if at < s_start or (cut is not None and cut < s_start):
                 break
-            if abort is not None and abort < s_end and at >= abort:
-                interrupted = _state(dr, i + 1, step, s_start, abort, "FAILED", "Aborted by user")
+            if cut is not None and cut < s_end and at >= cut:
+                interrupted = _state(dr, i + 1, step, s_start, cut, "FAILED", reason)
                 states.append(interrupted)
                 break
             done = at >= s_end
@@ -144,13 +156,15 @@ def view(dr: dict, at: int) -> dict:
                                  f"{dr['failedCases']} test cases failed" if failed else None))
     if abort is not None and at >= abort:
         status = "ABORTED"
+    elif timed_out is not None and at >= timed_out:
+        status = "TIMEOUT"
     elif at < start:
         status = "WAITING"
     elif at < end:
         status = "RUNNING"
     else:
         status = dr["outcome"]
-    finished = status in FINAL and status != "ABORTED"
+    finished = status in FINAL and status not in ("ABORTED", "TIMEOUT")
     cases = dr["testCases"]
     return {
         "status": status,
@@ -183,7 +197,8 @@ def run_view(state, run: dict, at: int) -> dict:
     else:
         run_state = "RUNNING"
     total = len(statuses) or 1
-    started = run_state != "WAITING"
+    # a device excluded while the rest still wait has finished: the ratios count it as the counters do
+    started = run_state != "WAITING" or finished > 0
     zip_ms = run.get("screenshotZipMs")
     if zip_ms is None:
         zip_state = "BLANK"
@@ -199,7 +214,7 @@ def run_view(state, run: dict, at: int) -> dict:
         "deviceCount": len(statuses),
         "finishedDeviceCount": finished,
         "successfulDeviceCount": succeeded,
-        "failedDeviceCount": sum(s == "FAILED" for s in statuses),
+        "failedDeviceCount": sum(s in ("FAILED", "TIMEOUT") for s in statuses),
     }
 
 
