@@ -102,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args) -> int:
-    from .serve import PortInUse, serve
+    from .serve import PortInUse, serve, stop_on_signals
+
+    stop_on_signals()
 
     keys = (
         "host",

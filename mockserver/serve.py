@@ -15,11 +15,22 @@ import signal
 import socket
 import sys
 import threading
+import time
 
 from .settings import Settings
 
 log = logging.getLogger("mockserver")
 BACKLOG = 1024  # granian's default
+STOP_WITHIN = 1.0  # seconds from SIGTERM until requests still in flight (a delay fault) are cut
+
+
+def stop_on_signals() -> None:
+    """SIGTERM/SIGINT from the first moment of `serve` on: a clean exit, even half-way through start-up
+    (as PID 1 in a container a signal without a handler would be ignored, and the start would go on)."""
+    def stop(signum, frame):
+        raise SystemExit(0)
+    for sig_name in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig_name, stop)
 
 
 def configure_logging(level: str) -> None:
@@ -151,10 +162,21 @@ def _serve_granian(settings: Settings, apps: dict) -> None:
     for thread in threads:
         thread.start()
     stop.wait()
+    deadline = time.monotonic() + STOP_WITHIN
     for sig in signals:
         sig.set()
+    # granian lets requests in flight finish (a delay fault may sleep a minute): ports still busy at the
+    # deadline end with the process, and their connections with them (no interpreter teardown under
+    # their running event loops: what is left to write is written first)
     for thread in threads:
-        thread.join(timeout=5)
+        thread.join(timeout=max(deadline - time.monotonic(), 0))
+    if any(thread.is_alive() for thread in threads):
+        from .core.accesslog import ACCESS_LOG
+
+        ACCESS_LOG.flush()
+        logging.shutdown()
+        sys.stdout.flush()
+        os._exit(1 if failures else 0)
     if failures:
         raise OSError(failures[0])
 
