@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.fixtures import FixtureError
-from .settings import from_env, parse_vendor_options, parse_vendors, vendor_names
+from .settings import LOG_FORMATS, from_env, parse_vendor_options, parse_vendors, vendor_names
 
 
 def _vendors_arg(text: str):
@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
                    "(env MOCKSERVER_CONTROL_TOKEN, better: not visible in ps)")
     s.add_argument("--max-upload-mb", type=int, help="largest request body accepted (default 50)")
     s.add_argument("--log-level", choices=("debug", "info", "warning", "error"))
+    s.add_argument("--log-format", choices=LOG_FORMATS,
+                   help="text (default) or json: one JSON object a line, per request its method, path, status, ms, "
+                        "vendor, tenant and fault (env MOCKSERVER_LOG_FORMAT)")
     s.add_argument("--threads", type=int, help="worker threads of the main port (default 16)")
     s.add_argument("--body-timeout", type=float,
                    help="seconds a request body may stall before the client is cut with a 408 (default 10)")
@@ -119,6 +122,7 @@ def _serve(args) -> int:
         "control_token",
         "max_upload_mb",
         "log_level",
+        "log_format",
         "threads",
         "body_timeout",
         "dev",
@@ -130,7 +134,7 @@ def _serve(args) -> int:
     from .core.fixtures import load_all
     from .serve import configure_logging
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     vendors = load_vendors(settings.vendors)
     for name, vendor in vendors.items():  # a mistyped option: exit 2 before binding
         vendor.load_options(settings.vendor_options.get(name))

@@ -33,12 +33,15 @@ def stop_on_signals() -> None:
         signal.signal(sig_name, stop)
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+def configure_logging(level: str, fmt: str = "text") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        from .core.accesslog import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), handlers=[handler])
     # the development servers (--dev) would log each request a second time
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if level != "debug":  # "Started worker-N" once per port says less than the table printed at start
@@ -101,9 +104,12 @@ def serve(settings: Settings, vendors: dict | None = None, fixtures: dict | None
     from .app import create_app
 
     check_ports(settings)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     server = create_app(settings, vendors, fixtures)
-    print(table(settings), flush=True)
+    if settings.log_format == "json":  # every line a log shipper reads is JSON
+        log.info(table(settings))
+    else:
+        print(table(settings), flush=True)
     apps = port_apps(server, settings)
     if settings.dev:
         _serve_dev(settings, apps)

@@ -30,6 +30,7 @@ def _last_offset() -> int:
 # package data (pyproject.toml), so an installed wheel serves the same as a checkout
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_FIXTURES = PACKAGE_DIR / "fixtures"
+LOG_FORMATS = ("text", "json")
 OPENAPI_DIR = PACKAGE_DIR / "openapi"
 
 
@@ -48,6 +49,7 @@ class Settings:
     control_token: str = ""  # when set, /_mock/* (but health) needs "Authorization: Bearer <it>"
     max_upload_mb: int = 50
     log_level: str = "info"
+    log_format: str = "text"  # text | json (one object a line: each request's method, path, status, ms, ...)
     dev: bool = False
     threads: int = 16
     body_timeout: float = 10.0  # seconds a request body may go without a byte before the client is cut (408)
@@ -65,6 +67,8 @@ class Settings:
                             ("journal_mb", 1), ("max_tenants", 1)):
             if getattr(self, name) < least:
                 raise ValueError(f"{name.replace('_', '-')} must be at least {least}, not {getattr(self, name)}")
+        if self.log_format not in LOG_FORMATS:
+            raise ValueError(f"log-format must be {' or '.join(LOG_FORMATS)}, not {self.log_format!r}")
         if not 0 < self.body_timeout <= 3600:
             raise ValueError(f"body-timeout must be more than 0 and at most 3600 seconds, not {self.body_timeout}")
 
@@ -94,6 +98,7 @@ ENV = {
     "control_token": "MOCKSERVER_CONTROL_TOKEN",
     "max_upload_mb": "MOCKSERVER_MAX_UPLOAD_MB",
     "log_level": "MOCKSERVER_LOG_LEVEL",
+    "log_format": "MOCKSERVER_LOG_FORMAT",
     "threads": "MOCKSERVER_THREADS",
     "body_timeout": "MOCKSERVER_BODY_TIMEOUT",
     "validate_requests": "MOCKSERVER_VALIDATE_REQUESTS",
