@@ -128,7 +128,10 @@ def _serve(args) -> int:
         "dev",
         "validate_requests",
     )
-    options = parse_vendor_options(args.vendor_option) if args.vendor_option else None
+    try:
+        options = parse_vendor_options(args.vendor_option) if args.vendor_option else None
+    except ValueError as exc:
+        raise ValueError(str(exc).replace("vendor option", "--vendor-option", 1)) from None
     settings = from_env(vendor_options=options, **{k: getattr(args, k) for k in keys})
     from .app import load_vendors
     from .core.fixtures import load_all
@@ -136,8 +139,12 @@ def _serve(args) -> int:
 
     configure_logging(settings.log_level, settings.log_format)
     vendors = load_vendors(settings.vendors)
-    for name, vendor in vendors.items():  # a mistyped option: exit 2 before binding
-        vendor.load_options(settings.vendor_options.get(name))
+    for name, vendor in vendors.items():  # a mistyped option: exit 2 before binding, naming where it came from
+        try:
+            vendor.load_options(settings.vendor_options.get(name))
+        except ValueError as exc:
+            source = "--vendor-option" if args.vendor_option else "MOCKSERVER_VENDOR_OPTIONS"
+            raise ValueError(str(exc).replace("vendor option", source, 1)) from None
     # invalid fixtures: exit 2 before binding; valid ones are read this once and served as loaded
     data = load_all(settings.fixtures, vendors)
     try:

@@ -247,6 +247,31 @@ def test_out_of_range_flags_stop_with_a_message_before_anything_starts(flags, me
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "flags, env, message",
+    [
+        (("--port", "70000"), {}, "mockserver: --port must be between 1 and 65530"),
+        ((), {"PORT": "70000"}, "mockserver: PORT must be between 1 and 65530"),
+        ((), {"PORT": "80a"}, "mockserver: PORT='80a': not a whole number"),
+        (("--port", "9000"), {"PORT": "70000"}, None),  # the flag wins over the variable
+        (("--vendor-option", "hiptest.rate_limt=5"), {},
+         "mockserver: --vendor-option hiptest.rate_limt: Unknown field."),
+        (("--vendor-option", "nodot"), {}, "mockserver: --vendor-option 'nodot': write VENDOR.OPTION=VALUE"),
+        ((), {"MOCKSERVER_VENDOR_OPTIONS": "happo.render_secs=1"},
+         "mockserver: MOCKSERVER_VENDOR_OPTIONS happo.render_secs: Unknown field."),
+        ((), {"MOCKSERVER_BODY_TIMEOUT": "soon"}, "mockserver: MOCKSERVER_BODY_TIMEOUT='soon': not a number"),
+    ],
+)
+def test_a_bad_setting_is_named_as_given_flag_or_variable(flags, env, message):
+    if message is None:  # checked on the settings alone: no server is started
+        from mockserver.settings import from_env
+
+        assert from_env(env, port=int(flags[1])).port == int(flags[1])
+        return
+    result = run_cli("serve", *flags, env=env)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
 def test_a_port_near_the_top_is_fine_without_vendor_ports():
     from mockserver.settings import Settings
 

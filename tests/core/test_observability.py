@@ -98,7 +98,7 @@ def test_text_log_names_control_calls_too(served):
 
 @pytest.mark.parametrize("args, env, named", [
     (("--log-format", "yaml"), {}, "--log-format"),
-    ((), {"MOCKSERVER_LOG_FORMAT": "yaml"}, "log-format must be text or json, not 'yaml'"),
+    ((), {"MOCKSERVER_LOG_FORMAT": "yaml"}, "MOCKSERVER_LOG_FORMAT must be text or json, not 'yaml'"),
 ])
 def test_an_unknown_log_format_is_refused_naming_it(args, env, named):
     result = run_cli("serve", *args, env=env)
