@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--dev", action="store_const", const=True, help="use Flask's development server")
 
+    h = sub.add_parser("health", help="exit 0 when the server answers GET /_mock/health (a container's health check)")
+    h.add_argument("--url", help="the server's base URL (default: http://127.0.0.1:$PORT, or $HOST when it is not "
+                   "a wildcard address)")
+    h.add_argument("--timeout", type=float, default=2.0, help="seconds to wait for the answer (default 2)")
+
     v = sub.add_parser("vendors", help="list the vendors: name, title, base URLs")
     v.add_argument("--port", type=int, help="main port the URLs are shown for (default 8080)")
     v.add_argument("--markdown", action="store_true", help="as the README's table")
@@ -90,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             return _routes(args)
         if args.command == "vendors":
             return _vendors(args)
+        if args.command == "health":
+            return _health(args)
         if args.fixtures_command == "generate":
             return _generate(args)
         return _check(args)
@@ -164,6 +171,28 @@ def _routes(args) -> int:
     for name, app in server.core.vendor_apps.items():
         for row in vendor_routes(name, app):
             print(f"{row['vendor']:<10} {row['method']:<7} {row['path']}")
+    return 0
+
+
+def _health(args) -> int:
+    import json
+    import os
+    import urllib.request
+
+    url = args.url
+    if not url:  # the address `serve` binds with the same environment (HOST, PORT)
+        host, port = os.environ.get("HOST") or "127.0.0.1", os.environ.get("PORT") or "8080"
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+        url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/_mock/health", timeout=args.timeout) as answer:
+            status = json.loads(answer.read()).get("status")
+    except (OSError, ValueError) as exc:
+        print(f"mockserver: {url} is not healthy: {exc}", file=sys.stderr)
+        return 1
+    if status != "ok":
+        print(f"mockserver: {url} answered status {status!r}", file=sys.stderr)
+        return 1
     return 0
 
 

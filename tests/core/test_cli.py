@@ -121,39 +121,6 @@ def test_routes_command_prints_the_same_table_as_the_control_api(server):
     assert printed == [(r["vendor"], r["method"], r["path"]) for r in served]
 
 
-def _dockerfile_line(prefix: str) -> str:
-    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
-    return next(line[len(prefix) :].strip() for line in text.splitlines() if line.startswith(prefix))
-
-
-def test_the_docker_image_command_and_healthcheck_work(served):
-    import json
-    import shlex
-
-    cmd = json.loads(_dockerfile_line("CMD"))
-    assert cmd[:2] == ["mockserver", "serve"] and cmd[cmd.index("--port") + 1] == "8080"
-    port = free_server_ports()
-    cmd[cmd.index("--port") + 1] = str(port)
-    proc = subprocess.Popen([SCRIPT, *cmd[1:]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
-    try:
-        wait_health(f"http://127.0.0.1:{port}", proc)
-        check = _dockerfile_line("HEALTHCHECK").split(" CMD ", 1)[1].replace("8080", str(port))
-        result = subprocess.run(shlex.split(check), capture_output=True, text=True, timeout=30)
-        assert result.returncode == 0, result.stderr
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-    exposed = _dockerfile_line("EXPOSE")
-    assert exposed == "8080-8089" and f"-p {exposed}:{exposed}" in (ROOT / "README.md").read_text()
-
-
-def test_every_vendor_port_fits_the_published_range():
-    from mockserver.vendors import registry
-
-    top = int(_dockerfile_line("EXPOSE").split("-")[1])
-    assert max(v.port_offset for v in registry().values()) <= top - 8080
-
-
 def test_fixtures_folder_per_vendor_names_the_file_in_error(tmp_path):
     folder = tmp_path / "sipfront"
     folder.mkdir()
