@@ -37,9 +37,10 @@ class AccessLog:
         self._flushing = threading.Lock()
 
     def add(self, entry, metrics=None) -> None:
-        if metrics is None and not self.logger.isEnabledFor(logging.INFO):
+        logged = self.logger.isEnabledFor(logging.INFO)  # decided now: a level set later applies to later requests
+        if metrics is None and not logged:
             return
-        self._pending.append((entry, metrics))
+        self._pending.append((entry, metrics, logged))
         if self._thread is None:
             self._begin()
 
@@ -59,12 +60,11 @@ class AccessLog:
         """Write and count what is pending (also called by a metrics scrape, so it sees every request)."""
         pending = self._pending
         with self._flushing:
-            logging_on = self.logger.isEnabledFor(logging.INFO)
             while pending:
-                e, metrics = pending.popleft()
+                e, metrics, logged = pending.popleft()
                 if metrics is not None:
                     metrics.observe(e.vendor, e.status, e.duration_ms)
-                if logging_on:
+                if logged:
                     self.logger.info("%s %s %d %.1fms vendor=%s tenant=%s%s", e.method, e.path, e.status,
                                      e.duration_ms, e.vendor, e.tenant, f" fault={e.fault}" if e.fault else "",
                                      extra={"access": e})
