@@ -1,22 +1,36 @@
-# The same `mockserver serve` command that `make run` and the test suite start.
-FROM python:3.11-slim
+# The same `mockserver serve` that `make run` starts, from the wheel a user installs (tests/core/test_image.py
+# checks these facts against the code).
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
-WORKDIR /app
+# -- build: the wheel (the default fixtures and specs are its package data) --------------------------------
+FROM python:3.11-slim AS build
+WORKDIR /src
 COPY pyproject.toml README.md LICENSE ./
 COPY mockserver ./mockserver
-# fixtures and specs are package data (mockserver/fixtures, mockserver/openapi); bytecode and the specs' parsed
-# copies are made here, so no start of the container compiles modules or parses YAML specs again
-ENV MOCKSERVER_CACHE_DIR=/app/.cache
-RUN pip install --no-cache-dir -e . && useradd --create-home --uid 10001 mock \
-  && python -m compileall -q mockserver \
-  && python -c "from mockserver.core.contract import load_contract as load; from pathlib import Path; [load(p) for p in Path('mockserver/openapi').glob('*.yaml')]"
-USER mock
+RUN pip wheel --no-cache-dir --no-deps -w /dist .
 
-# the main port, then one per vendor at its port_offset (room for nine; a test checks the registry fits)
-EXPOSE 8080-8089
-# slim images have no curl: the health check is a Python one-liner
-HEALTHCHECK --interval=10s --timeout=3s --start-period=3s --start-interval=1s --retries=3 \
-  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/_mock/health', timeout=2).status == 200 else 1)"
+# -- runtime ------------------------------------------------------------------------------------------------
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# tini as PID 1 passes SIGTERM on from the container's first instant (a Python PID 1 would ignore it until
+# the server has installed its handler)
+RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
+# every transitive version from the lock, in a layer of its own: a code change does not reinstall them
+COPY requirements.lock /tmp/requirements.lock
+RUN pip install --no-cache-dir -r /tmp/requirements.lock && rm /tmp/requirements.lock
+# the specs' parsed copies are made here, so no start of the container parses a YAML spec again
+ENV MOCKSERVER_CACHE_DIR=/opt/mockserver/cache
+COPY --from=build /dist/ /tmp/dist/
+RUN pip install --no-cache-dir --no-deps /tmp/dist/mockserver-*.whl && rm -rf /tmp/dist \
+  && python -c "from mockserver.settings import OPENAPI_DIR; from mockserver.core.contract import load_contract; [load_contract(p) for p in OPENAPI_DIR.glob('*.yaml')]" \
+  && useradd --create-home --uid 10001 mock
+USER 10001
 
-CMD ["mockserver", "serve", "--host", "0.0.0.0", "--port", "8080"]
+# `serve` reads HOST, PORT and every MOCKSERVER_* variable (mockserver/settings.py): no flags here to override them
+ENV HOST=0.0.0.0 PORT=8080
+# the main port, then one per vendor at its port offset (the registry's)
+EXPOSE 8080-8085
+# `mockserver health` asks http://127.0.0.1:$PORT/_mock/health (unguarded by a control token); start is ~0.5 s
+HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --start-interval=1s --retries=3 \
+  CMD ["mockserver", "health"]
+ENTRYPOINT ["tini", "--"]
+CMD ["mockserver", "serve"]

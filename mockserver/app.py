@@ -14,6 +14,7 @@ from .core.control import build_control_app
 from .core.faults import Faults
 from .core.fixtures import load_all
 from .core.journal import Journal
+from .core.metrics import Metrics
 from .core.negotiation import dumps
 from .core.outbox import Outbox
 from .core.store import DEFAULT_TENANT, TENANT_RE, Store
@@ -37,6 +38,7 @@ class Core:
     faults: Faults | None = None
     vendor_apps: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)  # name -> the vendor's checked options
+    metrics: Metrics | None = None  # GET /_mock/metrics (core/metrics.py)
 
 
 def _not_found(core):
@@ -91,5 +93,6 @@ def create_app(settings: Settings, vendors: dict | None = None, fixtures: dict |
         faults=Faults(tuple(vendors)),
         options=options,
     )
+    core.metrics = Metrics(core)
     core.vendor_apps = {name: build_vendor_app(core, v) for name, v in vendors.items()}
     return MockServer(core)

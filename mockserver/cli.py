@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .core.fixtures import FixtureError
-from .settings import from_env, parse_vendor_options, parse_vendors, vendor_names
+from .settings import LOG_FORMATS, from_env, parse_vendor_options, parse_vendors, vendor_names
 
 
 def _vendors_arg(text: str):
@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--max-stored-mb", type=int,
                    help="uploaded file bytes each tenant keeps per vendor; beyond, the vendor's 413 (default 200)")
     s.add_argument("--log-level", choices=("debug", "info", "warning", "error"))
+    s.add_argument("--log-format", choices=LOG_FORMATS,
+                   help="text (default) or json: one JSON object a line, per request its method, path, status, ms, "
+                        "vendor, tenant and fault (env MOCKSERVER_LOG_FORMAT)")
     s.add_argument("--threads", type=int, help="worker threads of the main port (default 16)")
     s.add_argument("--body-timeout", type=float,
                    help="seconds a request body may stall before the client is cut with a 408 (default 10)")
@@ -56,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
         help="a vendor knob, e.g. hiptest.rate_limit=200 (repeatable; env MOCKSERVER_VENDOR_OPTIONS, space-separated)",
     )
     s.add_argument("--dev", action="store_const", const=True, help="use Flask's development server")
+
+    h = sub.add_parser("health", help="exit 0 when the server answers GET /_mock/health (a container's health check)")
+    h.add_argument("--url", help="the server's base URL (default: http://127.0.0.1:$PORT, or $HOST when it is not "
+                   "a wildcard address)")
+    h.add_argument("--timeout", type=float, default=2.0, help="seconds to wait for the answer (default 2)")
 
     v = sub.add_parser("vendors", help="list the vendors: name, title, base URLs")
     v.add_argument("--port", type=int, help="main port the URLs are shown for (default 8080)")
@@ -89,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             return _routes(args)
         if args.command == "vendors":
             return _vendors(args)
+        if args.command == "health":
+            return _health(args)
         if args.fixtures_command == "generate":
             return _generate(args)
         return _check(args)
@@ -104,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _serve(args) -> int:
-    from .serve import PortInUse, serve
+    from .serve import PortInUse, serve, stop_on_signals
+
+    stop_on_signals()
 
     keys = (
         "host",
@@ -120,21 +132,29 @@ def _serve(args) -> int:
         "max_upload_mb",
         "max_stored_mb",
         "log_level",
+        "log_format",
         "threads",
         "body_timeout",
         "dev",
         "validate_requests",
     )
-    options = parse_vendor_options(args.vendor_option) if args.vendor_option else None
+    try:
+        options = parse_vendor_options(args.vendor_option) if args.vendor_option else None
+    except ValueError as exc:
+        raise ValueError(str(exc).replace("vendor option", "--vendor-option", 1)) from None
     settings = from_env(vendor_options=options, **{k: getattr(args, k) for k in keys})
     from .app import load_vendors
     from .core.fixtures import load_all
     from .serve import configure_logging
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     vendors = load_vendors(settings.vendors)
-    for name, vendor in vendors.items():  # a mistyped option: exit 2 before binding
-        vendor.load_options(settings.vendor_options.get(name))
+    for name, vendor in vendors.items():  # a mistyped option: exit 2 before binding, naming where it came from
+        try:
+            vendor.load_options(settings.vendor_options.get(name))
+        except ValueError as exc:
+            source = "--vendor-option" if args.vendor_option else "MOCKSERVER_VENDOR_OPTIONS"
+            raise ValueError(str(exc).replace("vendor option", source, 1)) from None
     # invalid fixtures: exit 2 before binding; valid ones are read this once and served as loaded
     data = load_all(settings.fixtures, vendors)
     try:
@@ -154,6 +174,28 @@ def _routes(args) -> int:
     for name, app in server.core.vendor_apps.items():
         for row in vendor_routes(name, app):
             print(f"{row['vendor']:<10} {row['method']:<7} {row['path']}")
+    return 0
+
+
+def _health(args) -> int:
+    import json
+    import os
+    import urllib.request
+
+    url = args.url
+    if not url:  # the address `serve` binds with the same environment (HOST, PORT)
+        host, port = os.environ.get("HOST") or "127.0.0.1", os.environ.get("PORT") or "8080"
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+        url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/_mock/health", timeout=args.timeout) as answer:
+            status = json.loads(answer.read()).get("status")
+    except (OSError, ValueError) as exc:
+        print(f"mockserver: {url} is not healthy: {exc}", file=sys.stderr)
+        return 1
+    if status != "ok":
+        print(f"mockserver: {url} answered status {status!r}", file=sys.stderr)
+        return 1
     return 0
 
 

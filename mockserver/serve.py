@@ -15,20 +15,34 @@ import signal
 import socket
 import sys
 import threading
+import time
 
 from .settings import Settings
 
 log = logging.getLogger("mockserver")
 BACKLOG = 1024  # granian's default
 PORT_DIED = 3  # exit status when a port stops serving on its own
+STOP_WITHIN = 1.0  # seconds from SIGTERM until requests still in flight (a delay fault) are cut
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+def stop_on_signals() -> None:
+    """SIGTERM/SIGINT from the first moment of `serve` on: a clean exit, even half-way through start-up
+    (as PID 1 in a container a signal without a handler would be ignored, and the start would go on)."""
+    def stop(signum, frame):
+        raise SystemExit(0)
+    for sig_name in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig_name, stop)
+
+
+def configure_logging(level: str, fmt: str = "text") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        from .core.accesslog import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), handlers=[handler])
     # the development servers (--dev) would log each request a second time
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     if level != "debug":  # "Started worker-N" once per port says less than the table printed at start
@@ -91,9 +105,12 @@ def serve(settings: Settings, vendors: dict | None = None, fixtures: dict | None
     from .app import create_app
 
     check_ports(settings)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     server = create_app(settings, vendors, fixtures)
-    print(table(settings), flush=True)
+    if settings.log_format == "json":  # every line a log shipper reads is JSON
+        log.info(table(settings))
+    else:
+        print(table(settings), flush=True)
     apps = port_apps(server, settings)
     if settings.dev:
         _serve_dev(settings, apps)
@@ -156,10 +173,21 @@ def _serve_granian(settings: Settings, apps: dict) -> None:
     for thread in threads:
         thread.start()
     stop.wait()
+    deadline = time.monotonic() + STOP_WITHIN
     for sig in signals:
         sig.set()
+    # granian lets requests in flight finish (a delay fault may sleep a minute): ports still busy at the
+    # deadline end with the process, and their connections with them (no interpreter teardown under
+    # their running event loops: what is left to write is written first)
     for thread in threads:
-        thread.join(timeout=5)
+        thread.join(timeout=max(deadline - time.monotonic(), 0))
+    if any(thread.is_alive() for thread in threads):
+        from .core.accesslog import ACCESS_LOG
+
+        ACCESS_LOG.flush()
+        logging.shutdown()
+        sys.stdout.flush()
+        os._exit(1 if failures else 0)
     if failures:
         raise OSError(failures[0])
 

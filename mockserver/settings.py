@@ -30,7 +30,16 @@ def _last_offset() -> int:
 # package data (pyproject.toml), so an installed wheel serves the same as a checkout
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_FIXTURES = PACKAGE_DIR / "fixtures"
+LOG_FORMATS = ("text", "json")
 OPENAPI_DIR = PACKAGE_DIR / "openapi"
+
+
+class SettingError(ValueError):
+    """A setting out of its range: `field` names it, so the message can name the flag or variable it came from."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field.replace('_', '-')} {problem}")
+        self.field, self.problem = field, problem
 
 
 @dataclass
@@ -49,6 +58,7 @@ class Settings:
     max_upload_mb: int = 50
     max_stored_mb: int = 200  # bytes of uploaded files each tenant keeps per vendor; beyond, the vendor's 413
     log_level: str = "info"
+    log_format: str = "text"  # text | json (one object a line: each request's method, path, status, ms, ...)
     dev: bool = False
     threads: int = 16
     body_timeout: float = 10.0  # seconds a request body may go without a byte before the client is cut (408)
@@ -59,15 +69,17 @@ class Settings:
     def __post_init__(self):
         span = _last_offset() if self.vendor_ports else 0
         if not 1 <= self.port or self.port + span > 65535:
-            raise ValueError(f"port must be between 1 and {65535 - span}"
-                             + (f" (the vendor ports take the next {span})" if span else "")
-                             + f", not {self.port}")
+            raise SettingError("port", f"must be between 1 and {65535 - span}"
+                               + (f" (the vendor ports take the next {span})" if span else "")
+                               + f", not {self.port}")
         for name, least in (("journal_size", 0), ("journal_body_chars", 0), ("threads", 1), ("max_upload_mb", 1),
                             ("max_stored_mb", 1), ("journal_mb", 1), ("max_tenants", 1)):
             if getattr(self, name) < least:
-                raise ValueError(f"{name.replace('_', '-')} must be at least {least}, not {getattr(self, name)}")
+                raise SettingError(name, f"must be at least {least}, not {getattr(self, name)}")
+        if self.log_format not in LOG_FORMATS:
+            raise SettingError("log_format", f"must be {' or '.join(LOG_FORMATS)}, not {self.log_format!r}")
         if not 0 < self.body_timeout <= 3600:
-            raise ValueError(f"body-timeout must be more than 0 and at most 3600 seconds, not {self.body_timeout}")
+            raise SettingError("body_timeout", f"must be more than 0 and at most 3600 seconds, not {self.body_timeout}")
 
     def vendor_port(self, vendor: str) -> int:
         return self.port + _offset(vendor)
@@ -96,6 +108,7 @@ ENV = {
     "max_upload_mb": "MOCKSERVER_MAX_UPLOAD_MB",
     "max_stored_mb": "MOCKSERVER_MAX_STORED_MB",
     "log_level": "MOCKSERVER_LOG_LEVEL",
+    "log_format": "MOCKSERVER_LOG_FORMAT",
     "threads": "MOCKSERVER_THREADS",
     "body_timeout": "MOCKSERVER_BODY_TIMEOUT",
     "validate_requests": "MOCKSERVER_VALIDATE_REQUESTS",
@@ -130,9 +143,14 @@ def parse_vendor_options(items: list[str]) -> dict:
 
 def _coerce(name: str, raw: str):
     if name in ("port", "journal_size", "max_upload_mb", "max_stored_mb", "threads", "journal_mb", "max_tenants"):
+        if not raw.strip().lstrip("+-").isdigit():
+            raise ValueError("not a whole number")
         return int(raw)
     if name == "body_timeout":
-        return float(raw)
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError("not a number") from None
     if name in ("vendor_ports", "validate_requests"):
         return raw.strip().lower() not in ("0", "false", "no", "off", "")
     if name == "vendors":
@@ -150,6 +168,14 @@ def from_env(environ=None, **overrides) -> Settings:
     values = {}
     for name, var in ENV.items():
         if environ.get(var) not in (None, ""):
-            values[name] = _coerce(name, environ[var])
-    values.update({k: v for k, v in overrides.items() if v is not None})
-    return Settings(**values)
+            try:
+                values[name] = _coerce(name, environ[var])
+            except ValueError as exc:
+                raise ValueError(f"{var}={environ[var]!r}: {exc}") from None
+    given = {k: v for k, v in overrides.items() if v is not None}
+    values.update(given)
+    try:
+        return Settings(**values)
+    except SettingError as exc:  # named as the user gave it: the flag, else the environment variable
+        source = f"--{exc.field.replace('_', '-')}" if exc.field in given else ENV.get(exc.field, exc.field)
+        raise ValueError(f"{source} {exc.problem}") from None

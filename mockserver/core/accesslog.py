@@ -1,16 +1,31 @@
-"""The access log, written off the request path: a request only appends its journal entry here,
-and a background thread formats and writes the lines in batches (one write per batch, so a request
-never gives up the GIL to the log)."""
+"""The access log and the request metrics, kept off the request path: a request only appends its journal
+entry (or a control call its ControlCall) here, and a background thread formats and writes the lines
+and counts them into the server's metrics (core/metrics.py) in batches (one write per batch, so a
+request never gives up the GIL to the log)."""
 
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import threading
 import time
 from collections import deque
+from datetime import datetime, timezone
 
 INTERVAL = 0.1  # seconds a line may wait before it is written
+
+
+class ControlCall:
+    """A /_mock call as the access log and the metrics see it (control calls are not journaled)."""
+
+    __slots__ = ("method", "path", "status", "duration_ms", "vendor", "tenant", "fault")
+
+    def __init__(self, method: str, path: str, status: int, duration_ms: float, tenant: str | None):
+        from .metrics import CONTROL
+
+        self.method, self.path, self.status, self.duration_ms = method, path, status, duration_ms
+        self.vendor, self.tenant, self.fault = CONTROL, tenant, None
 
 
 class AccessLog:
@@ -19,11 +34,13 @@ class AccessLog:
         self._pending: deque = deque()
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
+        self._flushing = threading.Lock()
 
-    def add(self, entry) -> None:
-        if not self.logger.isEnabledFor(logging.INFO):
+    def add(self, entry, metrics=None) -> None:
+        logged = self.logger.isEnabledFor(logging.INFO)  # decided now: a level set later applies to later requests
+        if metrics is None and not logged:
             return
-        self._pending.append(entry)
+        self._pending.append((entry, metrics, logged))
         if self._thread is None:
             self._begin()
 
@@ -40,11 +57,34 @@ class AccessLog:
             self.flush()
 
     def flush(self) -> None:
+        """Write and count what is pending (also called by a metrics scrape, so it sees every request)."""
         pending = self._pending
-        while pending:
-            e = pending.popleft()
-            self.logger.info("%s %s %d %.1fms vendor=%s tenant=%s", e.method, e.path, e.status, e.duration_ms,
-                             e.vendor, e.tenant)
+        with self._flushing:
+            while pending:
+                e, metrics, logged = pending.popleft()
+                if metrics is not None:
+                    metrics.observe(e.vendor, e.status, e.duration_ms)
+                if logged:
+                    self.logger.info("%s %s %d %.1fms vendor=%s tenant=%s%s", e.method, e.path, e.status,
+                                     e.duration_ms, e.vendor, e.tenant, f" fault={e.fault}" if e.fault else "",
+                                     extra={"access": e})
+
+
+class JsonFormatter(logging.Formatter):
+    """`--log-format json`: every line one JSON object; an access line carries the request's fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        when = datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds")
+        e = getattr(record, "access", None)
+        if e is not None:
+            return json.dumps({"time": when.replace("+00:00", "Z"), "method": e.method, "path": e.path,
+                               "status": e.status, "ms": round(e.duration_ms, 3), "vendor": e.vendor,
+                               "tenant": e.tenant, "fault": e.fault}, ensure_ascii=False)
+        data = {"time": when.replace("+00:00", "Z"), "level": record.levelname, "logger": record.name,
+                "message": record.getMessage()}
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False)
 
 
 ACCESS_LOG = AccessLog()

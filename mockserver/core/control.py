@@ -13,6 +13,7 @@ import ipaddress
 import json
 import logging
 import re
+import time
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from .. import __version__
+from .accesslog import ACCESS_LOG, ControlCall
 from .clock import parse_iso
 from .errors import describe_validation
 from .faults import EVERY_TENANT, FaultLimit
@@ -420,6 +422,14 @@ def snapshot_delete(name: str):
     return empty()
 
 
+@bp.get("/metrics")
+def metrics():
+    """Prometheus text format: requests by vendor and status, latency, tenants, journal (core/metrics.py)."""
+    ACCESS_LOG.flush()  # the requests answered so far are counted, not only those of the last batch
+    body, content_type = _core().metrics.render()
+    return Response(body, content_type=content_type)
+
+
 @bp.get("/routes")
 def routes():
     core = _core()
@@ -479,6 +489,10 @@ def _guard():
                                 "send JSON, YAML or curl -d's form type, or the control token")
 
 
+def _started():
+    g.started = time.perf_counter()
+
+
 def warn_if_exposed(settings) -> None:
     """A warning at start when the control API can be reached from other hosts without a token."""
     host = settings.host
@@ -514,8 +528,18 @@ def build_control_app(core) -> Flask:
         if vendor.control_blueprint is not None:
             app.register_blueprint(vendor.control_blueprint, url_prefix=f"/{name}")
 
+    app.before_request(_started)
     app.before_request(_guard)
     warn_if_exposed(core.settings)
+
+    @app.after_request
+    def _logged(response):
+        started = g.get("started")
+        if started is not None:  # control calls go to the access log and the metrics, not to the journal
+            ACCESS_LOG.add(ControlCall(request.method, request.script_root + request.path, response.status_code,
+                                       (time.perf_counter() - started) * 1000.0, request.args.get("tenant")),
+                           core.metrics)
+        return response
 
     @app.before_request
     def _tenant():

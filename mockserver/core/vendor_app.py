@@ -317,4 +317,4 @@ def record(core, vendor_name: str | None, environ, method: str, path: str, vendo
                   (time.perf_counter() - started) * 1000.0, fault, response_headers, response_body, response_size,
                   unmatched)
     core.journal.add(entry)
-    ACCESS_LOG.add(entry)
+    ACCESS_LOG.add(entry, core.metrics)

@@ -121,39 +121,6 @@ def test_routes_command_prints_the_same_table_as_the_control_api(server):
     assert printed == [(r["vendor"], r["method"], r["path"]) for r in served]
 
 
-def _dockerfile_line(prefix: str) -> str:
-    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
-    return next(line[len(prefix) :].strip() for line in text.splitlines() if line.startswith(prefix))
-
-
-def test_the_docker_image_command_and_healthcheck_work(served):
-    import json
-    import shlex
-
-    cmd = json.loads(_dockerfile_line("CMD"))
-    assert cmd[:2] == ["mockserver", "serve"] and cmd[cmd.index("--port") + 1] == "8080"
-    port = free_server_ports()
-    cmd[cmd.index("--port") + 1] = str(port)
-    proc = subprocess.Popen([SCRIPT, *cmd[1:]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
-    try:
-        wait_health(f"http://127.0.0.1:{port}", proc)
-        check = _dockerfile_line("HEALTHCHECK").split(" CMD ", 1)[1].replace("8080", str(port))
-        result = subprocess.run(shlex.split(check), capture_output=True, text=True, timeout=30)
-        assert result.returncode == 0, result.stderr
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-    exposed = _dockerfile_line("EXPOSE")
-    assert exposed == "8080-8089" and f"-p {exposed}:{exposed}" in (ROOT / "README.md").read_text()
-
-
-def test_every_vendor_port_fits_the_published_range():
-    from mockserver.vendors import registry
-
-    top = int(_dockerfile_line("EXPOSE").split("-")[1])
-    assert max(v.port_offset for v in registry().values()) <= top - 8080
-
-
 def test_fixtures_folder_per_vendor_names_the_file_in_error(tmp_path):
     folder = tmp_path / "sipfront"
     folder.mkdir()
@@ -246,6 +213,31 @@ def test_out_of_range_flags_stop_with_a_message_before_anything_starts(flags, me
     result = run_cli("serve", *flags)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "flags, env, message",
+    [
+        (("--port", "70000"), {}, "mockserver: --port must be between 1 and 65530"),
+        ((), {"PORT": "70000"}, "mockserver: PORT must be between 1 and 65530"),
+        ((), {"PORT": "80a"}, "mockserver: PORT='80a': not a whole number"),
+        (("--port", "9000"), {"PORT": "70000"}, None),  # the flag wins over the variable
+        (("--vendor-option", "hiptest.rate_limt=5"), {},
+         "mockserver: --vendor-option hiptest.rate_limt: Unknown field."),
+        (("--vendor-option", "nodot"), {}, "mockserver: --vendor-option 'nodot': write VENDOR.OPTION=VALUE"),
+        ((), {"MOCKSERVER_VENDOR_OPTIONS": "happo.render_secs=1"},
+         "mockserver: MOCKSERVER_VENDOR_OPTIONS happo.render_secs: Unknown field."),
+        ((), {"MOCKSERVER_BODY_TIMEOUT": "soon"}, "mockserver: MOCKSERVER_BODY_TIMEOUT='soon': not a number"),
+    ],
+)
+def test_a_bad_setting_is_named_as_given_flag_or_variable(flags, env, message):
+    if message is None:  # checked on the settings alone: no server is started
+        from mockserver.settings import from_env
+
+        assert from_env(env, port=int(flags[1])).port == int(flags[1])
+        return
+    result = run_cli("serve", *flags, env=env)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 
 def test_a_port_near_the_top_is_fine_without_vendor_ports():
