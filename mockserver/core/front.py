@@ -40,6 +40,7 @@ FAULT = "mockserver.fault"  # the fault rule matched here (None: none matched), 
 STARTED = "mockserver.started"  # perf_counter() before that delay: the journal's duration includes it
 _BROKEN = "mockserver.broken"  # (tenant, vendor path) of a request whose connection a fault breaks
 
+INLINE_BODY = 64 * 1024  # a larger body (an upload, a junit push of thousands of cases) is handled in the pool
 MESSAGES = {408: "Request Timeout", 413: "Request Entity Too Large", 414: "URI Too Long",
             431: "Request Header Fields Too Large"}
 # Request heads larger than these are refused here, in the vendor's error shape, well before granian's own limits
@@ -105,9 +106,12 @@ class Front:
                 tenant, path = environ.pop(_BROKEN)
                 record_broken(self.core, routed[0], environ, routed[1] + path, path, started, tenant, rule, body)
                 return
-        loop = asyncio.get_running_loop()
         try:
-            status, headers, payload = await loop.run_in_executor(self.pool, _call, self.app, environ)
+            if routed is not None and self.inline(environ, routed[0], routed[2], len(body)):
+                status, headers, payload = _call(self.app, environ)
+            else:
+                loop = asyncio.get_running_loop()
+                status, headers, payload = await loop.run_in_executor(self.pool, _call, self.app, environ)
         except Exception:
             log.exception("unhandled error in %s %s", environ["REQUEST_METHOD"], environ["PATH_INFO"])
             status, headers, payload = 500, [("content-type", "text/plain")], b"Internal Server Error"
@@ -169,6 +173,18 @@ class Front:
             # requests in flight: done in the pool, never in the loop every request of the port goes through
             return None
         return layer.answer(seen)
+
+    def inline(self, environ, vendor: str, path: str, size: int) -> bool:
+        """Whether to run the request here in the loop rather than hop into the pool: a vendor request with
+        a small body, of a tenant whose world is built and free right now, is a few hundred microseconds of
+        work, and the two hops (and the threads' turns at the interpreter lock) would cost it more. What
+        may take long (a large body, a world to build, a lock to wait for) goes to the pool as before."""
+        if size > INLINE_BODY:
+            return False
+        tenant = environ.get(tenancy.ENVIRON_KEY) or DEFAULT_TENANT
+        if path.startswith(tenancy.PATH_PREFIX):
+            tenant = path[len(tenancy.PATH_PREFIX):].partition("/")[0].replace("~", "/")
+        return self.core.store.ready(tenant, vendor)
 
     async def read_body(self, receive, environ) -> bytes | int | None:
         """The whole body; 408 when the client stalls, 413 when it is too large; None when it is gone."""

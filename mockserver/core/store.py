@@ -139,6 +139,19 @@ class Store:
                         state = self._states[key] = self._build(tenant, vendor)
         return state
 
+    def ready(self, tenant: str, vendor: str) -> bool:
+        """Whether a request of `tenant` and `vendor` would, right now, neither build a world, nor evict
+        another tenant, nor wait for a lock (core/front.py runs such a request in its event loop)."""
+        if tenant not in self.last_used or (tenant, vendor) not in self._states:
+            return False
+        lock = self._locks.get((tenant, vendor))
+        if lock is None:
+            return True
+        if not lock.acquire(blocking=False):
+            return False
+        lock.release()
+        return True
+
     def existing(self, tenant: str, vendor: str) -> State | None:
         """The tenant's state if it has been built (never builds one)."""
         return self._states.get((tenant, vendor))

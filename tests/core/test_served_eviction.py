@@ -84,9 +84,9 @@ def test_a_tenant_evicted_while_its_request_is_in_flight_gets_its_answer_and_the
     base = f"http://127.0.0.1:{port}"
     headers = {"Accept": "application/vnd.api+json; version=1", "access-token": "hiptest-demo-token",
                "client": "hiptest-demo-client", "uid": "demo@example.com"}
-    # a push that keeps the victim's world busy (its lock held) for about a second
+    # a push that keeps the victim's world busy (its lock held) for a second or more (0.3 s per 60,000 cases here)
     push = socket.create_connection(("127.0.0.1", port), timeout=60)
-    push.sendall(_hiptest_push(port, "victim", 60_000))
+    push.sendall(_hiptest_push(port, "victim", 400_000))
     time.sleep(0.3)  # read by the front by now, and parsed under the tenant's lock
     answers: dict[str, int] = {}
 
