@@ -81,8 +81,12 @@ async function control(path, { method = "GET", params = {}, body, tenant = true 
   const text = await r.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = { error: text }; }
+  if (r.ok && ui.noticeKind === "token") showNotice("");
   if (!r.ok) {
-    if (r.status === 401) showNotice("This server runs with a control token: enter it in the header's token field.", true);
+    if (r.status === 401) {
+      showNotice("This server runs with a control token: enter it in the header's token field.", true);
+      ui.noticeKind = "token";
+    }
     throw new ApiError(r.status, (data && data.error) || `${r.status} ${r.statusText}`);
   }
   return data;
@@ -99,6 +103,7 @@ async function vendorApi(vendor, path) {
 }
 
 function showNotice(message, error) {
+  ui.noticeKind = "";
   const el = $("notice");
   el.textContent = message;
   el.className = error ? "notice error" : "notice";
@@ -506,11 +511,11 @@ function clockSignature() {
   return `${c.mode}|${c.offset_seconds}|${c.mode === "frozen" ? c.epoch : ""}`;
 }
 
-async function newestJournalId(clientOnly) {
-  const data = await control("/requests", { params: { limit: 1 } });
-  const newest = data.requests[0];
-  if (!newest || (clientOnly && isConsoleCall(newest))) return null;
-  return newest.id;
+// the newest journal id of a request not made by the console (its own calls come in bursts of a few)
+async function newestClientId() {
+  const data = await control("/requests", { params: { limit: 30 } });
+  const ids = data.requests.filter((e) => !isConsoleCall(e)).map((e) => e.id);
+  return ids.length ? Math.max(...ids) : 0;
 }
 
 async function loadVendors() {
@@ -528,13 +533,13 @@ async function loadVendors() {
       .catch((e) => replace(body, h("p", { class: "err" }, e.message))));
   }
   // vendor API reads cost journal entries (and fault matches): only when something may have changed them
-  const newest = await newestJournalId(true);
-  const stale = !ui.vendorApiAt || clockSignature() !== ui.vendorApiClock
-    || (newest !== null && newest > ui.vendorApiSeen)
+  const newest = await newestClientId();
+  const stale = !ui.vendorApiAt || clockSignature() !== ui.vendorApiClock || newest > ui.vendorApiSeen
     || (ui.bitbarActive && ui.clock && ui.clock.mode === "real" && Date.now() - ui.vendorApiAt > 5000);
   if (stale) {
     ui.vendorApiAt = Date.now();
     ui.vendorApiClock = clockSignature();
+    ui.vendorApiSeen = newest; // taken before the reads: a request made meanwhile triggers the next
     for (const [name, render] of [["hiptest", renderHiptest], ["bitbar", renderBitbar]]) {
       if (!enabled(name)) continue;
       const body = $(`card-${name}`).querySelector(".body");
@@ -542,7 +547,6 @@ async function loadVendors() {
     }
   }
   await Promise.all(jobs);
-  if (stale) ui.vendorApiSeen = (await newestJournalId(false)) || ui.vendorApiSeen;
 }
 
 // -- faults --------------------------------------------------------------------------------------
@@ -632,12 +636,15 @@ async function refresh(force) {
 async function start() {
   readHash();
   $("token").value = token();
-  $("token").addEventListener("change", () => {
+  const saveToken = () => {
+    if ($("token").value.trim() === token()) return;
     sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
     showNotice("");
     boot();
-  });
-  $("tenant").addEventListener("change", () => setTenant($("tenant").value));
+  };
+  $("token").addEventListener("change", saveToken);
+  $("token").addEventListener("keydown", (e) => { if (e.key === "Enter") saveToken(); });
+  $("tenant").addEventListener("change", () => { if ($("tenant").value.trim()) setTenant($("tenant").value); });
   $("tenant").addEventListener("keydown", (e) => { if (e.key === "Enter") setTenant($("tenant").value); });
   for (const a of document.querySelectorAll("#tabs a")) {
     a.addEventListener("click", (e) => { e.preventDefault(); setView(a.dataset.view); });
