@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: run dev test test-fast lint lock fuzz bench stress routes clean
+.PHONY: run dev test test-fast lint lock fuzz bench stress routes clean browser
 
 # every transitive version comes from the lock files (`make lock` rewrites them from pyproject.toml)
 $(VENV)/.stamp-run: pyproject.toml requirements.lock
@@ -33,7 +33,14 @@ dev: $(VENV)/.stamp-run
 routes: $(VENV)/.stamp-run
 	$(BIN)/mockserver routes
 
-test: $(VENV)/.stamp-dev
+# the console's browser tests drive Debian's chromium through its chromedriver: installed when missing (as root,
+# as CI runs); where that is impossible the tests fail saying what to install
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
+	  echo "make: could not install chromium and chromium-driver; the console's browser tests will fail" >&2
+
+test: $(VENV)/.stamp-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 

@@ -22,6 +22,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from .. import __version__
+from ..console import console_blueprint, is_console_asset
 from .accesslog import ACCESS_LOG, ControlCall
 from .clock import parse_iso
 from .errors import describe_validation
@@ -133,6 +134,19 @@ def _int_arg(name: str) -> int | None:
 def health():
     core = _core()
     return json_response({"status": "ok", "vendors": list(core.vendors), "version": __version__})
+
+
+@bp.get("/vendors")
+def vendors():
+    """The enabled vendors as `mockserver vendors` lists them, with what a client sends to be the default
+    fixtures' demo user (the README's demo credentials): how a page or script calls a vendor as that user."""
+    core = _core()
+    own = core.settings.vendor_ports
+    rows = [{"name": name, "title": vendor.title, "prefix": f"/{name}",
+             "port": core.settings.vendor_port(name) if own else None,
+             "demo_headers": dict(vendor.demo_headers), "probe": vendor.probe}
+            for name, vendor in core.vendors.items()]
+    return json_response({"vendors": rows, "count": len(rows)})
 
 
 RESETTABLE = ("data", "clock", "faults", "journal", "outbox")
@@ -472,7 +486,8 @@ def _guard():
     token = _core().settings.control_token
     sent = request.headers.get("Authorization", "")
     g.control_token = carries = bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
-    if token and not carries and (request.method, request.path) not in UNGUARDED:
+    if token and not carries and (request.method, request.path) not in UNGUARDED \
+            and not is_console_asset(request.method, request.path):
         why = "give the control token as 'Authorization: Bearer <token>'" if not sent else "wrong control token"
         raise ControlError(401, f"{why} (the server runs with --control-token)",
                            {"WWW-Authenticate": 'Bearer realm="mockserver control API"'})
@@ -524,6 +539,7 @@ def build_control_app(core) -> Flask:
     core.store.on_evict.append(lambda tenant: forget_tenant(core, tenant))
     app.register_blueprint(bp)
     app.register_blueprint(_docs_blueprint(core), url_prefix="/docs")
+    app.register_blueprint(console_blueprint, url_prefix="/ui")
     for name, vendor in core.vendors.items():
         if vendor.control_blueprint is not None:
             app.register_blueprint(vendor.control_blueprint, url_prefix=f"/{name}")

@@ -56,6 +56,8 @@ def test_a_wheel_installed_outside_the_checkout_serves_fixtures_specs_and_docs(t
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in vendor_names():
         assert f"mockserver/openapi/{name}.yaml" in names and f"mockserver/fixtures/{name}.yaml" in names
+    for asset in ("index.html", "console.js", "console.css"):  # the web console's files
+        assert f"mockserver/console/static/{asset}" in names
 
     venv = tmp_path / "v"
     _run(sys.executable, "-m", "venv", venv)
@@ -80,6 +82,9 @@ def test_a_wheel_installed_outside_the_checkout_serves_fixtures_specs_and_docs(t
         assert docs.status_code == 200 and docs.headers["Content-Type"].startswith("text/html")
         for name in vendor_names():
             assert f'"/_mock/openapi/{name}.yaml"' in docs.text
+        console = requests.get(f"{url}/_mock/ui", timeout=10)
+        assert console.status_code == 200 and "/_mock/ui/console.js" in console.text
+        assert requests.get(f"{url}/_mock/ui/console.js", timeout=10).status_code == 200
         # request validation is on: a body the spec forbids is refused in Bitbar's words
         bad = requests.post(f"{url}/bitbar/api/v2/me/projects", timeout=10, data={"name": "x" * 300},
                             headers={**registry()["bitbar"].demo_headers, "Accept": "application/json"})
