@@ -38,6 +38,16 @@ class Clock:
 
 
 @pytest.fixture
+def started(bb, clock):
+    """A run on group 4150 (Sony Z: 60 s SUCCEEDED, Z1: 60 s FAILED, Z3: 45 s WARNING), queue 5 s."""
+    clock.set()
+    assert bb.post(f"{ME}/projects/{PROJECT}/config", params={"usedDeviceGroupId": 4150}).status_code == 201
+    r = bb.post(f"{ME}/projects/{PROJECT}/runs", params={"name": "Nightly"})
+    assert r.status_code == 201
+    return r.json()
+
+
+@pytest.fixture
 def clock(server, control):
     return Clock(server, control)
 

@@ -14,16 +14,6 @@ P = f"{ME}/projects/{PROJECT}"
 NAMES = {304: "Sony Xperia Z C6603", 341: "Sony Xperia Z1 C6903", 352: "Sony Xperia Z3 D6603"}
 
 
-@pytest.fixture
-def started(bb, clock):
-    """A run on group 4150 (Sony Z: 60 s SUCCEEDED, Z1: 60 s FAILED, Z3: 45 s WARNING), queue 5 s."""
-    clock.set()
-    assert bb.post(f"{P}/config", params={"usedDeviceGroupId": 4150}).status_code == 201
-    r = bb.post(f"{P}/runs", params={"name": "Nightly"})
-    assert r.status_code == 201
-    return r.json()
-
-
 def device_runs(bb, run_id) -> dict:
     return {d["device"]["id"]: d for d in bb.get(f"{P}/runs/{run_id}/device-runs").json()["data"]}
 

@@ -12,16 +12,6 @@ from .conftest import DEVICE_RUN, ME, PROJECT, RUN, USER_ID
 P = f"{ME}/projects/{PROJECT}"
 
 
-@pytest.fixture
-def started(bb, clock):
-    """A run on group 4150 (Sony Z: 60 s SUCCEEDED, Z1: 60 s FAILED, Z3: 45 s WARNING), queue 5 s."""
-    clock.set()
-    assert bb.post(f"{P}/config", params={"usedDeviceGroupId": 4150}).status_code == 201
-    r = bb.post(f"{P}/runs", params={"name": "Nightly"})
-    assert r.status_code == 201
-    return r.json()
-
-
 def devices_by_id(bb, run_id):
     runs = bb.get(f"{P}/runs/{run_id}/device-runs").json()["data"]
     return {d["device"]["id"]: d for d in runs}
