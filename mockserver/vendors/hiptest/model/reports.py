@@ -40,12 +40,20 @@ def read(fmt: str, raw: bytes) -> list[Outcome]:
     return {"junit": _junit, "nunit": _nunit, "robot": _robot}[fmt](root)
 
 
+# fed in pieces: one C call over a report of many megabytes would hold the interpreter lock for a second,
+# and every port (health included) would wait for it
+_FEED = 256 * 1024
+
+
 def _xml(raw: bytes) -> ET.Element:
     # a test report never needs a DTD; refusing one keeps entity expansion out of the parser
     if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
         raise ReportError("DOCTYPE is not allowed in a test report")
     try:
-        return ET.fromstring(raw)
+        parser = ET.XMLParser()
+        for start in range(0, len(raw), _FEED):
+            parser.feed(raw[start:start + _FEED])
+        return parser.close()
     except ET.ParseError as exc:
         raise ReportError(f"not well-formed XML ({exc})") from None
 
