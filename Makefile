@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: run dev test test-fast lint lock fuzz bench stress routes clean browser nginx
+.PHONY: run dev test test-fast lint lock fuzz bench stress routes clean browser nginx bench-fleet
 
 # every transitive version comes from the lock files (`make lock` rewrites them from pyproject.toml)
 $(VENV)/.stamp-run: pyproject.toml requirements.lock
@@ -64,6 +64,10 @@ fuzz: $(VENV)/.stamp-dev
 
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python -m tests.bench
+
+# one process against three replicas behind nginx (deploy/nginx.conf), 50 tenants, wrk: the README's Scaling figures
+bench-fleet: $(VENV)/.stamp-dev nginx
+	$(BIN)/python -m tests.bench_fleet
 
 # hostile clients against the served process: 5xx, health latency and RSS per scenario (figures, not asserts)
 stress: $(VENV)/.stamp-dev

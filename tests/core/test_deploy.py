@@ -16,6 +16,7 @@ from kubernetes_validate import utils as k8s
 
 from mockserver.core.control import UNGUARDED
 from mockserver.settings import ENV, from_env
+from tests.balancer import NGINX, SERVER_LINE
 from tests.core.test_image import healthcheck, image_env
 from tests.core.test_recipes import assert_settings
 from tests.served import ROOT
@@ -104,8 +105,6 @@ def test_the_deployment_runs_the_image_with_its_port_variables_and_health():
 
 
 # -- deploy/: compose and nginx ---------------------------------------------------------------------------
-NGINX = (DEPLOY / "nginx.conf").read_text()
-SERVER_LINE = re.compile(r"^(\s*)server (\S+?)(:\d+)?((?: \w+=\S+)*);$", re.M)
 
 
 def test_compose_runs_three_replicas_of_the_image_behind_the_balancer():
@@ -131,3 +130,11 @@ def test_nginx_hashes_the_tenant_consistently():
     assert re.search(r'^\s*map "\$http_x_mock_tenant\|\$uri\|\$arg_tenant" \$mock_tenant \{$', NGINX, re.M)
 
 
+
+
+def test_the_readmes_fleet_commands_name_the_replicas_compose_publishes():
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    published = [f"http://{s['ports'][0].rsplit(':', 1)[0]}" for name, s in services.items() if name != "balancer"]
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^mockserver fleet (?:reset|tenants) --urls (\S+)$", text, re.M)
+    assert len(commands) == 2 and all(urls.split(",") == published for urls in commands)

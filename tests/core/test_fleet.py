@@ -4,42 +4,15 @@ the upstream addresses, the listen port and where nginx writes replaced), and `m
 from __future__ import annotations
 
 import json
-import re
-import shutil
-import signal
 import subprocess
-import time
-from collections import defaultdict
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.core.test_deploy import NGINX, SERVER_LINE
-from tests.harness import free_port_block
+from tests.balancer import NGINX, Balancer, nginx_binary, nginx_config
 from tests.served import run_cli
 
 BITBAR = {"Authorization": "Basic Yml0YmFyLWRlbW8ta2V5Og==", "Accept": "application/json"}  # bitbar-demo-key:
-
-
-def nginx_binary() -> str:
-    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
-    if found is None:
-        pytest.fail("nginx is not installed: `apt-get install nginx` (`make test` does it where it can)")
-    return found
-
-
-def nginx_config(replicas: list[int], port: int, prefix: Path) -> str:
-    """deploy/nginx.conf for loopback: its map, hash and proxy lines as they are; the upstream servers, the
-    listen port and where nginx writes (logs, temp files: an unprivileged user's folder) replaced."""
-    servers = iter(replicas)
-    text = SERVER_LINE.sub(lambda m: f"{m[1]}server 127.0.0.1:{next(servers)}{m[4]};", NGINX)
-    assert next(servers, None) is None, "deploy/nginx.conf names fewer upstream servers than replicas started"
-    text = re.sub(r"^(\s*)listen \d+;$", rf"\g<1>listen 127.0.0.1:{port};", text, count=1, flags=re.M)
-    text = text.replace("access_log /dev/stdout fleet;", f"access_log {prefix}/access.log fleet;")
-    temp = "".join(f"  {kind}_temp_path {prefix}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi",
-                                                                          "uwsgi", "scgi"))
-    return text.replace("\nhttp {\n", "\nhttp {\n" + temp, 1)
 
 
 def test_the_loopback_config_is_the_deploy_config_but_addresses_and_paths(tmp_path):
@@ -54,45 +27,6 @@ def test_the_loopback_config_is_the_deploy_config_but_addresses_and_paths(tmp_pa
                               "-e", str(tmp_path / "error.log"), "-g", f"pid {tmp_path}/nginx.pid;"],
                              capture_output=True, text=True, timeout=30)
     assert checked.returncode == 0, checked.stderr
-
-
-# -- three replicas behind nginx ----------------------------------------------------------------------------
-class Balancer:
-    def __init__(self, replicas: list[int], prefix: Path):
-        self.prefix = prefix
-        self.port = free_port_block(1)
-        (prefix / "nginx.conf").write_text(nginx_config(replicas, self.port, prefix))
-        self.proc = subprocess.Popen([nginx_binary(), "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
-                                      "-e", str(prefix / "error.log"), "-g", f"daemon off; pid {prefix}/nginx.pid;"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        self.url = f"http://127.0.0.1:{self.port}"
-        end = time.monotonic() + 15
-        while True:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"nginx exited: {self.proc.stderr.read()}")
-            try:
-                requests.get(f"{self.url}/_mock/health", timeout=1)
-                return
-            except requests.ConnectionError:
-                if time.monotonic() > end:
-                    raise
-                time.sleep(0.05)
-
-    def routed(self) -> dict[str, set[str]]:
-        """From nginx's access log (deploy/nginx.conf's `fleet` format): tenant -> the replicas that answered it."""
-        got: dict[str, set[str]] = defaultdict(set)
-        for line in (self.prefix / "access.log").read_text().splitlines():
-            match = re.search(r" tenant=(\S+) replica=(\S+) ", line)
-            got[match[1]].add(match[2])
-        return got
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGQUIT)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 @pytest.fixture
