@@ -135,3 +135,19 @@ def test_three_replicas_behind_nginx_keep_each_tenant_on_one_and_move_only_a_sto
     kept = next(t for t in tenants if held[t] != gone)
     assert web.get(f"{nginx.url}/bitbar/api/v2/me/projects/{projects[kept]}", timeout=10,
                    headers={**BITBAR, "X-Mock-Tenant": kept}).status_code == 404  # reset back to the fixtures
+
+
+def test_fleet_carries_the_control_token_and_the_reset_scope(served):
+    env = {"MOCKSERVER_CONTROL_TOKEN": "fleet-secret"}
+    urls = ",".join(f"http://127.0.0.1:{port}" for port, _ in (
+        served("--no-vendor-ports", "--replica-id", name, env=env) for name in ("r1", "r2")))
+    code, merged = fleet("tenants", "--urls", urls)
+    assert code == 1 and [f["error"][:3] for f in merged["failed"]] == ["401", "401"] and merged["replicas"] == []
+    code, merged = fleet("tenants", "--urls", urls, "--control-token", "fleet-secret")
+    assert code == 0 and sorted(r["replica"] for r in merged["replicas"]) == ["r1", "r2"]
+    done = run_cli("fleet", "reset", "--urls", urls, "--tenant", "ci-9", "--vendor", "bitbar", "--keep", "journal",
+                   env=env)  # the token from the environment, as `serve` reads it
+    assert done.returncode == 0, done.stderr
+    answers = json.loads(done.stdout)["replicas"]
+    assert [(a["replica"], a["tenant"], a["vendor"], a["kept"]) for a in answers] == [
+        ("r1", "ci-9", "bitbar", ["clock", "journal"]), ("r2", "ci-9", "bitbar", ["clock", "journal"])]
