@@ -65,16 +65,15 @@ def _warm(port: int) -> None:
                     headers={**BITBAR, "X-Mock-Tenant": f"bench-{n}"}, timeout=30).raise_for_status()
 
 
-def _replicas(count: int) -> list[tuple[int, object]]:
+def _replicas(count: int, started: list) -> None:
+    """Start `count` replicas into `started` (so the caller stops those that did start when one fails)."""
     exe = shutil.which("mockserver", path=str(Path(sys.executable).parent)) or "mockserver"
-    started = []
     for i in range(count):
         port = free_port_block(1)
         proc = _start([exe, "serve", "--port", str(port), "--no-vendor-ports", "--replica-id", f"mock{i + 1}",
                        "--log-level", "warning"])
-        _wait_healthy(proc, port)
         started.append((port, proc))
-    return started
+        _wait_healthy(proc, port)
 
 
 def main(argv=None) -> int:
@@ -89,10 +88,11 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for label, count, balanced in (("one process, directly", 1, False), ("one process behind nginx", 1, True),
                                        ("three replicas behind nginx", 3, True)):
-            started = _replicas(count)
-            balancer = Balancer([port for port, _ in started], Path(tmp) / label.replace(" ", "-")) if balanced \
-                else None
+            started, balancer = [], None
             try:
+                _replicas(count, started)
+                if balanced:
+                    balancer = Balancer([port for port, _ in started], Path(tmp) / label.replace(" ", "-"))
                 target = balancer.port if balancer else started[0][0]
                 _warm(target)
                 for scenario in SCENARIOS:
