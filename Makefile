@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: run dev test test-fast lint lock fuzz bench stress routes clean browser
+.PHONY: run dev test test-fast lint lock fuzz bench stress routes clean browser nginx bench-fleet
 
 # every transitive version comes from the lock files (`make lock` rewrites them from pyproject.toml)
 $(VENV)/.stamp-run: pyproject.toml requirements.lock
@@ -40,7 +40,14 @@ browser:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
 	  echo "make: could not install chromium and chromium-driver; the console's browser tests will fail" >&2
 
-test: $(VENV)/.stamp-dev browser
+# the three-replica test (tests/core/test_fleet.py) runs Debian's nginx as the current user on loopback:
+# installed when missing, as for chromium above
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || \
+	  echo "make: could not install nginx; the three-replica test (tests/core/test_fleet.py) will fail" >&2
+
+test: $(VENV)/.stamp-dev browser nginx
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
@@ -57,6 +64,10 @@ fuzz: $(VENV)/.stamp-dev
 
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python -m tests.bench
+
+# one process against three replicas behind nginx (deploy/nginx.conf), 50 tenants, wrk: the README's Scaling figures
+bench-fleet: $(VENV)/.stamp-dev nginx
+	$(BIN)/python -m tests.bench_fleet
 
 # hostile clients against the served process: 5xx, health latency and RSS per scenario (figures, not asserts)
 stress: $(VENV)/.stamp-dev

@@ -19,7 +19,7 @@ from .core.negotiation import dumps
 from .core.outbox import Outbox
 from .core.store import DEFAULT_TENANT, TENANT_RE, Store
 from .core.vendor_app import build_vendor_app, record
-from .settings import Settings
+from .settings import Settings, default_replica_id
 
 
 def load_vendors(names) -> dict:
@@ -39,6 +39,7 @@ class Core:
     vendor_apps: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)  # name -> the vendor's checked options
     metrics: Metrics | None = None  # GET /_mock/metrics (core/metrics.py)
+    replica: str = ""  # this process among the replicas behind a balancer (settings.replica_id)
 
 
 def _not_found(core):
@@ -92,6 +93,7 @@ def create_app(settings: Settings, vendors: dict | None = None, fixtures: dict |
         outbox=Outbox(clocks),
         faults=Faults(tuple(vendors)),
         options=options,
+        replica=settings.replica_id or default_replica_id(),
     )
     core.metrics = Metrics(core)
     core.vendor_apps = {name: build_vendor_app(core, v) for name, v in vendors.items()}

@@ -1,8 +1,9 @@
-"""`mockserver serve | routes | fixtures generate | fixtures check`."""
+"""`mockserver serve | health | vendors | routes | fleet reset|tenants | fixtures generate|check`."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -58,12 +59,28 @@ def _parser() -> argparse.ArgumentParser:
         metavar="VENDOR.OPTION=VALUE",
         help="a vendor knob, e.g. hiptest.rate_limit=200 (repeatable; env MOCKSERVER_VENDOR_OPTIONS, space-separated)",
     )
+    s.add_argument("--replica-id", help="this process's name in GET /_mock/health and every control answer "
+                   "(env MOCKSERVER_REPLICA_ID, default: host name and pid)")
     s.add_argument("--dev", action="store_const", const=True, help="use Flask's development server")
 
     h = sub.add_parser("health", help="exit 0 when the server answers GET /_mock/health (a container's health check)")
     h.add_argument("--url", help="the server's base URL (default: http://127.0.0.1:$PORT, or $HOST when it is not "
                    "a wildcard address)")
     h.add_argument("--timeout", type=float, default=2.0, help="seconds to wait for the answer (default 2)")
+
+    fl = sub.add_parser("fleet", help="a call about every tenant, to every replica behind a balancer; answers merged")
+    flsub = fl.add_subparsers(dest="operation", required=True)
+    for name, text in (("reset", "POST /_mock/reset on every replica"), ("tenants", "GET /_mock/tenants of every "
+                                                                                     "replica, as one list")):
+        o = flsub.add_parser(name, help=text)
+        o.add_argument("--urls", required=True, help="every replica's base URL, comma-separated (not the balancer's)")
+        o.add_argument("--control-token", default=os.environ.get("MOCKSERVER_CONTROL_TOKEN") or None,
+                       help="the replicas' control token (default: env MOCKSERVER_CONTROL_TOKEN)")
+        o.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each replica (default 10)")
+        if name == "reset":
+            o.add_argument("--tenant", help="only this tenant (on whichever replica holds it)")
+            o.add_argument("--vendor", help="only this vendor")
+            o.add_argument("--keep", help="what stays: a comma list of data, clock, faults, journal, outbox")
 
     v = sub.add_parser("vendors", help="list the vendors: name, title, base URLs")
     v.add_argument("--port", type=int, help="main port the URLs are shown for (default 8080)")
@@ -99,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
             return _vendors(args)
         if args.command == "health":
             return _health(args)
+        if args.command == "fleet":
+            from .fleet import run
+
+            return run(args)
         if args.fixtures_command == "generate":
             return _generate(args)
         return _check(args)
@@ -137,6 +158,7 @@ def _serve(args) -> int:
         "body_timeout",
         "dev",
         "validate_requests",
+        "replica_id",
     )
     try:
         options = parse_vendor_options(args.vendor_option) if args.vendor_option else None

@@ -71,7 +71,7 @@ class MockControl:
 
     # -- the control API ------------------------------------------------------------------------
     def health(self) -> dict:
-        """``GET /_mock/health``: ``{"status": "ok", "vendors": [...], "version": ...}``."""
+        """``GET /_mock/health``: ``{"status": "ok", "vendors": [...], "version": ..., "replica": ...}``."""
         return self._call("GET", "/health", scoped=False)
 
     def reset(self, vendor: str | None = None, keep: str | list[str] | tuple[str, ...] | None = None) -> dict:

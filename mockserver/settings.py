@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,14 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_FIXTURES = PACKAGE_DIR / "fixtures"
 LOG_FORMATS = ("text", "json")
 OPENAPI_DIR = PACKAGE_DIR / "openapi"
+
+
+REPLICA_RE = re.compile(r"^[A-Za-z0-9._:@+-]{1,128}$")  # sent as a header value: nothing to escape
+
+
+def default_replica_id() -> str:
+    """Stable for the process and distinct per pod (a pod's host name is its name) or per process on one host."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 class SettingError(ValueError):
@@ -63,6 +73,7 @@ class Settings:
     threads: int = 16
     body_timeout: float = 10.0  # seconds a request body may go without a byte before the client is cut (408)
     validate_requests: bool = True  # vendors that opt in refuse requests their spec forbids
+    replica_id: str = ""  # names this process in health and control answers; "" = host name and pid
     # vendor-specific knobs (e.g. {"hiptest": {"rate_limit": 200}}); vendors read their own key
     vendor_options: dict = field(default_factory=dict)
 
@@ -78,6 +89,8 @@ class Settings:
                 raise SettingError(name, f"must be at least {least}, not {getattr(self, name)}")
         if self.log_format not in LOG_FORMATS:
             raise SettingError("log_format", f"must be {' or '.join(LOG_FORMATS)}, not {self.log_format!r}")
+        if self.replica_id and not REPLICA_RE.match(self.replica_id):
+            raise SettingError("replica_id", f"must be 1-128 letters, digits or ._:@+-, not {self.replica_id!r}")
         if not 0 < self.body_timeout <= 3600:
             raise SettingError("body_timeout", f"must be more than 0 and at most 3600 seconds, not {self.body_timeout}")
 
@@ -113,6 +126,7 @@ ENV = {
     "body_timeout": "MOCKSERVER_BODY_TIMEOUT",
     "validate_requests": "MOCKSERVER_VALIDATE_REQUESTS",
     "vendor_options": "MOCKSERVER_VENDOR_OPTIONS",
+    "replica_id": "MOCKSERVER_REPLICA_ID",
 }
 
 

@@ -11,7 +11,7 @@ from tests.harness import VendorClient, new_tenant, start_server
 # what `make test-fast` leaves out: real clients, fuzzing, whole-spec sweeps, servers started as processes
 SLOW = ("tests/clients/", "tests/contract/test_fuzz.py", "tests/contract/test_specs.py",
         "tests/contract/test_hostile_inputs.py", "tests/core/test_cli.py", "tests/core/test_sixth_vendor.py",
-        "tests/core/test_fixture_formats.py", "tests/console/test_browser.py")
+        "tests/core/test_fixture_formats.py", "tests/console/test_browser.py", "tests/core/test_fleet.py")
 
 
 def pytest_collection_modifyitems(config, items):

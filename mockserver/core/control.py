@@ -4,6 +4,10 @@ Everything is per tenant: `?tenant=T` scopes a call to T's world; without it a c
 tenant (reset, journal, outbox, faults) or the server clock every tenant without its own follows.
 Bodies are JSON whatever their Content-Type says (`curl -d` sends a form type); a key that is not
 known, of the wrong type or out of range is a 400 naming it.
+
+A call with no tenant is about this process only: behind a balancer each replica holds its own share of
+the tenants, so every answer names the replica (`X-Mock-Replica`; health, reset and tenants also in the
+body) and `mockserver fleet` fans such calls out (mockserver/fleet.py).
 """
 
 from __future__ import annotations
@@ -133,7 +137,8 @@ def _int_arg(name: str) -> int | None:
 @bp.get("/health")
 def health():
     core = _core()
-    return json_response({"status": "ok", "vendors": list(core.vendors), "version": __version__})
+    return json_response({"status": "ok", "vendors": list(core.vendors), "version": __version__,
+                          "replica": core.replica})
 
 
 @bp.get("/vendors")
@@ -177,7 +182,7 @@ def reset():
     if "outbox" in done:
         core.outbox.clear(vendor=vendor, tenant=tenant)
     return json_response({"reset": done, "kept": [w for w in RESETTABLE if w not in done], "vendor": vendor,
-                          "tenant": tenant})
+                          "tenant": tenant, "replica": core.replica})
 
 
 @bp.get("/state")
@@ -379,7 +384,8 @@ def tenants():
             if used is not None else None,
         })
     log = core.journal
-    return json_response({"tenants": rows, "count": len(rows), "max_tenants": core.store.max_tenants,
+    return json_response({"replica": core.replica, "tenants": rows, "count": len(rows),
+                          "max_tenants": core.store.max_tenants,
                           "evicted": core.store.evicted,
                           "journal": {"entries": len(log), "bytes": log.bytes, "max_entries": log.size,
                                       "max_bytes": log.max_bytes}})
@@ -550,6 +556,7 @@ def build_control_app(core) -> Flask:
 
     @app.after_request
     def _logged(response):
+        response.headers["X-Mock-Replica"] = core.replica  # errors and the console's files too: every /_mock answer
         started = g.get("started")
         if started is not None:  # control calls go to the access log and the metrics, not to the journal
             ACCESS_LOG.add(ControlCall(request.method, request.script_root + request.path, response.status_code,

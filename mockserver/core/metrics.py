@@ -34,6 +34,10 @@ class Sizes:
         yield GaugeMetricFamily("mockserver_journal_bytes", "Bytes the journal holds, about",
                                 value=core.journal.bytes)
         yield GaugeMetricFamily("mockserver_fault_rules", "Fault rules in force", value=len(core.faults.list()))
+        replica = GaugeMetricFamily("mockserver_replica_info", "This process among the replicas (--replica-id)",
+                                    labels=("replica",))
+        replica.add_metric((core.replica,), 1)
+        yield replica
 
 
 class Metrics:
