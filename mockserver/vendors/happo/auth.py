@@ -11,6 +11,7 @@ from flask import g
 
 from ...core import context
 from ...core.auth import Malformed, basic_credentials, bearer_token, scheme_and_value
+from ...core.credentials import basic_user, bearer
 from ...core.state import State
 from . import errors
 
@@ -24,6 +25,19 @@ def secret_for(state: State, key: str) -> tuple[dict | None, str | None]:
     if token is not None:
         return state.get("accounts", token["accountId"]), token["secret"]
     return None, None
+
+
+def tenant_credential(environ) -> str | None:
+    """The API key that names a tenant under --tenant-from-credentials: the Basic user, or the `kid` of the
+    JWT the Happo clients sign (its signature is checked later, by `authenticate`)."""
+    token = bearer(environ)
+    if token is None:
+        return basic_user(environ)
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except jwt.PyJWTError:
+        return None
+    return kid if isinstance(kid, str) else None
 
 
 def _fallback_account(state: State) -> dict:

@@ -50,6 +50,8 @@ class HiptestVendor(Vendor):
     demo_headers = {"Accept": "application/vnd.api+json; version=1", "access-token": "hiptest-demo-token",
                     "client": "hiptest-demo-client", "uid": "demo@example.com"}
     probe = "/api/projects"
+    credential_field = ("tokens", "access_token")  # a token's tenant: the first (pinned demo) token is it
+    tenant_credential = staticmethod(auth.tenant_credential)
 
     def authenticate(self):
         # the four devise_token_auth headers (and the json:api Accept); sets g.hiptest_token for the

@@ -46,6 +46,8 @@ class QtestVendor(Vendor):
     options_schema = OptionsSchema
     demo_headers = {"Authorization": "bearer qtest-demo-token"}  # the fixtures' API & SDK page token
     probe = "/oauth/status"
+    credential_field = ("tokens", "access_token")  # a token's tenant: the first (API & SDK) token is it
+    tenant_credential = staticmethod(auth.tenant_credential)
     merge_slashes = True  # the doc's own activate/deactivate samples write /projects/10//automation/...
 
     def authenticate(self):
