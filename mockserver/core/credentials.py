@@ -15,6 +15,7 @@ import binascii
 import hashlib
 import re
 
+from .store import DEFAULT_TENANT
 from .tenancy import ENVIRON_KEY, FROM
 
 NAMED = "key:"
@@ -55,12 +56,15 @@ class CredentialTenants:
         store.on_evict.append(self._forget)
 
     def choose(self, environ, vendor: str) -> None:
-        """Make the request's credential its tenant, unless the base fixtures know it (it stays where the
-        header, the path or `default` put it)."""
-        found = self.vendors[vendor].tenant_credential(environ)
+        """Make the request's credential its tenant (the request named none by header or path), unless the
+        base fixtures know it or the default tenant's world issued it (a sign-in's token): it stays there."""
+        of = self.vendors[vendor]
+        found = of.tenant_credential(environ)
         if found and found not in self.known(vendor):
-            environ[ENVIRON_KEY] = self.tenant(found)
-            environ[FROM] = "credential"
+            state = self.store.existing(DEFAULT_TENANT, vendor)
+            if state is None or not of.issued(state, found):
+                environ[ENVIRON_KEY] = self.tenant(found)
+                environ[FROM] = "credential"
 
     def tenant(self, credential: str) -> str:
         if _PLAIN.match(credential):

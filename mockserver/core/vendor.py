@@ -57,6 +57,11 @@ class Vendor(abc.ABC):
         WSGI environ (it runs on every request, before Flask); None: none given, or the vendor has none."""
         return None
 
+    def issued(self, state: State, credential: str) -> bool:
+        """Whether `credential` is one the mock handed out in `state` (a token a sign-in issued): such a
+        key stays in the tenant that issued it rather than naming one of its own."""
+        return False
+
     def authenticate(self) -> None:
         """Let the request in or raise the vendor's own 401/403; runs before every view not marked
         `core.auth.public`, after the tenant, fault and vendor hooks and before the contract check."""

@@ -169,3 +169,19 @@ def test_the_flag_and_its_environment_variable():
     assert from_env({"MOCKSERVER_TENANT_FROM_CREDENTIALS": "1"}).tenant_from_credentials is True
     assert from_env({"MOCKSERVER_TENANT_FROM_CREDENTIALS": "0"}).tenant_from_credentials is False
     assert from_env({}).tenant_from_credentials is False
+
+
+def test_a_token_a_sign_in_issued_stays_in_the_tenant_that_issued_it():
+    server = create_app(Settings(tenant_from_credentials=True))
+    qtest = Client(server.ports["qtest"])
+    token = qtest.post("/oauth/token", data={"grant_type": "password", "username": "demo@example.com",
+                                             "password": "demo-password"}).json["access_token"]
+    assert qtest.get("/api/v3/projects", headers={"Authorization": f"bearer {token}"}).status_code == 200
+    hiptest = Client(server.ports["hiptest"])
+    signed = hiptest.post("/api/auth/sign_in", json={"email": "demo@example.com", "password": "demo-password"},
+                          headers={"Accept": HIPTEST["Accept"]}).headers
+    mine = {**HIPTEST, "access-token": signed["access-token"], "client": signed["client"]}
+    assert hiptest.get("/api/projects", headers=mine).status_code == 200
+    assert {(e["vendor"], e["tenant"], e["tenant_from"]) for e in journal(server)} == {
+        ("qtest", "default", "default"), ("hiptest", "default", "default")}
+    assert tenants(server) == {"default"}

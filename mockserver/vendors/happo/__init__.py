@@ -48,6 +48,9 @@ class HappoVendor(Vendor):
     credential_field = ("accounts", "apiKey")
     tenant_credential = staticmethod(auth.tenant_credential)
 
+    def issued(self, state: State, credential: str) -> bool:
+        return state.get("prTokens", credential) is not None  # a pull request's URL, signing with its token
+
     def authenticate(self) -> None:
         auth.admit()
 
