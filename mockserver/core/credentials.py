@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import re
 
@@ -26,7 +27,12 @@ _PLAIN = re.compile(r"^[A-Za-z0-9._@+-]{1,64}$")
 def basic_user(environ) -> str | None:
     """The user of `Authorization: Basic ...` read off the environ (None when absent or unreadable)."""
     header = environ.get("HTTP_AUTHORIZATION")
-    if not header or header[:6].lower() != "basic ":
+    return _basic_user(header) if header else None
+
+
+@functools.lru_cache(maxsize=1024)  # a CI job sends the same header on every request: decoded once
+def _basic_user(header: str) -> str | None:
+    if header[:6].lower() != "basic ":
         return None
     try:
         decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
