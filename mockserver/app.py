@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.wrappers import Response
 
+from .core import tenancy
 from .core.clock import Clocks
 from .core.control import build_control_app
+from .core.credentials import CredentialTenants
 from .core.faults import Faults
 from .core.fixtures import load_all
 from .core.journal import Journal
@@ -40,6 +42,7 @@ class Core:
     options: dict = field(default_factory=dict)  # name -> the vendor's checked options
     metrics: Metrics | None = None  # GET /_mock/metrics (core/metrics.py)
     replica: str = ""  # this process among the replicas behind a balancer (settings.replica_id)
+    credentials: CredentialTenants | None = None  # --tenant-from-credentials (core/credentials.py)
 
 
 def _not_found(core):
@@ -68,12 +71,25 @@ class MockServer:
         mounts["/_mock"] = self.control_app
         self.main = DispatcherMiddleware(_not_found(core), mounts)
         self.ports = {  # with a control token, /_mock only on the main port: one door to guard
-            name: app if core.settings.control_token else DispatcherMiddleware(app, {"/_mock": self.control_app})
+            name: _tenant_prefix(app if core.settings.control_token
+                                 else DispatcherMiddleware(app, {"/_mock": self.control_app}))
             for name, app in core.vendor_apps.items()
         }
 
     def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith(tenancy.PREFIX):
+            tenancy.take_prefix(environ)
         return self.main(environ, start_response)
+
+
+def _tenant_prefix(app):
+    """A vendor port's app, taking a leading /_t/<tenant> off the path (core/tenancy.py): behind the
+    front that is done already; under Werkzeug (--dev, tests) here."""
+    def port(environ, start_response):
+        if environ.get("PATH_INFO", "").startswith(tenancy.PREFIX):
+            tenancy.take_prefix(environ)
+        return app(environ, start_response)
+    return port
 
 
 def create_app(settings: Settings, vendors: dict | None = None, fixtures: dict | None = None) -> MockServer:
@@ -96,5 +112,7 @@ def create_app(settings: Settings, vendors: dict | None = None, fixtures: dict |
         replica=settings.replica_id or default_replica_id(),
     )
     core.metrics = Metrics(core)
+    if settings.tenant_from_credentials:
+        core.credentials = CredentialTenants(core.store, vendors)
     core.vendor_apps = {name: build_vendor_app(core, v) for name, v in vendors.items()}
     return MockServer(core)

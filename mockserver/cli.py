@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
                    "default 64)")
     s.add_argument("--max-tenants", type=int, help="tenants kept; a new one evicts the least recently used "
                    "(env MOCKSERVER_MAX_TENANTS, default 1000)")
+    s.add_argument("--tenant-from-credentials", action="store_const", const=True,
+                   help="each API key the fixtures do not know is a tenant of its own, whose worlds accept it in "
+                        "place of the demo key (env MOCKSERVER_TENANT_FROM_CREDENTIALS=1)")
     s.add_argument("--control-token", help="require 'Authorization: Bearer TOKEN' on /_mock/* but health "
                    "(env MOCKSERVER_CONTROL_TOKEN, better: not visible in ps)")
     s.add_argument("--max-upload-mb", type=int, help="largest request body accepted (default 50)")
@@ -149,6 +152,7 @@ def _serve(args) -> int:
         "journal_size",
         "journal_mb",
         "max_tenants",
+        "tenant_from_credentials",
         "control_token",
         "max_upload_mb",
         "max_stored_mb",

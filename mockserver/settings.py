@@ -64,6 +64,7 @@ class Settings:
     journal_body_chars: int = 4_096
     journal_mb: int = 64  # bytes the journal may hold in all (headers and bodies are cut per entry too)
     max_tenants: int = 1_000  # beyond, the least recently used tenant is forgotten
+    tenant_from_credentials: bool = False  # each API key the fixtures do not know is its own tenant
     control_token: str = ""  # when set, /_mock/* (but health) needs "Authorization: Bearer <it>"
     max_upload_mb: int = 50
     max_stored_mb: int = 200  # bytes of uploaded files each tenant keeps per vendor; beyond, the vendor's 413
@@ -117,6 +118,7 @@ ENV = {
     "journal_size": "MOCKSERVER_JOURNAL_SIZE",
     "journal_mb": "MOCKSERVER_JOURNAL_MB",
     "max_tenants": "MOCKSERVER_MAX_TENANTS",
+    "tenant_from_credentials": "MOCKSERVER_TENANT_FROM_CREDENTIALS",
     "control_token": "MOCKSERVER_CONTROL_TOKEN",
     "max_upload_mb": "MOCKSERVER_MAX_UPLOAD_MB",
     "max_stored_mb": "MOCKSERVER_MAX_STORED_MB",
@@ -165,7 +167,7 @@ def _coerce(name: str, raw: str):
             return float(raw)
         except ValueError:
             raise ValueError("not a number") from None
-    if name in ("vendor_ports", "validate_requests"):
+    if name in ("vendor_ports", "validate_requests", "tenant_from_credentials"):
         return raw.strip().lower() not in ("0", "false", "no", "off", "")
     if name == "vendors":
         return parse_vendors(raw)

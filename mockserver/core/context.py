@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import current_app, g, request
 
 from .clock import reads_of_this_thread
-from .tenancy import IN_PATH, link_segment
+from .tenancy import IN_PATH, PATH_PREFIX, PREFIX, link_segment
 
 CORE_KEY = "mockserver.core"
 VENDOR_KEY = "mockserver.vendor"
@@ -109,14 +109,13 @@ def vendor_options() -> dict:
 
 
 def base_url() -> str:
-    """The vendor's root as the client reached it: http://host:8080/bitbar or http://host:8084, and
-    /_tenant/<name> after it when the client named its tenant in the path (core/tenancy.py)."""
+    """The vendor's root as the client reached it: http://host:8080/bitbar or http://host:8084, with the
+    tenant in it, in the client's form, when the client named its tenant in the path (core/tenancy.py):
+    http://host:8080/_t/<name>/bitbar, http://host:8080/bitbar/_tenant/<name>."""
     ctx = g._get_current_object()
     found = ctx.get("base_url")
     if found is None:  # werkzeug rebuilds url_root on every access, and links ask for it per record
-        found = request.url_root.rstrip("/")
-        if request.environ.get(IN_PATH):
-            found += link_segment(ctx.tenant)
+        found = _root(request.environ.get(IN_PATH))
         ctx.base_url = found
     return found
 
@@ -124,7 +123,15 @@ def base_url() -> str:
 def page_base_url() -> str:
     """The root for links to pages a browser opens (reports, comparisons): they carry the tenant for
     any tenant but `default`, since a browser sends no tenant header."""
-    return request.url_root.rstrip("/") + link_segment(g.tenant)
+    return _root(request.environ.get(IN_PATH) or PATH_PREFIX)
+
+
+def _root(form: str | None) -> str:
+    if form is None:
+        return request.url_root.rstrip("/")
+    if form == PREFIX:
+        return request.host_url.rstrip("/") + link_segment(g.tenant, PREFIX) + request.script_root
+    return request.url_root.rstrip("/") + link_segment(g.tenant, form)
 
 
 def record_outbound(kind: str, payload: dict) -> None:

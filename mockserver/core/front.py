@@ -67,12 +67,13 @@ class Front:
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="wsgi")
         self.merging = {name for name, v in core.vendors.items() if getattr(v, "merge_slashes", False)}
         self.kept = {name: app.extensions.get(SERVE_KEPT) for name, app in core.vendor_apps.items()}
+        self.credentials = core.credentials  # --tenant-from-credentials (core/credentials.py), else None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return  # lifespan: nothing to start or stop
         environ = self.environ(scope)
-        routed = self.route(environ["PATH_INFO"])
+        routed = self.enter(environ)
         if BODY_ERROR in environ:  # a head too large: answered without reading a body or matching a fault
             if routed is None:
                 await _refuse(send, environ[BODY_ERROR])
@@ -148,6 +149,19 @@ class Front:
             environ[BODY_ERROR] = 414
         return environ
 
+    def enter(self, environ) -> tuple[str, str, str] | None:
+        """The request's tenant settled as far as it is known before the vendor's app (core/tenancy.py):
+        a leading /_t/<name> taken off the path, or the credential's tenant; then `route`."""
+        path = environ["PATH_INFO"]
+        if path.startswith(tenancy.PREFIX):
+            tenancy.take_prefix(environ)
+            path = environ["PATH_INFO"]
+        routed = self.route(path)
+        if (routed is not None and self.credentials is not None and not environ.get(tenancy.ENVIRON_KEY)
+                and not routed[2].startswith(tenancy.PATH_PREFIX)):  # (a /_tenant/ path outranks a credential)
+            self.credentials.choose(environ, routed[0])
+        return routed
+
     def route(self, path: str) -> tuple[str, str, str] | None:
         """(vendor, script root, vendor path) of a request for a vendor; None for the control API and the rest."""
         if self.vendor is not None:
@@ -162,7 +176,7 @@ class Front:
     def kept_answer(self, environ, vendor: str, root: str, path: str):
         """A repeated read answered from the read cache here in the loop, with no hop into the pool."""
         layer = self.kept.get(vendor)
-        if layer is None or (vendor in self.merging and "//" in path):
+        if layer is None or (vendor in self.merging and "//" in path) or tenancy.ERROR in environ:
             return None
         # the environ as the dispatcher hands it to the vendor's app (a copy: on a miss the pool gets the original)
         seen = {**environ, "SCRIPT_NAME": root, "PATH_INFO": environ["PATH_INFO"][len(root):]}
@@ -211,6 +225,8 @@ class Front:
         """Match the fault rules once, here, and sleep a delay in the loop; the vendor app answers the rule
         (a status), this front breaks the connection (a `fault`) or dribbles the answer. The rule, if any."""
         faults = self.core.faults
+        if tenancy.ERROR in environ:
+            return None  # a wrong /_t/ tenant: answered 400 by the vendor app
         tenant = environ.get(tenancy.ENVIRON_KEY) or DEFAULT_TENANT
         if path.startswith(tenancy.PATH_PREFIX):
             name, _, rest = path[len(tenancy.PATH_PREFIX):].partition("/")

@@ -16,6 +16,7 @@ from collections import deque
 
 from .clock import iso
 from .redact import redact_body, redact_headers, redact_query
+from .tenancy import tenant_from
 
 HEADER_BUDGET = 8 * 1024  # bytes of request headers kept per entry (names and values)
 ENTRY_OVERHEAD = 512      # what an entry costs besides its headers and bodies, about
@@ -49,11 +50,11 @@ def _text(raw: bytes) -> str:
 class Entry:
     __slots__ = ("id", "when", "method", "path", "vendor_path", "query", "headers", "raw", "size", "limit",
                  "vendor", "tenant", "status", "duration_ms", "fault", "response_headers", "response_body",
-                 "response_size", "unmatched", "bytes", "headers_truncated", "connection_fault")
+                 "response_size", "unmatched", "bytes", "headers_truncated", "connection_fault", "tenant_from")
 
     def __init__(self, when, method, path, vendor_path, query, headers, raw, size, limit,
                  vendor, tenant, status, duration_ms, fault, response_headers=(), response_body=b"",
-                 response_size=0, unmatched=False, connection_fault=None):
+                 response_size=0, unmatched=False, connection_fault=None, tenant_from="default"):
         held = header_bytes(headers)
         self.headers_truncated = held > HEADER_BUDGET
         if self.headers_truncated:  # rare: a client sending huge headers must not fill the memory
@@ -68,7 +69,7 @@ class Entry:
         self.vendor, self.tenant, self.status = vendor, tenant, status
         self.duration_ms, self.fault = duration_ms, fault
         self.response_headers, self.response_body, self.response_size = response_headers, response_body, response_size
-        self.unmatched, self.connection_fault = unmatched, connection_fault
+        self.unmatched, self.connection_fault, self.tenant_from = unmatched, connection_fault, tenant_from
         self.bytes = (ENTRY_OVERHEAD + held + len(raw) + len(self.path) + len(query)
                       + (len(response_body) if response_body is not None else 0))
 
@@ -100,6 +101,7 @@ class Entry:
             "body_truncated": self.size > self.limit,
             "vendor": self.vendor,
             "tenant": self.tenant,
+            "tenant_from": self.tenant_from,  # what chose the tenant: header, path, credential or default
             "status": self.status,
             "unmatched": self.unmatched,
             "response": {
@@ -123,7 +125,7 @@ def record_broken(core, vendor: str, environ, path: str, vendor_path: str, start
     entry = Entry(core.clocks.of(tenant).peek(), environ["REQUEST_METHOD"], path, vendor_path,
                   environ.get("QUERY_STRING", ""), headers, raw, len(raw), core.settings.journal_body_chars, vendor,
                   tenant, None, (time.perf_counter() - started) * 1000.0, rule["id"], response_body=None,
-                  response_size=None, connection_fault=rule["fault"])
+                  response_size=None, connection_fault=rule["fault"], tenant_from=tenant_from(environ))
     core.journal.add(entry)
 
 

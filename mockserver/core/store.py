@@ -44,6 +44,7 @@ class Store:
         self.evicted = 0
         # tenant -> name -> {"vendors": {vendor: pickled State, or None for "as the fixtures"}, "created": ...}
         self._snapshots: dict[str, dict[str, dict]] = {}
+        self.seed = None  # (tenant, vendor, fixture data copy) -> None: a tenant's own touch (core/credentials.py)
 
     def touched(self, tenant: str) -> None:
         """`tenant` is in use (a request or a control call): most recently used now; a new one may evict."""
@@ -94,12 +95,18 @@ class Store:
                     self._locks.pop(key, None)  # (a request that fetched it meanwhile retries, see acquire)
 
     # -- building -------------------------------------------------------------------------
+    def base_fixtures(self, vendor: str) -> dict:
+        """The fixture data every tenant of `vendor` starts from (a new object when they are replaced)."""
+        return self._fixtures.get(vendor, {})
+
     def _fixtures_for(self, tenant: str, vendor: str) -> dict:
         return self._overrides.get((tenant, vendor), self._fixtures.get(vendor, {}))
 
     def _build(self, tenant: str, vendor: str) -> State:
         with heap.no_gc():
             data = pickle.loads(pickle.dumps(self._fixtures_for(tenant, vendor)))
+            if self.seed is not None:
+                self.seed(tenant, vendor, data)
             return self._vendors[vendor].build_state(data).seal()
 
     def lock(self, tenant: str, vendor: str) -> threading.RLock:

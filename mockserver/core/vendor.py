@@ -33,6 +33,8 @@ class Vendor(abc.ABC):
     secret_keys        names of the state fields holding credentials, shown as "***" in /_mock/state
     demo_headers       what a client sends to be the default fixtures' demo user
     probe              a cheap GET (path under the vendor root) that answers 200 to demo_headers
+    credential_field   (fixture table, field) of the key `tenant_credential` reads; its first row is the demo
+                       user, whose key a credential's tenant replaces with its own (core/credentials.py)
     """
 
     name: str = ""
@@ -48,6 +50,17 @@ class Vendor(abc.ABC):
     merge_slashes: bool = False
     demo_headers: dict[str, str] = {}
     probe: str = "/"
+    credential_field: tuple[str, str] | None = None
+
+    def tenant_credential(self, environ) -> str | None:
+        """The key that names the request's tenant under --tenant-from-credentials, read off the raw
+        WSGI environ (it runs on every request, before Flask); None: none given, or the vendor has none."""
+        return None
+
+    def issued(self, state: State, credential: str) -> bool:
+        """Whether `credential` is one the mock handed out in `state` (a token a sign-in issued): such a
+        key stays in the tenant that issued it rather than naming one of its own."""
+        return False
 
     def authenticate(self) -> None:
         """Let the request in or raise the vendor's own 401/403; runs before every view not marked

@@ -33,7 +33,6 @@ error_log = logging.getLogger("mockserver.errors")
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 TENANT_HEADER = tenancy.HEADER
 _TENANT_KEY = tenancy.ENVIRON_KEY
-_TENANT_ERROR = "mockserver.tenant_error"
 _JOURNALED_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH")
 
 HTTP_MESSAGES = {
@@ -104,7 +103,7 @@ def build_vendor_app(core, vendor) -> Flask:
             ctx.tenant, ctx.clock = DEFAULT_TENANT, clocks.server
             return render_error(vendor, environ[BODY_ERROR], HTTP_MESSAGES[environ[BODY_ERROR]])
         tenant = req.environ.get(_TENANT_KEY) or DEFAULT_TENANT
-        problem = req.environ.get(_TENANT_ERROR)
+        problem = req.environ.get(tenancy.ERROR)
         if problem or (tenant is not DEFAULT_TENANT and not TENANT_RE.match(tenant)):
             ctx.tenant = DEFAULT_TENANT
             ctx.clock = clocks.server
@@ -246,13 +245,18 @@ class ServeKept:
         self.app = app
         self.core = core
         self.vendor = vendor_name
+        self.credentials = core.credentials
 
     def __call__(self, environ, start_response):
+        if tenancy.ERROR in environ:  # a wrong /_t/ tenant (core/tenancy.py): answered in the vendor's shape
+            return self.app(environ, start_response)
         if environ.get("PATH_INFO", "").startswith(tenancy.PATH_PREFIX):
             problem = tenancy.take_from_path(environ)
             if problem:
-                environ[_TENANT_ERROR] = problem  # answered in the vendor's shape by the app
+                environ[tenancy.ERROR] = problem  # answered in the vendor's shape by the app
                 return self.app(environ, start_response)
+        if self.credentials is not None and not environ.get(_TENANT_KEY):
+            self.credentials.choose(environ, self.vendor)  # (behind core/front.py, done there already)
         kept = self.answer(environ)
         if kept is not None:
             start_response(kept.status, kept.headers)
@@ -315,6 +319,6 @@ def record(core, vendor_name: str | None, environ, method: str, path: str, vendo
     entry = Entry(core.clocks.of(tenant).peek(), method, path, vendor_path, environ.get("QUERY_STRING", ""),
                   headers, raw, size, core.settings.journal_body_chars, vendor_name, tenant, status,
                   (time.perf_counter() - started) * 1000.0, fault, response_headers, response_body, response_size,
-                  unmatched)
+                  unmatched, tenant_from=tenancy.tenant_from(environ))
     core.journal.add(entry)
     ACCESS_LOG.add(entry, core.metrics)

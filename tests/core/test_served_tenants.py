@@ -26,8 +26,9 @@ T0 = "2030-01-01T00:00:00Z"
 def port():
     for _ in range(5):
         base = free_server_ports()
-        proc = subprocess.Popen([SCRIPT, "serve", "--port", str(base)], stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        # (with the flag, so the README's credential example runs as written; demo keys stay where they were)
+        proc = subprocess.Popen([SCRIPT, "serve", "--port", str(base), "--tenant-from-credentials"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
         try:
             wait_health(f"http://127.0.0.1:{base}", proc)
         except AssertionError as exc:

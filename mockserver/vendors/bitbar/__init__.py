@@ -43,6 +43,8 @@ class BitbarVendor(Vendor):
     # API key bitbar-demo-key with an empty password; JSON asked for, as the testdroid client does
     demo_headers = {"Authorization": "Basic Yml0YmFyLWRlbW8ta2V5Og==", "Accept": "application/json"}
     probe = "/api/v2/me"
+    credential_field = ("users", "apiKey")  # a key's tenant: the first user signs in with it
+    tenant_credential = staticmethod(auth.tenant_credential)
 
     def authenticate(self) -> None:
         auth.authenticate()

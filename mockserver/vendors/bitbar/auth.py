@@ -9,9 +9,16 @@ from flask import g, request
 
 from ...core import context
 from ...core.auth import Malformed, basic_credentials, bearer_token
+from ...core.credentials import basic_user
 from . import errors
 
 CLIENT_ID = "testdroid-cloud-api"
+
+
+def tenant_credential(environ) -> str | None:
+    """The API key (the Basic user) that names a tenant under --tenant-from-credentials; an OAuth token
+    does not (it is issued in a tenant already)."""
+    return basic_user(environ)
 
 
 def _users() -> dict:

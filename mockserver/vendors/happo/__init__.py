@@ -44,6 +44,12 @@ class HappoVendor(Vendor):
     # the default fixtures' demo account, as the README gives it (Basic apiKey:apiSecret)
     demo_headers = {"Authorization": "Basic " + base64.b64encode(b"happo-demo-key:happo-demo-secret").decode()}
     probe = "/api/flake"
+    # a key's tenant: the first account signs in with it (and still with the fixtures' secret)
+    credential_field = ("accounts", "apiKey")
+    tenant_credential = staticmethod(auth.tenant_credential)
+
+    def issued(self, state: State, credential: str) -> bool:
+        return state.get("prTokens", credential) is not None  # a pull request's URL, signing with its token
 
     def authenticate(self) -> None:
         auth.admit()

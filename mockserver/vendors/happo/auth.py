@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import functools
 import hashlib
 import hmac
+import json
 import warnings
 
 import jwt
@@ -11,6 +14,7 @@ from flask import g
 
 from ...core import context
 from ...core.auth import Malformed, basic_credentials, bearer_token, scheme_and_value
+from ...core.credentials import basic_user, bearer
 from ...core.state import State
 from . import errors
 
@@ -24,6 +28,25 @@ def secret_for(state: State, key: str) -> tuple[dict | None, str | None]:
     if token is not None:
         return state.get("accounts", token["accountId"]), token["secret"]
     return None, None
+
+
+def tenant_credential(environ) -> str | None:
+    """The API key that names a tenant under --tenant-from-credentials: the Basic user, or the `kid` of the
+    JWT the Happo clients sign (its signature is checked later, by `authenticate`)."""
+    token = bearer(environ)
+    if token is None:
+        return basic_user(environ)
+    return _kid(token.partition(".")[0])
+
+
+@functools.lru_cache(maxsize=1024)  # a client signs every request anew, but always under the same JWT header
+def _kid(segment: str) -> str | None:
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, TypeError):  # (binascii.Error and JSONDecodeError are ValueErrors)
+        return None
+    kid = header.get("kid") if isinstance(header, dict) else None
+    return kid if isinstance(kid, str) else None
 
 
 def _fallback_account(state: State) -> dict:

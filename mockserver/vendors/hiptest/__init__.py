@@ -50,6 +50,11 @@ class HiptestVendor(Vendor):
     demo_headers = {"Accept": "application/vnd.api+json; version=1", "access-token": "hiptest-demo-token",
                     "client": "hiptest-demo-client", "uid": "demo@example.com"}
     probe = "/api/projects"
+    credential_field = ("tokens", "access_token")  # a token's tenant: the first (pinned demo) token is it
+    tenant_credential = staticmethod(auth.tenant_credential)
+
+    def issued(self, state: State, credential: str) -> bool:
+        return any(t["access_token"] == credential for t in state.extra.get("tokens", ()))  # a sign-in's token
 
     def authenticate(self):
         # the four devise_token_auth headers (and the json:api Accept); sets g.hiptest_token for the

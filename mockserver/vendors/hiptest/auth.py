@@ -14,6 +14,12 @@ TOKEN_LIFETIME = timedelta(days=365)
 MAX_TOKENS = 10
 
 
+def tenant_credential(environ) -> str | None:
+    """The access-token header that names a tenant under --tenant-from-credentials (client and uid stay the
+    fixtures' first token's)."""
+    return environ.get("HTTP_ACCESS_TOKEN", "").strip() or None
+
+
 def accept_ok() -> bool:
     """True when Accept names application/vnd.api+json with version=1 (parameters in any order)."""
     for part in request.headers.get("Accept", "").split(","):

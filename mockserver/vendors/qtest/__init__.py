@@ -46,6 +46,11 @@ class QtestVendor(Vendor):
     options_schema = OptionsSchema
     demo_headers = {"Authorization": "bearer qtest-demo-token"}  # the fixtures' API & SDK page token
     probe = "/oauth/status"
+    credential_field = ("tokens", "access_token")  # a token's tenant: the first (API & SDK) token is it
+    tenant_credential = staticmethod(auth.tenant_credential)
+
+    def issued(self, state: State, credential: str) -> bool:
+        return state.get("tokens", credential) is not None  # a sign-in's (/oauth/token) access token
     merge_slashes = True  # the doc's own activate/deactivate samples write /projects/10//automation/...
 
     def authenticate(self):

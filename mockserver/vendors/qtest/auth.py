@@ -106,6 +106,15 @@ def presented_token() -> str | None:
     return None
 
 
+def tenant_credential(environ) -> str | None:
+    """The API token (as `presented_token` reads it) that names a tenant under --tenant-from-credentials."""
+    header = environ.get("HTTP_AUTHORIZATION", "").strip()
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip() or None
+    return scheme if scheme and not value.strip() else None
+
+
 def require_token() -> dict:
     """The token record of this request, or the OAuth 401 the real service answers (Vendor.authenticate)."""
     value = presented_token()

@@ -9,7 +9,7 @@ from ...core.negotiation import json_response
 from ...core.state import State
 from ...core.vendor import Vendor
 from . import appimages, endpoints, launches, projects, reports, runs, stats, tests  # noqa: F401 (add their routes)
-from .auth import DEMO_HEADERS, require_api_key
+from .auth import DEMO_HEADERS, require_api_key, tenant_credential
 from .blueprint import API, blueprint
 from .control import control_blueprint
 from .errors import DESCRIPTIONS, refused_by_contract
@@ -28,6 +28,9 @@ class SipfrontVendor(Vendor):
     control_blueprint = control_blueprint
     demo_headers = DEMO_HEADERS
     probe = API  # the endpoint index
+    # a key's tenant: the first key pair has it as public key (and keeps the fixtures' secret)
+    credential_field = ("credentials", "public_key")
+    tenant_credential = staticmethod(tenant_credential)
 
     def authenticate(self) -> None:
         require_api_key()

@@ -6,6 +6,7 @@ import base64
 
 from ...core import context
 from ...core.auth import Malformed, basic_credentials
+from ...core.credentials import basic_user
 from . import errors
 
 
@@ -23,6 +24,11 @@ def require_api_key() -> None:
     known = context.state().extra.get("credentials", [])
     if not any(c["public_key"] == public_key and c["secret"] == secret for c in known):
         raise errors.wrong_credentials()
+
+
+def tenant_credential(environ) -> str | None:
+    """The public key (the Basic user) that names a tenant under --tenant-from-credentials."""
+    return basic_user(environ)
 
 
 def basic_header(public_key: str, secret: str) -> dict[str, str]:

@@ -1,0 +1,107 @@
+"""Tenants by credential (`--tenant-from-credentials`): each API key a client signs in with that the base
+fixtures do not know is a tenant of its own, whose worlds start from the fixtures with that key in place
+of the demo one (the first row of the vendor's `credential_field` table). A CI job sets its key to
+`job-$CI_JOB_ID` and gets an isolated world through a client that can set nothing but a URL and a key.
+
+The tenant is `key:<the key>` when the key is a plain name (at most 64 letters, digits or ._@+-), else
+`key+<16 hex digits of its SHA-256>`, so /_mock/tenants never shows an odd or long key. Vendors of every
+port share the name: the same key for Bitbar and Happo is one tenant with both worlds.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import hashlib
+import re
+
+from .store import DEFAULT_TENANT
+from .tenancy import ENVIRON_KEY, FROM
+
+NAMED = "key:"
+HASHED = "key+"
+_PLAIN = re.compile(r"^[A-Za-z0-9._@+-]{1,64}$")
+
+
+def basic_user(environ) -> str | None:
+    """The user of `Authorization: Basic ...` read off the environ (None when absent or unreadable)."""
+    header = environ.get("HTTP_AUTHORIZATION")
+    return _basic_user(header) if header else None
+
+
+@functools.lru_cache(maxsize=1024)  # a CI job sends the same header on every request: decoded once
+def _basic_user(header: str) -> str | None:
+    if header[:6].lower() != "basic ":
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    user, colon, _ = decoded.partition(":")
+    return user if colon else None
+
+
+def bearer(environ) -> str | None:
+    """The token of `Authorization: Bearer ...` (None when absent)."""
+    header = environ.get("HTTP_AUTHORIZATION")
+    if not header or header[:7].lower() != "bearer ":
+        return None
+    return header[7:].strip() or None
+
+
+class CredentialTenants:
+    """Chooses a request's tenant from its credential, and seeds that tenant's worlds with it."""
+
+    def __init__(self, store, vendors: dict):
+        self.store = store
+        self.vendors = vendors
+        self._known: dict[str, tuple] = {}  # vendor -> (the base fixtures read, the credentials they hold)
+        self._hashed: dict[str, str] = {}  # tenant -> its key, for names that do not spell it
+        store.seed = self.seed
+        store.on_evict.append(self._forget)
+
+    def choose(self, environ, vendor: str) -> None:
+        """Make the request's credential its tenant (the request named none by header or path), unless the
+        base fixtures know it or the default tenant's world issued it (a sign-in's token): it stays there."""
+        of = self.vendors[vendor]
+        found = of.tenant_credential(environ)
+        if found and found not in self.known(vendor):
+            state = self.store.existing(DEFAULT_TENANT, vendor)
+            if state is None or not of.issued(state, found):
+                environ[ENVIRON_KEY] = self.tenant(found)
+                environ[FROM] = "credential"
+
+    def tenant(self, credential: str) -> str:
+        if _PLAIN.match(credential):
+            return NAMED + credential
+        name = HASHED + hashlib.sha256(credential.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        self._hashed[name] = credential
+        return name
+
+    def credential(self, tenant: str) -> str | None:
+        """The key a tenant's worlds accept in place of the demo one (None: not a credential's tenant)."""
+        if tenant.startswith(NAMED):
+            return tenant[len(NAMED):]
+        return self._hashed.get(tenant) if tenant.startswith(HASHED) else None
+
+    def known(self, vendor: str) -> frozenset:
+        data = self.store.base_fixtures(vendor)
+        cached = self._known.get(vendor)
+        if cached is None or cached[0] is not data:  # (new base fixtures: POST /_mock/fixtures)
+            field = self.vendors[vendor].credential_field
+            rows = data.get(field[0], []) if field else []
+            cached = self._known[vendor] = (data, frozenset(row.get(field[1]) for row in rows))
+        return cached[1]
+
+    def seed(self, tenant: str, vendor: str, data: dict) -> None:
+        """Put the tenant's key in place of the demo one in `data` (a private copy of its fixtures)."""
+        field = self.vendors[vendor].credential_field
+        if field is None or not data.get(field[0]):
+            return
+        credential = self.credential(tenant)
+        if credential is not None:
+            data[field[0]][0][field[1]] = credential
+
+    def _forget(self, tenant: str) -> None:
+        self._hashed.pop(tenant, None)

@@ -1,0 +1,180 @@
+"""Tenants real clients can choose, against the served process (`mockserver serve --tenant-from-credentials`,
+its asyncio front): the `/_t/<tenant>` prefix and a credential's tenant reach the front's fast paths (kept reads
+answered in the event loop, fault rules matched there, connection faults only it can break), and real clients
+(testdroid, requests) choose a world with nothing but a base URL and a key."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import time
+import warnings
+
+import jwt
+import pytest
+import requests
+import testdroid
+
+from tests.harness import free_server_ports, new_tenant
+from tests.served import ROOT, SCRIPT, wait_health
+
+pytestmark = pytest.mark.slow  # a server process of its own
+
+DEMO = ("bitbar-demo-key", "")
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def port():
+    for _ in range(5):
+        base = free_server_ports()
+        proc = subprocess.Popen([SCRIPT, "serve", "--port", str(base), "--tenant-from-credentials"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        try:
+            wait_health(f"http://127.0.0.1:{base}", proc)
+        except AssertionError as exc:
+            proc.kill()
+            proc.wait(timeout=15)
+            if "cannot bind" in str(exc):
+                continue
+            raise
+        yield base
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        return
+    raise AssertionError("no free block of ports")
+
+
+def control(port: int, method: str, path: str, **kw) -> requests.Response:
+    return requests.request(method, f"http://127.0.0.1:{port}/_mock{path}", timeout=10, **kw)
+
+
+def journal(port: int, tenant: str) -> list[dict]:
+    return control(port, "GET", "/requests", params={"tenant": tenant}).json()["requests"]
+
+
+def roots(port: int, prefix: str) -> list[str]:
+    """The Bitbar root with `prefix` (a /_t/<tenant> form, or '') on the main port and on Bitbar's own."""
+    return [f"http://127.0.0.1:{port}{prefix}/bitbar", f"http://127.0.0.1:{port + 4}{prefix}"]
+
+
+def total(root: str, auth=DEMO, **headers) -> int:
+    answer = requests.get(f"{root}/api/v2/me/projects", auth=auth, headers={**JSON, **headers}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["total"]
+
+
+@pytest.mark.parametrize("kind", [0, 1], ids=["main port", "vendor port"])
+def test_the_prefix_reaches_kept_reads_fault_rules_and_the_journal(port, kind):
+    tenant = new_tenant("prefix")
+    root, plain = roots(port, f"/_t/{tenant}")[kind], roots(port, "")[kind]
+    made = requests.post(f"{plain}/api/v2/me/projects", auth=DEMO, headers={**JSON, "X-Mock-Tenant": tenant},
+                         data={"name": "only-mine"}, timeout=10)
+    assert made.status_code == 201
+    # each read twice: the second answered from the read cache, in the front's event loop, of the right tenant
+    fixtures = [total(plain), total(plain)]
+    assert [total(root), total(root), total(plain)] == [fixtures[0] + 1, fixtures[0] + 1, fixtures[0]]
+    # a connection fault of the tenant's: only the front breaks a connection, so it matched the prefix's tenant
+    rule = control(port, "POST", "/faults", params={"tenant": tenant},
+                   json={"vendor": "bitbar", "path": "/api/v2/me", "fault": "empty_response", "times": 1})
+    assert rule.status_code == 201
+    assert requests.get(f"{plain}/api/v2/me", auth=DEMO, headers=JSON, timeout=10).status_code == 200
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{root}/api/v2/me", auth=DEMO, headers=JSON, timeout=10)
+    assert requests.get(f"{root}/api/v2/me", auth=DEMO, headers=JSON, timeout=10).status_code == 200  # (times: 1)
+    entries = journal(port, tenant)
+    assert [(e["vendor_path"], e["status"], e["tenant_from"]) for e in entries] == [
+        ("/api/v2/me/projects", 201, "header"), ("/api/v2/me/projects", 200, "path"),
+        ("/api/v2/me/projects", 200, "path"), ("/api/v2/me", None, "path"), ("/api/v2/me", 200, "path")]
+    assert entries[3]["connection_fault"] == "empty_response"
+    # the control API behind the prefix is the tenant's
+    assert control(port, "GET", "/requests", params={"tenant": tenant}).json()["count"] == \
+        requests.get(f"http://127.0.0.1:{port}/_t/{tenant}/_mock/requests", timeout=10).json()["count"] == 5
+
+
+def test_testdroid_chooses_its_world_by_base_url_or_by_key_on_both_port_kinds(port):
+    tenant = new_tenant("td")
+    for root in roots(port, f"/_t/{tenant}"):  # the base URL carries the tenant
+        client = testdroid.Testdroid(apikey="bitbar-demo-key", url=root)
+        assert client.get_me()["email"] == "demo@example.com"
+    client.create_project("made-through-the-path")
+    key = new_tenant("job")  # a CI job's own key: a world of its own, its first user signing in with it
+    for root in roots(port, ""):
+        client = testdroid.Testdroid(apikey=key, url=root)
+        assert client.get_me()["email"] == "demo@example.com"
+    client.create_project("made-with-my-key")
+    names = {p["name"] for p in testdroid.Testdroid(apikey=key, url=roots(port, "")[0]).get_projects()["data"]}
+    assert "made-with-my-key" in names and "made-through-the-path" not in names
+    demo = {p["name"] for p in testdroid.Testdroid(apikey="bitbar-demo-key", url=roots(port, "")[1])
+            .get_projects()["data"]}
+    assert not {"made-with-my-key", "made-through-the-path"} & demo
+    entries = journal(port, f"key:{key}")
+    assert len(entries) == 4 and {e["tenant_from"] for e in entries} == {"credential"}
+    listed = {row["tenant"] for row in control(port, "GET", "/tenants").json()["tenants"]}
+    assert {tenant, f"key:{key}"} <= listed
+
+
+def test_a_keys_tenant_reaches_the_fronts_fault_matching_and_kept_reads(port):
+    key = new_tenant("job")
+    root = roots(port, "")[1]
+    rule = control(port, "POST", "/faults", params={"tenant": f"key:{key}"},
+                   json={"vendor": "bitbar", "path": "/api/v2/me", "fault": "connection_reset", "times": 1})
+    assert rule.status_code == 201
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{root}/api/v2/me", auth=(key, ""), headers=JSON, timeout=10)
+    assert requests.get(f"{root}/api/v2/me", auth=DEMO, headers=JSON, timeout=10).status_code == 200
+    fixtures = total(root)
+    requests.post(f"{root}/api/v2/me/projects", auth=(key, ""), headers=JSON, data={"name": "x"}, timeout=10)
+    assert [total(root, (key, "")), total(root, (key, "")), total(root), total(root)] == \
+        [fixtures + 1, fixtures + 1, fixtures, fixtures]
+    assert [e["tenant_from"] for e in journal(port, f"key:{key}")] == ["credential"] * 4
+
+
+def _basic(user: str, password: str) -> dict:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def _happo_jwt(key: str, secret: str) -> dict:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the demo secret is short
+        token = jwt.encode({"key": key, "iat": int(time.time())}, secret, algorithm="HS256", headers={"kid": key})
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize("vendor, path, good, bad", [
+    ("happo", "/api/flake", lambda k: _basic(k, "happo-demo-secret"), lambda k: _basic(k, "guess")),
+    ("happo", "/api/flake", lambda k: _happo_jwt(k, "happo-demo-secret"), lambda k: _happo_jwt(k, "guess")),
+    ("sipfront", "/api/v2/projects", lambda k: _basic(k, "sipfront-demo-secret"), lambda k: _basic(k, "guess")),
+    ("qtest", "/api/v3/projects", lambda k: {"Authorization": f"Bearer {k}"}, None),
+    ("hiptest", "/api/projects",
+     lambda k: {"Accept": "application/vnd.api+json; version=1", "access-token": k, "client": "hiptest-demo-client",
+                "uid": "demo@example.com"},
+     lambda k: {"Accept": "application/vnd.api+json; version=1", "access-token": k, "client": "guess",
+                "uid": "demo@example.com"}),
+])
+def test_every_vendors_key_names_a_tenant_and_the_rest_is_still_checked(port, vendor, path, good, bad):
+    key = new_tenant("job")
+    offsets = {"hiptest": 1, "qtest": 2, "happo": 3, "sipfront": 5}
+    for root in (f"http://127.0.0.1:{port}/{vendor}", f"http://127.0.0.1:{port + offsets[vendor]}"):
+        answer = requests.get(root + path, headers=good(key), timeout=10)
+        assert answer.status_code == 200, answer.text
+        if bad is not None:
+            assert requests.get(root + path, headers=bad(key), timeout=10).status_code == 401
+    entries = journal(port, f"key:{key}")
+    assert {e["tenant_from"] for e in entries} == {"credential"} and len(entries) == (4 if bad else 2)
+
+
+@pytest.mark.parametrize("root", ["{port}/_t/{tenant}/happo", "{port3}/_t/{tenant}"], ids=["main port", "vendor port"])
+def test_pages_for_a_browser_keep_the_prefix_form(port, root):
+    tenant = new_tenant("pages")
+    base = "http://127.0.0.1:" + root.format(port=port, port3=port + 3, tenant=tenant)
+    compared = requests.post(f"{base}/api/reports/base-sha/compare/change-sha", json={}, timeout=10,
+                             headers=_basic("happo-demo-key", "happo-demo-secret"))
+    assert compared.status_code == 200, compared.text
+    page = compared.json()["compareUrl"]
+    assert page.startswith(base + "/")
+    assert requests.get(page, timeout=10).status_code == 200  # a browser: no header, no credential
+    assert requests.get(page.replace(f"/_t/{tenant}", ""), timeout=10).status_code == 404  # default's world
