@@ -84,6 +84,11 @@ class State:
         # by key, not by object: a commit replaces a stored plain dict by its tracked copy (core/tracked.py)
         return [record for record in map(table.get, found[1].get(value, ())) if record is not None]
 
+    def version(self, kind: str) -> int:
+        """Changes with every insert (a replacing one too) and delete of `kind`, and back with a rollback:
+        a cache of what a table holds is good while this is what it was built at."""
+        return self._versions.get(kind, 0)
+
     def ordered(self, kind: str) -> "Rows":
         """The records of `kind` in ascending key order (integer keys), as a sequence that fetches only what
         is read of it: a page of a big table costs O(page) once the order is known. The order is kept by

@@ -90,7 +90,7 @@ def run_project():
     wanted = body_params()
     project = _select(state, "projects", _whole(wanted.get("id")), wanted.get("project.name"),
                       errors.project_not_found, errors.project_not_named)
-    own = sorted(t["id"] for t in state.table("tests").values() if t["project_id"] == project["id"])
+    own = sorted(t["id"] for t in state.where("tests", "project_id", project["id"]))
     chosen = _test_ids(wanted.get("test_ids")) or own
     strangers = [t for t in chosen if t not in own]
     if strangers:
