@@ -20,10 +20,10 @@ def _select(state, kind: str, wanted_id, wanted_name, not_found, not_named) -> d
         if found is None:
             raise not_found(wanted_id)
         return found
-    for found in sorted(state.table(kind).values(), key=lambda row: row["id"]):
-        if found["name"] == wanted_name:
-            return found
-    raise not_named(wanted_name)
+    named = state.where(kind, "name", wanted_name)  # the API renames nothing: a stored name is for good
+    if not named:
+        raise not_named(wanted_name)
+    return min(named, key=lambda row: row["id"])
 
 
 def _whole(value) -> int | None:
