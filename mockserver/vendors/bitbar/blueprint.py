@@ -57,7 +57,7 @@ def _announce(response: Response) -> Response:
     if response.status_code < 400:
         st = context.state()
         # the clock is read only when a run may have finished: an answer that read it is not kept
-        if any(not run.get("announced") for run in st.table("runs").values()):
+        if st.extra.get("unannounced"):
             for kind, payload in announcements.finished(st, context.now_ms()):
                 context.record_outbound(kind, payload)
     return response

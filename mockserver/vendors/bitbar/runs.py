@@ -61,10 +61,11 @@ def create_run(project: dict, name: str | None, devices: list[dict], group_id: i
         "number": number,
         "displayName": name or f"Test run {number}", "createTime": context.now_ms(), "deviceGroupId": group_id,
         "frameworkId": framework_id, "scheduler": scheduler, "config": config_out(project),
-        "parameters": [dict(p) for p in st.table("parameters").values() if p["projectId"] == project["id"]],
+        "parameters": [dict(p) for p in st.where("parameters", "projectId", project["id"])],
         "files": dict(files), "tags": [], "screenshotZipMs": None, "timeout": timeout,
         "startedByDisplayName": f"{user['firstName']} {user['lastName']}".strip() or user["email"],
     })
+    timeline.expect_announcement(st, run)
     timeline.start_device_runs(st, run, devices, scheduler, context.now_ms())
     return run
 

@@ -247,8 +247,20 @@ def retry(state, run: dict, ids: list[int], at: int) -> list[dict]:
         record.update(retryMs=at, retries=old["retries"] + 1)
         fresh.append(record)
     if ids:
-        run["announced"] = False
+        expect_announcement(state, run)
     return fresh
+
+
+def unannounced(state) -> dict:
+    """The ids of the runs not yet announced (id -> True; model/announcements.py): what every request looks
+    at, so it costs what is under way, not every run stored."""
+    return state.extra.setdefault("unannounced", {})
+
+
+def expect_announcement(state, run: dict) -> None:
+    """`run` (new, or retried) announces itself when it finishes."""
+    run["announced"] = False
+    unannounced(state)[run["id"]] = True
 
 
 def release(dr: dict, at: int) -> None:
