@@ -98,6 +98,18 @@ def _run_times(state) -> dict[str, list[datetime]]:
     return found[1]
 
 
+def _run_added(state, run: dict, before: int) -> None:
+    """Keep the kept times up to date with a run just stored, when they were up to date before it (O(log n)
+    to find the place; a rolled-back request leaves them at a version the table never gets back to)."""
+    found = state.scratch.get("sipfront_run_times")
+    if found is None or found[0] != before:
+        return
+    times, start, end = found[1], parse_time(run["started_at"]), ends_at(run)
+    for kind, at in (("all", start), ("all", end), ("starts", start), (run["outcome"], end)):
+        bisect.insort(times.setdefault(kind, []), at)
+    state.scratch["sipfront_run_times"] = (state.version("runs"), times)
+
+
 def _phase_count(state, now: datetime, column: str, value) -> int | None:
     """How many started runs one filter on a phase column keeps, counted from the kept times (None: another
     kind of filter)."""
@@ -165,7 +177,8 @@ def new_session(state, test: dict, start: datetime, overrides: dict, report_mode
     """A session of `test` starting at `start`, ending as the test's fixture says it ends."""
     parameters = dict(test["parameters"])
     parameters.update({key: str(value) for key, value in overrides.items()})
-    return state.insert("runs", {
+    before = state.version("runs")
+    run = state.insert("runs", {
         "id": state.next_id("runs"),
         "session_id": session_uuid(state),
         "test_id": test["id"],
@@ -179,6 +192,8 @@ def new_session(state, test: dict, start: datetime, overrides: dict, report_mode
         "parameters": parameters,
         "project_run_id": project_run_id,
     })
+    _run_added(state, run, before)
+    return run
 
 
 def complete_fixture_run(state, run: dict) -> dict:
