@@ -297,7 +297,10 @@ def main(argv=None) -> int:
     p.add_argument("--only", help="run only scenarios whose name contains this")
     p.add_argument("--python-load", action="store_true", help="use the Python load generator even if wrk is there")
     p.add_argument("--scale-rows", type=int, default=100_000, metavar="N",
-                   help="also generate and load a --scale N fixture set per vendor (default 100000; 0: skip)")
+                   help="also generate and load a --scale N fixture set per vendor, and serve it against a 1k set "
+                        "(default 100000; 0: skip)")
+    p.add_argument("--scale-budget", type=float, default=180.0, metavar="S",
+                   help="seconds a served vendor's world may take to build at scale, and each step after (default 180)")
     args = p.parse_args(argv)
     scenarios = [s for s in all_scenarios() if not args.only or args.only in s.name]
     load = _python_load if args.python_load or not shutil.which("wrk") else _wrk
@@ -360,6 +363,7 @@ def main(argv=None) -> int:
         from tests import bench_scale
 
         report["fixtures_at_scale"] = bench_scale.run(args.scale_rows)
+        report["served_at_scale"] = bench_scale.served(args.scale_rows, budget=args.scale_budget)
     Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"written to {args.json}")
     return 0

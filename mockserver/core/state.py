@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 from .tracked import TDict, adopt
@@ -35,9 +36,11 @@ class State:
         # kind -> version, bumped by insert/delete; tracked, so a rolled-back request restores it
         self._versions: dict[str, int] = {}
         self._indexes: dict[str, dict[str, tuple[int, dict]]] = {}  # kind -> field -> (version, value -> records)
+        self._orders: dict[str, tuple[int, list]] = {}  # kind -> (version, its keys in ascending order)
 
     def __getstate__(self):
-        return {**self.__dict__, "_indexes": {}}  # snapshots and new tenants rebuild indexes on use
+        # snapshots and new tenants rebuild indexes and orders on use
+        return {**self.__dict__, "_indexes": {}, "_orders": {}}
 
     # -- tables ---------------------------------------------------------------------------
     def table(self, kind: str) -> dict:
@@ -81,11 +84,31 @@ class State:
         # by key, not by object: a commit replaces a stored plain dict by its tracked copy (core/tracked.py)
         return [record for record in map(table.get, found[1].get(value, ())) if record is not None]
 
+    def version(self, kind: str) -> int:
+        """Changes with every insert (a replacing one too) and delete of `kind`, and back with a rollback:
+        a cache of what a table holds is good while this is what it was built at."""
+        return self._versions.get(kind, 0)
+
+    def ordered(self, kind: str) -> "Rows":
+        """The records of `kind` in ascending key order (integer keys), as a sequence that fetches only what
+        is read of it: a page of a big table costs O(page) once the order is known. The order is kept by
+        insert (a new largest key is appended) and rebuilt on use after any other insert or delete."""
+        version = self._versions.get(kind, 0)
+        table = self.tables.get(kind, {})
+        found = self._orders.get(kind)
+        if found is None or found[0] != version:
+            found = self._orders[kind] = (version, sorted(table))
+        return Rows(table, found[1])
+
     def _changed(self, kind: str, added: tuple | None = None, removed: tuple | None = None) -> None:
         """A new version of `kind`; its current indexes follow an added or removed (key, record),
         any other change leaves them to be rebuilt on use."""
         old = self._versions.get(kind, 0)
         new = self._versions[kind] = next(_VERSIONS)
+        order = self._orders.get(kind)
+        if order is not None and order[0] == old and added is not None and (not order[1] or added[0] > order[1][-1]):
+            order[1].append(added[0])
+            self._orders[kind] = (new, order[1])
         for field, (version, groups) in (self._indexes.get(kind) or {}).items():
             if version != old or (added is None and removed is None):
                 continue
@@ -106,7 +129,7 @@ class State:
             if ints:
                 self._seq[kind] = max(self._seq.get(kind, 0), max(ints))
         memo: dict = {}
-        self._indexes = {}  # they point at the plain records adopt_all replaces
+        self._indexes, self._orders = {}, {}  # built from the tables adopt_all replaces
         self._versions = adopt_all(self._versions, memo)
         self.tables = adopt_all(self.tables, memo)
         self.extra = adopt_all(self.extra, memo)
@@ -135,3 +158,25 @@ class State:
             "extra": self.extra,
             "sequences": {k: v for k, v in self._seq.items()},
         }
+
+
+class Rows(Sequence):
+    """Records of a table by a list of their keys, fetched only when read (a slice fetches just its own).
+
+    It keeps the length it was made with: keys the state appends later are not seen by its holder."""
+
+    __slots__ = ("_table", "_keys", "_n")
+
+    def __init__(self, table: dict, keys: list):
+        self._table, self._keys, self._n = table, keys, len(keys)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, at):
+        if isinstance(at, slice):
+            return [self._table[self._keys[i]] for i in range(self._n)[at]]
+        return self._table[self._keys[range(self._n)[at]]]
+
+    def __iter__(self):
+        return map(self._table.__getitem__, itertools.islice(self._keys, self._n))

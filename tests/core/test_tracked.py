@@ -135,3 +135,43 @@ def test_where_survives_pickling_as_snapshots_and_new_tenants_do():
     copy_ = pickle.loads(pickle.dumps(state))
     copy_.insert("kids", {"id": None, "parent": 1})
     assert _children(copy_, 1) == [1, 3, 5, 7] and _children(state, 1) == [1, 3, 5]
+
+
+# -- State.ordered: a table by key, for list pages that read only their own records -----------
+def _ids(rows) -> list[int]:
+    return [r["id"] for r in rows]
+
+
+def test_ordered_follows_inserts_and_deletes_and_pages_by_slice():
+    state = State("t")
+    for i in (5, 2, 9, 1):
+        state.insert("kids", {"id": i, "parent": 0})
+    state.seal()
+    rows = state.ordered("kids")
+    assert _ids(rows) == [1, 2, 5, 9] and len(rows) == 4 and rows[1:3] == [state.get("kids", 2), state.get("kids", 5)]
+    assert rows[-1]["id"] == 9 and rows[10:] == []
+    state.insert("kids", {"id": None, "parent": 0})  # 10: appended
+    assert _ids(state.ordered("kids")) == [1, 2, 5, 9, 10]
+    assert _ids(rows) == [1, 2, 5, 9]  # a sequence handed out keeps its length, though the state grew
+    state.insert("kids", {"id": 3, "parent": 0})  # not the largest: the order is rebuilt
+    state.delete("kids", 2)
+    assert _ids(state.ordered("kids")) == [1, 3, 5, 9, 10]
+
+
+def test_ordered_after_a_rolled_back_request_answers_as_before_it():
+    state = family()
+    assert _ids(state.ordered("kids")) == [1, 2, 3, 4, 5, 6]
+    log = tracked.begin()
+    state.insert("kids", {"id": None, "parent": 1})
+    state.delete("kids", 1)
+    assert _ids(state.ordered("kids")) == [2, 3, 4, 5, 6, 7]
+    tracked.end(log, keep=False)
+    assert _ids(state.ordered("kids")) == [1, 2, 3, 4, 5, 6]
+    log = tracked.begin()
+    state.insert("kids", {"id": None, "parent": 0})  # reuses the rolled-back id 7
+    tracked.end(log, keep=True)
+    assert _ids(state.ordered("kids")) == [1, 2, 3, 4, 5, 6, 7]
+    assert state.ordered("kids")[-1] is state.get("kids", 7)
+    copy_ = pickle.loads(pickle.dumps(state))
+    copy_.insert("kids", {"id": None, "parent": 1})
+    assert _ids(copy_.ordered("kids"))[-1] == 8 and _ids(state.ordered("kids"))[-1] == 7

@@ -8,6 +8,7 @@ helpers they share.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 from flask import Blueprint, Response, g, request
 from marshmallow import Schema
@@ -56,7 +57,7 @@ def _announce(response: Response) -> Response:
     if response.status_code < 400:
         st = context.state()
         # the clock is read only when a run may have finished: an answer that read it is not kept
-        if any(not run.get("announced") for run in st.table("runs").values()):
+        if st.extra.get("unannounced"):
             for kind, payload in announcements.finished(st, context.now_ms()):
                 context.record_outbound(kind, payload)
     return response
@@ -87,10 +88,14 @@ def dump(schema: type[Schema], record, status: int = 200, root: str = "response"
     return reply(schema_of(schema).dump(record), status, root)
 
 
-def dump_list(schema: type[Schema], records, root: str = "list") -> Response:
-    """The list envelope of `records`, paged, searched, sorted and filtered as the query asks."""
-    envelope = listed(list(records), schema_of(schema, many=True).dump, set(schema_of(schema).fields),
-                      _list_query(), context.base_url() + request.path)
+def dump_list(schema: type[Schema], records, root: str = "list", out=None) -> Response:
+    """The list envelope of `records` (a list or any sequence), paged, searched, sorted and filtered as the
+    query asks; `out` turns a stored record into what the schema dumps, and is called only for the records
+    rendered (a plain page: just its own)."""
+    many = schema_of(schema, many=True).dump
+    render = many if out is None else (lambda rows: many([out(r) for r in rows]))
+    envelope = listed(records if isinstance(records, Sequence) else list(records), render,
+                      set(schema_of(schema).fields), _list_query(), context.base_url() + request.path)
     return reply(envelope, 200, root)
 
 

@@ -42,7 +42,7 @@ def _register(kind: str):
 
     def list_device_runs(projectId, runId):
         caller().run(projectId, runId)
-        return dump_list(s.DeviceRunOut, [device_run_out(d) for d in timeline.device_runs_of(state(), runId)])
+        return dump_list(s.DeviceRunOut, timeline.device_runs_of(state(), runId), out=device_run_out)
 
     def get_device_run(projectId, runId, deviceRunId):
         found = caller().device_run(projectId, runId, deviceRunId)

@@ -28,8 +28,7 @@ from .model.projects import forget_device_group, project_os
 @blueprint.route("/api/v2/devices")
 @public
 def list_devices():
-    rows = sorted(state().table("devices").values(), key=lambda d: d["id"])
-    return dump_list(s.DeviceOut, [device_out(d) for d in rows])
+    return dump_list(s.DeviceOut, state().ordered("devices"), out=device_out)
 
 
 @blueprint.route("/resources/images/devices/<imageName>")
@@ -49,12 +48,10 @@ def group_out(group: dict) -> dict:
 
 
 def _groups(user_owned: bool, public_too: bool, os_type: str | None = None) -> list[dict]:
-    rows = []
-    for group in state().table("deviceGroups").values():
-        mine = group["userId"] == me()["id"]
-        if (user_owned and mine) or (public_too and group["userId"] is None):
-            if os_type is None or group["osType"] == os_type:
-                rows.append(group_out(group))
+    st = state()
+    groups = (st.where("deviceGroups", "userId", me()["id"]) if user_owned else []) + \
+        (st.where("deviceGroups", "userId", None) if public_too else [])
+    rows = [group_out(g) for g in groups if os_type is None or g["osType"] == os_type]
     return sorted(rows, key=lambda g: g["id"])
 
 
@@ -125,7 +122,7 @@ def delete_device_group(deviceGroupId):
 def list_group_devices(deviceGroupId):
     group = caller().device_group(deviceGroupId, owned=False)
     devices = [state().get("devices", d) for d in sorted(group["deviceIds"])]
-    return dump_list(s.DeviceOut, [device_out(d) for d in devices if d is not None])
+    return dump_list(s.DeviceOut, [d for d in devices if d is not None], out=device_out)
 
 
 @me_route("/device-groups/<int:deviceGroupId>/devices", methods=("POST",))
@@ -158,13 +155,12 @@ def share_device_group(deviceGroupId):
 
 # -- interactive device sessions ----------------------------------------------------------------
 def _my_sessions():
-    return sorted((d for d in state().table("deviceRuns").values() if d["userId"] == me()["id"]),
-                  key=lambda d: d["id"])
+    return sorted(state().where("deviceRuns", "userId", me()["id"]), key=lambda d: d["id"])
 
 
 @me_route("/device-sessions")
 def list_device_sessions():
-    return dump_list(s.DeviceRunOut, [device_run_out(d) for d in _my_sessions()])
+    return dump_list(s.DeviceRunOut, _my_sessions(), out=device_run_out)
 
 
 @me_route("/device-sessions", methods=("POST",))
@@ -174,8 +170,8 @@ def start_device_session():
         raise errors.device_locked(device["id"])
     st = state()
     queue = timeline.simulation(st)["queueSeconds"] * 1000
-    record = timeline.new_device_run(st, None, device, context.now_ms() + queue, context.now_ms(), interactive=True)
-    record["userId"] = me()["id"]
+    record = timeline.new_device_run(st, None, device, context.now_ms() + queue, context.now_ms(), interactive=True,
+                                     user_id=me()["id"])
     return dump(s.DeviceRunOut, device_run_out(record), 201, root="deviceSession")
 
 

@@ -9,7 +9,7 @@ from .blueprint import caller, dump, dump_list, given, me, me_route, state
 
 
 def _my_notifications(project_id=None, only_project=False):
-    rows = [n for n in state().table("notifications").values() if n["userId"] == me()["id"]]
+    rows = state().where("notifications", "userId", me()["id"])
     if only_project:
         rows = [n for n in rows if n["project"] == project_id]
     return sorted(rows, key=lambda n: n["id"])

@@ -39,7 +39,7 @@ def legacy_out(record: dict) -> dict:
 @me_route("/projects")
 def list_projects():
     rows = sorted(caller().visible_projects(), key=lambda p: p["id"])
-    return dump_list(s.ProjectOut, [project_out(p) for p in rows])
+    return dump_list(s.ProjectOut, rows, out=project_out)
 
 
 @me_route("/projects", methods=("POST",))
@@ -236,7 +236,6 @@ def project_files_zip(projectId):
 @me_route("/projects/<int:projectId>/reports/summary")
 def project_summary_report(projectId):
     project = caller().project(projectId)
-    project_runs = sorted((r for r in state().table("runs").values() if r["projectId"] == projectId),
-                          key=lambda r: r["id"])
+    project_runs = sorted(state().where("runs", "projectId", projectId), key=lambda r: r["id"])
     return report_response(project_runs, f"Project {project['name']} summary", f"project-{projectId}-summary",
                            failures_only=False)

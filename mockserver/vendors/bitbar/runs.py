@@ -53,7 +53,7 @@ def create_run(project: dict, name: str | None, devices: list[dict], group_id: i
     # numbers keep counting past deleted runs, as the service's per-project sequence does
     last = project.get("lastRunNumber")
     if last is None:
-        last = max((r["number"] for r in st.table("runs").values() if r["projectId"] == project["id"]), default=0)
+        last = max((r["number"] for r in st.where("runs", "projectId", project["id"])), default=0)
     number = project["lastRunNumber"] = last + 1
     user = me()
     run = st.insert("runs", {
@@ -61,10 +61,11 @@ def create_run(project: dict, name: str | None, devices: list[dict], group_id: i
         "number": number,
         "displayName": name or f"Test run {number}", "createTime": context.now_ms(), "deviceGroupId": group_id,
         "frameworkId": framework_id, "scheduler": scheduler, "config": config_out(project),
-        "parameters": [dict(p) for p in st.table("parameters").values() if p["projectId"] == project["id"]],
+        "parameters": [dict(p) for p in st.where("parameters", "projectId", project["id"])],
         "files": dict(files), "tags": [], "screenshotZipMs": None, "timeout": timeout,
         "startedByDisplayName": f"{user['firstName']} {user['lastName']}".strip() or user["email"],
     })
+    timeline.expect_announcement(st, run)
     timeline.start_device_runs(st, run, devices, scheduler, context.now_ms())
     return run
 
@@ -72,8 +73,8 @@ def create_run(project: dict, name: str | None, devices: list[dict], group_id: i
 @me_route("/projects/<int:projectId>/runs")
 def list_project_runs(projectId):
     caller().project(projectId)
-    rows = sorted((r for r in state().table("runs").values() if r["projectId"] == projectId), key=lambda r: r["id"])
-    return dump_list(s.TestRunOut, [run_out(r) for r in rows])
+    rows = sorted(state().where("runs", "projectId", projectId), key=lambda r: r["id"])
+    return dump_list(s.TestRunOut, rows, out=run_out)
 
 
 @me_route("/projects/<int:projectId>/runs", methods=("POST",))
@@ -89,9 +90,10 @@ def start_project_run(projectId):
 
 @me_route("/runs")
 def list_my_runs():
-    visible = {p["id"] for p in caller().visible_projects()}
-    rows = sorted((r for r in state().table("runs").values() if r["projectId"] in visible), key=lambda r: r["id"])
-    return dump_list(s.TestRunOut, [run_out(r) for r in rows])
+    st = state()
+    rows = sorted((r for p in caller().visible_projects() for r in st.where("runs", "projectId", p["id"])),
+                  key=lambda r: r["id"])
+    return dump_list(s.TestRunOut, rows, out=run_out)
 
 
 def _run_config() -> dict:

@@ -46,8 +46,7 @@ def list_releases(projectId):
     wire()
     project(projectId)
     # releases carry no closed state in the fixtures: includeClosed changes nothing
-    rows = sorted((r for r in context.state().table("releases").values() if r["project_id"] == projectId),
-                  key=lambda r: r["id"])
+    rows = sorted(context.state().where("releases", "project_id", projectId), key=lambda r: r["id"])
     base = context.base_url()
     return ok(ReleaseOut, [suites.render_release(base, r, n + 1) for n, r in enumerate(rows)])
 

@@ -20,10 +20,10 @@ def _select(state, kind: str, wanted_id, wanted_name, not_found, not_named) -> d
         if found is None:
             raise not_found(wanted_id)
         return found
-    for found in sorted(state.table(kind).values(), key=lambda row: row["id"]):
-        if found["name"] == wanted_name:
-            return found
-    raise not_named(wanted_name)
+    named = state.where(kind, "name", wanted_name)  # the API renames nothing: a stored name is for good
+    if not named:
+        raise not_named(wanted_name)
+    return min(named, key=lambda row: row["id"])
 
 
 def _whole(value) -> int | None:
@@ -90,7 +90,7 @@ def run_project():
     wanted = body_params()
     project = _select(state, "projects", _whole(wanted.get("id")), wanted.get("project.name"),
                       errors.project_not_found, errors.project_not_named)
-    own = sorted(t["id"] for t in state.table("tests").values() if t["project_id"] == project["id"])
+    own = sorted(t["id"] for t in state.where("tests", "project_id", project["id"]))
     chosen = _test_ids(wanted.get("test_ids")) or own
     strangers = [t for t in chosen if t not in own]
     if strangers:

@@ -7,6 +7,8 @@ and the clock, so advancing the clock is all it takes to finish a run. Then the 
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import random
 import re
@@ -65,27 +67,81 @@ def next_change(run: dict, now: datetime) -> datetime | None:
     return end if now < end else None
 
 
-def settles_at(runs, now: datetime) -> datetime | None:
-    """The first moment any of `runs` changes phase (None: none of them will)."""
-    return min(filter(None, (next_change(run, now) for run in runs)), default=None)
+def settles_at(state, now: datetime) -> datetime | None:
+    """The first moment any run changes phase (None: none of them will): the first start or end after `now`
+    (a run that has not started ends after it starts, so its end never comes first)."""
+    times = _run_times(state)["all"]
+    at = bisect.bisect_right(times, now)
+    return times[at] if at < len(times) else None
 
 
-def visible_runs(state, now: datetime) -> list[dict]:
-    return [run for run in state.table("runs").values() if started(run, now)]
+def all_started(state, now: datetime) -> bool:
+    starts = _run_times(state)["starts"]
+    return not starts or starts[-1] <= now
+
+
+def _run_times(state) -> dict[str, list[datetime]]:
+    """Sorted: every run's start and end (`all`), the starts, the ends of passing and of failing runs; kept per
+    world while the runs table is as it was (a run changed in place is stored again, which counts as a change:
+    see stop_project_run), so how many runs stand where at any moment is a bisection."""
+    version = state.version("runs")
+    found = state.scratch.get("sipfront_run_times")
+    if found is None or found[0] != version:
+        runs = state.table("runs").values()
+        starts = sorted(parse_time(run["started_at"]) for run in runs)
+        ends = {"passed": [], "failed": []}
+        for run in runs:
+            ends.setdefault(run["outcome"], []).append(ends_at(run))
+        times = {"all": sorted(starts + [t for kind in ends.values() for t in kind]), "starts": starts,
+                 **{outcome: sorted(at) for outcome, at in ends.items()}}
+        found = state.scratch["sipfront_run_times"] = (version, times)
+    return found[1]
+
+
+def _run_added(state, run: dict, before: int) -> None:
+    """Keep the kept times up to date with a run just stored, when they were up to date before it (O(log n)
+    to find the place; a rolled-back request leaves them at a version the table never gets back to)."""
+    found = state.scratch.get("sipfront_run_times")
+    if found is None or found[0] != before:
+        return
+    times, start, end = found[1], parse_time(run["started_at"]), ends_at(run)
+    for kind, at in (("all", start), ("all", end), ("starts", start), (run["outcome"], end)):
+        bisect.insort(times.setdefault(kind, []), at)
+    state.scratch["sipfront_run_times"] = (state.version("runs"), times)
+
+
+def _phase_count(state, now: datetime, column: str, value) -> int | None:
+    """How many started runs one filter on a phase column keeps, counted from the kept times (None: another
+    kind of filter)."""
+    times = _run_times(state)
+    begun = bisect.bisect_right(times["starts"], now)
+    passed, failed = (bisect.bisect_right(times[o], now) for o in ("passed", "failed"))
+    counts = {
+        "has_passed": {1: passed, 0: begun - passed}, "is_failed": {1: failed, 0: begun - failed},
+        "is_finished": {1: passed + failed, 0: begun - passed - failed},
+        "status": {"passed": passed, "failed": failed, "running": begun - passed - failed},
+    }
+    counts["session_status"] = counts["status"]
+    return counts[column].get(value, 0) if column in counts else None
 
 
 def find_session(state, key: str, now: datetime) -> dict | None:
-    """A started session by `key`: the session UUID the status URLs carry, or the session's numeric id."""
+    """A started session by `key`: the session UUID the status URLs carry, or the session's numeric id
+    (of those that match, the first in table order, as a scan finds it)."""
     number = whole_number(key)
-    for run in visible_runs(state, now):
-        if run["session_id"] == key or (number is not None and run["id"] == number):
-            return run
-    return None
+    found = state.where("runs", "session_id", key)
+    by_id = state.get("runs", number) if number is not None else None
+    if by_id is not None:
+        found.append(by_id)
+    if len(found) > 1:
+        order = {k: i for i, k in enumerate(state.table("runs"))}
+        found.sort(key=lambda run: order[run["id"]])
+    return next((run for run in found if started(run, now)), None)
 
 
 def sessions_of_test(state, test_id: int, now: datetime) -> list[dict]:
     """The test's sessions that have started, oldest first."""
-    return sorted((r for r in state.table("runs").values() if r["test_id"] == test_id and started(r, now)),
+    return sorted((r for r in state.where("runs", "test_id", test_id) if started(r, now)),
                   key=lambda r: (r["started_at"], r["id"]))
 
 
@@ -121,7 +177,8 @@ def new_session(state, test: dict, start: datetime, overrides: dict, report_mode
     """A session of `test` starting at `start`, ending as the test's fixture says it ends."""
     parameters = dict(test["parameters"])
     parameters.update({key: str(value) for key, value in overrides.items()})
-    return state.insert("runs", {
+    before = state.version("runs")
+    run = state.insert("runs", {
         "id": state.next_id("runs"),
         "session_id": session_uuid(state),
         "test_id": test["id"],
@@ -135,6 +192,8 @@ def new_session(state, test: dict, start: datetime, overrides: dict, report_mode
         "parameters": parameters,
         "project_run_id": project_run_id,
     })
+    _run_added(state, run, before)
+    return run
 
 
 def complete_fixture_run(state, run: dict) -> dict:
@@ -183,10 +242,11 @@ def stop_project_run(state, prun: dict, when: datetime) -> None:
             run["duration_seconds"] = max(1, int((when - parse_time(run["started_at"])).total_seconds()))
             run["outcome"] = "failed"
             run["result_description"] = "Test run stopped by user"
+            state.insert("runs", run)  # stored again: what is kept of the runs' times sees its new end
 
 
 def sessions_of(state, prun: dict) -> list[dict]:
-    return [run for run in state.table("runs").values() if run.get("project_run_id") == prun["id"]]
+    return state.where("runs", "project_run_id", prun["id"])
 
 
 def project_phase(state, prun: dict, now: datetime) -> str:
@@ -224,16 +284,16 @@ def project_row(state, prun: dict, now: datetime) -> dict:
 
 
 def find_project_run(state, run_uuid: str, now: datetime) -> dict | None:
-    for prun in state.table("project_runs").values():
-        if prun["uuid"] == run_uuid and parse_time(prun["created_at"]) <= now:
+    for prun in state.where("project_runs", "uuid", run_uuid):
+        if parse_time(prun["created_at"]) <= now:
             return prun
     return None
 
 
 def last_project_run(state, project_id: int, now: datetime) -> dict | None:
     """The project's latest run created by `now` (None: it has not run yet)."""
-    pruns = [p for p in state.table("project_runs").values()
-             if p["project_id"] == project_id and find_project_run(state, p["uuid"], now) is not None]
+    pruns = [p for p in state.where("project_runs", "project_id", project_id)
+             if find_project_run(state, p["uuid"], now) is not None]
     return max(pruns, key=lambda p: (p["created_at"], p["id"]), default=None)
 
 
@@ -253,19 +313,39 @@ def whole_number(text: str) -> int | None:
     return int(text) if len(text) <= MAX_DIGITS and WHOLE_NUMBER.match(text) else None
 
 
-def _matches(row: dict, column: str, value) -> bool:
+def run_column(state, run: dict, now: datetime, column: str):
+    """One column of `run_row` without building the row: what filtering and sorting every session reads."""
+    if column in ("id", "session_id", "started_at", "agentpool_name", "test_id"):
+        return run[column]
     if column == "tags":
-        return value in json.loads(row["tags"])
+        return json.dumps(run["tags"])
+    where = phase(run, now)
+    if column in ("status", "session_status"):
+        return where
+    if column in ("has_passed", "is_failed", "is_finished"):
+        return int(where in {"has_passed": ("passed",), "is_failed": ("failed",),
+                             "is_finished": ("passed", "failed")}[column])
+    if column == "stopped_at":
+        return format_time(ends_at(run)) if where in ("passed", "failed") else None
+    return run_row(state, run, now)[column]
+
+
+def _matches(state, run: dict, now: datetime, column: str, value) -> bool:
+    if column == "tags":
+        return value in run["tags"]
+    found = run_column(state, run, now, column)
     if column in TIMES:
         # a prefix picks a day or an hour ("2024-02-09"), the whole value one second
-        return row[column] is not None and row[column].startswith(value)
-    return row[column] == value
+        return found is not None and found.startswith(value)
+    return found == value
 
 
-def query_runs(rows: list[dict], params: dict) -> dict:
-    """Apply the documented parameters to session rows. The contract already refused values of the wrong
-    type or range, unknown columns and directions; what it cannot say (filters come in pairs, a numeric
-    column needs a whole number) is a 400 naming the parameter here."""
+def query_runs(state, now: datetime, params: dict) -> dict:
+    """Apply the documented parameters to the started sessions; `runs` is the page of stored runs, to be
+    rendered with `run_row`. The contract already refused values of the wrong type or range, unknown columns
+    and directions; what it cannot say (filters come in pairs, a numeric column needs a whole number) is a
+    400 naming the parameter here. Filters and sorts read just their columns of each session, and a page in
+    id order (the default) is cut from the table's key order, so only the page is ever rendered."""
     start = params.get("start") or 0
     count = params.get("count") or DEFAULT_COUNT
     # without orderby the sessions come in id order, as their table's primary key would give them
@@ -286,16 +366,29 @@ def query_runs(rows: list[dict], params: dict) -> dict:
             raise errors.filterval_not_time(name, value)
         filters.append((name, value))
 
-    def epoch(row):
-        return parse_time(row["started_at"]).timestamp()
+    def epoch(run):
+        return parse_time(run["started_at"]).timestamp()
 
+    rows = state.ordered("runs")
+    if not all_started(state, now):
+        rows = [run for run in rows if started(run, now)]
+    if startdate is None and enddate is None and column == "id":
+        # in id order, no filter or one a count answers: the page alone is looked for, O(page) for a
+        # filter most sessions pass
+        total = len(rows) if not filters else _phase_count(state, now, *filters[0]) if len(filters) == 1 else None
+        if total is not None:
+            ordered = reversed(rows) if descending else iter(rows)
+            kept = (r for r in ordered if all(_matches(state, r, now, name, value) for name, value in filters))
+            return {"runs": list(itertools.islice(kept, start, start + count)), "total": total, "start": start,
+                    "count": count}
     if startdate is not None:
         rows = [r for r in rows if epoch(r) >= startdate]
     if enddate is not None:
         rows = [r for r in rows if epoch(r) <= enddate]
     for name, value in filters:
-        rows = [r for r in rows if _matches(r, name, value)]
-    rows = sort_items(rows, [(column, descending), ("id", False)])
+        rows = [r for r in rows if _matches(state, r, now, name, value)]
+    if column != "id" or descending:  # a stable sort of rows in id order: ties stay in id order
+        rows = sort_items(rows, [(column, descending)], get=lambda run, c: run_column(state, run, now, c))
     return {"runs": page(rows, start, count), "total": len(rows), "start": start, "count": count}
 
 

@@ -10,9 +10,8 @@ from .schemas import ProjectOut
 @blueprint.get(f"{API}/projects")
 def list_projects():
     state = context.state()
-    tests = sorted(state.table("tests").values(), key=lambda t: t["id"])
     projects = [
-        {**project, "test_ids": [t["id"] for t in tests if t["project_id"] == project["id"]]}
-        for project in sorted(state.table("projects").values(), key=lambda p: p["id"])
+        {**project, "test_ids": sorted(t["id"] for t in state.where("tests", "project_id", project["id"]))}
+        for project in state.ordered("projects")
     ]
     return reply("projects", ProjectOut, projects, many=True)

@@ -23,11 +23,11 @@ def status_body(state, run: dict, now):
 def list_runs():
     state, now = context.state(), context.now()
     # the page changes only when a session starts or ends: the core may serve it again until then
-    context.valid_until(model.settles_at(state.table("runs").values(), now))
-    rows = [model.run_row(state, run, now) for run in model.visible_runs(state, now)]
-    result = model.query_runs(rows, g.params)
+    context.valid_until(model.settles_at(state, now))
+    result = model.query_runs(state, now, g.params)
+    rows = [model.run_row(state, run, now) for run in result["runs"]]
     # the total next to the page lets a client page with start/count to the end
-    body = {"runs": schema_of(RunOut, many=True).dump(result["runs"]), "total": result["total"],
+    body = {"runs": schema_of(RunOut, many=True).dump(rows), "total": result["total"],
             "start": result["start"], "count": result["count"], "status": 200}
     return json_response(body)
 

@@ -29,6 +29,7 @@ def run_with(state: State, *devices: dict, scheduler: str = "PARALLEL") -> dict:
                                 "screenshotZipMs": None, "config": {"hookURL": ""}})
     for d in devices:
         state.insert("devices", dict(d))
+    timeline.expect_announcement(state, run)  # as runs.create_run does
     timeline.start_device_runs(state, run, [state.get("devices", d["id"]) for d in devices], scheduler, T0)
     return run
 
@@ -182,3 +183,11 @@ def test_a_finished_run_is_announced_once():
     assert [kind for kind, _ in sent] == ["email", "webhook"]
     assert sent[0][1]["subject"] == "Test run R finished with failures" and sent[0][1]["to"] == "a@b.c"
     assert announcements.finished(state, END + 1) == []
+    assert timeline.unannounced(state) == {}  # what every request looks at is empty again
+
+
+def test_a_deleted_run_is_never_announced():
+    state = world()
+    run = run_with(state, device())
+    timeline.drop_run(state, run)
+    assert announcements.finished(state, END) == [] and timeline.unannounced(state) == {}

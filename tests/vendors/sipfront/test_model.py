@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from mockserver.core import tracked
 from mockserver.core.errors import VendorError
 from mockserver.core.state import State
 from mockserver.vendors.sipfront import model
@@ -56,10 +57,27 @@ def test_next_change_is_the_start_then_the_end_then_never():
 
 def test_settles_at_is_the_first_change_of_any_run():
     state = world()
-    runs = [session(state, 1), session(state, 2, at(100))]
-    assert model.settles_at(runs, at(10)) == at(60)
-    assert model.settles_at(runs, at(70)) == at(100)
-    assert model.settles_at(runs, at(130)) is None
+    session(state, 1), session(state, 2, at(100))
+    assert model.settles_at(state, at(10)) == at(60)
+    assert model.settles_at(state, at(70)) == at(100)
+    assert model.settles_at(state, at(130)) is None
+    session(state, 1, at(200))  # a new run counts at once
+    assert model.settles_at(state, at(130)) == at(200)
+
+
+def test_settles_at_follows_a_stopped_project_run_and_a_rolled_back_request():
+    state = world()
+    model.start_project_run(state, state.get("projects", 1), [1, 2], at(0), "full")  # 1 runs 0..60, then 2
+    state.seal()  # tracked, as a served world is
+    assert model.settles_at(state, at(10)) == at(60)
+    log = tracked.begin()
+    session(state, 1, at(20))
+    assert model.settles_at(state, at(10)) == at(20)
+    tracked.end(log, keep=False)
+    assert model.settles_at(state, at(10)) == at(60)
+    model.stop_project_run(state, model.find_project_run(state, state.ordered("project_runs")[0]["uuid"], at(30)),
+                           at(30))  # test 1 ends at 30, test 2 never starts
+    assert model.settles_at(state, at(10)) == at(30) and model.settles_at(state, at(30)) is None
 
 
 def test_a_running_session_row_has_no_verdict_yet():
@@ -163,29 +181,32 @@ def test_the_last_project_run_is_the_latest_created_by_now():
 
 # -- the runs list ---------------------------------------------------------------------------
 
-def rows(count: int = 5) -> list[dict]:
-    state = world()
-    runs = [session(state, 1 + i % 2, at(i * 100)) for i in range(count)]
-    return [model.run_row(state, run, at(10_000)) for run in runs]
+def query(params: dict, count: int = 5) -> dict:
+    """The runs list's query over `count` sessions, its page rendered as the endpoint renders it."""
+    state, now = world(), at(10_000)
+    for i in range(count):
+        session(state, 1 + i % 2, at(i * 100))
+    found = model.query_runs(state, now, params)
+    return {**found, "runs": [model.run_row(state, run, now) for run in found["runs"]]}
 
 
 def test_query_pages_sorts_and_counts():
-    found = model.query_runs(rows(), {"start": 1, "count": 2, "orderby": "started_at", "orderdir": "desc"})
+    found = query({"start": 1, "count": 2, "orderby": "started_at", "orderdir": "desc"})
     assert [r["started_at"][-8:] for r in found["runs"]] == ["00:05:00", "00:03:20"]
     assert (found["total"], found["start"], found["count"]) == (5, 1, 2)
 
 
 def test_query_filters_a_numeric_column_by_its_whole_number():
-    found = model.query_runs(rows(), {"filtername": ["is_failed"], "filterval": ["1"]})
+    found = query({"filtername": ["is_failed"], "filterval": ["1"]})
     assert [r["test_id"] for r in found["runs"]] == [2, 2]
 
 
 def test_query_refuses_unpaired_filters_and_non_numbers():
     with pytest.raises(VendorError) as unpaired:
-        model.query_runs(rows(), {"filtername": ["id", "tags"], "filterval": ["1"]})
+        query({"filtername": ["id", "tags"], "filterval": ["1"]})
     assert (unpaired.value.status, unpaired.value.extra["parameter"]) == (400, "filtername")
     with pytest.raises(VendorError) as not_number:
-        model.query_runs(rows(), {"filtername": ["id"], "filterval": ["1.5"]})
+        query({"filtername": ["id"], "filterval": ["1.5"]})
     assert not_number.value.extra["parameter"] == "filterval"
 
 
@@ -210,3 +231,25 @@ def test_a_failed_call_degrades_from_its_middle_on():
     assert all(1.3 <= p["value"] <= 2.6 for p in points[4:])
     assert points == model.series(run, "mos", "in", "caller", at(35))  # seeded: the same numbers every read
     assert len(model.series(run, "mos", "in", "caller", at(12))) == 3  # while it runs: recorded so far
+
+
+@pytest.mark.parametrize("column, value", [
+    (None, None), ("has_passed", "1"), ("has_passed", "0"), ("is_failed", "1"), ("is_failed", "0"),
+    ("is_finished", "1"), ("is_finished", "0"), ("status", "running"), ("session_status", "passed"),
+    ("status", "failed"), ("status", "pending"), ("has_passed", "7"), ("test_id", "2"),
+])
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_a_page_in_id_order_cut_from_the_kept_order_and_counts_answers_as_the_full_scan(column, value, direction):
+    # `startdate` 0 keeps every session but takes the path that reads every one of them
+    state, now = world(), at(420)
+    for i in range(12):  # every 40 s a session of 60 s (passes) or 30 s (fails): the one at 400 runs, 440 waits
+        session(state, 1 + i % 2, at(i * 40))
+        if i == 5:  # what is kept for the counts exists from here on, and follows the sessions added after
+            model.query_runs(state, now, {"filtername": ["has_passed"], "filterval": ["1"]})
+    params = {"start": 1, "count": 3, "orderdir": direction}
+    if column:
+        params.update(filtername=[column], filterval=[value])
+    fast, full = model.query_runs(state, now, params), model.query_runs(state, now, {**params, "startdate": 0})
+    assert [r["id"] for r in fast["runs"]] == [r["id"] for r in full["runs"]]
+    assert fast["total"] == full["total"]
+    assert full["total"] > 0 or value in ("pending", "7")  # each phase is there (the pending one is never listed)

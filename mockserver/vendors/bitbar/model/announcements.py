@@ -11,18 +11,22 @@ from . import timeline
 def finished(state, at: int) -> list[tuple[str, dict]]:
     """(kind, payload) of everything the runs finished by `at` and not yet announced send; marks them announced."""
     outbound = []
-    for run in state.table("runs").values():
-        if run.get("announced"):
+    waiting = timeline.unannounced(state)
+    for run_id in sorted(waiting):  # by id: the order of the runs table
+        run = state.get("runs", run_id)
+        if run is None or run.get("announced"):  # deleted meanwhile
+            del waiting[run_id]
             continue
         view = timeline.run_view(state, run, at)
         if view["state"] != "FINISHED":
             continue
         run["announced"] = True
+        del waiting[run_id]
         failed = view["failedDeviceCount"] > 0
         summary = {"testRunId": run["id"], "projectId": run["projectId"], "displayName": run["displayName"],
                    "successRatio": view["successRatio"], "failedDeviceCount": view["failedDeviceCount"]}
-        for note in state.table("notifications").values():
-            if note["userId"] != run["userId"] or note["project"] not in (None, run["projectId"]):
+        for note in state.where("notifications", "userId", run["userId"]):
+            if note["project"] not in (None, run["projectId"]):
                 continue
             if note["type"] == "ALWAYS" or failed:
                 outbound.append(("email", {"to": note["email"], "notificationId": note["id"],

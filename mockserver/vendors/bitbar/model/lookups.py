@@ -27,8 +27,15 @@ class Caller:
                    for s in self.state.table("sharings").values())
 
     def visible_projects(self) -> list[dict]:
-        return [p for p in self.state.table("projects").values()
-                if p["userId"] == self.user_id or self.shared_with_me(p)]
+        """Own, shared with the caller or common (a fixture's flag, never changed after), by id."""
+        st = self.state
+        found = {p["id"]: p for p in st.where("projects", "userId", self.user_id)}
+        found.update((p["id"], p) for p in st.where("projects", "common", True))
+        for sharing in st.where("sharings", "userId", self.user_id):
+            project = st.get("projects", sharing["projectId"])
+            if project is not None:
+                found[project["id"]] = project
+        return [found[key] for key in sorted(found)]
 
     def project(self, project_id: int, owner: bool = False) -> dict:
         """A project the caller sees; `owner` actions on a project shared with them are a 403."""

@@ -32,7 +32,7 @@ def simulation(state) -> dict:
 
 
 def new_device_run(state, run: dict | None, device: dict, start_ms: int, created: int, interactive: bool = False,
-                   ident: int | None = None) -> dict:
+                   ident: int | None = None, user_id: int | None = None) -> dict:
     """A device run of `run` (None: an interactive session) on `device`, queued until `start_ms`; the run
     config's `timeout` (seconds) cuts a longer test short."""
     sim = simulation(state)
@@ -43,7 +43,7 @@ def new_device_run(state, run: dict | None, device: dict, start_ms: int, created
         "id": ident,
         "runId": run["id"] if run else None,
         "projectId": run["projectId"] if run else None,
-        "userId": run["userId"] if run else None,
+        "userId": run["userId"] if run else user_id,  # stored with it: an index of the table keys on it
         "deviceId": device["id"],
         "createTime": created,
         "startMs": start_ms,
@@ -180,7 +180,7 @@ def view(dr: dict, at: int) -> dict:
 
 
 def device_runs_of(state, run_id: int) -> list[dict]:
-    return sorted((d for d in state.table("deviceRuns").values() if d["runId"] == run_id), key=lambda d: d["id"])
+    return sorted(state.where("deviceRuns", "runId", run_id), key=lambda d: d["id"])
 
 
 def run_view(state, run: dict, at: int) -> dict:
@@ -247,8 +247,20 @@ def retry(state, run: dict, ids: list[int], at: int) -> list[dict]:
         record.update(retryMs=at, retries=old["retries"] + 1)
         fresh.append(record)
     if ids:
-        run["announced"] = False
+        expect_announcement(state, run)
     return fresh
+
+
+def unannounced(state) -> dict:
+    """The ids of the runs not yet announced (id -> True; model/announcements.py): what every request looks
+    at, so it costs what is under way, not every run stored."""
+    return state.extra.setdefault("unannounced", {})
+
+
+def expect_announcement(state, run: dict) -> None:
+    """`run` (new, or retried) announces itself when it finishes."""
+    run["announced"] = False
+    unannounced(state)[run["id"]] = True
 
 
 def release(dr: dict, at: int) -> None:

@@ -28,7 +28,7 @@ def tagged(state, kind: str, project_id: int, key: str, value: str | None) -> li
 
 
 def drop_tags(state, kind: str, owner_id: int) -> None:
-    for tag in [t for t in state.table("tags").values() if t["owner_type"] == kind and t["owner_id"] == owner_id]:
+    for tag in rows(state, "tags", owner_id=owner_id, owner_type=kind):
         state.delete("tags", tag["id"])
 
 
@@ -44,14 +44,15 @@ def subtree(state, folder: dict) -> list[dict]:
     while todo:
         current = todo.pop()
         out.append(current)
-        todo += [f for f in state.table("folders").values() if f["parent_id"] == current["id"]]
+        todo += [f for f in state.where("folders", "project_id", current["project_id"])
+                 if f["parent_id"] == current["id"]]
     return out
 
 
 def delete_scenario(state, scenario: dict) -> None:
     """The scenario with its datasets, parameters and tags."""
     for kind in ("datasets", "parameters"):
-        for row in [r for r in state.table(kind).values() if r["scenario_id"] == scenario["id"]]:
+        for row in rows(state, kind, scenario_id=scenario["id"]):
             state.delete(kind, row["id"])
     drop_tags(state, "scenarios", scenario["id"])
     state.delete("scenarios", scenario["id"])
@@ -60,7 +61,7 @@ def delete_scenario(state, scenario: dict) -> None:
 def delete_folder(state, folder: dict) -> None:
     """The folder, its subfolders and every scenario in them."""
     for f in subtree(state, folder):
-        for s in [s for s in state.table("scenarios").values() if s["folder_id"] == f["id"]]:
+        for s in rows(state, "scenarios", project_id=f["project_id"], folder_id=f["id"]):
             delete_scenario(state, s)
         drop_tags(state, "folders", f["id"])
         state.delete("folders", f["id"])

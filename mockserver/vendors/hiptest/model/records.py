@@ -18,9 +18,16 @@ def scoped(state, kind: str, key: int, **scope) -> dict | None:
     return record
 
 
+# the parent fields no request changes once a record is stored (a folder's parent or a scenario's folder do
+# change: a move), so an index may answer by them
+FIXED = ("project_id", "test_run_id", "scenario_id", "owner_id")
+
+
 def rows(state, kind: str, **scope) -> list[dict]:
     """Records of `kind` matching `scope`, by id (the API's lists come back unpaginated)."""
-    out = [r for r in state.table(kind).values() if all(r.get(k) == v for k, v in scope.items())]
+    fixed = next((k for k in FIXED if k in scope), None)
+    found = state.where(kind, fixed, scope[fixed]) if fixed else state.table(kind).values()
+    out = [r for r in found if all(r.get(k) == v for k, v in scope.items())]
     return sorted(out, key=lambda r: r["id"])
 
 

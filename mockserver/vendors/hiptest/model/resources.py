@@ -23,12 +23,12 @@ from ..schemas import (
 )
 from . import dsl, runs
 from .jsonapi import Relation, ResourceType, Serializer, register
+from .records import rows
 
 
 def tags_of(owner_type: str):
     def resolve(state, record):
-        return sorted((t for t in state.table("tags").values()
-                       if t["owner_type"] == owner_type and t["owner_id"] == record["id"]), key=lambda t: t["id"])
+        return rows(state, "tags", owner_id=record["id"], owner_type=owner_type)
     return Relation("tags", resolve, many=True)
 
 
@@ -49,13 +49,14 @@ def _project(state, record, options):
 
 
 def _root_folder(state, record):
-    roots = [f for f in state.table("folders").values() if f["project_id"] == record["id"] and f["parent_id"] is None]
+    roots = [f for f in state.where("folders", "project_id", record["id"]) if f["parent_id"] is None]
     return min(roots, key=lambda f: f["id"]) if roots else None
 
 
 def _folder(state, record, options):
     out = dict(record)
-    out["scenarios_count"] = sum(1 for s in state.table("scenarios").values() if s["folder_id"] == record["id"])
+    out["scenarios_count"] = sum(1 for s in state.where("scenarios", "project_id", record["project_id"])
+                                 if s["folder_id"] == record["id"])
     return out
 
 
@@ -96,13 +97,13 @@ def _folder_snapshot(state, record, options):
 
 def _scenario_actionwords(state, record):
     names = {item[2] for item in dsl.parse(record.get("definition"))[0] if item[0] == "call"}
-    return sorted((a for a in state.table("actionwords").values()
-                   if a["project_id"] == record["project_id"] and a["name"] in names), key=lambda a: a["id"])
+    return sorted((a for a in state.where("actionwords", "project_id", record["project_id"]) if a["name"] in names),
+                  key=lambda a: a["id"])
 
 
 def _many(kind, field):
-    return lambda state, record: sorted((r for r in state.table(kind).values() if r.get(field) == record["id"]),
-                                        key=lambda r: r["id"])
+    # snapshots only: a snapshot's links never change once taken, so an index answers them
+    return lambda state, record: sorted(state.where(kind, field, record["id"]), key=lambda r: r["id"])
 
 
 def _build_results(state, record):

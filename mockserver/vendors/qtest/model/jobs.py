@@ -54,10 +54,10 @@ def render(state, job: dict, default_client_id: int) -> dict:
 def due_for_host(state, host_id: int, start: datetime | None, end: datetime) -> list[dict]:
     """Jobs the host may take: retrievable status, its own active agents, scheduled in [start, end)."""
     picked = []
-    for job in state.table("jobs").values():
-        agent = state.get("agents", job["agent_server_id"])
-        if agent is None or agent["host_id"] != host_id or not agent["active"]:
-            continue
+    # by index (an agent's host and a job's agent are set once): O(the host's jobs), not O(all jobs)
+    mine = [job for agent in state.where("agents", "host_id", host_id) if agent["active"]
+            for job in state.where("jobs", "agent_server_id", agent["agent_server_id"])]
+    for job in mine:
         if job["status"] not in RETRIEVABLE:
             continue
         when = dates.parse(job["start_date"])

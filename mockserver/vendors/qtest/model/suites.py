@@ -32,7 +32,7 @@ def find_parent(state, project_id: int, parent_type: str, parent_id: int | None)
 
 def cycles_under(state, project_id: int, parent_type: str | None, parent_id: int | None) -> list[dict]:
     """The project's test cycles directly under a container (all of them when no container is named)."""
-    out = [c for c in state.table("test_cycles").values() if c["project_id"] == project_id and (
+    out = [c for c in state.where("test_cycles", "project_id", project_id) if (
         parent_type is None or (c.get("parent_type", "root"), c.get("parent_id", 0)) == (parent_type, parent_id or 0))]
     return sorted(out, key=lambda c: c["id"])
 
@@ -60,9 +60,7 @@ def render_cycle(state, base: str, cycle: dict, order: int, expand: bool) -> dic
 
 def children(state, project_id: int, parent_type: str | None, parent_id: int | None) -> list[dict]:
     out = []
-    for suite in state.table("test_suites").values():
-        if suite["project_id"] != project_id:
-            continue
+    for suite in state.where("test_suites", "project_id", project_id):
         if parent_type is not None and (suite["parent_type"], suite["parent_id"]) != (parent_type, parent_id or 0):
             continue
         out.append(suite)
