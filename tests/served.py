@@ -38,33 +38,42 @@ def wait_health(url: str, proc, deadline: float = 30.0):
     raise AssertionError(f"{url} did not answer /_mock/health")
 
 
+def start_served(*extra, env=None) -> tuple[int, subprocess.Popen]:
+    """`mockserver serve` on a free block of ports (another block if one was taken meanwhile), healthy."""
+    for _ in range(5):
+        port = free_server_ports()
+        proc = subprocess.Popen([SCRIPT, "serve", "--port", str(port), *extra], stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
+        try:
+            wait_health(f"http://127.0.0.1:{port}", proc)
+        except AssertionError as exc:
+            stop_served(proc)
+            if "cannot bind" in str(exc):
+                continue
+            raise
+        return port, proc
+    raise AssertionError("no free block of ports")
+
+
+def stop_served(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @pytest.fixture
 def served():
-    """Start `mockserver serve` on a free block of ports; another block if one was taken meanwhile."""
+    """Start `mockserver serve` processes (`start_served`) for one test; all stopped after it."""
     procs = []
 
     def start(*extra, env=None):
-        for _ in range(5):
-            port = free_server_ports()
-            proc = subprocess.Popen([SCRIPT, "serve", "--port", str(port), *extra], stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, cwd=ROOT, env={**os.environ, **(env or {})})
-            procs.append(proc)
-            try:
-                wait_health(f"http://127.0.0.1:{port}", proc)
-            except AssertionError as exc:
-                if "cannot bind" in str(exc):
-                    continue
-                raise
-            return port, proc
-        raise AssertionError("no free block of ports")
+        port, proc = start_served(*extra, env=env)
+        procs.append(proc)
+        return port, proc
 
     yield start
     for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
+        stop_served(proc)

@@ -6,7 +6,6 @@ answered in the event loop, fault rules matched there, connection faults only it
 from __future__ import annotations
 
 import base64
-import subprocess
 import time
 import warnings
 
@@ -15,8 +14,8 @@ import pytest
 import requests
 import testdroid
 
-from tests.harness import free_server_ports, new_tenant
-from tests.served import ROOT, SCRIPT, wait_health
+from tests.harness import new_tenant
+from tests.served import start_served, stop_served
 
 pytestmark = pytest.mark.slow  # a server process of its own
 
@@ -26,26 +25,9 @@ JSON = {"Accept": "application/json"}
 
 @pytest.fixture(scope="module")
 def port():
-    for _ in range(5):
-        base = free_server_ports()
-        proc = subprocess.Popen([SCRIPT, "serve", "--port", str(base), "--tenant-from-credentials"],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
-        try:
-            wait_health(f"http://127.0.0.1:{base}", proc)
-        except AssertionError as exc:
-            proc.kill()
-            proc.wait(timeout=15)
-            if "cannot bind" in str(exc):
-                continue
-            raise
-        yield base
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        return
-    raise AssertionError("no free block of ports")
+    base, proc = start_served("--tenant-from-credentials")
+    yield base
+    stop_served(proc)
 
 
 def control(port: int, method: str, path: str, **kw) -> requests.Response:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.harness import free_server_ports, new_tenant
-from tests.served import ROOT, SCRIPT, wait_health
+from tests.harness import new_tenant
+from tests.served import ROOT, start_served, stop_served
 
 pytestmark = pytest.mark.slow  # a server process of its own
 
@@ -24,27 +24,10 @@ T0 = "2030-01-01T00:00:00Z"
 
 @pytest.fixture(scope="module")
 def port():
-    for _ in range(5):
-        base = free_server_ports()
-        # (with the flag, so the README's credential example runs as written; demo keys stay where they were)
-        proc = subprocess.Popen([SCRIPT, "serve", "--port", str(base), "--tenant-from-credentials"],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
-        try:
-            wait_health(f"http://127.0.0.1:{base}", proc)
-        except AssertionError as exc:
-            proc.kill()
-            proc.wait(timeout=15)
-            if "cannot bind" in str(exc):
-                continue
-            raise
-        yield base
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        return
-    raise AssertionError("no free block of ports")
+    # (with the flag, so the README's credential example runs as written; demo keys stay where they were)
+    base, proc = start_served("--tenant-from-credentials")
+    yield base
+    stop_served(proc)
 
 
 class Tenant:
