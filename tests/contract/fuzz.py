@@ -104,8 +104,17 @@ def run_fuzz(
         errors=len(report.get("errors", [])) + report.get("operations", {}).get("errored", 0),
         exit_code=proc.returncode,
         report=report,
-        output=proc.stdout[-6000:] + proc.stderr[-2000:],
+        output=_failures_first(proc.stdout) + proc.stderr[-2000:],
     )
+
+
+def _failures_first(stdout: str) -> str:
+    """What a failed assertion shows: schemathesis's failure details (each with its curl line) before the
+    end of its report, which alone would be cut to the list of warnings."""
+    start = stdout.find("FAILURES")
+    end = stdout.find("WARNINGS", start) if start >= 0 else -1
+    details = stdout[max(start - 100, 0):end if end > start else start + 8000][:8000] if start >= 0 else ""
+    return details + "\n...\n" + stdout[-3000:]
 
 
 def main(argv=None) -> int:
