@@ -289,12 +289,7 @@ class ReleaseOut(Schema):
     pid = fields.String()
 
 
-class TestCycleOut(Schema):
-    links = fields.List(fields.Nested(LinkOut))
-    id = fields.Integer()
-    name = fields.String()
-    order = fields.Integer()
-    pid = fields.String()
+class TestCycleOut(ReleaseOut):  # a release's fields, then its own
     target_release_id = fields.Integer()
     # expand=descendants: the cycles and suites below it, the same shapes, recursively
     test_cycles = fields.List(fields.Nested(lambda: TestCycleOut()))
