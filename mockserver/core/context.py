@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app, g, request
+from werkzeug.sansio.utils import get_current_url
 
 from .clock import reads_of_this_thread
 from .tenancy import IN_PATH, PATH_PREFIX, PREFIX, link_segment
@@ -127,11 +129,17 @@ def page_base_url() -> str:
 
 
 def _root(form: str | None) -> str:
-    if form is None:
-        return request.url_root.rstrip("/")
+    req = request._get_current_object()
     if form == PREFIX:
-        return request.host_url.rstrip("/") + link_segment(g.tenant, PREFIX) + request.script_root
-    return request.url_root.rstrip("/") + link_segment(g.tenant, form)
+        return _url(req.scheme, req.host, "") + link_segment(g.tenant, PREFIX) + req.script_root
+    root = _url(req.scheme, req.host, req.script_root)
+    return root if form is None else root + link_segment(g.tenant, form)
+
+
+@lru_cache(maxsize=256)
+def _url(scheme: str, host: str, root: str) -> str:
+    # werkzeug builds (and IRI-decodes) the same root anew on each access: a client sends the same few every time
+    return get_current_url(scheme, host, root).rstrip("/")
 
 
 def record_outbound(kind: str, payload: dict) -> None:

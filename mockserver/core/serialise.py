@@ -13,7 +13,10 @@ from marshmallow import Schema, fields, missing
 from marshmallow.decorators import POST_DUMP, PRE_DUMP
 from marshmallow.utils import _get_value_for_key, ensure_text_type
 
+from .tracked import TDict
+
 _PLAIN, _ALWAYS, _WHOLE = 0, 1, 2  # convert non-None values | call with every value | field reads obj itself
+_DICTS = (dict, TDict)
 
 
 def _text(value):
@@ -74,6 +77,21 @@ def _steps(schema: Schema) -> list:
 
 def _build(schema: Schema):
     steps = _steps(schema)
+    fallback = _interpreted(steps)
+    fast = _generated(steps, fallback)
+
+    def dump(obj, many=None):
+        if many is None:
+            many = schema.many
+        if many:
+            return None if obj is None else [fast(item) for item in obj]
+        return fast(obj)
+
+    return dump
+
+
+def _interpreted(steps: list):
+    """One object dumped by walking the steps: any object (the generated function takes dicts)."""
 
     def one(obj):
         out = {}
@@ -102,14 +120,51 @@ def _build(schema: Schema):
                 out[key] = convert(value)
         return out
 
-    def dump(obj, many=None):
-        if many is None:
-            many = schema.many
-        if many:
-            return None if obj is None else [one(item) for item in obj]
-        return one(obj)
+    return one
 
-    return dump
+
+def _generated(steps: list, fallback):
+    """The steps written out as one Python function for a record that is a plain or tracked dict: no loop,
+    no dispatch per field (a list read renders thousands of fields). Any other object takes `fallback`."""
+    names = {"missing": missing, "fallback": fallback, "_DICTS": _DICTS}
+    lines = ["def one(obj):", "    if type(obj) not in _DICTS:", "        return fallback(obj)",
+             "    get = obj.get", "    out = {}"]
+    for n, (key, kind, source, default, convert) in enumerate(steps):
+        names[f"c{n}"], names[f"d{n}"] = convert, default
+        k = repr(key)
+        if kind == _WHOLE:
+            lines += [f"    v = c{n}(obj)", "    if v is not missing:", f"        out[{k}] = v"]
+            continue
+        lines.append(f"    v = get({source!r}, missing)")
+        # a missing key of a dict falls back to the attribute of that name (as marshmallow): only a dict's methods
+        fetch = [f"v = getattr(obj, {source!r}, missing)"] if any(hasattr(t, source) for t in _DICTS) else []
+        if default is missing:
+            take = None
+        elif callable(default):
+            take = f"v = d{n}()"
+        else:
+            take = f"v = d{n}"
+        if kind == _ALWAYS:
+            put = f"out[{k}] = c{n}(v, obj)"
+        elif convert is None:
+            put = f"out[{k}] = v"
+        elif convert is _text:
+            put = f"out[{k}] = v if v is None or type(v) is str else c{n}(v)"
+        elif convert is int or convert is float:
+            put = f"out[{k}] = v if v is None or type(v) is {convert.__name__} else c{n}(v)"
+        else:
+            put = f"out[{k}] = None if v is None else c{n}(v)"
+        if fetch or take:
+            lines.append("    if v is missing:")
+            lines += ["        " + line for line in fetch]
+            if take and fetch:
+                lines += ["        if v is missing:", "            " + take]
+            elif take:
+                lines.append("        " + take)
+        lines += ["    if v is not missing:", f"        {put}"]
+    lines.append("    return out")
+    exec(compile("\n".join(lines), f"<dump of {len(steps)} fields>", "exec"), names)
+    return names["one"]
 
 
 _COMPILED: dict[int, object] = {}
