@@ -199,7 +199,6 @@ class Operation:
 
     # -- parameters -----------------------------------------------------------------------
     def _param(self, param: Param, request, view_args: dict, lenient: bool = False):
-        where = f"parameter {param.name!r}"
         if param.location == "path":
             raw = view_args.get(param.name)
             present = raw is not None
@@ -210,8 +209,8 @@ class Operation:
             present = param.name in source
             if not present:
                 if param.required and not lenient:
-                    raise Problem(where, "required parameter is missing", param.name, param.location,
-                                  kind="missing_parameter")
+                    raise Problem(f"parameter {param.name!r}", "required parameter is missing", param.name,
+                                  param.location, kind="missing_parameter")
                 return None
             if param.array:
                 items = source.getlist(param.name)
@@ -223,11 +222,11 @@ class Operation:
                 if raw == "" and param.allow_empty:
                     return raw
                 raw = _cast(raw, param.item_types)
-        if present and param.validator is not None and not lenient:
+        if present and param.validator is not None and not lenient and not param.validator.is_valid(raw):
             error = next(iter(param.validator.iter_errors(raw)), None)
             if error is not None:
                 located = _located(error)
-                raise Problem(where, located[2], param.name, param.location, kind="parameter",
+                raise Problem(f"parameter {param.name!r}", located[2], param.name, param.location, kind="parameter",
                               errors=[located], value=raw)
         return raw
 
@@ -262,6 +261,8 @@ class Operation:
 
     @staticmethod
     def _validate(body, data) -> None:
+        if body.validator.is_valid(data):
+            return  # (the common case: no error objects built)
         errors = [_located(e) for e in body.validator.iter_errors(data)]
         if errors:
             path, first, message, _ = errors[0]

@@ -37,6 +37,7 @@ log = logging.getLogger("mockserver.front")
 BODY_ERROR = "mockserver.body_error"  # 408, 413, 414 or 431: the request was not read; the vendor renders the error
 SERVE_KEPT = "mockserver.serve_kept"  # app.extensions key: a vendor app's ServeKept layer (kept reads)
 FAULT = "mockserver.fault"  # the fault rule matched here (None: none matched), its delay already slept
+BODY = "mockserver.body"  # the whole request body as read here (the vendor app takes it without re-reading a stream)
 STARTED = "mockserver.started"  # perf_counter() before that delay: the journal's duration includes it
 _BROKEN = "mockserver.broken"  # (tenant, vendor path) of a request whose connection a fault breaks
 
@@ -97,6 +98,7 @@ class Front:
                     await _answer(send, int(kept.status[:3]), kept.headers, kept.body)
                     return
         environ["wsgi.input"] = BytesIO(body)
+        environ[BODY] = body
         environ["wsgi.input_terminated"] = True  # the whole body, chunked or not: read it to its end
         rule = None
         if routed is not None and BODY_ERROR not in environ:
@@ -208,7 +210,8 @@ class Front:
         parts, size = [], 0
         while True:
             try:
-                message = await asyncio.wait_for(receive(), self.timeout)
+                async with asyncio.timeout(self.timeout):  # (no task per chunk, as wait_for would make)
+                    message = await receive()
             except TimeoutError:
                 return 408
             if message["type"] == "http.disconnect":

@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import socket
+import sys
 import time
 
 from flask import Flask, Response, g, request
@@ -20,8 +21,9 @@ from .accesslog import ACCESS_LOG
 from .auth import admission
 from .clock import reads_of_this_thread
 from .errors import VendorError
-from .front import BODY_ERROR, FAULT, SERVE_KEPT, STARTED, break_connection
+from .front import BODY, BODY_ERROR, FAULT, SERVE_KEPT, STARTED, break_connection
 from .journal import Entry, record_broken
+from .lean import LeanRequestContext, answer
 from .negotiation import json_response
 from .readcache import MAX_BODY, Kept, request_key
 from .routes import LazyRule
@@ -69,8 +71,35 @@ def _fault_response(vendor, rule: dict) -> Response:
 class VendorFlask(Flask):
     url_rule_class = LazyRule  # URL builders compiled on first use, not for every route at start
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.routes_seen: dict = {}  # (method, path) -> (rule, view args): core/lean.py
+
     def ensure_sync(self, func):
         return func  # every view and hook is synchronous: skip Flask's per-call coroutine check
+
+    def request_context(self, environ):
+        return LeanRequestContext(self, environ)
+
+    def wsgi_app(self, environ, start_response):
+        """Flask's own, but for the context (core/lean.py) and how a plain answer reaches WSGI."""
+        ctx = LeanRequestContext(self, environ)
+        error = None
+        try:
+            try:
+                ctx.push()
+                response = self.full_dispatch_request()
+            except Exception as e:
+                error = e
+                response = self.handle_exception(e)
+            except:  # noqa: E722 (as Flask: the context is popped with what ended the request)
+                error = sys.exc_info()[1]
+                raise
+            return answer(response, environ, start_response)
+        finally:
+            if error is not None and self.should_ignore_error(error):
+                error = None
+            ctx.pop(error)
 
 
 def build_vendor_app(core, vendor) -> Flask:
@@ -124,7 +153,9 @@ def build_vendor_app(core, vendor) -> Flask:
             if rule.get("status") is not None:
                 ctx.fault = rule["id"]
                 return _fault_response(vendor, rule)
-        if req.content_length or environ.get("HTTP_TRANSFER_ENCODING"):
+        if environ.get(BODY):
+            req._cached_data = environ[BODY]  # read by the front already: werkzeug's get_data and form parsing use it
+        elif req.content_length or environ.get("HTTP_TRANSFER_ENCODING"):
             # read the body before taking the tenant's lock (behind core/front.py it is in memory already):
             # a slow or large upload must not hold it,
             # and reading gives up the GIL, which under the lock would stall every request of the tenant

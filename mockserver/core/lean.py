@@ -1,0 +1,97 @@
+"""Flask's request cycle trimmed to what a vendor app uses, for the request path's sake.
+
+A view still sees Flask's own `request`, `g`, `current_app`, hooks and error handlers; what goes is
+work no vendor needs on every request: a session is never opened (no vendor reads one), a route is
+matched once per method and path and then taken from a table (werkzeug binds a URL adapter and walks
+its matcher on every request), and a plain answer is handed to WSGI without werkzeug's header pass.
+"""
+
+from __future__ import annotations
+
+from flask import Response
+from flask.ctx import RequestContext, _cv_app, _cv_request
+from flask.sessions import NullSession
+from werkzeug.exceptions import HTTPException
+
+_NO_SESSION = NullSession()  # read-only: one serves every request
+MAX_ROUTES = 4096  # (method, path) pairs kept; paths carry ids, so the table is emptied when full
+
+
+class LeanRequestContext(RequestContext):
+    def __init__(self, app, environ, request=None, session=None):
+        if request is None:
+            request = app.request_class(environ)
+            request.json_module = app.json
+        self.app = app
+        self.request = request
+        self._adapter = None
+        self.flashes = None
+        self._session = session if session is not None else _NO_SESSION
+        self._after_request_functions = []
+        self._cv_tokens = []
+
+    @property
+    def url_adapter(self):
+        """Bound on first use only: a route found in the table needs none (url_for would)."""
+        if self._adapter is None:
+            try:
+                self._adapter = self.app.create_url_adapter(self.request)
+            except HTTPException as e:
+                self.request.routing_exception = e
+        return self._adapter
+
+    @url_adapter.setter
+    def url_adapter(self, value):
+        self._adapter = value
+
+    def push(self) -> None:
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None or app_ctx.app is not self.app:
+            app_ctx = self.app.app_context()
+            app_ctx.push()
+        else:
+            app_ctx = None
+        self._cv_tokens.append((_cv_request.set(self), app_ctx))
+        self.match_request()
+
+    def match_request(self) -> None:
+        environ = self.request.environ
+        # a vendor app matches on method and path alone (no host matching, no subdomains)
+        key = (environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
+        routes = self.app.routes_seen
+        found = routes.get(key)
+        if found is None:
+            adapter = self.url_adapter
+            if adapter is None:
+                return
+            try:
+                found = adapter.match(return_rule=True)
+            except HTTPException as e:  # (404, 405, a redirect: answered as Flask does, never kept)
+                self.request.routing_exception = e
+                return
+            if len(routes) >= MAX_ROUTES:
+                routes.clear()
+            routes[key] = found
+        self.request.url_rule, args = found
+        self.request.view_args = dict(args)
+
+
+def answer(response: Response, environ, start_response):
+    """The response to WSGI: a body held whole, with no Location to make absolute, goes with its headers as
+    they are and its length set (werkzeug copies and scans the headers for every answer); any other as Flask."""
+    body = response.response
+    status = response.status_code
+    if (type(body) is not list or len(body) != 1 or type(body[0]) is not bytes or response.direct_passthrough
+            or status < 200 or status in (204, 304) or environ.get("REQUEST_METHOD") == "HEAD"):
+        return response(environ, start_response)
+    headers = response.headers
+    length = False
+    for key, _ in headers:
+        low = key.lower()
+        if low == "location" or low == "content-location":
+            return response(environ, start_response)
+        length = length or low == "content-length"
+    if not length:
+        headers["Content-Length"] = str(len(body[0]))
+    start_response(response.status, headers.to_wsgi_list())
+    return body
