@@ -125,7 +125,11 @@ def base_url() -> str:
 def page_base_url() -> str:
     """The root for links to pages a browser opens (reports, comparisons): they carry the tenant for
     any tenant but `default`, since a browser sends no tenant header."""
-    return _root(request.environ.get(IN_PATH) or PATH_PREFIX)
+    ctx = g._get_current_object()
+    found = ctx.get("page_base_url")
+    if found is None:
+        found = ctx.page_base_url = _root(request.environ.get(IN_PATH) or PATH_PREFIX)
+    return found
 
 
 def _root(form: str | None) -> str:

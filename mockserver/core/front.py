@@ -208,12 +208,20 @@ class Front:
         if declared and declared.isdigit() and int(declared) > self.limit:
             return 413  # refused before reading (the vendor's own 413, as Flask's limit answered it before)
         parts, size = [], 0
+        task, loop = asyncio.current_task(), asyncio.get_running_loop()
         while True:
+            stalled = []
+            # a timer that cancels this task, rather than wait_for's task (or a timeout's state) per chunk
+            timer = loop.call_later(self.timeout, lambda: (stalled.append(True), task.cancel()))
             try:
-                async with asyncio.timeout(self.timeout):  # (no task per chunk, as wait_for would make)
-                    message = await receive()
-            except TimeoutError:
+                message = await receive()
+            except asyncio.CancelledError:
+                if not stalled:
+                    raise  # (cancelled from outside: the server is stopping)
+                task.uncancel()
                 return 408
+            finally:
+                timer.cancel()
             if message["type"] == "http.disconnect":
                 return None
             chunk = message.get("body", b"")

@@ -155,7 +155,7 @@ def build_vendor_app(core, vendor) -> Flask:
                 return _fault_response(vendor, rule)
         if environ.get(BODY):
             req._cached_data = environ[BODY]  # read by the front already: werkzeug's get_data and form parsing use it
-        elif req.content_length or environ.get("HTTP_TRANSFER_ENCODING"):
+        elif _length(environ) or environ.get("HTTP_TRANSFER_ENCODING"):
             # read the body before taking the tenant's lock (behind core/front.py it is in memory already):
             # a slow or large upload must not hold it,
             # and reading gives up the GIL, which under the lock would stall every request of the tenant
@@ -231,7 +231,7 @@ def _broken(core, name: str, req, ctx, rule: dict) -> Response:
     if sock is not None:
         break_connection(sock, rule["fault"])
     record_broken(core, name, req.environ, req.script_root + req.path, req.path, ctx.start, ctx.tenant, rule,
-                  req.get_data(cache=True) if req.content_length else b"")
+                  req.get_data(cache=True) if _length(req.environ) else b"")
 
     def nothing():
         raise ConnectionAbortedError(f"connection fault {rule['fault']}")
@@ -244,7 +244,7 @@ def _keep_read(core, name: str, ctx, response: Response) -> None:
     """Keep a read's answer when it is a pure function of state, request and a time window."""
     req = request._get_current_object()
     if (req.method != "GET" or response.status_code != 200 or response.direct_passthrough or response.is_streamed
-            or req.content_length
+            or _length(req.environ)
             or ctx.get("outbound") or ctx.get("uncacheable") or reads_of_this_thread() != ctx.covered_reads):
         return  # (only GET answers are served again; a GET with a body is answered by what the body says)
     body = response.get_data()
@@ -254,6 +254,16 @@ def _keep_read(core, name: str, ctx, response: Response) -> None:
     kept = Kept(response.status, list(response.headers.items()), body, None if timeless else ctx.since,
                 ctx.valid_until, req.script_root + req.path, req.path)
     core.store.reads.keep(ctx.tenant, name, ctx.world, request_key(req.environ), kept)
+
+
+def _length(environ) -> int:
+    """The declared body size (0 when none or not a number), as werkzeug's content_length reads it, without
+    its header-object lookups."""
+    value = environ.get("CONTENT_LENGTH")
+    if not value:
+        return 0
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 def _merging_slashes(wsgi_app):
@@ -324,7 +334,7 @@ class ServeKept:
 def _journal(core, vendor, response: Response) -> None:
     ctx = g._get_current_object()
     req = request._get_current_object()
-    size = req.content_length or 0
+    size = _length(req.environ)
     raw = b""
     if size:
         try:
