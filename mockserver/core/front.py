@@ -38,6 +38,8 @@ BODY_ERROR = "mockserver.body_error"  # 408, 413, 414 or 431: the request was no
 SERVE_KEPT = "mockserver.serve_kept"  # app.extensions key: a vendor app's ServeKept layer (kept reads)
 FAULT = "mockserver.fault"  # the fault rule matched here (None: none matched), its delay already slept
 BODY = "mockserver.body"  # the whole request body as read here (the vendor app takes it without re-reading a stream)
+KEPT_MISSED = "mockserver.kept_missed"  # the read cache was asked here and had no answer: not asked again
+READ_KEY = "mockserver.read_key"  # the request's read-cache key, computed once (core/readcache.py)
 STARTED = "mockserver.started"  # perf_counter() before that delay: the journal's duration includes it
 _BROKEN = "mockserver.broken"  # (tenant, vendor path) of a request whose connection a fault breaks
 
@@ -188,7 +190,12 @@ class Front:
             # a new tenant (nothing kept yet) may evict another, and an eviction waits for that tenant's
             # requests in flight: done in the pool, never in the loop every request of the port goes through
             return None
-        return layer.answer(seen)
+        kept = layer.answer(seen)
+        if kept is None:  # the vendor app keeps the answer under the key computed here, and asks no more
+            environ[KEPT_MISSED] = True
+            if READ_KEY in seen:
+                environ[READ_KEY] = seen[READ_KEY]
+        return kept
 
     def inline(self, environ, vendor: str, path: str, size: int) -> bool:
         """Whether to run the request here in the loop rather than hop into the pool: a vendor request with

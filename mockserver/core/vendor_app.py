@@ -21,7 +21,7 @@ from .accesslog import ACCESS_LOG
 from .auth import admission
 from .clock import reads_of_this_thread
 from .errors import VendorError
-from .front import BODY, BODY_ERROR, FAULT, SERVE_KEPT, STARTED, break_connection
+from .front import BODY, BODY_ERROR, FAULT, KEPT_MISSED, READ_KEY, SERVE_KEPT, STARTED, break_connection
 from .journal import Entry, record_broken
 from .lean import LeanRequestContext, answer
 from .negotiation import json_response
@@ -253,7 +253,7 @@ def _keep_read(core, name: str, ctx, response: Response) -> None:
     timeless = ctx.valid_until is None and not ctx.get("time_bound")
     kept = Kept(response.status, list(response.headers.items()), body, None if timeless else ctx.since,
                 ctx.valid_until, req.script_root + req.path, req.path)
-    core.store.reads.keep(ctx.tenant, name, ctx.world, request_key(req.environ), kept)
+    core.store.reads.keep(ctx.tenant, name, ctx.world, req.environ.get(READ_KEY) or request_key(req.environ), kept)
 
 
 def _length(environ) -> int:
@@ -298,7 +298,7 @@ class ServeKept:
                 return self.app(environ, start_response)
         if self.credentials is not None and not environ.get(_TENANT_KEY):
             self.credentials.choose(environ, self.vendor)  # (behind core/front.py, done there already)
-        kept = self.answer(environ)
+        kept = None if KEPT_MISSED in environ else self.answer(environ)
         if kept is not None:
             start_response(kept.status, kept.headers)
             return [kept.body]
@@ -318,7 +318,10 @@ class ServeKept:
             started = time.perf_counter()
             state = core.store.existing(tenant, self.vendor)
             entries = core.store.reads.entries(tenant, self.vendor, state) if state is not None else None
-            kept = entries.get(request_key(environ)) if entries else None
+            kept = None
+            if entries:
+                key = environ[READ_KEY] = request_key(environ)
+                kept = entries.get(key)
             if kept is not None and (kept.since is None or self._inside(kept, tenant)):
                 record(core, self.vendor, environ, "GET", kept.path, kept.vendor_path, int(kept.status[:3]),
                        started, tenant, None, response_headers=kept.headers, response_body=kept.body,
