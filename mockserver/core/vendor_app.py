@@ -14,6 +14,10 @@ import sys
 import time
 
 from flask import Flask, Response, g, request
+from flask.globals import request_ctx
+from flask.sansio.scaffold import _sentinel
+from flask.signals import request_tearing_down
+from flask.wrappers import _split_blueprint_path
 from werkzeug.exceptions import HTTPException
 
 from . import context, tenancy, tracked
@@ -74,12 +78,59 @@ class VendorFlask(Flask):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.routes_seen: dict = {}  # (method, path) -> (rule, view args): core/lean.py
+        self._hook_chains: dict = {}  # (hook table, blueprint) -> its functions in calling order
 
     def ensure_sync(self, func):
         return func  # every view and hook is synchronous: skip Flask's per-call coroutine check
 
     def request_context(self, environ):
         return LeanRequestContext(self, environ)
+
+    # Flask walks the request's blueprint names and looks each hook table up on every request; these
+    # take each blueprint's hooks, in Flask's order, from a list made on its first request (no hook is
+    # added once requests are served: Flask refuses that)
+    def _hooks(self, kind: str, blueprint: str | None) -> tuple:
+        key = (kind, blueprint)
+        found = self._hook_chains.get(key)
+        if found is None:
+            names = _split_blueprint_path(blueprint) if blueprint else []
+            table = getattr(self, kind)
+            if kind == "before_request_funcs":
+                found = tuple(f for name in (None, *reversed(names)) for f in table.get(name, ()))
+            else:
+                found = tuple(f for name in (*names, None) for f in reversed(table.get(name, ())))
+            if kind == "before_request_funcs" and any(name in self.url_value_preprocessors
+                                                      for name in (None, *names)):
+                found = None  # (none is registered; Flask's own walk if one ever is)
+            else:
+                self._hook_chains[key] = found
+        return found
+
+    def preprocess_request(self):
+        req = request_ctx.request
+        chain = self._hooks("before_request_funcs", req.blueprint)
+        if chain is None:
+            return super().preprocess_request()
+        for before in chain:
+            rv = before()
+            if rv is not None:
+                return rv
+        return None
+
+    def process_response(self, response):
+        ctx = request_ctx._get_current_object()
+        for func in ctx._after_request_functions:
+            response = func(response)
+        for func in self._hooks("after_request_funcs", ctx.request.blueprint):
+            response = func(response)
+        return response  # (no session is ever opened: core/lean.py)
+
+    def do_teardown_request(self, exc=_sentinel):
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        for func in self._hooks("teardown_request_funcs", request_ctx.request.blueprint):
+            func(exc)
+        request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 
     def wsgi_app(self, environ, start_response):
         """Flask's own, but for the context (core/lean.py) and how a plain answer reaches WSGI."""
