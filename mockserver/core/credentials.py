@@ -91,11 +91,11 @@ def marked_tenant(token: str) -> str | None:
     return tenant if tenant.startswith((NAMED, HASHED)) and TENANT_RE.match(tenant) else None
 
 
-def any_password(user: str) -> bool:
+def any_password(user: str, password) -> bool:
     """Whether `user` is the one this request's credential tenant is named for: it signs in with any
-    password (a CI job sets a user name, not a password the mock could know beforehand)."""
+    password but an empty one (a CI job sets a user name, not a password the mock could know beforehand)."""
     found = context.core().credentials
-    return found is not None and user == found.credential(context.tenant())
+    return found is not None and bool(password) and user == found.credential(context.tenant())
 
 
 def bearer(environ) -> str | None:

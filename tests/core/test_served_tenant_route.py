@@ -86,7 +86,7 @@ def test_testdroid_chooses_its_world_by_base_url_or_by_key_on_both_port_kinds(po
     key = new_tenant("job")  # a CI job's own key: a world of its own, its first user signing in with it
     for root in roots(port, ""):
         client = testdroid.Testdroid(apikey=key, url=root)
-        assert client.get_me()["email"] == "demo@example.com"
+        assert client.get_me()["email"] == key  # (and named after it: the user name a sign-in would give)
     client.create_project("made-with-my-key")
     names = {p["name"] for p in testdroid.Testdroid(apikey=key, url=roots(port, "")[0]).get_projects()["data"]}
     assert "made-with-my-key" in names and "made-through-the-path" not in names

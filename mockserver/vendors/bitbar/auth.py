@@ -101,7 +101,7 @@ def issue_token(params: dict) -> dict:
             raise errors.password_grant_incomplete()
         user = next((u for u in _users().values() if u["email"].lower() == params["username"].lower()), None)
         if user is None or (user["password"] != params["password"] and not context.permissive()
-                            and not any_password(user["email"])):
+                            and not any_password(user["email"], params["password"])):
             raise errors.bad_credentials()
         refresh = _new_token()
         refresh_tokens[refresh] = {"userId": user["id"]}

@@ -53,7 +53,7 @@ def sign_in(email: str, password: str) -> tuple[dict, dict]:
     state = context.state()
     user = next((u for u in state.table("users").values()
                  if u["email"].lower() == email.strip().lower()), None)
-    if user is None or (user["password"] != password and not any_password(user["email"])):
+    if user is None or (user["password"] != password and not any_password(user["email"], password)):
         raise errors.bad_login()
     uid = user["email"]
     now = _epoch()

@@ -64,7 +64,7 @@ def check_password(username: str | None, password: str | None) -> None:
     if context.permissive():
         return
     user = context.state().get("users", username)
-    if user is None or (user["password"] != password and not any_password(username)):
+    if user is None or (user["password"] != password and not any_password(username, password)):
         raise errors.bad_credentials()
 
 
