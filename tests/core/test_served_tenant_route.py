@@ -228,3 +228,17 @@ def test_bitbar_and_hiptest_sign_ins_through_the_front_chunked_or_not(port):
     entries = journal(port, f"key:{user}")
     assert [(e["vendor"], e["tenant_from"]) for e in entries] == [("bitbar", "credential")] * 4 + \
         [("hiptest", "credential")] * 2
+
+
+def test_a_sign_in_names_its_tenant_under_dev_too():
+    """`--dev` (Werkzeug's server, no asyncio front): the body is read off the WSGI input, then put back."""
+    base, proc = start_served("--dev", "--tenant-from-credentials", "--vendors", "qtest")
+    try:
+        user = new_tenant("job") + "@ci"
+        root = f"http://127.0.0.1:{base}/qtest"
+        token = {"Authorization": f"Bearer {_qtest_sign_in(root, user).json()['access_token']}"}
+        assert requests.get(f"{root}/oauth/status", headers=token, timeout=10).status_code == 200
+        assert [e["tenant_from"] for e in journal(base, f"key:{user}")] == ["credential"] * 2
+        assert _qtest_sign_in(root, "demo@example.com", "guess").status_code == 400
+    finally:
+        stop_served(proc)
