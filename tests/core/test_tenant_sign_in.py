@@ -195,7 +195,8 @@ def test_refresh_grants_go_back_to_their_tenant_and_the_jenkins_plugins_api_key_
     assert journal(server)[-1]["tenant"] == "default"
     unknown = bitbar.post("/oauth/token", data={**BITBAR_CLIENT, "grant_type": "refresh_token",
                                                 "refresh_token": "no-such-token"}, headers=JSON)
-    assert unknown.status_code == 400
+    assert unknown.status_code == 400 and "Invalid refresh token" in unknown.json["message"]
+    assert journal(server)[-1]["tenant"] == "default"  # (no tenant for a refresh token nobody issued)
 
 
 def test_a_user_name_and_an_api_key_alike_are_one_tenant_and_an_odd_name_is_hashed():

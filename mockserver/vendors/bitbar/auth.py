@@ -28,12 +28,13 @@ def tenant_credential(environ) -> str | None:
 
 def sign_in_credential(fields: dict) -> str | None:
     """What names the tenant of an /oauth/token call: the user name of a password grant (in lower case: the
-    sign-in ignores its case), the token of a refresh grant."""
+    sign-in ignores its case), the token of a refresh grant when a credential's tenant issued it (no key
+    is ever a refresh token here, unlike qTest's)."""
     grant = fields.get("grant_type")
     found = fields.get({"password": "username", "refresh_token": "refresh_token"}.get(grant, ""))
     if not isinstance(found, str):
         return None
-    return found.lower() if grant == "password" else found
+    return found.lower() if grant == "password" else found if MARK in found else None
 
 
 def _users() -> dict:
