@@ -11,7 +11,7 @@ A user name a sign-in (qTest and Bitbar `/oauth/token`, Hiptest `/api/auth/sign_
 too: `key:<the user>`, whose worlds have that user in place of the demo one (its name, `user_field`). Its
 body is read for it once the front has it (`choose_sign_in`). Every token a credential's tenant issues ends
 in `~` and its tenant's name (base64url): a later request carrying it lands in that tenant with no other
-hint, on any replica, after an eviction too (then the token is unknown there: the vendor's 401).
+hint, with no table to keep, after an eviction too (then the token is unknown there: the vendor's 401).
 """
 
 from __future__ import annotations
