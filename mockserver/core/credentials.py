@@ -6,6 +6,12 @@ of the demo one (the first row of the vendor's `credential_field` table). A CI j
 The tenant is `key:<the key>` when the key is a plain name (at most 64 letters, digits or ._@+-), else
 `key+<16 hex digits of its SHA-256>`, so /_mock/tenants never shows an odd or long key. Vendors of every
 port share the name: the same key for Bitbar and Happo is one tenant with both worlds.
+
+A user name a sign-in (qTest and Bitbar `/oauth/token`, Hiptest `/api/auth/sign_in`) names is a credential
+too: `key:<the user>`, whose worlds have that user in place of the demo one (its name, `user_field`). Its
+body is read for it once the front has it (`choose_sign_in`). Every token a credential's tenant issues ends
+in `~` and its tenant's name (base64url): a later request carrying it lands in that tenant with no other
+hint, with no table to keep, after an eviction too (then the token is unknown there: the vendor's 401).
 """
 
 from __future__ import annotations
@@ -14,13 +20,19 @@ import base64
 import binascii
 import functools
 import hashlib
+import json
 import re
+from io import BytesIO
+from urllib.parse import parse_qsl
 
-from .store import DEFAULT_TENANT
-from .tenancy import ENVIRON_KEY, FROM
+from . import context
+from .store import DEFAULT_TENANT, TENANT_RE
+from .tenancy import ENVIRON_KEY, FROM, PENDING, SIGN_IN
 
 NAMED = "key:"
 HASHED = "key+"
+MARK = "~"  # a token's tenant follows it (`~` is in no tenant name, no base64url and no plain key)
+MAX_SIGN_IN = 64 * 1024  # a larger body names no tenant (the vendor answers it as ever)
 _PLAIN = re.compile(r"^[A-Za-z0-9._@+-]{1,64}$")
 
 
@@ -42,6 +54,50 @@ def _basic_user(header: str) -> str | None:
     return user if colon else None
 
 
+def sign_in_fields(environ, body: bytes) -> dict:
+    """A sign-in's parameters: the query, then a form or JSON body over it (as the vendors read them);
+    {} for what cannot be read (the vendor then answers its own 400)."""
+    fields = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+    try:
+        kind = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+        if body and kind == "application/x-www-form-urlencoded":
+            fields.update(parse_qsl(body.decode("utf-8")))
+        elif body and kind.endswith("json"):
+            found = json.loads(body)
+            fields.update(found if isinstance(found, dict) else {})
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return fields
+
+
+def mark(token: str) -> str:
+    """A token the request's world issues, with its tenant's name when that is a credential's tenant."""
+    if context.core().credentials is None:
+        return token
+    tenant = context.tenant()
+    if not tenant.startswith((NAMED, HASHED)):
+        return token
+    return token + MARK + base64.urlsafe_b64encode(tenant.encode()).decode().rstrip("=")
+
+
+@functools.lru_cache(maxsize=1024)  # a job sends its token on every request: read once
+def marked_tenant(token: str) -> str | None:
+    """The credential's tenant a token `mark` made names (None: no such token)."""
+    tail = token.rpartition(MARK)[2]
+    try:
+        tenant = base64.urlsafe_b64decode(tail + "=" * (-len(tail) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return tenant if tenant.startswith((NAMED, HASHED)) and TENANT_RE.match(tenant) else None
+
+
+def any_password(user: str, password) -> bool:
+    """Whether `user` is the one this request's credential tenant is named for: it signs in with any
+    password but an empty one (a CI job sets a user name, not a password the mock could know beforehand)."""
+    found = context.core().credentials
+    return found is not None and bool(password) and user == found.credential(context.tenant())
+
+
 def bearer(environ) -> str | None:
     """The token of `Authorization: Bearer ...` (None when absent)."""
     header = environ.get("HTTP_AUTHORIZATION")
@@ -61,12 +117,40 @@ class CredentialTenants:
         store.seed = self.seed
         store.on_evict.append(self._forget)
 
-    def choose(self, environ, vendor: str) -> None:
-        """Make the request's credential its tenant (the request named none by header or path), unless the
-        base fixtures know it or the default tenant's world issued it (a sign-in's token): it stays there."""
+    def choose(self, environ, vendor: str, path: str | None = None) -> None:
+        """Make the request's credential its tenant (the request named none by header or path). `path`: the
+        vendor path, given by the front, which reads a sign-in's body later; without it (behind the front, or
+        with no front) PATH_INFO is the vendor's and a sign-in's body is read here."""
         of = self.vendors[vendor]
-        found = of.tenant_credential(environ)
-        if found and found not in self.known(vendor):
+        if of.sign_in_paths and (path or environ.get("PATH_INFO")) in of.sign_in_paths:
+            if SIGN_IN in environ:
+                return  # the front read it
+            if path is not None and (environ.get("CONTENT_LENGTH") or "HTTP_TRANSFER_ENCODING" in environ):
+                environ[SIGN_IN] = PENDING  # the front calls choose_sign_in once it has the body
+            else:
+                self.choose_sign_in(environ, vendor, b"" if path is not None else _wsgi_body(environ))
+            return
+        self._name(environ, vendor, of.tenant_credential(environ))
+
+    def choose_sign_in(self, environ, vendor: str, body: bytes) -> None:
+        """The tenant of a sign-in: the user name (or refresh token) it presents, as `choose` takes a key."""
+        environ[SIGN_IN] = "read"
+        of = self.vendors[vendor]
+        self._name(environ, vendor, of.sign_in_credential(sign_in_fields(environ, body)))
+
+    def _name(self, environ, vendor: str, found: str | None) -> None:
+        """Make `found` the tenant, unless the base fixtures know it or the default tenant's world issued it
+        (a sign-in's token): it stays there. A token a credential's tenant issued goes back to that tenant."""
+        if not found:
+            return
+        if MARK in found:
+            tenant = marked_tenant(found)
+            if tenant is not None:
+                environ[ENVIRON_KEY] = tenant
+                environ[FROM] = "credential"
+                return
+        if found not in self.known(vendor):
+            of = self.vendors[vendor]
             state = self.store.existing(DEFAULT_TENANT, vendor)
             if state is None or not of.issued(state, found):
                 environ[ENVIRON_KEY] = self.tenant(found)
@@ -89,19 +173,34 @@ class CredentialTenants:
         data = self.store.base_fixtures(vendor)
         cached = self._known.get(vendor)
         if cached is None or cached[0] is not data:  # (new base fixtures: POST /_mock/fixtures)
-            field = self.vendors[vendor].credential_field
-            rows = data.get(field[0], []) if field else []
-            cached = self._known[vendor] = (data, frozenset(row.get(field[1]) for row in rows))
+            of = self.vendors[vendor]
+            names = set()
+            for field in (of.credential_field, of.user_field):
+                names.update(row.get(field[1]) for row in (data.get(field[0], []) if field else []))
+            cached = self._known[vendor] = (data, frozenset(names))
         return cached[1]
 
     def seed(self, tenant: str, vendor: str, data: dict) -> None:
-        """Put the tenant's key in place of the demo one in `data` (a private copy of its fixtures)."""
-        field = self.vendors[vendor].credential_field
-        if field is None or not data.get(field[0]):
-            return
+        """Put the tenant's key in place of the demo one in `data` (a private copy of its fixtures), and
+        its user name in place of the demo user's."""
         credential = self.credential(tenant)
-        if credential is not None:
-            data[field[0]][0][field[1]] = credential
+        if credential is None:
+            return
+        of = self.vendors[vendor]
+        for field in (of.credential_field, of.user_field):
+            if field is not None and data.get(field[0]):
+                data[field[0]][0][field[1]] = credential
 
     def _forget(self, tenant: str) -> None:
         self._hashed.pop(tenant, None)
+
+
+def _wsgi_body(environ) -> bytes:
+    """A sign-in's body read off a WSGI server's input (no front: `--dev`, the test client), put back for
+    the vendor's app; b"" when it is too large or has no length (the vendor answers it as ever)."""
+    declared = environ.get("CONTENT_LENGTH")
+    if not declared or not declared.isdigit() or int(declared) > MAX_SIGN_IN:
+        return b""
+    body = environ["wsgi.input"].read(int(declared))
+    environ["wsgi.input"] = BytesIO(body)
+    return body

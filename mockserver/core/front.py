@@ -102,6 +102,8 @@ class Front:
         environ["wsgi.input"] = BytesIO(body)
         environ[BODY] = body
         environ["wsgi.input_terminated"] = True  # the whole body, chunked or not: read it to its end
+        if environ.get(tenancy.SIGN_IN) == tenancy.PENDING:  # a sign-in names its tenant in its body (credentials.py)
+            self.credentials.choose_sign_in(environ, routed[0], body)
         rule = None
         if routed is not None and BODY_ERROR not in environ:
             started = time.perf_counter()
@@ -163,7 +165,7 @@ class Front:
         routed = self.route(path)
         if (routed is not None and self.credentials is not None and not environ.get(tenancy.ENVIRON_KEY)
                 and not routed[2].startswith(tenancy.PATH_PREFIX)):  # (a /_tenant/ path outranks a credential)
-            self.credentials.choose(environ, routed[0])
+            self.credentials.choose(environ, routed[0], routed[2])  # a sign-in's body: see __call__
         return routed
 
     def route(self, path: str) -> tuple[str, str, str] | None:

@@ -31,6 +31,8 @@ PATH_PREFIX = "/_tenant/"  # the form after the vendor root
 IN_PATH = "mockserver.tenant_in_path"
 FROM = "mockserver.tenant_from"
 ERROR = "mockserver.tenant_error"
+SIGN_IN = "mockserver.sign_in"  # a sign-in whose body names its tenant (core/credentials.py): PENDING, then read
+PENDING = "pending"
 _BAD_NAME = f"Invalid tenant in the path: use 1-128 letters, digits or ._:@/+- ({HEADER} header)"
 
 

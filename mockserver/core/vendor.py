@@ -35,6 +35,9 @@ class Vendor(abc.ABC):
     probe              a cheap GET (path under the vendor root) that answers 200 to demo_headers
     credential_field   (fixture table, field) of the key `tenant_credential` reads; its first row is the demo
                        user, whose key a credential's tenant replaces with its own (core/credentials.py)
+    user_field         (fixture table, field) of the user name a sign-in presents; its first row, the demo
+                       user, is renamed to a credential's tenant's name
+    sign_in_paths      the vendor paths whose request body names the user signing in (`sign_in_credential`)
     """
 
     name: str = ""
@@ -51,10 +54,17 @@ class Vendor(abc.ABC):
     demo_headers: dict[str, str] = {}
     probe: str = "/"
     credential_field: tuple[str, str] | None = None
+    user_field: tuple[str, str] | None = None
+    sign_in_paths: frozenset[str] = frozenset()
 
     def tenant_credential(self, environ) -> str | None:
         """The key that names the request's tenant under --tenant-from-credentials, read off the raw
         WSGI environ (it runs on every request, before Flask); None: none given, or the vendor has none."""
+        return None
+
+    def sign_in_credential(self, fields: dict) -> str | None:
+        """What names a sign-in's tenant (core/credentials.py) among its parameters (query and body): the
+        user name of a password grant, the token of a refresh grant; None: nothing."""
         return None
 
     def issued(self, state: State, credential: str) -> bool:

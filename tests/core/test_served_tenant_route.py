@@ -86,7 +86,7 @@ def test_testdroid_chooses_its_world_by_base_url_or_by_key_on_both_port_kinds(po
     key = new_tenant("job")  # a CI job's own key: a world of its own, its first user signing in with it
     for root in roots(port, ""):
         client = testdroid.Testdroid(apikey=key, url=root)
-        assert client.get_me()["email"] == "demo@example.com"
+        assert client.get_me()["email"] == key  # (and named after it: the user name a sign-in would give)
     client.create_project("made-with-my-key")
     names = {p["name"] for p in testdroid.Testdroid(apikey=key, url=roots(port, "")[0]).get_projects()["data"]}
     assert "made-with-my-key" in names and "made-through-the-path" not in names
@@ -160,3 +160,85 @@ def test_pages_for_a_browser_keep_the_prefix_form(port, root):
     assert page.startswith(base + "/")
     assert requests.get(page, timeout=10).status_code == 200  # a browser: no header, no credential
     assert requests.get(page.replace(f"/_t/{tenant}", ""), timeout=10).status_code == 404  # default's world
+
+
+def _qtest_sign_in(root: str, user: str, password: str = "any") -> requests.Response:
+    return requests.post(f"{root}/oauth/token", data={"grant_type": "password", "username": user, "password": password},
+                         headers=_basic("jenkins", ""), timeout=10)
+
+
+def test_a_sign_in_chooses_its_tenant_in_the_front_from_its_body(port):
+    user = new_tenant("job") + "@ci"
+    qtest = [f"http://127.0.0.1:{port}/qtest", f"http://127.0.0.1:{port + 2}"]
+    # a connection fault of the user's tenant on the sign-in: only the front breaks a connection, after
+    # reading the body, so it chose the tenant from the body before matching the fault rules
+    rule = control(port, "POST", "/faults", params={"tenant": f"key:{user}"},
+                   json={"vendor": "qtest", "path": "/oauth/token", "fault": "connection_reset", "times": 1})
+    assert rule.status_code == 201
+    with pytest.raises(requests.ConnectionError):
+        _qtest_sign_in(qtest[1], user)
+    tokens = []
+    for root in qtest:
+        signed = _qtest_sign_in(root, user)
+        assert signed.status_code == 200, signed.text
+        tokens.append({"Authorization": f"Bearer {signed.json()['access_token']}"})
+    suites = f"{qtest[1]}/api/v3/projects/10/test-suites?parentType=root"
+    assert requests.post(suites, json={"name": "the job's"}, headers=tokens[0], timeout=10).status_code == 200
+    # the token alone, on either port, twice (the second a kept read answered in the front's loop)
+    seen = [{s["name"] for s in requests.get(suites, headers=t, timeout=10).json()} for t in tokens + tokens]
+    assert all("the job's" in names for names in seen)
+    demo = {"Authorization": "Bearer qtest-demo-token"}
+    assert "the job's" not in {s["name"] for s in requests.get(suites, headers=demo, timeout=10).json()}
+    # the demo user's sign-in and its token stay in the default tenant; a wrong password is still Spring's 400
+    own = _qtest_sign_in(qtest[1], "demo@example.com", "demo-password").json()["access_token"]
+    assert requests.get(suites, headers={"Authorization": f"Bearer {own}"}, timeout=10).status_code == 200
+    refused = _qtest_sign_in(qtest[1], "demo@example.com", "guess")
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+    entries = journal(port, f"key:{user}")
+    assert len(entries) == 8 and {e["tenant_from"] for e in entries} == {"credential"}
+    assert entries[0]["connection_fault"] == "connection_reset"
+    assert [e["tenant_from"] for e in journal(port, "default")[-3:]] == ["default"] * 3
+    assert f"key:{user}" in {row["tenant"] for row in control(port, "GET", "/tenants").json()["tenants"]}
+
+
+def test_bitbar_and_hiptest_sign_ins_through_the_front_chunked_or_not(port):
+    user = new_tenant("job") + "@ci"
+
+    def chunks():  # a body of unknown length: Transfer-Encoding: chunked
+        yield b"client_id=testdroid-cloud-api&grant_type=password&"
+        yield f"username={user}&password=whatever".encode()
+
+    bitbar = f"http://127.0.0.1:{port + 4}"
+    signed = requests.post(f"{bitbar}/oauth/token", data=chunks(), timeout=10,
+                           headers={**JSON, "Content-Type": "application/x-www-form-urlencoded"})
+    assert signed.status_code == 200, signed.text
+    token = {**JSON, "Authorization": f"Bearer {signed.json()['access_token']}"}
+    assert requests.post(f"{bitbar}/api/v2/me/projects", data={"name": "x"}, headers=token, timeout=10).status_code \
+        == 201
+    me = requests.get(f"http://127.0.0.1:{port}/bitbar/api/v2/me", headers=token, timeout=10).json()
+    assert me["email"] == user
+    assert total(bitbar, None, Authorization=token["Authorization"]) == total(bitbar) + 1
+    hiptest = f"http://127.0.0.1:{port + 1}"
+    accept = {"Accept": "application/vnd.api+json; version=1"}
+    answer = requests.post(f"{hiptest}/api/auth/sign_in", json={"email": user, "password": "p"}, headers=accept,
+                           timeout=10)
+    assert answer.status_code == 200 and answer.headers["uid"] == user
+    signed_in = {**accept, **{h: answer.headers[h] for h in ("access-token", "client", "uid")}}
+    assert requests.get(f"{hiptest}/api/projects", headers=signed_in, timeout=10).status_code == 200
+    entries = journal(port, f"key:{user}")
+    assert [(e["vendor"], e["tenant_from"]) for e in entries] == [("bitbar", "credential")] * 4 + \
+        [("hiptest", "credential")] * 2
+
+
+def test_a_sign_in_names_its_tenant_under_dev_too():
+    """`--dev` (Werkzeug's server, no asyncio front): the body is read off the WSGI input, then put back."""
+    base, proc = start_served("--dev", "--tenant-from-credentials", "--vendors", "qtest")
+    try:
+        user = new_tenant("job") + "@ci"
+        root = f"http://127.0.0.1:{base}/qtest"
+        token = {"Authorization": f"Bearer {_qtest_sign_in(root, user).json()['access_token']}"}
+        assert requests.get(f"{root}/oauth/status", headers=token, timeout=10).status_code == 200
+        assert [e["tenant_from"] for e in journal(base, f"key:{user}")] == ["credential"] * 2
+        assert _qtest_sign_in(root, "demo@example.com", "guess").status_code == 400
+    finally:
+        stop_served(proc)

@@ -45,6 +45,12 @@ class BitbarVendor(Vendor):
     probe = "/api/v2/me"
     credential_field = ("users", "apiKey")  # a key's tenant: the first user signs in with it
     tenant_credential = staticmethod(auth.tenant_credential)
+    user_field = ("users", "email")  # a sign-in's tenant: the first user signs in with its name
+    sign_in_paths = frozenset(("/oauth/token",))
+    sign_in_credential = staticmethod(auth.sign_in_credential)
+
+    def issued(self, state: State, credential: str) -> bool:
+        return credential in state.extra["refreshTokens"] or credential in state.extra["tokens"]  # a sign-in's
 
     def authenticate(self) -> None:
         auth.authenticate()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
+from urllib.parse import parse_qs
 
 from flask import g, request
 
 from ...core import context
 from ...core.auth import Malformed, basic_credentials, bearer_token
-from ...core.credentials import basic_user
+from ...core.credentials import MARK, any_password, basic_user, bearer, mark
 from . import errors
 
 CLIENT_ID = "testdroid-cloud-api"
@@ -17,8 +18,23 @@ CLIENT_ID = "testdroid-cloud-api"
 
 def tenant_credential(environ) -> str | None:
     """The API key (the Basic user) that names a tenant under --tenant-from-credentials; an OAuth token
-    does not (it is issued in a tenant already)."""
+    (which `current_user` reads first) only when a credential's tenant issued it (core/credentials.py)."""
+    query = environ.get("QUERY_STRING", "")
+    token = (parse_qs(query).get("access_token", [None])[0] if "access_token=" in query else None) or bearer(environ)
+    if token:
+        return token if MARK in token else None
     return basic_user(environ)
+
+
+def sign_in_credential(fields: dict) -> str | None:
+    """What names the tenant of an /oauth/token call: the user name of a password grant (in lower case: the
+    sign-in ignores its case), the token of a refresh grant when a credential's tenant issued it (no key
+    is ever a refresh token here, unlike qTest's)."""
+    grant = fields.get("grant_type")
+    found = fields.get({"password": "username", "refresh_token": "refresh_token"}.get(grant, ""))
+    if not isinstance(found, str):
+        return None
+    return found.lower() if grant == "password" else found if MARK in found else None
 
 
 def _users() -> dict:
@@ -69,7 +85,7 @@ def authenticate() -> None:
 
 def _new_token() -> str:
     raw = context.state().next_token("oauth", 32)
-    return str(uuid.UUID(hex=raw))
+    return mark(str(uuid.UUID(hex=raw)))  # (a credential's tenant follows)
 
 
 def issue_token(params: dict) -> dict:
@@ -85,7 +101,8 @@ def issue_token(params: dict) -> dict:
         if not params.get("username") or "password" not in params:
             raise errors.password_grant_incomplete()
         user = next((u for u in _users().values() if u["email"].lower() == params["username"].lower()), None)
-        if user is None or (user["password"] != params["password"] and not context.permissive()):
+        if user is None or (user["password"] != params["password"] and not context.permissive()
+                            and not any_password(user["email"], params["password"])):
             raise errors.bad_credentials()
         refresh = _new_token()
         refresh_tokens[refresh] = {"userId": user["id"]}

@@ -52,6 +52,9 @@ class HiptestVendor(Vendor):
     probe = "/api/projects"
     credential_field = ("tokens", "access_token")  # a token's tenant: the first (pinned demo) token is it
     tenant_credential = staticmethod(auth.tenant_credential)
+    user_field = ("users", "email")  # a sign-in's tenant: the first user signs in with its e-mail
+    sign_in_paths = frozenset(("/api/auth/sign_in",))
+    sign_in_credential = staticmethod(auth.sign_in_credential)
 
     def issued(self, state: State, credential: str) -> bool:
         return any(t["access_token"] == credential for t in state.extra.get("tokens", ()))  # a sign-in's token

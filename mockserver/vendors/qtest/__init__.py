@@ -48,9 +48,14 @@ class QtestVendor(Vendor):
     probe = "/oauth/status"
     credential_field = ("tokens", "access_token")  # a token's tenant: the first (API & SDK) token is it
     tenant_credential = staticmethod(auth.tenant_credential)
+    user_field = ("users", "username")  # a sign-in's tenant: the first user is its user
+    sign_in_paths = frozenset(("/oauth/token",))
+    sign_in_credential = staticmethod(auth.sign_in_credential)
 
     def issued(self, state: State, credential: str) -> bool:
-        return state.get("tokens", credential) is not None  # a sign-in's (/oauth/token) access token
+        # a sign-in's (/oauth/token) access or refresh token
+        return state.get("tokens", credential) is not None or state.get("refresh_tokens", credential) is not None
+
     merge_slashes = True  # the doc's own activate/deactivate samples write /projects/10//automation/...
 
     def authenticate(self):

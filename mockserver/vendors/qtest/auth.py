@@ -10,13 +10,14 @@ from flask import request
 
 from ...core import context
 from ...core.auth import Malformed, basic_credentials
+from ...core.credentials import any_password, mark
 from . import errors
 from .model import dates
 
 
 def _uuid(state, kind: str) -> str:
     raw = state.next_token(kind, 32)
-    return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
+    return mark(f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}")  # (a credential's tenant follows)
 
 
 def issue(username: str, opts: dict, refresh_token: str | None = None) -> dict:
@@ -63,7 +64,7 @@ def check_password(username: str | None, password: str | None) -> None:
     if context.permissive():
         return
     user = context.state().get("users", username)
-    if user is None or user["password"] != password:
+    if user is None or (user["password"] != password and not any_password(username, password)):
         raise errors.bad_credentials()
 
 
@@ -113,6 +114,14 @@ def tenant_credential(environ) -> str | None:
     if scheme.lower() == "bearer":
         return value.strip() or None
     return scheme if scheme and not value.strip() else None
+
+
+def sign_in_credential(fields: dict) -> str | None:
+    """What names the tenant of a POST /oauth/token (core/credentials.py): the user name of a password
+    grant, the refresh token (the Jenkins plugin's API key) of a refresh grant."""
+    grant = fields.get("grant_type") or "password"
+    found = fields.get("username" if grant == "password" else "refresh_token" if grant == "refresh_token" else "")
+    return found if isinstance(found, str) else None
 
 
 def require_token() -> dict:
