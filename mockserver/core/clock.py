@@ -7,6 +7,7 @@ its time (`POST /_mock/clock?tenant=T`); until then, and again after a reset, it
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 
@@ -17,7 +18,9 @@ def parse_iso(text: str) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-def iso(value: datetime) -> str:
+def iso(value: datetime | float) -> str:
+    if not isinstance(value, datetime):
+        value = datetime.fromtimestamp(value, timezone.utc)  # (a Clock.stamp)
     return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
@@ -32,8 +35,10 @@ def reads_of_this_thread() -> int:
 class Clock:
     def __init__(self, wall=None):
         self._wall = wall or (lambda: datetime.now(timezone.utc))
+        self._custom = wall is not None  # (a test's wall clock: stamp reads it rather than time.time)
         self._lock = threading.Lock()
         self._offset = timedelta(0)
+        self._offset_s = 0.0
         self._frozen: datetime | None = None
 
     def now(self) -> datetime:
@@ -46,6 +51,14 @@ class Clock:
             if self._frozen is not None:
                 return self._frozen
             return self._wall() + self._offset
+
+    def stamp(self) -> float:
+        """Now as seconds since the epoch, without counting as a read: what the journal notes per request
+        (a float costs less than a datetime to make, and is turned into one only when the journal is read)."""
+        frozen = self._frozen
+        if frozen is not None or self._custom:
+            return self.peek().timestamp()
+        return time.time() + self._offset_s
 
     def timestamp(self) -> float:
         return self.now().timestamp()
@@ -62,12 +75,13 @@ class Clock:
                 self._frozen += timedelta(seconds=seconds)
             else:
                 self._offset += timedelta(seconds=seconds)
+                self._offset_s = self._offset.total_seconds()
 
     def set(self, when: datetime) -> None:
         """Freeze at `when`: setting a time means the test wants it to stay there."""
         with self._lock:
             self._frozen = when
-            self._offset = timedelta(0)
+            self._offset, self._offset_s = timedelta(0), 0.0
 
     def freeze(self) -> None:
         now = self.now()
@@ -77,12 +91,13 @@ class Clock:
     def real(self) -> None:
         with self._lock:
             self._frozen = None
-            self._offset = timedelta(0)
+            self._offset, self._offset_s = timedelta(0), 0.0
 
     def copy(self) -> "Clock":
         other = Clock(self._wall)
+        other._custom = self._custom
         with self._lock:
-            other._offset, other._frozen = self._offset, self._frozen
+            other._offset, other._offset_s, other._frozen = self._offset, self._offset_s, self._frozen
         return other
 
     def describe(self) -> dict:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 
-from flask import current_app, g, request
+from flask import g, request
+from flask.globals import _cv_app
 from werkzeug.sansio.utils import get_current_url
 
 from .clock import reads_of_this_thread
@@ -15,12 +16,13 @@ CORE_KEY = "mockserver.core"
 VENDOR_KEY = "mockserver.vendor"
 
 
+# these run many times a request: they read Flask's context variable directly, not through its proxies
 def core():
-    return current_app.extensions[CORE_KEY]
+    return _cv_app.get().app.extensions[CORE_KEY]
 
 
 def vendor():
-    return current_app.extensions[VENDOR_KEY]
+    return _cv_app.get().app.extensions[VENDOR_KEY]
 
 
 def settings():
@@ -28,18 +30,23 @@ def settings():
 
 
 def tenant() -> str:
-    return g.tenant
+    return _cv_app.get().g.tenant
 
 
 def state():
     """The current tenant's state of this vendor (the request holds its lock)."""
-    return core().store.state(g.tenant, vendor().name)
+    ctx = _cv_app.get()
+    world = ctx.g.__dict__.get("world")  # the state the request's lock was taken for (core/vendor_app.py)
+    if world is not None:
+        return world
+    return ctx.app.extensions[CORE_KEY].store.state(ctx.g.tenant, ctx.app.extensions[VENDOR_KEY].name)
 
 
 def clock():
     """The clock of this request's tenant (its own, or the server's it follows)."""
-    found = g.get("clock")
-    return found if found is not None else core().clocks.of(g.get("tenant"))
+    ctx = _cv_app.get().g
+    found = ctx.__dict__.get("clock")
+    return found if found is not None else core().clocks.of(ctx.__dict__.get("tenant"))
 
 
 def now() -> datetime:

@@ -122,7 +122,7 @@ def record_broken(core, vendor: str, environ, path: str, vendor_path: str, start
     """The journal entry of a request a connection fault answered: no status, the fault named. (Not in the
     access log, whose line has a status.)"""
     headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in ("CONTENT_TYPE", "CONTENT_LENGTH")]
-    entry = Entry(core.clocks.of(tenant).peek(), environ["REQUEST_METHOD"], path, vendor_path,
+    entry = Entry(core.clocks.of(tenant).stamp(), environ["REQUEST_METHOD"], path, vendor_path,
                   environ.get("QUERY_STRING", ""), headers, raw, len(raw), core.settings.journal_body_chars, vendor,
                   tenant, None, (time.perf_counter() - started) * 1000.0, rule["id"], response_body=None,
                   response_size=None, connection_fault=rule["fault"], tenant_from=tenant_from(environ))

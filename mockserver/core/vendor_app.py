@@ -411,7 +411,7 @@ def record(core, vendor_name: str | None, environ, method: str, path: str, vendo
     """One journal entry and access-log line (formatted later, by whoever reads them): references to
     what the request and its answer already hold, cut to the journal's bounds (core/journal.py)."""
     headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in _JOURNALED_HEADERS]
-    entry = Entry(core.clocks.of(tenant).peek(), method, path, vendor_path, environ.get("QUERY_STRING", ""),
+    entry = Entry(core.clocks.of(tenant).stamp(), method, path, vendor_path, environ.get("QUERY_STRING", ""),
                   headers, raw, size, core.settings.journal_body_chars, vendor_name, tenant, status,
                   (time.perf_counter() - started) * 1000.0, fault, response_headers, response_body, response_size,
                   unmatched, tenant_from=tenancy.tenant_from(environ))
