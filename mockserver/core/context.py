@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ from .tenancy import IN_PATH, PATH_PREFIX, PREFIX, link_segment
 
 CORE_KEY = "mockserver.core"
 VENDOR_KEY = "mockserver.vendor"
+_CONTRACT_KEY = "mockserver.contract"  # (when it was loaded, the vendor's contract)
 
 
 # these run many times a request: they read Flask's context variable directly, not through its proxies
@@ -64,7 +66,12 @@ def contract():
     """The vendor's compiled contract (core/contract.py), spec document included."""
     from .contract import load_contract
 
-    return load_contract(vendor().spec_path())
+    app = _cv_app.get().app
+    kept = app.extensions.get(_CONTRACT_KEY)
+    now = time.monotonic()
+    if kept is None or now - kept[0] > 1.0:  # the spec file is looked at (stat) once a second, not per call
+        kept = app.extensions[_CONTRACT_KEY] = (now, load_contract(app.extensions[VENDOR_KEY].spec_path()))
+    return kept[1]
 
 
 def check_schema(component: str, data) -> None:

@@ -344,6 +344,7 @@ class Contract:
         # (spec path, METHOD) -> Operation, or None where the spec has none; two threads compiling the
         # same operation at once both get an equal one, so no lock is needed
         self._operations: dict[tuple[str, str], Operation | None] = {}
+        self._declared: dict[tuple[str, str], dict] = {}  # (Flask rule, METHOD) -> the spec's operation
 
     def operation(self, rule: str, method: str) -> Operation | None:
         return self.operation_at(doc_path(rule), method)
@@ -373,8 +374,12 @@ class Contract:
 
     def declared(self, rule: str, method: str) -> dict:
         """The spec's own definition of an operation (empty when the spec has none)."""
-        item = (self.spec.get("paths") or {}).get(doc_path(rule)) or {}
-        return item.get("get" if method == "HEAD" else method.lower()) or {}
+        key = (rule, method)
+        found = self._declared.get(key)
+        if found is None:
+            item = (self.spec.get("paths") or {}).get(doc_path(rule)) or {}
+            found = self._declared[key] = item.get("get" if method == "HEAD" else method.lower()) or {}
+        return found
 
     def deref(self, node) -> dict:
         """`node` with its `$ref`s followed (a dict; {} where a ref leads nowhere)."""
