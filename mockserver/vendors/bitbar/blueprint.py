@@ -233,8 +233,13 @@ def report_response(run_list: list[dict], title: str, stem: str, failures_only: 
 
 
 def device_out(device: dict) -> dict:
-    base = f"{context.base_url()}/resources/images/devices/{device['imagePrefix'] or device['id']}"
-    return {**device, **{f"frame{h}Url": f"{base}-h{h}.png" for h in (80, 100, 160, 400)}}
+    return {**device, **_frames(context.base_url(), device["imagePrefix"] or device["id"])}
+
+
+@functools.lru_cache(maxsize=4096)  # the same few devices are listed again and again: their frame links made once
+def _frames(root: str, image) -> dict:
+    base = f"{root}/resources/images/devices/{image}"
+    return {f"frame{h}Url": f"{base}-h{h}.png" for h in (80, 100, 160, 400)}
 
 
 def device_run_out(dr: dict) -> dict:
