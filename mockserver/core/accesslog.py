@@ -19,13 +19,14 @@ INTERVAL = 0.1  # seconds a line may wait before it is written
 class ControlCall:
     """A /_mock call as the access log and the metrics see it (control calls are not journaled)."""
 
-    __slots__ = ("method", "path", "status", "duration_ms", "vendor", "tenant", "fault")
+    __slots__ = ("method", "path", "status", "duration_ms", "vendor", "tenant", "fault", "tenant_from")
 
     def __init__(self, method: str, path: str, status: int, duration_ms: float, tenant: str | None):
         from .metrics import CONTROL
 
         self.method, self.path, self.status, self.duration_ms = method, path, status, duration_ms
         self.vendor, self.tenant, self.fault = CONTROL, tenant, None
+        self.tenant_from = "query" if tenant is not None else None  # (a control call names its tenant by ?tenant=)
 
 
 class AccessLog:
@@ -79,7 +80,8 @@ class JsonFormatter(logging.Formatter):
         if e is not None:
             return json.dumps({"time": when.replace("+00:00", "Z"), "method": e.method, "path": e.path,
                                "status": e.status, "ms": round(e.duration_ms, 3), "vendor": e.vendor,
-                               "tenant": e.tenant, "fault": e.fault}, ensure_ascii=False)
+                               "tenant": e.tenant, "tenant_from": e.tenant_from, "fault": e.fault},
+                              ensure_ascii=False)
         data = {"time": when.replace("+00:00", "Z"), "level": record.levelname, "logger": record.name,
                 "message": record.getMessage()}
         if record.exc_info:

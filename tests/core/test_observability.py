@@ -77,12 +77,13 @@ def test_json_log_has_one_object_per_request_control_calls_included(served):
     lines = [json.loads(line) for line in out.splitlines()]  # every line is JSON, the start-up table too
     requests_logged = [obj for obj in lines if "method" in obj]
     assert {"method": "GET", "path": "/bitbar/api/v2/me", "status": 503, "vendor": "bitbar", "tenant": "logs",
-            "fault": rule["id"]}.items() <= requests_logged[-2].items()
+            "tenant_from": "header", "fault": rule["id"]}.items() <= requests_logged[-2].items()
     assert {"method": "GET", "path": "/bitbar/api/v2/me", "status": 200, "vendor": "bitbar", "tenant": "logs",
             "fault": None}.items() <= requests_logged[-1].items()
     assert all(isinstance(obj["ms"], float) and obj["ms"] >= 0 for obj in requests_logged)
     control = [obj for obj in requests_logged if obj["path"] == "/_mock/faults"]
-    assert control == [{**control[0], "method": "POST", "status": 201, "vendor": "_mock", "tenant": "logs"}]
+    assert control == [{**control[0], "method": "POST", "status": 201, "vendor": "_mock", "tenant": "logs",
+                        "tenant_from": "query"}]
     assert any(obj.get("logger") == "mockserver" and f"{base}/bitbar" in obj["message"] for obj in lines)
 
 
