@@ -101,8 +101,14 @@ class State:
         Index only fields a record never changes once stored (the parent it belongs to).
         """
         table = self.tables.get(kind, {})
+        keys = self._where_keys(kind, field, value, table)
+        if type(table) is Overlay:
+            try:  # (a fork's keys are all there: fetched by dict's own lookup, the copies made by __missing__)
+                return list(map(table.__getitem__, keys))
+            except KeyError:
+                pass
         # by key, not by object: a commit replaces a stored plain dict by its tracked copy (core/tracked.py)
-        return [record for record in map(table.get, self._where_keys(kind, field, value, table)) if record is not None]
+        return [record for record in map(table.get, keys) if record is not None]
 
     def _where_keys(self, kind: str, field: str, value, table) -> list:
         version = self._versions.get(kind, 0)
@@ -111,22 +117,20 @@ class State:
             return self._base._where_keys(kind, field, value, table._base)
         found = self._indexes.get(kind, {}).get(field)
         if found is None or found[0] != version or found[3] != mark:
-            if mark is not None:
-                found = (version, *self._delta(field, table), mark)
-            else:
-                groups: dict = {}
-                for key, record in table.items():
+            groups = None if mark is None else self._delta(field, table)
+            delta = groups is not None
+            if not delta:  # (a fork's read without copying its records)
+                groups = {}
+                for key, record in (table.items() if mark is None else table.peek()):
                     groups.setdefault(record.get(field), []).append(key)
-                found = (version, groups, None, None)
+            found = (version, groups, delta, mark)
             self._indexes.setdefault(kind, {})[field] = found
-        if mark is None:
+        if not found[2]:
             return found[1].get(value, ())
-        # a fork's: the base's keys of `value` but those deleted or of another value here, then its own
-        away = found[2]
+        # a fork's delta: the base's keys of `value` but those deleted here, then those added here
         keys = self._base._where_keys(kind, field, value, table._base)
-        gone = table._gone
-        if gone or away:
-            keys = [key for key in keys if key not in gone and key not in away]
+        if table._gone:
+            keys = list(itertools.filterfalse(table._gone.__contains__, keys))
         mine = found[1].get(value)
         return [*keys, *mine] if mine else keys
 
@@ -142,19 +146,18 @@ class State:
         return (new, gone)
 
     @staticmethod
-    def _delta(field: str, table: Overlay) -> tuple[dict, set]:
-        """A fork's index of `field` as what differs from the base's: (value -> keys added here or of another
-        value than in the base, those base keys). O(what the fork holds), never O(the base table)."""
+    def _delta(field: str, table: Overlay) -> dict | None:
+        """A fork's index of `field` as what it added to the base's (value -> keys), O(what the fork holds);
+        None when a base record here has another value than in the base (replaced: never for a field that
+        suits an index), for which a whole index in table order is built."""
         groups: dict = {}
-        for key in table._new:
-            groups.setdefault(dict.__getitem__(table, key).get(field), []).append(key)
-        away = set()
         base, new = table._base, table._new
         for key, record in dict.items(table):
             if key not in new and record.get(field) != base[key].get(field):
-                away.add(key)
-                groups.setdefault(record.get(field), []).append(key)
-        return groups, away
+                return None
+        for key in new:
+            groups.setdefault(dict.__getitem__(table, key).get(field), []).append(key)
+        return groups
 
     def version(self, kind: str) -> int:
         """Changes with every insert (a replacing one too) and delete of `kind`, and back with a rollback:
@@ -190,7 +193,7 @@ class State:
         if order is not None and order[0] == old and added is not None and (not order[1] or added[0] > order[1][-1]):
             order[1].append(added[0])
             self._orders[kind] = (new, order[1], order[2] and mark)
-        for field, (version, groups, away, was) in (self._indexes.get(kind) or {}).items():
+        for field, (version, groups, delta, was) in (self._indexes.get(kind) or {}).items():
             if version != old or (added is None and removed is None):
                 continue
             key, record = added or removed
@@ -200,7 +203,7 @@ class State:
                 keys.append(key)
             elif key in keys:
                 keys.remove(key)
-            self._indexes[kind][field] = (new, groups, away, was and mark)
+            self._indexes[kind][field] = (new, groups, delta, was and mark)
 
     # -- ids ------------------------------------------------------------------------------
     def seal(self) -> "State":
