@@ -4,12 +4,15 @@ its own only for what it touched, so many tenants of a large fixture set cost wh
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 
 import pytest
 import requests
+from werkzeug.test import Client
 
+from mockserver.app import create_app
 from mockserver.core import tracked
 from mockserver.core.state import State
 from mockserver.settings import Settings
@@ -226,3 +229,19 @@ def test_a_fork_answers_as_a_world_of_its_own_through_changes_and_rollbacks(seed
             tracked.end(log, keep=keep)
         assert _answers(fork) == _answers(own), (seed, _step, ops, keep)
     assert json.dumps(base.to_json()) == before  # the base world never changed
+
+
+@pytest.mark.parametrize("vendor, path, key, secret", [
+    ("happo", "/api/flake", "job-cow-h", "happo-demo-secret"),
+    ("sipfront", "/api/v2/projects", "job-cow-s", "sipfront-demo-secret"),
+])
+def test_a_credentials_tenant_is_a_fork_with_its_key_in_place_of_the_demo_one(vendor, path, key, secret):
+    app = create_app(Settings(tenant_from_credentials=True, vendors=(vendor,)))
+    client, store = Client(app.ports[vendor]), app.core.store
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()}
+    assert client.get(path, headers=auth).status_code == 200
+    world = store.existing(f"key:{key}", vendor)
+    assert world is not None and world._base is store.base_state(vendor)  # forked, not built anew
+    assert key in json.dumps(world.to_json())  # its own copy of the demo row carries its key
+    assert client.get(path, headers=app.core.vendors[vendor].demo_headers).status_code == 200  # the demo key: default
+    assert key not in json.dumps(store.base_state(vendor).to_json())
