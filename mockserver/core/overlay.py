@@ -52,6 +52,14 @@ class _Values(ValuesView):
         return map(table.__getitem__, table)
 
 
+class _Items(ItemsView):
+    __slots__ = ()
+
+    def __iter__(self):
+        table = self._mapping
+        return zip(table, map(table.__getitem__, table))
+
+
 class Overlay(TDict):
     __slots__ = ("_base", "_gone", "_new")
 
@@ -102,7 +110,7 @@ class Overlay(TDict):
         return _Values(self)
 
     def items(self):
-        return ItemsView(self)
+        return _Items(self)
 
     def peek(self):
         """(key, record) of every record, the base's own objects where not copied here: for reading a field
