@@ -37,8 +37,10 @@ class State:
         self.scratch: dict[str, Any] = {}
         # kind -> version, bumped by insert/delete; tracked, so a rolled-back request restores it
         self._versions: dict[str, int] = {}
-        self._indexes: dict[str, dict[str, tuple[int, dict]]] = {}  # kind -> field -> (version, value -> records)
-        self._orders: dict[str, tuple[int, list]] = {}  # kind -> (version, its keys in ascending order)
+        # kind -> field -> (version, value -> keys, whether those are a fork's additions to the base's index,
+        # the fork's (added, deleted) counts it was built at or None); a fork whose table is as the base's has none
+        self._indexes: dict[str, dict[str, tuple]] = {}
+        self._orders: dict[str, tuple] = {}  # kind -> (version, its keys in ascending order, a fork's counts)
         self._base: State | None = None  # the world this one is a fork of (fork)
 
     def __getstate__(self):
@@ -272,10 +274,12 @@ class Spliced(Sequence):
     """A fork's table keys in ascending order without copying the base's: the base's sorted keys but those
     deleted here, then the keys added here (all larger than the base's). `append` takes a new largest key."""
 
-    __slots__ = ("_base", "_skip", "_added")
+    __slots__ = ("_base", "_shift", "_added")
 
     def __init__(self, base: list, skip: list, added: list):
-        self._base, self._skip, self._added = base, skip, added  # skip: sorted positions in base
+        # skip: the sorted positions in `base` of deleted keys; the i-th kept key is at i + (how many of
+        # skip[j] - j are <= i), a bisection
+        self._base, self._shift, self._added = base, [at - n for n, at in enumerate(skip)], added
 
     @classmethod
     def of(cls, base: list, table: Overlay) -> "Spliced | None":
@@ -285,26 +289,19 @@ class Spliced(Sequence):
         return cls(base, sorted(bisect.bisect_left(base, key) for key in table._gone), added)
 
     def __len__(self) -> int:
-        return len(self._base) - len(self._skip) + len(self._added)
+        return len(self._base) - len(self._shift) + len(self._added)
 
     def __getitem__(self, at):
         if isinstance(at, slice):
             return [self[i] for i in range(len(self))[at]]
         at = range(len(self))[at]
-        kept = len(self._base) - len(self._skip)
+        kept = len(self._base) - len(self._shift)
         if at >= kept:
             return self._added[at - kept]
-        for position in self._skip:  # (few: what this tenant deleted)
-            if position <= at:
-                at += 1
-            else:
-                break
-        return self._base[at]
+        return self._base[at + bisect.bisect_right(self._shift, at)]
 
     def __iter__(self):
-        skip = set(self._skip)
-        kept = (key for at, key in enumerate(self._base) if at not in skip) if skip else iter(self._base)
-        return itertools.chain(kept, self._added)
+        return itertools.chain(map(self.__getitem__, range(len(self._base) - len(self._shift))), self._added)
 
     def append(self, key) -> None:
         self._added.append(key)
