@@ -240,7 +240,8 @@ class State:
     # -- export ---------------------------------------------------------------------------
     def to_json(self) -> dict:
         return {
-            # (a fork's records read, not copied: a dump leaves the fork as small as it was)
+            # a fork's records read, not copied (the base's own objects: never change what this returns), so a
+            # dump leaves the fork as small as it was
             "tables": {kind: list(rows.peek_values() if type(rows) is Overlay else rows.values())
                        for kind, rows in self.tables.items()},
             "extra": self.extra,
