@@ -74,9 +74,9 @@ class Overlay(TDict):
         found = self._base.get(key, _MISSING)
         if found is _MISSING or key in self._gone:
             raise KeyError(key)
-        mine = private(found)
-        dict.__setitem__(self, key, mine)  # unrecorded: a copy of the base is what a rollback would leave
-        return mine
+        # unrecorded: a copy of the base is what a rollback would leave; setdefault, so a read outside the
+        # world's lock (a credential check) never replaces a copy a request holds
+        return dict.setdefault(self, key, private(found))
 
     def get(self, key, default=None):
         found = dict.get(self, key, _MISSING)

@@ -1,4 +1,5 @@
-"""tenant -> vendor -> State; per-(tenant, vendor) locks; all-or-nothing transactions."""
+"""tenant -> vendor -> State, each a copy-on-write fork of the vendor's base world (core/overlay.py);
+per-(tenant, vendor) locks; all-or-nothing transactions."""
 
 from __future__ import annotations
 
@@ -104,9 +105,6 @@ class Store:
     def base_fixtures(self, vendor: str) -> dict:
         """The fixture data every tenant of `vendor` starts from (a new object when they are replaced)."""
         return self._fixtures.get(vendor, {})
-
-    def _fixtures_for(self, tenant: str, vendor: str) -> dict:
-        return self._overrides.get((tenant, vendor), self._fixtures.get(vendor, {}))
 
     def base_state(self, vendor: str) -> State:
         """The world built of the base fixtures, once per fixture object: every tenant's world is a fork of
