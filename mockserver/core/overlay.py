@@ -24,8 +24,9 @@ _CONTAINERS = (dict, list, TDict, TList)
 
 
 def private(value):
-    """A deep copy of `value` made of tracked containers (scalars shared). Base worlds hold no object twice
-    (fixtures are trees), so no memo is kept."""
+    """A deep copy of `value` made of tracked containers (scalars shared). No memo: the vendors' base worlds
+    hold no object twice, and one the fixtures share (a YAML alias) is copied apart, so a change of one
+    record stays in it."""
     kind = type(value)
     if kind is TDict or kind is dict:
         out = TDict()
