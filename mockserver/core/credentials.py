@@ -115,6 +115,7 @@ class CredentialTenants:
         self._known: dict[str, tuple] = {}  # vendor -> (the base fixtures read, the credentials they hold)
         self._hashed: dict[str, str] = {}  # tenant -> its key, for names that do not spell it
         store.seed = self.seed
+        store.seed_fork = self.seed_fork
         store.on_evict.append(self._forget)
 
     def choose(self, environ, vendor: str, path: str | None = None) -> None:
@@ -190,6 +191,27 @@ class CredentialTenants:
         for field in (of.credential_field, of.user_field):
             if field is not None and data.get(field[0]):
                 data[field[0]][0][field[1]] = credential
+
+    def seed_fork(self, tenant: str, vendor: str, state) -> bool:
+        """The same touch on a fork of the base world (core/overlay.py): the demo row found as the record of
+        its id, or as the first of an extra's list of rows. False when neither holds it: built in full then."""
+        field = self.vendors[vendor].credential_field
+        credential = self.credential(tenant)
+        rows = self.store.base_fixtures(vendor).get(field[0]) if field else None
+        if credential is None or not rows:
+            return True
+        first, (kind, name) = rows[0], field
+        table = state.tables.get(kind)
+        if table is not None and first.get("id") is not None and first["id"] in table:
+            record = table[first["id"]]
+            if record.get(name) == first.get(name):
+                record[name] = credential
+                return True
+        listed = state.extra.get(kind)
+        if isinstance(listed, list) and listed and listed[0].get(name) == first.get(name):
+            listed[0][name] = credential
+            return True
+        return False
 
     def _forget(self, tenant: str) -> None:
         self._hashed.pop(tenant, None)

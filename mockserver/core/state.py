@@ -7,11 +7,13 @@ mutable state, locks and open files out of them.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 from collections.abc import Sequence
 from typing import Any
 
+from .overlay import Overlay, private
 from .tracked import TDict, adopt
 
 _VERSIONS = itertools.count(1)  # never reused: a cached index can only match the table content it was built from
@@ -35,12 +37,39 @@ class State:
         self.scratch: dict[str, Any] = {}
         # kind -> version, bumped by insert/delete; tracked, so a rolled-back request restores it
         self._versions: dict[str, int] = {}
-        self._indexes: dict[str, dict[str, tuple[int, dict]]] = {}  # kind -> field -> (version, value -> records)
-        self._orders: dict[str, tuple[int, list]] = {}  # kind -> (version, its keys in ascending order)
+        # kind -> field -> (version, value -> keys, whether those are a fork's additions to the base's index,
+        # the fork's (added, deleted) counts it was built at or None); a fork whose table is as the base's has none
+        self._indexes: dict[str, dict[str, tuple]] = {}
+        self._orders: dict[str, tuple] = {}  # kind -> (version, its keys in ascending order, a fork's counts)
+        self._base: State | None = None  # the world this one is a fork of (fork)
 
     def __getstate__(self):
         # snapshots and new tenants rebuild indexes and orders on use
         return {**self.__dict__, "_indexes": {}, "_orders": {}}
+
+    def __setstate__(self, data):
+        self.__dict__.update({"_base": None, **data})
+
+    def fork(self) -> "State":
+        """A new world starting as this one, which it reads and never changes (core/overlay.py): tables are
+        overlays over this one's, extras and sequences (small) are copied. This world must be sealed and
+        must never change again; its indexes and orders serve every fork whose table is still as it was."""
+        out = State.__new__(State)
+        out.vendor = self.vendor
+        out.tables = TDict()
+        dict.update(out.tables, {kind: Overlay(rows) for kind, rows in self.tables.items()})
+        out.extra = private(self.extra)
+        out._seq = TDict(self._seq)
+        out._versions = TDict(self._versions)
+        out.scratch, out._indexes, out._orders = {}, {}, {}
+        out._base = self
+        return out
+
+    def own_records(self) -> int:
+        """Records this world holds of its own: all of them, or for a fork what its overlays hold."""
+        if self._base is None:
+            return sum(len(rows) for rows in self.tables.values())
+        return sum(rows.own_records() if type(rows) is Overlay else len(rows) for rows in self.tables.values())
 
     # -- tables ---------------------------------------------------------------------------
     def table(self, kind: str) -> dict:
@@ -73,16 +102,64 @@ class State:
         lookup per record (a run's environments, a scenario's datasets) costs O(answer), not O(table).
         Index only fields a record never changes once stored (the parent it belongs to).
         """
-        version = self._versions.get(kind, 0)
-        found = self._indexes.get(kind, {}).get(field)
         table = self.tables.get(kind, {})
-        if found is None or found[0] != version:
-            groups: dict = {}
-            for key, record in table.items():
-                groups.setdefault(record.get(field), []).append(key)
-            found = self._indexes.setdefault(kind, {})[field] = (version, groups)
+        keys = self._where_keys(kind, field, value, table)
+        if type(table) is Overlay:
+            try:  # (a fork's keys are all there: fetched by dict's own lookup, the copies made by __missing__)
+                return list(map(table.__getitem__, keys))
+            except KeyError:
+                pass
         # by key, not by object: a commit replaces a stored plain dict by its tracked copy (core/tracked.py)
-        return [record for record in map(table.get, found[1].get(value, ())) if record is not None]
+        return [record for record in map(table.get, keys) if record is not None]
+
+    def _where_keys(self, kind: str, field: str, value, table) -> list:
+        version = self._versions.get(kind, 0)
+        mark = self._as_base(kind, table, version)
+        if mark is True:
+            return self._base._where_keys(kind, field, value, table._base)
+        found = self._indexes.get(kind, {}).get(field)
+        if found is None or found[0] != version or found[3] != mark:
+            groups = None if mark is None else self._delta(field, table)
+            delta = groups is not None
+            if not delta:  # (a fork's read without copying its records)
+                groups = {}
+                for key, record in (table.items() if mark is None else table.peek()):
+                    groups.setdefault(record.get(field), []).append(key)
+            found = (version, groups, delta, mark)
+            self._indexes.setdefault(kind, {})[field] = found
+        if not found[2]:
+            return found[1].get(value, ())
+        # a fork's delta: the base's keys of `value` but those deleted here, then those added here
+        keys = self._base._where_keys(kind, field, value, table._base)
+        if table._gone:
+            keys = list(itertools.filterfalse(table._gone.__contains__, keys))
+        mine = found[1].get(value)
+        return [*keys, *mine] if mine else keys
+
+    def _as_base(self, kind: str, table, version: int):
+        """For a fork's table over the base's: True while it is the base's (its indexes and order serve),
+        else what tells its own delta index apart (added and deleted counts); None for any other table."""
+        base = self._base
+        if base is None or type(table) is not Overlay or table._base is not base.tables.get(kind):
+            return None
+        new, gone = len(table._new), len(table._gone)
+        if version == base._versions.get(kind, 0) and not new and not gone:
+            return True
+        return (new, gone)
+
+    @staticmethod
+    def _delta(field: str, table: Overlay) -> dict | None:
+        """A fork's index of `field` as what it added to the base's (value -> keys), O(what the fork holds);
+        None when a base record here has another value than in the base (replaced: never for a field that
+        suits an index), for which a whole index in table order is built."""
+        groups: dict = {}
+        base, new = table._base, table._new
+        for key, record in dict.items(table):
+            if key not in new and record.get(field) != base[key].get(field):
+                return None
+        for key in new:
+            groups.setdefault(dict.__getitem__(table, key).get(field), []).append(key)
+        return groups
 
     def version(self, kind: str) -> int:
         """Changes with every insert (a replacing one too) and delete of `kind`, and back with a rollback:
@@ -93,23 +170,32 @@ class State:
         """The records of `kind` in ascending key order (integer keys), as a sequence that fetches only what
         is read of it: a page of a big table costs O(page) once the order is known. The order is kept by
         insert (a new largest key is appended) and rebuilt on use after any other insert or delete."""
-        version = self._versions.get(kind, 0)
         table = self.tables.get(kind, {})
+        return Rows(table, self._order_keys(kind, table))
+
+    def _order_keys(self, kind: str, table):
+        version = self._versions.get(kind, 0)
+        mark = self._as_base(kind, table, version)
+        if mark is True:
+            return self._base._order_keys(kind, table._base)
         found = self._orders.get(kind)
-        if found is None or found[0] != version:
-            found = self._orders[kind] = (version, sorted(table))
-        return Rows(table, found[1])
+        if found is None or found[0] != version or found[2] != mark:
+            keys = None if mark is None else Spliced.of(self._base._order_keys(kind, table._base), table)
+            found = self._orders[kind] = (version, sorted(table) if keys is None else keys, mark)
+        return found[1]
 
     def _changed(self, kind: str, added: tuple | None = None, removed: tuple | None = None) -> None:
         """A new version of `kind`; its current indexes follow an added or removed (key, record),
         any other change leaves them to be rebuilt on use."""
         old = self._versions.get(kind, 0)
         new = self._versions[kind] = next(_VERSIONS)
+        table = self.tables.get(kind)
+        mark = (len(table._new), len(table._gone)) if type(table) is Overlay else None
         order = self._orders.get(kind)
         if order is not None and order[0] == old and added is not None and (not order[1] or added[0] > order[1][-1]):
             order[1].append(added[0])
-            self._orders[kind] = (new, order[1])
-        for field, (version, groups) in (self._indexes.get(kind) or {}).items():
+            self._orders[kind] = (new, order[1], order[2] and mark)
+        for field, (version, groups, delta, was) in (self._indexes.get(kind) or {}).items():
             if version != old or (added is None and removed is None):
                 continue
             key, record = added or removed
@@ -119,7 +205,7 @@ class State:
                 keys.append(key)
             elif key in keys:
                 keys.remove(key)
-            self._indexes[kind][field] = (new, groups)
+            self._indexes[kind][field] = (new, groups, delta, was and mark)
 
     # -- ids ------------------------------------------------------------------------------
     def seal(self) -> "State":
@@ -154,7 +240,10 @@ class State:
     # -- export ---------------------------------------------------------------------------
     def to_json(self) -> dict:
         return {
-            "tables": {kind: list(rows.values()) for kind, rows in self.tables.items()},
+            # a fork's records read, not copied (the base's own objects: never change what this returns), so a
+            # dump leaves the fork as small as it was
+            "tables": {kind: list(rows.peek_values() if type(rows) is Overlay else rows.values())
+                       for kind, rows in self.tables.items()},
             "extra": self.extra,
             "sequences": {k: v for k, v in self._seq.items()},
         }
@@ -180,3 +269,40 @@ class Rows(Sequence):
 
     def __iter__(self):
         return map(self._table.__getitem__, itertools.islice(self._keys, self._n))
+
+
+class Spliced(Sequence):
+    """A fork's table keys in ascending order without copying the base's: the base's sorted keys but those
+    deleted here, then the keys added here (all larger than the base's). `append` takes a new largest key."""
+
+    __slots__ = ("_base", "_shift", "_added")
+
+    def __init__(self, base: list, skip: list, added: list):
+        # skip: the sorted positions in `base` of deleted keys; the i-th kept key is at i + (how many of
+        # skip[j] - j are <= i), a bisection
+        self._base, self._shift, self._added = base, [at - n for n, at in enumerate(skip)], added
+
+    @classmethod
+    def of(cls, base: list, table: Overlay) -> "Spliced | None":
+        added = sorted(table._new)  # (a base key deleted and added again is in both: never larger)
+        if added and base and not added[0] > base[-1]:
+            return None
+        return cls(base, sorted(bisect.bisect_left(base, key) for key in table._gone), added)
+
+    def __len__(self) -> int:
+        return len(self._base) - len(self._shift) + len(self._added)
+
+    def __getitem__(self, at):
+        if isinstance(at, slice):
+            return [self[i] for i in range(len(self))[at]]
+        at = range(len(self))[at]
+        kept = len(self._base) - len(self._shift)
+        if at >= kept:
+            return self._added[at - kept]
+        return self._base[at + bisect.bisect_right(self._shift, at)]
+
+    def __iter__(self):
+        return itertools.chain(map(self.__getitem__, range(len(self._base) - len(self._shift))), self._added)
+
+    def append(self, key) -> None:
+        self._added.append(key)

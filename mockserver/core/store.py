@@ -1,7 +1,9 @@
-"""tenant -> vendor -> State; per-(tenant, vendor) locks; all-or-nothing transactions."""
+"""tenant -> vendor -> State, each a copy-on-write fork of the vendor's base world (core/overlay.py);
+per-(tenant, vendor) locks; all-or-nothing transactions."""
 
 from __future__ import annotations
 
+import io
 import pickle
 import re
 import threading
@@ -45,6 +47,11 @@ class Store:
         # tenant -> name -> {"vendors": {vendor: pickled State, or None for "as the fixtures"}, "created": ...}
         self._snapshots: dict[str, dict[str, dict]] = {}
         self.seed = None  # (tenant, vendor, fixture data copy) -> None: a tenant's own touch (core/credentials.py)
+        # (tenant, vendor, forked State) -> whether it could make the same touch on the fork (else: a full build)
+        self.seed_fork = None
+        # vendor -> (the base fixture data, the world built of it that every tenant's forks from)
+        self._bases: dict[str, tuple[dict, State]] = {}
+        self._base_lock = threading.Lock()
 
     def touched(self, tenant: str) -> None:
         """`tenant` is in use (a request or a control call): most recently used now; a new one may evict."""
@@ -99,15 +106,35 @@ class Store:
         """The fixture data every tenant of `vendor` starts from (a new object when they are replaced)."""
         return self._fixtures.get(vendor, {})
 
-    def _fixtures_for(self, tenant: str, vendor: str) -> dict:
-        return self._overrides.get((tenant, vendor), self._fixtures.get(vendor, {}))
+    def base_state(self, vendor: str) -> State:
+        """The world built of the base fixtures, once per fixture object: every tenant's world is a fork of
+        it (core/overlay.py), and nothing ever changes it."""
+        data = self.base_fixtures(vendor)
+        found = self._bases.get(vendor)
+        if found is None or found[0] is not data:
+            with self._base_lock:
+                found = self._bases.get(vendor)
+                if found is None or found[0] is not data:
+                    found = self._bases[vendor] = (data, self._built(vendor, data))
+        return found[1]
 
-    def _build(self, tenant: str, vendor: str) -> State:
-        with heap.no_gc():
-            data = pickle.loads(pickle.dumps(self._fixtures_for(tenant, vendor)))
-            if self.seed is not None:
+    def _built(self, vendor: str, data: dict, tenant: str | None = None) -> State:
+        with heap.no_gc(), tracked.paused():
+            data = pickle.loads(pickle.dumps(data))  # build_state may keep and change the rows it is given
+            if tenant is not None and self.seed is not None:
                 self.seed(tenant, vendor, data)
             return self._vendors[vendor].build_state(data).seal()
+
+    def _build(self, tenant: str, vendor: str) -> State:
+        """A fork of the base world: O(1) at any fixture size. A tenant with fixtures of its own, or whose
+        seed cannot be put on a fork, gets a world of its own."""
+        override = self._overrides.get((tenant, vendor))
+        if override is not None:
+            return self._built(vendor, override, tenant)
+        state = self.base_state(vendor).fork()
+        if self.seed_fork is not None and not self.seed_fork(tenant, vendor, state):
+            return self._built(vendor, self.base_fixtures(vendor), tenant)
+        return state
 
     def lock(self, tenant: str, vendor: str) -> threading.RLock:
         found = self._locks.get((tenant, vendor))
@@ -166,6 +193,13 @@ class Store:
     def tenants(self) -> list[str]:
         return sorted({t for t, _ in self._states} | set(self.last_used))
 
+    def own_records(self) -> dict[str, dict[str, int]]:
+        """tenant -> vendor -> records its world holds of its own (a fork: what it copied, changed or added)."""
+        out: dict[str, dict[str, int]] = {}
+        for (tenant, vendor), state in list(self._states.items()):
+            out.setdefault(tenant, {})[vendor] = state.own_records()
+        return out
+
     def sizes(self) -> dict[str, dict[str, int]]:
         """tenant -> vendor -> records held (of the worlds built so far)."""
         out: dict[str, dict[str, int]] = {}
@@ -213,20 +247,27 @@ class Store:
             for key in [k for k in self._overrides if k[1] == vendor]:
                 del self._overrides[key]
         self.reset(vendor=vendor)
+        with self._base_lock:
+            found = self._bases.get(vendor)
+            if found is not None and found[0] is not data:
+                del self._bases[vendor]  # (the next world forks from a new base; snapshots keep what they need)
 
     # -- named snapshots ------------------------------------------------------------------------
     def snapshot(self, tenant: str, name: str, vendors) -> dict:
         """Keep a copy of `tenant`'s data of `vendors` under `name` (replacing one of that name)."""
         taken: dict[str, bytes | None] = {}
+        bases: dict[str, State] = {}
         for vendor in vendors:
             with self.held(tenant, vendor):  # a consistent copy: nothing in flight is half in it
                 state = self._states.get((tenant, vendor))
-                taken[vendor] = None if state is None else pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+                taken[vendor] = None if state is None else _pickled(state)
+                if state is not None and state._base is not None:
+                    bases[vendor] = state._base
         with self._guard:
             mine = self._snapshots.setdefault(tenant, {})
             if name not in mine and len(mine) >= MAX_SNAPSHOTS:
                 raise SnapshotError(409, f"tenant {tenant!r} holds {MAX_SNAPSHOTS} snapshots already: delete one")
-            mine[name] = {"vendors": taken, "created": time.time()}
+            mine[name] = {"vendors": taken, "created": time.time(), "bases": bases}
         return self.describe_snapshot(tenant, name)
 
     def describe_snapshot(self, tenant: str, name: str) -> dict:
@@ -243,6 +284,7 @@ class Store:
         """`tenant`'s data of the snapshot's vendors (or only `vendor`) as it was when taken."""
         described = self.describe_snapshot(tenant, name)
         taken = self._snapshots[tenant][name]["vendors"]
+        bases = self._snapshots[tenant][name]["bases"]
         if vendor is not None and vendor not in taken:
             raise SnapshotError(404, f"snapshot {name!r} of tenant {tenant!r} holds no {vendor!r} data")
         for one in [vendor] if vendor is not None else list(taken):
@@ -251,7 +293,7 @@ class Store:
                     self._states.pop((tenant, one), None)
                 else:
                     with tracked.paused():
-                        self._states[(tenant, one)] = pickle.loads(taken[one])
+                        self._states[(tenant, one)] = _unpickled(taken[one], bases.get(one))
                 self.reads.changed(tenant, one)
         return described
 
@@ -259,3 +301,27 @@ class Store:
         with self._guard:
             if self._snapshots.get(tenant, {}).pop(name, None) is None:
                 raise SnapshotError(404, f"no snapshot {name!r} of tenant {tenant!r}")
+
+
+# A fork is pickled as what it holds of its own: its base world and the base's tables are named, not copied
+# (a snapshot keeps the base alive beside the bytes), so a snapshot costs what the tenant changed.
+def _pickled(state: State) -> bytes:
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    base = state._base
+    if base is not None:
+        names = {id(rows): kind for kind, rows in base.tables.items()}
+        names[id(base)] = None
+        pickler.persistent_id = lambda obj: ("base", names[id(obj)]) if id(obj) in names else None
+    pickler.dump(state)
+    return out.getvalue()
+
+
+def _unpickled(data: bytes, base: State | None) -> State:
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    if base is not None:
+        unpickler.persistent_load = lambda name: base if name[1] is None else base.tables[name[1]]
+    state = unpickler.load()
+    if base is not None:
+        state._base = base
+    return state

@@ -26,6 +26,7 @@ class ItemSchema(Schema):
     id = fields.Integer()
     name = fields.String(required=True)
     size = fields.Integer(load_default=1)
+    tags = fields.List(fields.String())
 
 
 class FixtureSchema(Schema):
@@ -144,6 +145,23 @@ def get_item(itemId):
     item = context.state().get("items", itemId)
     if item is None:
         raise VendorError(404, f"no item {itemId}")
+    return json_response(item)
+
+
+@bp.patch("/items/<int:itemId>")
+def change_item(itemId):
+    """Changes the stored item in place (its name; a tag appended to its list), then fails when asked: what a
+    tenant's copy-on-write world must keep to itself, and roll back."""
+    item = context.state().get("items", itemId)
+    if item is None:
+        raise VendorError(404, f"no item {itemId}")
+    body = json_body()
+    if "name" in body:
+        item["name"] = body["name"]
+    if "tag" in body:
+        item.setdefault("tags", []).append(body["tag"])
+    if body.get("fail"):
+        raise VendorError(409, "failed after changing")
     return json_response(item)
 
 

@@ -60,7 +60,10 @@ def get_project(projectId):
 @me_route("/projects/<int:projectId>", methods=("POST",))
 def update_project(projectId):
     project = caller().project(projectId, owner=True)
-    project.update(given())
+    changes = given()
+    project.update(changes)
+    if "common" in changes:  # indexed (model/lookups.py): stored anew, so the index of it follows
+        state().insert("projects", project)
     return dump(s.ProjectOut, project_out(project), 202, root="project")
 
 

@@ -27,7 +27,7 @@ class Caller:
                    for s in self.state.table("sharings").values())
 
     def visible_projects(self) -> list[dict]:
-        """Own, shared with the caller or common (a fixture's flag, never changed after), by id."""
+        """Own, shared with the caller or common (indexed: an update of the flag stores the project anew), by id."""
         st = self.state
         found = {p["id"]: p for p in st.where("projects", "userId", self.user_id)}
         found.update((p["id"], p) for p in st.where("projects", "common", True))

@@ -206,8 +206,8 @@ FLAKE_FILTERS = ("component", "variant", "target", "sha")
 
 def flakes(world: World, project: dict, filters: dict, limit: int, page_no: int) -> list[dict]:
     """One page (1-based) of the project's flakes, newest first; a filter None or "" matches everything."""
-    rows = [f for f in world.state.table("flakes").values() if f["projectId"] == project["id"]
-            and all(filters.get(k) in (None, "", f[k]) for k in FLAKE_FILTERS)]
+    rows = [f for f in world.state.where("flakes", "projectId", project["id"])
+            if all(filters.get(k) in (None, "", f[k]) for k in FLAKE_FILTERS)]
     rows.sort(key=lambda f: (f["createdAt"], f["id"]), reverse=True)
     return [{**f, "project": project["name"], "url": world.absolute(f["url"])}
             for f in page(rows, (page_no - 1) * limit, limit)]
