@@ -195,23 +195,15 @@ class CredentialTenants:
     def seed_fork(self, tenant: str, vendor: str, state) -> bool:
         """The same touch on a fork of the base world (core/overlay.py): the demo row found as the record of
         its id, or as the first of an extra's list of rows. False when neither holds it: built in full then."""
-        field = self.vendors[vendor].credential_field
         credential = self.credential(tenant)
-        rows = self.store.base_fixtures(vendor).get(field[0]) if field else None
-        if credential is None or not rows:
+        if credential is None:
             return True
-        first, (kind, name) = rows[0], field
-        table = state.tables.get(kind)
-        if table is not None and first.get("id") is not None and first["id"] in table:
-            record = table[first["id"]]
-            if record.get(name) == first.get(name):
-                record[name] = credential
-                return True
-        listed = state.extra.get(kind)
-        if isinstance(listed, list) and listed and listed[0].get(name) == first.get(name):
-            listed[0][name] = credential
-            return True
-        return False
+        of = self.vendors[vendor]
+        for field in (of.credential_field, of.user_field):
+            rows = self.store.base_fixtures(vendor).get(field[0]) if field else None
+            if rows and not _seed_row(state, field, rows[0], credential):
+                return False
+        return True
 
     def _forget(self, tenant: str) -> None:
         self._hashed.pop(tenant, None)
@@ -226,3 +218,19 @@ def _wsgi_body(environ) -> bytes:
     body = environ["wsgi.input"].read(int(declared))
     environ["wsgi.input"] = BytesIO(body)
     return body
+
+
+def _seed_row(state, field: tuple, first: dict, credential: str) -> bool:
+    """`credential` in place of `first`'s `field` in the fork `state` (whether that row was found there)."""
+    kind, name = field
+    table = state.tables.get(kind)
+    if table is not None and first.get("id") is not None and first["id"] in table:
+        record = table[first["id"]]
+        if record.get(name) == first.get(name):
+            record[name] = credential
+            return True
+    listed = state.extra.get(kind)
+    if isinstance(listed, list) and listed and listed[0].get(name) == first.get(name):
+        listed[0][name] = credential
+        return True
+    return False
