@@ -15,17 +15,23 @@ from .world import World
 
 def project_for(world: World, account: dict, name: str | None) -> dict:
     """The named project of the account, or its default one; unknown names are a 404."""
-    projects = [p for p in world.state.table("projects").values() if p["accountId"] == account["id"]]
+    state, owner = world.state, account["id"]
+
+    def mine(field: str, value) -> list[dict]:
+        # by index: an account may hold thousands of projects (a project's name and flag never change)
+        return [p for p in state.where("projects", field, value) if p["accountId"] == owner]
+
     if not name:
-        default = [p for p in projects if p.get("isDefault")] or sorted(projects, key=lambda p: p["id"])[:1]
+        default = mine("isDefault", True) or sorted(mine("accountId", owner), key=lambda p: p["id"])[:1]
         if default:
             return default[0]
         name = "default"
-    for p in projects:
-        if p["name"] == name:
-            return p
-    if world.permissive or (name == "default" and not projects):
-        return world.state.insert("projects", {"accountId": account["id"], "name": name, "isDefault": not projects})
+    named = mine("name", name)
+    if named:
+        return named[0]
+    none_yet = not mine("accountId", owner)
+    if world.permissive or (name == "default" and none_yet):
+        return state.insert("projects", {"accountId": owner, "name": name, "isDefault": none_yet})
     raise project_not_found(name)
 
 
