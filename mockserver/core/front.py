@@ -40,6 +40,7 @@ FAULT = "mockserver.fault"  # the fault rule matched here (None: none matched), 
 BODY = "mockserver.body"  # the whole request body as read here (the vendor app takes it without re-reading a stream)
 KEPT_MISSED = "mockserver.kept_missed"  # the read cache was asked here and had no answer: not asked again
 READ_KEY = "mockserver.read_key"  # the request's read-cache key, computed once (core/readcache.py)
+HEADERS = "mockserver.headers"  # the request's header pairs as environ keys and values (for the journal)
 STARTED = "mockserver.started"  # perf_counter() before that delay: the journal's duration includes it
 _BROKEN = "mockserver.broken"  # (tenant, vendor path) of a request whose connection a fault breaks
 
@@ -140,6 +141,7 @@ class Front:
                    "REMOTE_ADDR": str(client[0]), "REMOTE_PORT": str(client[1]),
                    "wsgi.url_scheme": scope.get("scheme", "http")}
         size = 0
+        keys = {}
         for name, value in scope["headers"]:
             size += len(name) + len(value) + 4  # as on the wire: ": " and CRLF
             key = name.decode("latin-1").upper().replace("-", "_")
@@ -149,6 +151,8 @@ class Front:
                 continue  # a repeated Content-Type means its first value (as granian's WSGI and the vendors read it)
             text = value.decode("latin-1")
             environ[key] = f"{environ[key]},{text}" if key in environ else text
+            keys[key] = None
+        environ[HEADERS] = [(key, environ[key]) for key in keys]  # what the journal keeps, picked out once
         if size > MAX_HEADER_BYTES:
             environ[BODY_ERROR] = 431
         if len(raw or scope["path"]) + len(scope["query_string"]) > MAX_TARGET:

@@ -25,7 +25,7 @@ from .accesslog import ACCESS_LOG
 from .auth import admission
 from .clock import reads_of_this_thread
 from .errors import VendorError
-from .front import BODY, BODY_ERROR, FAULT, KEPT_MISSED, READ_KEY, SERVE_KEPT, STARTED, break_connection
+from .front import BODY, BODY_ERROR, FAULT, HEADERS, KEPT_MISSED, READ_KEY, SERVE_KEPT, STARTED, break_connection
 from .journal import Entry, record_broken
 from .lean import LeanRequestContext, answer
 from .negotiation import json_response
@@ -410,7 +410,9 @@ def record(core, vendor_name: str | None, environ, method: str, path: str, vendo
            response_body: bytes | None = b"", response_size: int | None = 0, unmatched: bool = False) -> None:
     """One journal entry and access-log line (formatted later, by whoever reads them): references to
     what the request and its answer already hold, cut to the journal's bounds (core/journal.py)."""
-    headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in _JOURNALED_HEADERS]
+    headers = environ.get(HEADERS)
+    if headers is None:  # (not through the front: --dev, the test client)
+        headers = [(k, v) for k, v in environ.items() if k.startswith("HTTP_") or k in _JOURNALED_HEADERS]
     entry = Entry(core.clocks.of(tenant).stamp(), method, path, vendor_path, environ.get("QUERY_STRING", ""),
                   headers, raw, size, core.settings.journal_body_chars, vendor_name, tenant, status,
                   (time.perf_counter() - started) * 1000.0, fault, response_headers, response_body, response_size,
