@@ -127,3 +127,27 @@ def test_serve_reads_and_checks_each_fixture_file_once(tmp_path):
     loads = [line for line in output.splitlines() if "mockserver.fixtures: bitbar: " in line]
     assert len(loads) == 1, output  # the command's check; the worker it forks takes that data
     assert f"bitbar: 155 records from {tmp_path}/bitbar.json in " in loads[0]
+
+
+def test_a_loaded_set_holds_one_object_per_repeated_value_of_a_field(tmp_path):
+    generate("sipfront", 300, 1, tmp_path, "json")
+    vendor = load_vendors(["sipfront"])["sipfront"]
+    raw = parse_file(tmp_path / "sipfront.json")
+    for _ in range(2):  # a second load shares as the first did
+        runs = load_vendor(tmp_path, vendor)["runs"]
+        assert runs == vendor.fixture_schema().load(raw)["runs"]
+        assert {r["outcome"] for r in runs} == {"passed", "failed"}
+        assert len({id(r["outcome"]) for r in runs}) == 2  # 300 read, two kept
+        assert len({id(r["result_description"]) for r in runs}) == len({r["result_description"] for r in runs})
+
+
+def test_the_json_form_writes_what_the_json_encoder_writes_one_record_a_line(tmp_path):
+    from mockserver.core.fixtures import write_json
+
+    data = {"users": [{"id": 1, "name": "Zoë \"Z\"", "score": 0.5, "tags": ["a", None], "on": True}, {"id": 2}],
+            "empty": [], "extra": {"k": "v"}}
+    write_json(data, tmp_path / "x.json")
+    lines = (tmp_path / "x.json").read_text(encoding="utf-8").splitlines()
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    assert encode(data["users"][0]) + "," in lines and encode(data["users"][1]) in lines
+    assert json.loads((tmp_path / "x.json").read_text(encoding="utf-8")) == data
