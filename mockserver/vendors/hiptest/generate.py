@@ -11,6 +11,10 @@ from .schemas import STATUSES
 EPOCH = datetime(2017, 1, 1)
 SPAN_DAYS = 3 * 365
 KEYWORDS = ("given", "when", "then")
+# --scale N: N scenarios, N leaf folders, N action words and N tags; a project per 10 scenarios, parameters and
+# two datasets for one scenario in 5, a test run per RUN_EVERY scenarios. Built, that is about 0.6 N tests,
+# 0.5 N folder snapshots and 0.4 N results: about 6.5 N records in all (a run per scenario made 15 N).
+RUN_EVERY = 10
 
 
 def _stamp(moment: datetime) -> str:
@@ -78,7 +82,10 @@ def generate(fake, scale: int, progress) -> dict:
                                          "data": {"value": str(draw.int(0, 999))}})
         progress("scenarios", i + 1, scale)
 
-    for i in range(scale):
+    # a run tests five of its project's scenarios (a test per dataset: about six tests), and most of its
+    # tests have a result; with a run per RUN_EVERY scenarios, runs' records stay below the scenarios' count
+    n_runs = max(1, scale // RUN_EVERY)
+    for i in range(n_runs):
         p = i % n_projects + 1
         rid = i + 1
         created = when(EPOCH + timedelta(days=draw.int(0, SPAN_DAYS)))
@@ -87,10 +94,13 @@ def generate(fake, scale: int, progress) -> dict:
                                   "description": draw('sentence'), "created_at": _stamp(created),
                                   "updated_at": _stamp(created), "last_author": "demo@example.com",
                                   "archived": i % 7 == 6, "scenario_ids": chosen})
-        stamped = when(created)
-        data["test_results"].append({"id": rid, "test_run_id": rid, "scenario_id": chosen[0],
-                                     "status": draw.choice(STATUSES), "status_author": draw('first_name'),
-                                     "description": draw('sentence'), "created_at": _stamp(stamped),
-                                     "updated_at": _stamp(stamped)})
-        progress("test runs", i + 1, scale)
+        for sid in chosen:
+            if not draw.chance(80):
+                continue  # not run yet: that test stays undefined
+            stamped = when(created)
+            data["test_results"].append({"id": len(data["test_results"]) + 1, "test_run_id": rid, "scenario_id": sid,
+                                         "status": draw.choice(STATUSES), "status_author": draw('first_name'),
+                                         "description": draw('sentence'), "created_at": _stamp(stamped),
+                                         "updated_at": _stamp(stamped)})
+        progress("test runs", i + 1, n_runs)
     return data
