@@ -151,3 +151,20 @@ def test_the_json_form_writes_what_the_json_encoder_writes_one_record_a_line(tmp
     encode = json.JSONEncoder(ensure_ascii=False).encode
     assert encode(data["users"][0]) + "," in lines and encode(data["users"][1]) in lines
     assert json.loads((tmp_path / "x.json").read_text(encoding="utf-8")) == data
+
+
+def test_a_broken_record_deep_in_a_generated_set_is_refused_as_marshmallow_words_it(tmp_path):
+    # past the first few hundred records, where the loader has settled which fields' values it shares
+    path = generate("sipfront", 600, 2, tmp_path, "json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["runs"][450]["outcome"] = 5
+    data["runs"][451]["result_description"] = None
+    data["runs"][452]["outcome"] = "exploded"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli("fixtures", "check", str(tmp_path), "--vendor", "sipfront")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[1:] == [
+        f"{path}: runs.450.outcome: Not a valid string.",
+        f"{path}: runs.451.result_description: Field may not be null.",
+        f"{path}: runs.452.outcome: Must be one of: passed, failed.",
+    ]
