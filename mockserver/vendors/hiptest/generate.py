@@ -11,10 +11,12 @@ from .schemas import STATUSES
 EPOCH = datetime(2017, 1, 1)
 SPAN_DAYS = 3 * 365
 KEYWORDS = ("given", "when", "then")
-# --scale N: N scenarios, N leaf folders, N action words and N tags; a project per 10 scenarios, parameters and
-# two datasets for one scenario in 5, a test run per RUN_EVERY scenarios. Built, that is about 0.6 N tests,
-# 0.5 N folder snapshots and 0.4 N results: about 6.5 N records in all (a run per scenario made 15 N).
-RUN_EVERY = 10
+# --scale N: N scenarios, each with a tag; what scenarios share or belong to is bounded per scenario, as in a
+# real project: a project per 10 scenarios, a leaf folder per FOLDER_EVERY (a folder holds several), an action
+# word per WORD_EVERY (steps are reused: that is what action words are for), parameters and two datasets for one
+# scenario in 5, a test run per RUN_EVERY scenarios. Built, that is about 0.6 N tests, 0.5 N folder snapshots and
+# 0.4 N results: about 5 N records in all (a run, a folder and an action word per scenario made 15.5 N).
+FOLDER_EVERY, WORD_EVERY, RUN_EVERY = 5, 2, 10
 
 
 def _stamp(moment: datetime) -> str:
@@ -49,12 +51,16 @@ def generate(fake, scale: int, progress) -> dict:
         leaves[p], words[p], scenarios_of[p] = [], [], []
         progress("projects", p, n_projects)
 
-    for i in range(scale):
+    n_folders, n_words = max(n_projects, scale // FOLDER_EVERY), max(n_projects, scale // WORD_EVERY)
+    for i in range(n_folders):
         p = i % n_projects + 1
         fid = len(data["folders"]) + 1
         data["folders"].append({"id": fid, "project_id": p, "parent_id": roots[p], "name": draw('bs').capitalize(),
                                 "description": draw('sentence')})
         leaves[p].append(fid)
+        progress("folders", i + 1, n_folders)
+    for i in range(n_words):
+        p = i % n_projects + 1
         wid = i + 1
         word = f"{draw('word')} {draw('word')} {draw('word')}"
         body = "" if i % 3 else (f"  step {{action: \"{draw('sentence')}\"}}\n"
@@ -62,7 +68,7 @@ def generate(fake, scale: int, progress) -> dict:
         data["actionwords"].append({"id": wid, "project_id": p, "name": word, "description": "",
                                     "definition": f"actionword '{word}' do\n{body}end\n"})
         words[p].append(word)
-        progress("folders and action words", i + 1, scale)
+        progress("action words", i + 1, n_words)
 
     for i in range(scale):
         p = i % n_projects + 1

@@ -25,9 +25,10 @@ def test_same_seed_same_bytes(tmp_path):
 def test_generated_set_serves_runs_backed_by_results(tmp_path, hiptest, control, server):
     text = _generate(tmp_path, "g")
     data = yaml.safe_load(text)
-    # as `--scale` documents: N scenarios, folders and action words, a run per ten scenarios testing five
-    assert [len(data[k]) for k in ("scenarios", "actionwords", "tags", "projects", "folders", "test_runs")] == [
-        30, 30, 30, 3, 33, 3]
+    # as `--scale` documents: N scenarios with a tag each; per 10 scenarios a project and a test run (testing five),
+    # per 5 a leaf folder (under the project's root folder), per 2 an action word
+    assert [len(data[k]) for k in ("scenarios", "tags", "projects", "test_runs", "folders", "actionwords")] == [
+        30, 30, 3, 3, 3 + 6, 15]
     assert all(len(run["scenario_ids"]) == 5 for run in data["test_runs"])
     r = control.post(f"{server.url}/_mock/fixtures", params={"vendor": "hiptest", "tenant": hiptest.tenant},
                      data=text.encode(), headers={"Content-Type": "application/yaml"}, timeout=30)
