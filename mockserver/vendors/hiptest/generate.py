@@ -14,7 +14,7 @@ KEYWORDS = ("given", "when", "then")
 # --scale N: N scenarios, each with a tag; what scenarios share or belong to is bounded per scenario, as in a
 # real project: a project per 10 scenarios, a leaf folder per FOLDER_EVERY (a folder holds several), an action
 # word per WORD_EVERY (steps are reused: that is what action words are for), parameters and two datasets for one
-# scenario in 5, a test run per RUN_EVERY scenarios. Built, that is about 0.6 N tests, 0.5 N folder snapshots and
+# scenario in 5, a test run per RUN_EVERY scenarios. Built, that is about 0.6 N tests, 0.3 N folder snapshots and
 # 0.4 N results: about 5 N records in all (a run, a folder and an action word per scenario made 15.5 N).
 FOLDER_EVERY, WORD_EVERY, RUN_EVERY = 5, 2, 10
 
