@@ -46,7 +46,7 @@ class _Shared:
     shared objects shared). A field whose first SAMPLE values are mostly distinct (ids, hashes, times) is
     left alone: hashing every one would cost more than it saves. Reset after each load: nothing outlives it."""
 
-    SAMPLE = 256
+    SAMPLE = 4096
 
     def __init__(self, env: dict, name: str):
         self.env, self.name, self.seen = env, name, {}

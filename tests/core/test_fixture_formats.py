@@ -154,17 +154,17 @@ def test_the_json_form_writes_what_the_json_encoder_writes_one_record_a_line(tmp
 
 
 def test_a_broken_record_deep_in_a_generated_set_is_refused_as_marshmallow_words_it(tmp_path):
-    # past the first few hundred records, where the loader has settled which fields' values it shares
-    path = generate("sipfront", 600, 2, tmp_path, "json")
+    # past the first thousands of records, where the loader has settled which fields' values it shares
+    path = generate("sipfront", 5000, 2, tmp_path, "json")
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["runs"][450]["outcome"] = 5
-    data["runs"][451]["result_description"] = None
-    data["runs"][452]["outcome"] = "exploded"
+    data["runs"][4500]["outcome"] = 5
+    data["runs"][4501]["result_description"] = None
+    data["runs"][4502]["outcome"] = "exploded"
     path.write_text(json.dumps(data), encoding="utf-8")
     result = run_cli("fixtures", "check", str(tmp_path), "--vendor", "sipfront")
     assert result.returncode == 2
     assert result.stderr.splitlines()[1:] == [
-        f"{path}: runs.450.outcome: Not a valid string.",
-        f"{path}: runs.451.result_description: Field may not be null.",
-        f"{path}: runs.452.outcome: Must be one of: passed, failed.",
+        f"{path}: runs.4500.outcome: Not a valid string.",
+        f"{path}: runs.4501.result_description: Field may not be null.",
+        f"{path}: runs.4502.outcome: Must be one of: passed, failed.",
     ]
