@@ -96,7 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     fsub = f.add_subparsers(dest="fixtures_command", required=True)
     g = fsub.add_parser("generate", help="write a realistic fixture set made with a seeded Faker")
     g.add_argument("--vendor", required=True, help="a vendor name, several joined by ',' or 'all'")
-    g.add_argument("--scale", type=int, default=10, help="objects per collection (default 10)")
+    g.add_argument("--scale", type=int, default=10,
+                   help="objects per main collection (default 10); what belongs to them stays bounded: a "
+                        "project per 10 objects, Happo up to 8 snapshots a report, Hiptest per 10 scenarios a test "
+                        "run (testing 5), per 5 a folder, per 2 an action word: about 5 records per scenario once "
+                        "built")
     g.add_argument("--seed", type=int, default=0)
     g.add_argument("--out", required=True, help="folder to write <vendor>.yaml or <vendor>.json into")
     g.add_argument("--format", choices=("auto", "yaml", "json"), default="auto",

@@ -32,6 +32,43 @@ def load(schema_cls: type[Schema], data):
     plan = _plan(schema_cls)
     if plan is None or type(data) is not dict:
         return schema_cls().load(data)
+    try:
+        return _load(schema_cls, data, plan)
+    finally:
+        for field in _SHARED:
+            field.reset()
+
+
+class _Shared:
+    """While a set loads, equal strings (and integers) of one field become one object. A parser makes a new
+    object for every value it reads, but a big set repeats most of its values (names, statuses, parent ids):
+    a generated 100k set and the world built from it take 60-250 MB less for it (pickle keeps what is shared
+    shared in its copy). A field whose first SAMPLE values are mostly distinct (ids, hashes, times) is
+    left alone: hashing every one would cost more than it saves. Reset after each load: nothing outlives it."""
+
+    SAMPLE = 4096
+
+    def __init__(self, env: dict, name: str):
+        self.env, self.name, self.seen = env, name, {}
+        self.reset()
+
+    def sample(self, value, _):
+        found = self.seen.setdefault(value, value)
+        self.calls += 1
+        if self.calls >= self.SAMPLE:
+            self.env[self.name] = self.seen.setdefault if len(self.seen) * 2 <= self.calls else None
+        return found
+
+    def reset(self) -> None:
+        self.seen.clear()
+        self.calls = 0
+        self.env[self.name] = self.sample
+
+
+_SHARED: list[_Shared] = []  # every compiled field that shares its values
+
+
+def _load(schema_cls: type[Schema], data, plan):
     rest, converters = plan
     loaded = dict(data)
     for key, convert in converters:
@@ -205,7 +242,12 @@ def _record(schema: Schema, unknown: str, depth: int):
             env[f"V{i}_{j}"] = check
             lines.append(f"        if V{i}_{j}(v) is False:")
             lines.append("            raise F")
-        lines.append(f"        o[{attr!r}] = v")
+        if scalar is bool:
+            lines.append(f"        o[{attr!r}] = v")
+        else:
+            _SHARED.append(_Shared(env, f"S{i}"))
+            lines.append(f"        s = S{i}")
+            lines.append(f"        o[{attr!r}] = v if s is None else s(v, v)")
     lines.insert(3, "    o = {}")
     if unknown == RAISE:
         env["K"] = frozenset(known)

@@ -94,7 +94,7 @@ def test_generated_sets_are_byte_identical_for_a_seed_in_either_form(tmp_path):
         assert generate("hiptest", 20, 5, tmp_path / f"b-{fmt}", fmt).read_bytes() == first
         assert generate("hiptest", 20, 6, tmp_path / f"c-{fmt}", fmt).read_bytes() != first
     data = load_vendor(tmp_path / "a-json", load_vendors(["hiptest"])["hiptest"])
-    assert len(data["scenarios"]) == 20 and len(data["test_runs"]) == 20
+    assert len(data["scenarios"]) == 20 and len(data["test_runs"]) == 2
 
 
 def test_auto_format_is_yaml_for_small_sets_json_for_large_ones_and_replaces_the_other(tmp_path):
@@ -127,3 +127,44 @@ def test_serve_reads_and_checks_each_fixture_file_once(tmp_path):
     loads = [line for line in output.splitlines() if "mockserver.fixtures: bitbar: " in line]
     assert len(loads) == 1, output  # the command's check; the worker it forks takes that data
     assert f"bitbar: 155 records from {tmp_path}/bitbar.json in " in loads[0]
+
+
+def test_a_loaded_set_holds_one_object_per_repeated_value_of_a_field(tmp_path):
+    generate("sipfront", 300, 1, tmp_path, "json")
+    vendor = load_vendors(["sipfront"])["sipfront"]
+    raw = parse_file(tmp_path / "sipfront.json")
+    for _ in range(2):  # a second load shares as the first did
+        runs = load_vendor(tmp_path, vendor)["runs"]
+        assert runs == vendor.fixture_schema().load(raw)["runs"]
+        assert {r["outcome"] for r in runs} == {"passed", "failed"}
+        assert len({id(r["outcome"]) for r in runs}) == 2  # 300 read, two kept
+        assert len({id(r["result_description"]) for r in runs}) == len({r["result_description"] for r in runs})
+
+
+def test_the_json_form_writes_what_the_json_encoder_writes_one_record_a_line(tmp_path):
+    from mockserver.core.fixtures import write_json
+
+    data = {"users": [{"id": 1, "name": "Zoë \"Z\"", "score": 0.5, "tags": ["a", None], "on": True}, {"id": 2}],
+            "empty": [], "extra": {"k": "v"}}
+    write_json(data, tmp_path / "x.json")
+    lines = (tmp_path / "x.json").read_text(encoding="utf-8").splitlines()
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    assert encode(data["users"][0]) + "," in lines and encode(data["users"][1]) in lines
+    assert json.loads((tmp_path / "x.json").read_text(encoding="utf-8")) == data
+
+
+def test_a_broken_record_deep_in_a_generated_set_is_refused_as_marshmallow_words_it(tmp_path):
+    # past the first thousands of records, where the loader has settled which fields' values it shares
+    path = generate("sipfront", 5000, 2, tmp_path, "json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["runs"][4500]["outcome"] = 5
+    data["runs"][4501]["result_description"] = None
+    data["runs"][4502]["outcome"] = "exploded"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli("fixtures", "check", str(tmp_path), "--vendor", "sipfront")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[1:] == [
+        f"{path}: runs.4500.outcome: Not a valid string.",
+        f"{path}: runs.4501.result_description: Field may not be null.",
+        f"{path}: runs.4502.outcome: Must be one of: passed, failed.",
+    ]

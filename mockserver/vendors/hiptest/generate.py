@@ -11,6 +11,12 @@ from .schemas import STATUSES
 EPOCH = datetime(2017, 1, 1)
 SPAN_DAYS = 3 * 365
 KEYWORDS = ("given", "when", "then")
+# --scale N: N scenarios, each with a tag; what scenarios share or belong to is bounded per scenario, as in a
+# real project: a project per 10 scenarios, a leaf folder per FOLDER_EVERY (a folder holds several), an action
+# word per WORD_EVERY (steps are reused: that is what action words are for), parameters and two datasets for one
+# scenario in 5, a test run per RUN_EVERY scenarios. Built, that is about 0.6 N tests, 0.3 N folder snapshots and
+# 0.4 N results: about 5 N records in all (a run, a folder and an action word per scenario made 15.5 N).
+FOLDER_EVERY, WORD_EVERY, RUN_EVERY = 5, 2, 10
 
 
 def _stamp(moment: datetime) -> str:
@@ -45,12 +51,16 @@ def generate(fake, scale: int, progress) -> dict:
         leaves[p], words[p], scenarios_of[p] = [], [], []
         progress("projects", p, n_projects)
 
-    for i in range(scale):
+    n_folders, n_words = max(n_projects, scale // FOLDER_EVERY), max(n_projects, scale // WORD_EVERY)
+    for i in range(n_folders):
         p = i % n_projects + 1
         fid = len(data["folders"]) + 1
         data["folders"].append({"id": fid, "project_id": p, "parent_id": roots[p], "name": draw('bs').capitalize(),
                                 "description": draw('sentence')})
         leaves[p].append(fid)
+        progress("folders", i + 1, n_folders)
+    for i in range(n_words):
+        p = i % n_projects + 1
         wid = i + 1
         word = f"{draw('word')} {draw('word')} {draw('word')}"
         body = "" if i % 3 else (f"  step {{action: \"{draw('sentence')}\"}}\n"
@@ -58,7 +68,7 @@ def generate(fake, scale: int, progress) -> dict:
         data["actionwords"].append({"id": wid, "project_id": p, "name": word, "description": "",
                                     "definition": f"actionword '{word}' do\n{body}end\n"})
         words[p].append(word)
-        progress("folders and action words", i + 1, scale)
+        progress("action words", i + 1, n_words)
 
     for i in range(scale):
         p = i % n_projects + 1
@@ -78,7 +88,10 @@ def generate(fake, scale: int, progress) -> dict:
                                          "data": {"value": str(draw.int(0, 999))}})
         progress("scenarios", i + 1, scale)
 
-    for i in range(scale):
+    # a run tests five of its project's scenarios (a test per dataset: about six tests), and most of its
+    # tests have a result; with a run per RUN_EVERY scenarios, runs' records stay below the scenarios' count
+    n_runs = max(1, scale // RUN_EVERY)
+    for i in range(n_runs):
         p = i % n_projects + 1
         rid = i + 1
         created = when(EPOCH + timedelta(days=draw.int(0, SPAN_DAYS)))
@@ -87,10 +100,13 @@ def generate(fake, scale: int, progress) -> dict:
                                   "description": draw('sentence'), "created_at": _stamp(created),
                                   "updated_at": _stamp(created), "last_author": "demo@example.com",
                                   "archived": i % 7 == 6, "scenario_ids": chosen})
-        stamped = when(created)
-        data["test_results"].append({"id": rid, "test_run_id": rid, "scenario_id": chosen[0],
-                                     "status": draw.choice(STATUSES), "status_author": draw('first_name'),
-                                     "description": draw('sentence'), "created_at": _stamp(stamped),
-                                     "updated_at": _stamp(stamped)})
-        progress("test runs", i + 1, scale)
+        for sid in chosen:
+            if not draw.chance(80):
+                continue  # not run yet: that test stays undefined
+            stamped = when(created)
+            data["test_results"].append({"id": len(data["test_results"]) + 1, "test_run_id": rid, "scenario_id": sid,
+                                         "status": draw.choice(STATUSES), "status_author": draw('first_name'),
+                                         "description": draw('sentence'), "created_at": _stamp(stamped),
+                                         "updated_at": _stamp(stamped)})
+        progress("test runs", i + 1, n_runs)
     return data

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from ...core.clock import parse_iso
+
 STATUSES = ("passed", "failed", "retest", "undefined", "blocked", "skipped", "wip")
 TAGGABLE = ("scenarios", "folders", "actionwords", "test_runs")
 
 
 def _iso(value: str) -> None:
-    from ...core.clock import parse_iso
-
     try:
         parse_iso(value)
     except (ValueError, TypeError):

@@ -30,7 +30,7 @@ def generate(fake, scale: int, progress) -> dict:
         project = projects[i % len(projects)]["id"]
         host_id, agent_id, run_id = 1000 + i, 2000 + i, 3000 + i
         framework = FRAMEWORK_IDS[i % len(FRAMEWORK_IDS)]
-        start = BASE + timedelta(hours=i)
+        start = dates.fmt(BASE + timedelta(hours=i))
         data["hosts"].append({
             "host_server_id": host_id, "host_name": f"Host server - {draw('ipv4_private')}",
             "ip_address": draw('ipv4_private'), "mac_address": _mac(draw.hex(12)),
@@ -49,11 +49,11 @@ def generate(fake, scale: int, progress) -> dict:
         data["test_cycles"].append({"id": 6000 + i, "project_id": project, "pid": f"CL-{i + 1}", "name": draw('bs')})
         data["schedules"].append({
             "id": 7000 + i, "name": draw('sentence', nb_words=3), "project_id": project, "agent_server_id": agent_id,
-            "client_id": 2, "start_date": dates.fmt(start), "test_run_ids": [run_id],
+            "client_id": 2, "start_date": start, "test_run_ids": [run_id],
         })
         data["jobs"].append({
             "job_id": 8000 + i, "schedule_id": 7000 + i, "project_id": project, "agent_server_id": agent_id,
-            "client_id": 2, "status": "PLANNED", "start_date": dates.fmt(start), "test_run_ids": [run_id],
+            "client_id": 2, "status": "PLANNED", "start_date": start, "test_run_ids": [run_id],
         })
         progress("objects", i + 1, scale)
     return data

@@ -9,6 +9,7 @@ KEYWORDS = ("given", "when", "then", "and", "but")
 _STEP = re.compile(r"""^step\s*\{\s*(action|result)\s*:\s*"((?:[^"\\]|\\.)*)"\s*\}$""")
 _CALL = re.compile(r"""^call\s+(?:(given|when|then|and|but)\s+)?'((?:[^'\\]|\\.)*)'(?:\s*\(.*\))?$""")
 _HEAD = re.compile(r"""^(scenario|actionword|folder)\b""")
+_ESCAPED = re.compile(r"\\(.)")
 MAX_DEPTH = 20
 
 
@@ -17,7 +18,7 @@ def quote(text: str) -> str:
 
 
 def unquote(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+    return _ESCAPED.sub(r"\1", text) if "\\" in text else text  # most steps have no escape: skip the regex
 
 
 def scenario_definition(name: str, body: str = "") -> str:
