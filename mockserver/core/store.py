@@ -12,6 +12,7 @@ from collections import OrderedDict
 from contextlib import contextmanager
 
 from . import heap, tracked
+from .overlay import private
 from .readcache import ReadCache
 from .state import State
 
@@ -120,7 +121,9 @@ class Store:
 
     def _built(self, vendor: str, data: dict, tenant: str | None = None) -> State:
         with heap.no_gc(), tracked.paused():
-            data = pickle.loads(pickle.dumps(data))  # build_state may keep and change the rows it is given
+            # build_state may keep and change the rows it is given: they are a private copy, made of tracked
+            # containers already, so seal has nothing left to copy (one copy of the set, not two)
+            data = private(data)
             if tenant is not None and self.seed is not None:
                 self.seed(tenant, vendor, data)
             return self._vendors[vendor].build_state(data).seal()
