@@ -80,6 +80,12 @@ def all_started(state, now: datetime) -> bool:
     return not starts or starts[-1] <= now
 
 
+def not_started(state, now: datetime) -> frozenset:
+    """The ids of the sessions that start after `now` (queued behind others of a project run)."""
+    times = _run_times(state)
+    return frozenset(run_id for _, run_id in times["by_start"][bisect.bisect_right(times["starts"], now):])
+
+
 def _run_times(state) -> dict[str, list[datetime]]:
     """Sorted: every run's start and end (`all`), the starts, the ends of passing and of failing runs; kept per
     world while the runs table is as it was (a run changed in place is stored again, which counts as a change:
@@ -87,13 +93,16 @@ def _run_times(state) -> dict[str, list[datetime]]:
     version = state.version("runs")
     found = state.scratch.get("sipfront_run_times")
     if found is None or found[0] != version:
-        runs = state.table("runs").values()
-        starts = sorted(parse_time(run["started_at"]) for run in runs)
+        table = state.table("runs")
+        # read without copying a fork's records into it (core/overlay.py): only two fields of each are looked at
+        runs = list(table.peek_values() if hasattr(table, "peek_values") else table.values())
+        by_start = sorted((parse_time(run["started_at"]), run["id"]) for run in runs)
+        starts = [at for at, _ in by_start]
         ends = {"passed": [], "failed": []}
         for run in runs:
             ends.setdefault(run["outcome"], []).append(ends_at(run))
         times = {"all": sorted(starts + [t for kind in ends.values() for t in kind]), "starts": starts,
-                 **{outcome: sorted(at) for outcome, at in ends.items()}}
+                 "by_start": by_start, **{outcome: sorted(at) for outcome, at in ends.items()}}
         found = state.scratch["sipfront_run_times"] = (version, times)
     return found[1]
 
@@ -105,7 +114,8 @@ def _run_added(state, run: dict, before: int) -> None:
     if found is None or found[0] != before:
         return
     times, start, end = found[1], parse_time(run["started_at"]), ends_at(run)
-    for kind, at in (("all", start), ("all", end), ("starts", start), (run["outcome"], end)):
+    for kind, at in (("all", start), ("all", end), ("starts", start), (run["outcome"], end),
+                     ("by_start", (start, run["id"]))):
         bisect.insort(times.setdefault(kind, []), at)
     state.scratch["sipfront_run_times"] = (state.version("runs"), times)
 
@@ -370,17 +380,20 @@ def query_runs(state, now: datetime, params: dict) -> dict:
         return parse_time(run["started_at"]).timestamp()
 
     rows = state.ordered("runs")
-    if not all_started(state, now):
-        rows = [run for run in rows if started(run, now)]
+    waiting = frozenset() if all_started(state, now) else not_started(state, now)
     if startdate is None and enddate is None and column == "id":
         # in id order, no filter or one a count answers: the page alone is looked for, O(page) for a
-        # filter most sessions pass
-        total = len(rows) if not filters else _phase_count(state, now, *filters[0]) if len(filters) == 1 else None
+        # filter most sessions pass (and the sessions yet to start, skipped by id)
+        total = len(rows) - len(waiting) if not filters else \
+            _phase_count(state, now, *filters[0]) if len(filters) == 1 else None
         if total is not None:
             ordered = reversed(rows) if descending else iter(rows)
-            kept = (r for r in ordered if all(_matches(state, r, now, name, value) for name, value in filters))
+            kept = (r for r in ordered if r["id"] not in waiting
+                    and all(_matches(state, r, now, name, value) for name, value in filters))
             return {"runs": list(itertools.islice(kept, start, start + count)), "total": total, "start": start,
                     "count": count}
+    if waiting:
+        rows = [run for run in rows if run["id"] not in waiting]
     if startdate is not None:
         rows = [r for r in rows if epoch(r) >= startdate]
     if enddate is not None:
