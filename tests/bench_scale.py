@@ -254,7 +254,7 @@ def served(n: int, budget: float = 180.0, mb_budget: float = 1500.0, vendors: li
     with tempfile.TemporaryDirectory() as root:
         for scale in (1000, n):
             folder = Path(root) / str(scale)
-            gen_s, _ = _timed([str(Path(sys.executable).parent / "mockserver"), "fixtures", "generate", "--vendor",
+            gen_s, _, _ = _timed([str(Path(sys.executable).parent / "mockserver"), "fixtures", "generate", "--vendor",
                                ",".join(names), "--scale", str(scale), "--format", "json", "--out", str(folder)],
                               budget * 2)
             print(f"  generated --scale {scale} for {', '.join(names)} in {gen_s:.1f} s", flush=True)
