@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import vendor_client
+
 from .conftest import snap
 
 
@@ -182,3 +184,19 @@ def test_review_before_the_result_exists_is_409(api, server, control):
     r = control.post(url, params={"tenant": api.tenant}, json={"status": "success"})
     assert r.status_code == 409
     assert api.get("/api/reports/base-sha/compare/not-yet/status").json()["status"] == "pending"
+
+
+
+def test_a_snapshot_is_found_wherever_it_was_added_and_only_in_its_own_tenant(api, server):
+    # the lookup reads an index of the fixtures' snapshots: one added since, in place to a partial report,
+    # is found too, and a snapshot another tenant added is not this tenant's
+    api.post("/api/reports/part-sha", json={"snaps": [snap(id="first-part")], "partial": True})
+    ignore = "/api/ignored-diffs"
+    assert api.post(ignore, json={"snapshot1Id": "snap-b2", "snapshot2Id": "first-part"}).status_code == 200
+    api.post("/api/reports/part-sha", json={"snaps": [snap(component="Card", id="second-part")], "partial": True})
+    assert api.post(ignore, json={"snapshot1Id": "second-part", "snapshot2Id": "snap-c2"}).status_code == 200
+    other = vendor_client(server, "happo", api.tenant + "-other")
+    other.session.auth = api.session.auth
+    assert other.post(ignore, json={"snapshot1Id": "snap-b2", "snapshot2Id": "snap-c2"}).status_code == 200
+    assert other.post(ignore,
+                      json={"snapshot1Id": "snap-b2", "snapshot2Id": "second-part"}).status_code == 404

@@ -193,18 +193,51 @@ def latest_snapshot(world: World, project: dict, component: str, variant: str, t
 
 
 def find_snapshot(world: World, account: dict, snapshot_id: str) -> dict | None:
-    projects = {p["id"] for p in world.state.table("projects").values() if p["accountId"] == account["id"]}
-    for (pid, _), report in world.state.table("reports").items():
-        if pid in projects:
-            for snap in report.get("snaps", []):
-                if snap["id"] == snapshot_id:
-                    return snap
-    for request in world.state.table("snapRequests").values():
-        if request["accountId"] == account["id"]:
-            for snap in request["result"]:
-                if snap["id"] == snapshot_id:
-                    return snap
+    """The account's snapshot of that id (in a report of its projects, or a snap request's result)."""
+    state, owner = world.state, account["id"]
+    for kind, key in _snapshot_index(state).get(snapshot_id, ()):
+        record = state.table(kind).get(key)
+        found = _snap_in(state, kind, key, record, owner, snapshot_id) if record is not None else None
+        if found is not None:
+            return found
+    # not where the index says (a snap added to a report in place since): every record, read without copying
+    for kind in ("reports", "snapRequests"):
+        table = state.table(kind)
+        for key, record in (table.peek() if hasattr(table, "peek") else table.items()):
+            if _snap_in(state, kind, key, record, owner, snapshot_id) is not None:
+                return _snap_in(state, kind, key, table[key], owner, snapshot_id)
     return None
+
+
+def _snap_in(state, kind: str, key, record: dict, owner, snapshot_id: str) -> dict | None:
+    if kind == "reports":  # (keyed by project id and sha)
+        project = state.get("projects", key[0])
+        mine = project is not None and project["accountId"] == owner
+        snaps = record.get("snaps", []) if mine else ()
+    else:
+        snaps = record["result"] if record["accountId"] == owner else ()
+    return next((snap for snap in snaps if snap["id"] == snapshot_id), None)
+
+
+def _snapshot_index(state) -> dict:
+    """snapshot id -> [(table, key)] of the records holding it, kept while both tables are as they were: a
+    lookup is a dict read, not a walk through every report. A tenant whose tables are still the base
+    world's uses the base's (built once, for every tenant: core/overlay.py)."""
+    versions = (state.version("reports"), state.version("snapRequests"))
+    owner = state
+    base = getattr(state, "_base", None)
+    if base is not None and versions == (base.version("reports"), base.version("snapRequests")):
+        owner = base
+    found = owner.scratch.get("happo_snapshots")
+    if found is None or found[0] != versions:
+        index: dict = {}
+        for kind, field in (("reports", "snaps"), ("snapRequests", "result")):
+            table = owner.tables.get(kind, {})
+            for key, record in (table.peek() if hasattr(table, "peek") else table.items()):
+                for snap in record.get(field) or ():
+                    index.setdefault(snap["id"], []).append((kind, key))
+        found = owner.scratch["happo_snapshots"] = (versions, index)
+    return found[1]
 
 
 FLAKE_FILTERS = ("component", "variant", "target", "sha")
