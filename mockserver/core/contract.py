@@ -161,6 +161,10 @@ def _cast(text: str, types: set[str]):
     return text
 
 
+_NOT_SEEN = object()
+_PASSED = 256  # values kept per parameter
+
+
 @dataclass
 class Param:
     name: str
@@ -171,6 +175,8 @@ class Param:
     explode: bool
     item_types: set
     validator: object
+    # query or header text -> its cast value, for values that passed: clients send the same few again and again
+    passed: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -218,16 +224,23 @@ class Operation:
                     items = items[0].split(",") if items[0] else []
                 raw = [_cast(v, param.item_types) for v in items]
             else:
-                raw = source.get(param.name)
-                if raw == "" and param.allow_empty:
-                    return raw
-                raw = _cast(raw, param.item_types)
+                text = source.get(param.name)
+                if text == "" and param.allow_empty:
+                    return text
+                known = param.passed.get(text, _NOT_SEEN)
+                if known is not _NOT_SEEN and not lenient:
+                    return known  # this very value was cast and found valid before
+                raw = _cast(text, param.item_types)
         if present and param.validator is not None and not lenient and not param.validator.is_valid(raw):
             error = next(iter(param.validator.iter_errors(raw)), None)
             if error is not None:
                 located = _located(error)
                 raise Problem(f"parameter {param.name!r}", located[2], param.name, param.location, kind="parameter",
                               errors=[located], value=raw)
+        if param.location != "path" and not param.array and not lenient and isinstance(text, str):
+            if len(param.passed) >= _PASSED:
+                param.passed.clear()
+            param.passed[text] = raw
         return raw
 
     # -- body -----------------------------------------------------------------------------

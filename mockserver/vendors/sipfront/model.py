@@ -23,15 +23,25 @@ from .schemas import TIME_FORMAT
 
 @lru_cache(maxsize=65536)
 def parse_time(text: str | None) -> datetime | None:
-    # every read of a run parses its stored times: each distinct string is parsed once
-    if text is None:
-        return None
+    return None if text is None else _parsed(text)
+
+
+@lru_cache(maxsize=1 << 16)  # every read of a run parses its stored times: each string parsed once
+def _parsed(text: str) -> datetime:
     return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
 
 
+@lru_cache(maxsize=4096)  # the API shows a run's tags as JSON text: written once per distinct list
+def _tags_text(tags: tuple) -> str:
+    return json.dumps(list(tags))
+
+
 def format_time(value: datetime | None) -> str | None:
-    if value is None:
-        return None
+    return None if value is None else _formatted(value)
+
+
+@lru_cache(maxsize=1 << 16)  # (a run's stop time is written on every read of it)
+def _formatted(value: datetime) -> str:
     return value.astimezone(timezone.utc).strftime(TIME_FORMAT)
 
 
@@ -175,7 +185,7 @@ def run_row(state, run: dict, now: datetime) -> dict:
         "started_at": run["started_at"],
         "status": where,
         "stopped_at": format_time(ends_at(run)) if finished else None,
-        "tags": json.dumps(run["tags"]),
+        "tags": _tags_text(tuple(run["tags"])),
         "test_id": test["id"],
         "test_name": test["name"],
         "testcase_name": test["testcase_name"],
@@ -328,7 +338,7 @@ def run_column(state, run: dict, now: datetime, column: str):
     if column in ("id", "session_id", "started_at", "agentpool_name", "test_id"):
         return run[column]
     if column == "tags":
-        return json.dumps(run["tags"])
+        return _tags_text(tuple(run["tags"]))
     where = phase(run, now)
     if column in ("status", "session_status"):
         return where
