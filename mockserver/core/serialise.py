@@ -36,6 +36,13 @@ def _converter(field):
         return _PLAIN, None
     if kind is fields.Dict and field.key_field is None and field.value_field is None:
         return _PLAIN, dict
+    if kind is fields.Dict:  # keys and values converted as marshmallow's Mapping does (None stays None)
+        key_kind, key = _converter(field.key_field) if field.key_field is not None else (_PLAIN, None)
+        value_kind, value = _converter(field.value_field) if field.value_field is not None else (_PLAIN, None)
+        if key_kind == _PLAIN and value_kind == _PLAIN:
+            return _PLAIN, lambda mapping: {
+                k if k is None or key is None else key(k): v if v is None or value is None else value(v)
+                for k, v in mapping.items()}
     if kind is fields.List:
         inner_kind, inner = _converter(field.inner)
         if inner_kind == _PLAIN:

@@ -33,6 +33,7 @@ class Everything(Schema):
     raw = fields.Raw()
     mapping = fields.Dict()
     typed_mapping = fields.Dict(keys=fields.String(), values=fields.Integer())
+    kid_mapping = fields.Dict(keys=fields.String(), values=fields.Nested(Child))
     tags = fields.List(fields.String())
     counts = fields.List(fields.Integer())
     kids = fields.List(fields.Nested(Child))
@@ -64,7 +65,8 @@ class Hooked(Schema):
 
 FULL = {
     "text": "hello", "number_text": 42, "email": "a@example.com", "count": "7", "ratio": 2, "flag": 1,
-    "raw": {"any": ["thing"]}, "mapping": {"k": [1]}, "typed_mapping": {"a": "3"}, "tags": ["x", None, 5],
+    "raw": {"any": ["thing"]}, "mapping": {"k": [1]}, "typed_mapping": {"a": "3", "b": None, 7: 1.0},
+    "kid_mapping": {"x": {"id": "6", "label": 6}, "y": None}, "tags": ["x", None, 5],
     "counts": ["1", 2], "kids": [{"id": "1", "label": "one"}, {"id": 2}], "kids_many": [{"id": 3, "label": None}],
     "one_kid": {"id": 4, "label": "four", "extra": "ignored"}, "only_id": {"id": 5, "label": "hidden"},
     "renamed": "r", "source_field": "9", "deep": {"inner": "deep value"}, "secret": "s", "loud": "quiet",
