@@ -1,0 +1,50 @@
+"""The trimmed Flask cycle (mockserver/core/lean.py) answers as Flask's own: forms read as werkzeug reads
+them, routes taken from the table answer as matched ones, refusals are never kept as routes."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+import pytest
+import requests
+from werkzeug import urls  # noqa: F401 (registers the decoding error handler werkzeug's form parser names)
+
+BITBAR = {"Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
+AUTH = ("bitbar-demo-key", "")
+
+
+def _werkzeug_name(body: bytes) -> str | None:
+    """The `name` werkzeug's own url-encoded parser reads from `body` (None: absent or unreadable)."""
+    try:
+        pairs = parse_qsl(body.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+    except ValueError:
+        return None
+    return next((value for key, value in pairs if key == "name"), None)  # (a repeated field: its first value)
+
+
+@pytest.mark.parametrize("body", [b"name=plain", b"name=%FF%FE", b"name=a+b%20c", b"name=\xff\xfe", b"=&&=x",
+                                  b"name=one&name=two"])
+def test_a_form_body_is_read_as_werkzeugs_parser_reads_it(server, tenant, body):
+    r = requests.post(f"{server.vendor_url('bitbar')}/api/v2/me/projects", data=body, auth=AUTH,
+                      headers={**BITBAR, "X-Mock-Tenant": tenant}, timeout=10)
+    expected = _werkzeug_name(body)
+    if expected:
+        assert r.status_code == 201, r.text
+        assert r.json()["name"] == expected
+    else:  # the vendor's own 400 naming the field, never a 500
+        assert r.status_code == 400, r.text
+        assert r.json()["message"].startswith("name:")
+
+
+def test_routes_taken_from_the_table_answer_as_matched_ones(server, tenant):
+    base, headers = server.vendor_url("bitbar"), {"Accept": "application/json", "X-Mock-Tenant": tenant}
+    for _ in range(3):  # the first match fills the table, the next ones read it
+        me = requests.get(f"{base}/api/v2/me", auth=AUTH, headers=headers, timeout=10)
+        assert me.status_code == 200 and me.json()["id"]
+        gone = requests.get(f"{base}/api/v2/no-such-thing", auth=AUTH, headers=headers, timeout=10)
+        assert gone.status_code == 404 and gone.json()["statusCode"] == 404
+        wrong = requests.delete(f"{base}/api/v2/devices", auth=AUTH, headers=headers, timeout=10)
+        assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
+        head = requests.head(f"{base}/api/v2/me", auth=AUTH, headers=headers, timeout=10)
+        assert head.status_code == 200 and head.content == b""
+        assert int(head.headers["Content-Length"]) == len(me.content)
