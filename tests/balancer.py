@@ -63,7 +63,7 @@ class Balancer:
             try:
                 requests.get(f"{self.url}/_mock/health", timeout=1)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # (not listening yet, or its first answer slow)
                 if time.monotonic() > end:
                     raise
                 time.sleep(0.05)
