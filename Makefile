@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: run dev test test-fast lint lock fuzz bench stress routes clean browser nginx bench-fleet
+.PHONY: run dev test test-fast lint lock fuzz bench stress routes clean browser nginx wrk bench-fleet
 
 # every transitive version comes from the lock files (`make lock` rewrites them from pyproject.toml)
 $(VENV)/.stamp-run: pyproject.toml requirements.lock
@@ -47,7 +47,14 @@ nginx:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || \
 	  echo "make: could not install nginx; the three-replica test (tests/core/test_fleet.py) will fail" >&2
 
-test: $(VENV)/.stamp-dev browser nginx
+# `make bench` drives the servers with Debian's wrk (else a slower Python load); tests/core/test_bench.py checks
+# the load it sends: installed when missing, as for chromium above
+wrk:
+	@command -v wrk >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "make: could not install wrk; tests/core/test_bench.py will fail" >&2
+
+test: $(VENV)/.stamp-dev browser nginx wrk
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 

@@ -127,6 +127,9 @@ def _busted(path: str, n) -> str:
 _UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
+_RUNS = itertools.count(1)  # a number per wrk run of a rendered scenario: no run repeats another's paths
+
+
 def _wrk(port: int, s: Scenario, seconds: float, connections: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(f"wrk.method = {json.dumps(s.method)}\n")
@@ -135,8 +138,12 @@ def _wrk(port: int, s: Scenario, seconds: float, connections: int) -> dict:
         for key, value in s.headers.items():
             script.write(f"wrk.headers[{json.dumps(key)}] = {json.dumps(value)}\n")
         if s.rendered:
-            script.write(f"local n = 0\nrequest = function()\n  n = n + 1\n"
-                         f"  return wrk.format(nil, {json.dumps(_busted(s.path, ''))} .. n)\nend\n")
+            # every request of every run unlike any other: each wrk thread counts on its own, so its number is
+            # part of the path (with one count, the threads' twin requests were answered from the read cache)
+            script.write(f"local threads = 0\nsetup = function(thread)\n  threads = threads + 1\n"
+                         f"  thread:set('tid', threads)\nend\nlocal n = 0\nrequest = function()\n  n = n + 1\n"
+                         f"  return wrk.format(nil, {json.dumps(_busted(s.path, next(_RUNS)))}"
+                         " .. '-' .. tid .. '-' .. n)\nend\n")
     try:
         out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "-s", script.name,
                               f"http://127.0.0.1:{port}{s.path}"], capture_output=True, text=True, timeout=seconds + 60)
@@ -159,6 +166,7 @@ def _python_load(port: int, s: Scenario, seconds: float, connections: int) -> di
     latencies: list[float] = []
     bad = [0]
     lock = threading.Lock()
+    run = next(_RUNS)
     numbers = itertools.count()  # shared, so no two requests of a rendered scenario are alike
     stop_at = time.perf_counter() + seconds
 
@@ -168,7 +176,7 @@ def _python_load(port: int, s: Scenario, seconds: float, connections: int) -> di
         body = s.body.encode() or None
         while time.perf_counter() < stop_at:
             started = time.perf_counter()
-            path = _busted(s.path, next(numbers)) if s.rendered else s.path
+            path = _busted(s.path, f"{run}-{next(numbers)}") if s.rendered else s.path
             conn.request(s.method, path, body=body, headers=s.headers)
             r = conn.getresponse()
             r.read()
