@@ -142,7 +142,8 @@ def _serve_granian(settings: Settings, apps: dict) -> None:
     def run(index: int, port: int, app, sig) -> None:
         # granian's own per-thread ASGI worker: its arguments by name, so a granian that changed them
         # fails here at start (the version is pinned), not at the first request. The app runs in the
-        # loop; its WSGI work goes to the Front's own pool (granian's blocking threads are not used)
+        # loop (uvloop's where installed, as the pinned dependencies have it: "auto"); its WSGI work goes to the
+        # Front's own pool (granian's blocking threads are not used)
         try:
             MTServer._spawn_asgi_worker(
                 index, sig, app, (None, SocketHolder(listeners[port].fileno(), False, BACKLOG)), "auto",

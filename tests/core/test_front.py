@@ -8,6 +8,7 @@ import socket
 import statistics
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -130,3 +131,14 @@ def test_body_timeout_is_range_checked_and_read_from_the_environment():
     for bad in (0, -1, 3601, float("nan")):
         with pytest.raises(ValueError, match="body-timeout"):
             Settings(body_timeout=bad)
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the served process's mapped libraries")
+def test_every_port_runs_on_uvloop_and_still_answers(served):
+    port, proc = served("--vendors", "bitbar")
+    assert requests.get(f"http://127.0.0.1:{port}/_mock/health", timeout=5).status_code == 200
+    r = requests.post(f"http://127.0.0.1:{port + BITBAR_OFFSET}/api/v2/me/projects", data={"name": "loop"},
+                      headers=BITBAR, timeout=5)
+    assert r.status_code == 201 and "<name>loop</name>" in r.text
+    # the pinned uvloop is what granian's "auto" loop picks: its compiled loop is mapped into the process
+    assert "uvloop/loop" in Path(f"/proc/{proc.pid}/maps").read_text()

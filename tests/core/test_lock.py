@@ -31,7 +31,7 @@ def _declared(extra: str | None = None) -> dict[str, str]:
     for pin in pins:
         name, _, version = pin.partition("==")
         assert version, f"pyproject.toml: {pin!r} is not pinned with =="
-        found[_norm(name)] = version
+        found[_norm(name)] = version.partition(";")[0].strip()  # (an environment marker: the lock keeps it beside)
     return found
 
 
