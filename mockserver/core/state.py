@@ -208,12 +208,15 @@ class State:
             self._indexes[kind][field] = (new, groups, delta, was and mark)
 
     # -- ids ------------------------------------------------------------------------------
-    def seal(self) -> "State":
-        """Start every integer sequence after the largest id the fixtures hold; make it all tracked."""
+    def seal(self, tracked: bool = True) -> "State":
+        """Start every integer sequence after the largest id the fixtures hold; make it all tracked (not
+        for a base world, which nothing changes: a fork copies what it hands out, core/overlay.py)."""
         for kind, rows in self.tables.items():
             ints = [k for k in rows if isinstance(k, int) and not isinstance(k, bool)]
             if ints:
                 self._seq[kind] = max(self._seq.get(kind, 0), max(ints))
+        if not tracked:
+            return self
         memo: dict = {}
         self._indexes, self._orders = {}, {}  # built from the tables adopt_all replaces
         self._versions = adopt_all(self._versions, memo)
