@@ -35,8 +35,7 @@ def load(schema_cls: type[Schema], data):
     try:
         return _load(schema_cls, data, plan)
     finally:
-        for field in _SHARED:
-            field.reset()
+        _reset()
 
 
 class _Shared:
@@ -66,6 +65,15 @@ class _Shared:
 
 
 _SHARED: list[_Shared] = []  # every compiled field that shares its values
+# every integer of a load, whatever its field: a foreign key (`project_id`, `host_id`, a list of run ids) is the
+# object of the id it names, not one more of its own (a 100k set holds ~2 million integers, half of them repeats)
+_INTS: dict = {}
+
+
+def _reset() -> None:
+    for field in _SHARED:
+        field.reset()
+    _INTS.clear()
 
 
 def load_streamed(schema_cls: type[Schema], parse, whole):
@@ -88,8 +96,7 @@ def load_streamed(schema_cls: type[Schema], parse, whole):
             return load(schema_cls, whole())
         return rest().load(loaded)
     finally:
-        for field in _SHARED:
-            field.reset()
+        _reset()
 
 
 def _load(schema_cls: type[Schema], data, plan):
@@ -175,7 +182,7 @@ def _body(field: fields.Field, depth: int):
     if kind in _STR_FIELDS:
         return _typed(str)
     if kind is fields.Integer:
-        return _typed(int)
+        return _an_int
     if kind is fields.Boolean:
         if field.truthy and not (True in field.truthy and False in field.falsy):
             raise NotCompilable
@@ -231,6 +238,12 @@ def _present(value):
     if value is None:
         raise _Fallback
     return value
+
+
+def _an_int(value, _share=_INTS.setdefault):
+    if type(value) is not int:
+        raise _Fallback
+    return _share(value, value)
 
 
 def _typed(kind: type):
@@ -289,6 +302,9 @@ def _record(schema: Schema, unknown: str, depth: int):
             lines.append("            raise F")
         if scalar is bool:
             lines.append(f"        o[{attr!r}] = v")
+        elif scalar is int:
+            env["I"] = _INTS.setdefault
+            lines.append(f"        o[{attr!r}] = I(v, v)")
         else:
             _SHARED.append(_Shared(env, f"S{i}"))
             lines.append(f"        s = S{i}")

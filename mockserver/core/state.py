@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
+from . import compact
 from .overlay import Overlay, private
 from .tracked import TDict, adopt
 
@@ -27,8 +28,13 @@ def adopt_all(mapping: dict, memo: dict) -> TDict:
 
 
 class State:
+    _compacting = None  # while a base world is built: what re-makes its records smaller (core/compact.py)
+
     def __init__(self, vendor: str):
         self.vendor = vendor
+        shapes = compact.current()
+        if shapes is not None:
+            self._compacting = shapes
         self.tables: dict[str, dict[Any, dict]] = TDict()
         self.extra: dict[str, Any] = TDict()
         self._seq: dict[str, int] = TDict()
@@ -87,6 +93,8 @@ class State:
         replaced = key in table
         table[key] = record
         self._changed(kind, None if replaced else (key, record))
+        if self._compacting is not None:
+            self._compacting.inserted(kind, table, key)
         return record
 
     def delete(self, kind: str, key) -> dict | None:

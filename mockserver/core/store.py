@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict
 from contextlib import contextmanager
 
-from . import heap, tracked
+from . import compact, heap, tracked
 from .overlay import private
 from .readcache import ReadCache
 from .state import State
@@ -116,10 +116,13 @@ class Store:
             with self._base_lock:
                 found = self._bases.get(vendor)
                 if found is None or found[0] is not data:
-                    with heap.no_gc(), tracked.paused():
+                    with heap.no_gc(), tracked.paused(), compact.compacting() as shapes:
                         # of the fixture objects themselves (one copy of the set, not two): nothing changes a
-                        # base world, and build_state never changes the rows it is given (tests/core/test_store.py)
-                        built = self._vendors[vendor].build_state(data).seal(tracked=False)
+                        # base world, and build_state never changes the rows it is given (tests/core/test_base_world.py)
+                        built = self._vendors[vendor].build_state(data)
+                        shapes.finish(built.tables)
+                        built.__dict__.pop("_compacting", None)
+                        built.seal(tracked=False)
                     found = self._bases[vendor] = (data, built)
         return found[1]
 
