@@ -48,6 +48,9 @@ class Shapes:
         # them}, or None once it took more forms than _VARIANTS (ids as keys)
         self.found: dict = {}
         self.pending: dict = {}  # kind -> keys of its last inserts, each re-made _LAG inserts later
+        # one object per equal string a record holds (names and texts a build composes, again for every copy)
+        self._strings: dict = {}
+        self.strings = self._strings.setdefault
 
     def inserted(self, kind: str, table: dict, key) -> None:
         waiting = self.pending.get(kind)
@@ -62,6 +65,7 @@ class Shapes:
             for key in waiting:
                 _settle(tables.get(kind), key, kind, self)
         self.pending.clear()
+        self._strings.clear()
 
     def made(self, shape, value: dict):
         keys = tuple(value)
@@ -100,9 +104,12 @@ def _compacted(value, shape, shapes: Shapes):
             if type(item) in _CONTAINERS and _alone(item):
                 value[at] = _compacted(item, (shape, None), shapes)
         return value[:] if sys.getsizeof(value) > _EMPTY_LIST + len(value) * _POINTER else value  # (exact size)
+    strings = shapes.strings
     for key in list(value):
         item = value[key]
-        if type(item) in _CONTAINERS and _alone(item):
+        if type(item) is str:
+            value[key] = strings(item, item)
+        elif type(item) in _CONTAINERS and _alone(item):
             value[key] = _compacted(item, (shape, key), shapes)
     out = shapes.made(shape, value)
     if out is None:

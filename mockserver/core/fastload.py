@@ -38,42 +38,17 @@ def load(schema_cls: type[Schema], data):
         _reset()
 
 
-class _Shared:
-    """While a set loads, equal strings (and integers) of one field become one object. A parser makes a new
-    object for every value it reads, but a big set repeats most of its values (names, statuses, parent ids):
-    a generated 100k set and the world built from it take 60-250 MB less for it (pickle keeps what is shared
-    shared in its copy). A field whose first SAMPLE values are mostly distinct (ids, hashes, times) is
-    left alone: hashing every one would cost more than it saves. Reset after each load: nothing outlives it."""
-
-    SAMPLE = 4096
-
-    def __init__(self, env: dict, name: str):
-        self.env, self.name, self.seen = env, name, {}
-        self.reset()
-
-    def sample(self, value, _):
-        found = self.seen.setdefault(value, value)
-        self.calls += 1
-        if self.calls >= self.SAMPLE:
-            self.env[self.name] = self.seen.setdefault if len(self.seen) * 2 <= self.calls else None
-        return found
-
-    def reset(self) -> None:
-        self.seen.clear()
-        self.calls = 0
-        self.env[self.name] = self.sample
-
-
-_SHARED: list[_Shared] = []  # every compiled field that shares its values
-# every integer of a load, whatever its field: a foreign key (`project_id`, `host_id`, a list of run ids) is the
-# object of the id it names, not one more of its own (a 100k set holds ~2 million integers, half of them repeats)
-_INTS: dict = {}
+# While a set loads, equal strings and integers become one object, whatever field or table holds them. A parser
+# makes a new object for every value it reads, but a big set repeats most of its values (names, statuses, times
+# written twice as created and updated, and every foreign key: `project_id`, `host_id` or a list of run ids is
+# the object of the id it names): a generated 100k set holds ~2 million integers and ~1 million strings, half
+# of them repeats. Hashing every one costs ~0.3 s at 100k; the set and the world built of it take 10-60 MB less.
+# (pickle keeps what is shared shared in its copy.) Cleared after each load: nothing outlives it.
+_VALUES: dict = {}
 
 
 def _reset() -> None:
-    for field in _SHARED:
-        field.reset()
-    _INTS.clear()
+    _VALUES.clear()
 
 
 def load_streamed(schema_cls: type[Schema], parse, whole):
@@ -180,9 +155,9 @@ def _converter(field: fields.Field, depth: int, body=None):
 def _body(field: fields.Field, depth: int):
     kind = type(field)
     if kind in _STR_FIELDS:
-        return _typed(str)
+        return _shared(str)
     if kind is fields.Integer:
-        return _an_int
+        return _shared(int)
     if kind is fields.Boolean:
         if field.truthy and not (True in field.truthy and False in field.falsy):
             raise NotCompilable
@@ -240,10 +215,13 @@ def _present(value):
     return value
 
 
-def _an_int(value, _share=_INTS.setdefault):
-    if type(value) is not int:
-        raise _Fallback
-    return _share(value, value)
+def _shared(kind: type):
+    def check(value, _share=_VALUES.setdefault):
+        if type(value) is not kind:
+            raise _Fallback
+        return _share(value, value)
+
+    return check
 
 
 def _typed(kind: type):
@@ -302,13 +280,9 @@ def _record(schema: Schema, unknown: str, depth: int):
             lines.append("            raise F")
         if scalar is bool:
             lines.append(f"        o[{attr!r}] = v")
-        elif scalar is int:
-            env["I"] = _INTS.setdefault
-            lines.append(f"        o[{attr!r}] = I(v, v)")
         else:
-            _SHARED.append(_Shared(env, f"S{i}"))
-            lines.append(f"        s = S{i}")
-            lines.append(f"        o[{attr!r}] = v if s is None else s(v, v)")
+            env["I"] = _VALUES.setdefault
+            lines.append(f"        o[{attr!r}] = I(v, v)")
     # a plain dict, but one whose keys table its kind's records share (CPython's split table, as of an instance's
     # __dict__): 8 fields in ~190 bytes, not ~310; it turns into an ordinary dict if a record ever strays
     env["R"] = type("Record", (), {})

@@ -133,7 +133,7 @@ def streamed_json(text: str, item_of) -> tuple[dict, set]:
             out[key], at = decode(text, at)
             done.discard(key)
         else:
-            out[key], at = _streamed_list(text, skip(text, at + 1).end(), convert, decode, skip)
+            out[key], at = _streamed_list(text, skip(text, at + 1).end(), convert, skip)
             done.add(key)
         at = skip(text, at).end()
         mark = text[at:at + 1]
@@ -146,20 +146,38 @@ def streamed_json(text: str, item_of) -> tuple[dict, set]:
     return out, done
 
 
-def _streamed_list(text: str, at: int, convert, decode, skip) -> tuple[list, int]:
+def _streamed_list(text: str, at: int, convert, skip) -> tuple[list, int]:
     items = []
+    append = items.append
+    scan = _scanner()
     if text[at:at + 1] == "]":
         return items, at + 1
     while True:
-        item, at = decode(text, at)
-        items.append(convert(item))
-        at = skip(text, at).end()
+        try:
+            item, at = scan(text, at)
+        except StopIteration:
+            raise ValueError("not a value") from None
+        append(convert(item))
         mark = text[at:at + 1]
+        if mark == "," and text[at + 1:at + 2] == "\n" and text[at + 2:at + 3] not in _BLANK:
+            at += 2  # (one record a line, as write_json writes them)
+            continue
+        if mark in _BLANK:
+            at = skip(text, at).end()
+            mark = text[at:at + 1]
         if mark == "]":
             return items, at + 1
         if mark != ",":
             raise ValueError("no comma")
         at = skip(text, at + 1).end()
+
+
+_BLANK = frozenset(" \t\n\r")
+
+
+def _scanner():
+    """json's own scanner (C), which raw_decode wraps in more per call than a record takes to read."""
+    return json.scanner.make_scanner(json.JSONDecoder())
 
 
 def merge(into: dict, more: dict) -> dict:

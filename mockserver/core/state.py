@@ -223,10 +223,10 @@ class State:
             ints = [k for k in rows if isinstance(k, int) and not isinstance(k, bool)]
             if ints:
                 self._seq[kind] = max(self._seq.get(kind, 0), max(ints))
+        self._indexes, self._orders = {}, {}  # (built from the tables adopt_all replaces; a fork's first use builds)
         if not tracked:
             return self
         memo: dict = {}
-        self._indexes, self._orders = {}, {}  # built from the tables adopt_all replaces
         self._versions = adopt_all(self._versions, memo)
         self.tables = adopt_all(self.tables, memo)
         self.extra = adopt_all(self.extra, memo)
