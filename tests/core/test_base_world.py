@@ -81,3 +81,53 @@ def test_a_world_built_in_full_after_tenants_changed_theirs_starts_from_the_fixt
     assert built is not None and built._base is None  # built in full
     assert "(changed)" not in _dumped(built) and "(changed)" not in json.dumps(again.get_json())
     assert again.get_json() == first.get_json() or vendor == "bitbar"  # (bitbar's /me names the user by key)
+
+
+# -- what a base build re-makes smaller (core/compact.py) -------------------------------------------------------
+class _Builder:
+    """A vendor's build_state in the ways vendors write them: records inserted as literals, one kept and changed
+    after its insert, one held in a list to the end, nested dicts and lists, keys of several forms."""
+
+    name = "t"
+
+    def build_state(self, fixtures: dict):
+        from mockserver.core.state import State
+
+        state = State(self.name)
+        held = []
+        for row in fixtures["rows"]:
+            state.insert("rows", row)  # a fixture row: stays the fixtures' own object
+        for n in range(1, 200):
+            made = state.insert("made", {"id": n, "name": f"made {n // 3}", "steps": [{"action": "go"}, {"result": n}],
+                                         "tags": [n, n + 1], "config": {}})
+            made["config"] = {"k": n, "mode": "FULL"}  # changed after its insert, through what insert returned
+            if n % 50 == 0:
+                held.append(made)
+        kept = state.insert("kept", {"id": 1, "by": "build"})
+        state.insert("kept", {"id": 2, "by": "build"})
+        kept["changed"] = "late"  # a record build_state holds to its end is left as it is, and sees its change
+        for record in held:
+            record["held"] = True
+        return state
+
+
+def test_a_base_build_re_makes_only_what_nothing_else_holds_and_dumps_as_a_full_build():
+    rows = [{"id": i, "name": f"row {i}"} for i in range(1, 5)]
+    store = Store({"t": _Builder()}, {"t": {"rows": rows}})
+    base = store.base_state("t")
+    full = store._built("t", {"rows": rows})
+    assert _dumped(base) == _dumped(full)
+    assert all(base.tables["rows"][i] is rows[i - 1] for i in range(1, 5))  # the fixtures' own rows
+    assert base.tables["kept"][1] == {"id": 1, "by": "build", "changed": "late"}
+    assert [n for n, r in base.tables["made"].items() if r.get("held")] == [50, 100, 150]
+    made = base.tables["made"]
+    assert made[7] == {"id": 7, "name": "made 2", "steps": [{"action": "go"}, {"result": 7}], "tags": [7, 8],
+                       "config": {"k": 7, "mode": "FULL"}}
+    assert type(made[7]) is dict and type(made[7]["steps"]) is list
+    assert made[7]["name"] is made[8]["name"]  # equal strings a build composed are one object
+    # a tenant's fork copies what it reads: its changes reach neither the base nor another tenant
+    mine = store.state("a", "t")
+    mine.tables["made"][7]["config"]["k"] = "mine"
+    mine.tables["made"][7]["steps"].append({"action": "more"})
+    assert made[7]["config"]["k"] == 7 and len(made[7]["steps"]) == 2
+    assert store.state("b", "t").tables["made"][7]["config"]["k"] == 7
