@@ -128,8 +128,8 @@ class Store:
 
     def _built(self, vendor: str, data: dict, tenant: str | None = None) -> State:
         with heap.no_gc(), tracked.paused():
-            # build_state may keep and change the rows it is given: they are a private copy, made of tracked
-            # containers already, so seal has nothing left to copy (one copy of the set, not two)
+            # a world of its own, which requests change in place: built of a private copy of the rows, made of
+            # tracked containers already, so seal has nothing left to copy (the fixtures stay as loaded)
             data = private(data)
             if tenant is not None and self.seed is not None:
                 self.seed(tenant, vendor, data)
