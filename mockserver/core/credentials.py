@@ -221,13 +221,24 @@ def _wsgi_body(environ) -> bytes:
 
 
 def _seed_row(state, field: tuple, first: dict, credential: str) -> bool:
-    """`credential` in place of `first`'s `field` in the fork `state` (whether that row was found there)."""
+    """`credential` in place of `first`'s `field` in the fork `state` (whether that row was found there). A row
+    keyed by that very field (qTest's tokens by `access_token`, users by `username`) moves to the new key, as
+    a full build of the seeded fixtures would store it."""
     kind, name = field
     table = state.tables.get(kind)
-    if table is not None and first.get("id") is not None and first["id"] in table:
-        record = table[first["id"]]
-        if record.get(name) == first.get(name):
-            record[name] = credential
+    if table is not None:
+        for key, keyed in ((first.get("id"), False), (first.get(name), True)):
+            if key is None or key not in table:
+                continue
+            record = table[key]
+            if record.get(name) != first.get(name) or (keyed and record.get(name) != key):
+                continue
+            if keyed and credential != key:
+                state.delete(kind, key)
+                record[name] = credential
+                state.insert(kind, record, id_field=name)
+            else:
+                record[name] = credential
             return True
     listed = state.extra.get(kind)
     if isinstance(listed, list) and listed and listed[0].get(name) == first.get(name):

@@ -35,79 +35,104 @@ def load(schema_cls: type[Schema], data):
     try:
         return _load(schema_cls, data, plan)
     finally:
-        for field in _SHARED:
-            field.reset()
+        _reset()
 
 
-class _Shared:
-    """While a set loads, equal strings (and integers) of one field become one object. A parser makes a new
-    object for every value it reads, but a big set repeats most of its values (names, statuses, parent ids):
-    a generated 100k set and the world built from it take 60-250 MB less for it (pickle keeps what is shared
-    shared in its copy). A field whose first SAMPLE values are mostly distinct (ids, hashes, times) is
-    left alone: hashing every one would cost more than it saves. Reset after each load: nothing outlives it."""
-
-    SAMPLE = 4096
-
-    def __init__(self, env: dict, name: str):
-        self.env, self.name, self.seen = env, name, {}
-        self.reset()
-
-    def sample(self, value, _):
-        found = self.seen.setdefault(value, value)
-        self.calls += 1
-        if self.calls >= self.SAMPLE:
-            self.env[self.name] = self.seen.setdefault if len(self.seen) * 2 <= self.calls else None
-        return found
-
-    def reset(self) -> None:
-        self.seen.clear()
-        self.calls = 0
-        self.env[self.name] = self.sample
+# While a set loads, equal strings and integers become one object, whatever field or table holds them. A parser
+# makes a new object for every value it reads, but a big set repeats most of its values (names, statuses, times
+# written twice as created and updated, and every foreign key: `project_id`, `host_id` or a list of run ids is
+# the object of the id it names): a generated 100k set holds ~2 million integers and ~1 million strings, half
+# of them repeats. Hashing every one costs ~0.3 s at 100k; the set and the world built of it take 10-60 MB less.
+# (pickle keeps what is shared shared in its copy.) Cleared after each load: nothing outlives it.
+_VALUES: dict = {}
 
 
-_SHARED: list[_Shared] = []  # every compiled field that shares its values
+def _reset() -> None:
+    _VALUES.clear()
+
+
+def load_streamed(schema_cls: type[Schema], parse, whole):
+    """load(schema_cls, whole()), the same result and the same ValidationError, for data that `parse(item_of)`
+    reads itself, converting each item of a top-level list as soon as it is read (`item_of(key)`: a
+    function(item) -> loaded item, or None) and returning (data, the keys whose lists it converted). A parsed
+    record is dropped as soon as it is converted, so a big set is never in memory twice, nor are the holes
+    a whole parse would leave between the records kept (RSS that freeing does not give back). `whole()`: the
+    data parsed in full, for marshmallow, when `parse` raises (its text is not as expected, or a record needs
+    marshmallow's coercion or its wording of an error)."""
+    plan = _plan(schema_cls)
+    if plan is None:
+        return load(schema_cls, whole())
+    rest, converters, items = plan
+    try:
+        try:
+            data, done = parse(items.get)
+            loaded = _converted(data, converters, done)
+        except Exception:  # noqa: BLE001 - whatever it is, the whole parse and marshmallow decide and word it
+            return load(schema_cls, whole())
+        return rest().load(loaded)
+    finally:
+        _reset()
 
 
 def _load(schema_cls: type[Schema], data, plan):
-    rest, converters = plan
+    try:
+        loaded = _converted(data, plan[1], ())
+    except Exception:  # noqa: BLE001 - whatever it is, marshmallow decides and words it
+        return schema_cls().load(data)
+    return plan[0]().load(loaded)
+
+
+def _converted(data: dict, converters, done) -> dict:
+    """data with each compiled field's value loaded (those of `done`: a list whose items are loaded already)."""
     loaded = dict(data)
-    for key, convert in converters:
+    for key, convert, finish in converters:
         value = data.get(key, missing)
         if value is missing or value is None:
             continue  # marshmallow's own missing/null rules apply (the pass-through field keeps them)
-        try:
-            loaded[key] = convert(value)
-        except Exception:  # noqa: BLE001 - whatever it is, marshmallow decides and words it
-            return schema_cls().load(data)
-    return rest().load(loaded)
+        loaded[key] = finish(value) if key in done else convert(value)
+    return loaded
 
 
 @cache
 def _plan(schema_cls: type[Schema]):
-    """(a subclass whose compiled fields pass values through, [(data key, converter)]), or None."""
+    """(a subclass whose compiled fields pass values through, [(data key, converter, converter of a list whose
+    items are loaded already or None)], {data key: converter of one item of its list}), or None."""
     if schema_cls._hooks.get("pre_load"):
         return None  # would see raw data before the fields: keep it whole in marshmallow
     schema = schema_cls()
-    replaced, converters = {}, []
+    replaced, converters, items = {}, [], {}
     for name, field in schema.load_fields.items():
         try:
-            convert = _converter(field, 0)
+            body = _body(field, 0)
+            convert = _converter(field, 0, body)
         except NotCompilable:
             continue
+        item = getattr(body, "item", None)
+        finish = None
+        if item is not None:
+            items[field.data_key or name] = item
+            finish = _converter(field, 0, _a_list)
         replaced[name] = fields.Raw(required=field.required, load_default=field.load_default,
                                     allow_none=field.allow_none, data_key=field.data_key, attribute=field.attribute,
                                     validate=list(field.validators), error_messages=field.error_messages)
-        converters.append((field.data_key or name, convert))
+        converters.append((field.data_key or name, convert, finish))
     if not converters:
         return None
-    return type(schema_cls.__name__, (schema_cls,), replaced), converters
+    return type(schema_cls.__name__, (schema_cls,), replaced), converters, items
 
 
-def _converter(field: fields.Field, depth: int):
-    """A function(value) -> loaded value for a present value, raising on anything it cannot vouch for."""
+def _a_list(value):
+    if type(value) is not list:
+        raise _Fallback
+    return value
+
+
+def _converter(field: fields.Field, depth: int, body=None):
+    """A function(value) -> loaded value for a present value, raising on anything it cannot vouch for (`body`:
+    what loads the value itself, its validators aside; the field's own by default)."""
     if depth > 20 or getattr(field, "pre_load", None) or getattr(field, "post_load", None):
         raise NotCompilable
-    body = _body(field, depth)
+    body = _body(field, depth) if body is None else body
     validators = tuple(field.validators)
     allow_none = field.allow_none
     if not validators and not allow_none:
@@ -130,9 +155,9 @@ def _converter(field: fields.Field, depth: int):
 def _body(field: fields.Field, depth: int):
     kind = type(field)
     if kind in _STR_FIELDS:
-        return _typed(str)
+        return _shared(str)
     if kind is fields.Integer:
-        return _typed(int)
+        return _shared(int)
     if kind is fields.Boolean:
         if field.truthy and not (True in field.truthy and False in field.falsy):
             raise NotCompilable
@@ -156,6 +181,7 @@ def _body(field: fields.Field, depth: int):
                 raise _Fallback
             return [inner(item) for item in value]
 
+        as_list.item = inner
         return as_list
     if kind is fields.Dict:
         keys = _converter(field.key_field, depth + 1) if field.key_field else (lambda k: k)
@@ -178,6 +204,7 @@ def _body(field: fields.Field, depth: int):
                 raise _Fallback
             return [record(item) for item in value]
 
+        as_records.item = record
         return as_records
     raise NotCompilable
 
@@ -186,6 +213,15 @@ def _present(value):
     if value is None:
         raise _Fallback
     return value
+
+
+def _shared(kind: type):
+    def check(value, _share=_VALUES.setdefault):
+        if type(value) is not kind:
+            raise _Fallback
+        return _share(value, value)
+
+    return check
 
 
 def _typed(kind: type):
@@ -245,10 +281,12 @@ def _record(schema: Schema, unknown: str, depth: int):
         if scalar is bool:
             lines.append(f"        o[{attr!r}] = v")
         else:
-            _SHARED.append(_Shared(env, f"S{i}"))
-            lines.append(f"        s = S{i}")
-            lines.append(f"        o[{attr!r}] = v if s is None else s(v, v)")
-    lines.insert(3, "    o = {}")
+            env["I"] = _VALUES.setdefault
+            lines.append(f"        o[{attr!r}] = I(v, v)")
+    # a plain dict, but one whose keys table its kind's records share (CPython's split table, as of an instance's
+    # __dict__): 8 fields in ~190 bytes, not ~310; it turns into an ordinary dict if a record ever strays
+    env["R"] = type("Record", (), {})
+    lines.insert(3, "    o = R().__dict__")
     if unknown == RAISE:
         env["K"] = frozenset(known)
         lines.insert(3, "    if not K.issuperset(d):\n        raise F")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -67,22 +68,116 @@ def parse_text(text: str, source: str, fmt: str = "yaml"):
     return data
 
 
-def parse_file(path: Path):
-    """One file, read once; its text is dropped as soon as it is parsed (big sets: half the peak memory)."""
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FixtureError(f"{path}: cannot read: {exc}") from None
-    return parse_text(text, str(path), "json" if path.suffix == ".json" else "yaml")
 
 
-def validate(vendor_obj, data: dict, source: str) -> dict:
+def parse_file(path: Path):
+    """One file, read once; its text is dropped as soon as it is parsed (big sets: half the peak memory)."""
+    return parse_text(_read(path), str(path), "json" if path.suffix == ".json" else "yaml")
+
+
+def load_file(vendor_obj, path: Path) -> dict:
+    """One file, read once, validated. JSON is parsed record by record, each loaded as it is read (see
+    fastload.load_streamed): a 100k set is never in memory twice."""
+    text = _read(path)
+    if path.suffix != ".json":
+        return validate(vendor_obj, parse_text(text, str(path)), str(path))
+    return validate(vendor_obj, None, str(path), lambda item_of: streamed_json(text, item_of),
+                    lambda: parse_text(text, str(path), "json"))
+
+
+def validate(vendor_obj, data: dict | None, source: str, parse=None, whole=None) -> dict:
+    """`data` loaded by the vendor's fixture schema; or (`data` None) what `parse` reads, `whole()` when it
+    cannot (fastload.load_streamed)."""
     try:
+        if data is None:
+            return fastload.load_streamed(vendor_obj.fixture_schema, parse, whole)
         return fastload.load(vendor_obj.fixture_schema, data)
     except ValidationError as err:
         problems = flatten_messages(err.messages)
         lines = [f"{source}: {path}: {msg}" for path, msg in problems]
         raise FixtureError("\n".join(lines)) from None
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def streamed_json(text: str, item_of) -> tuple[dict, set]:
+    """A JSON object of collections parsed one value at a time, each item of a top-level list given to
+    `item_of(key)` (a function, or None: kept as parsed) as soon as it is read, so its parsed form is
+    dropped before the next is read. (the object, the keys whose items were given). Raises ValueError on
+    anything json.loads would not read as that object (it is parsed whole then, for its error)."""
+    decode, skip = json.JSONDecoder().raw_decode, _SPACE.match
+    out, done = {}, set()
+    at = skip(text).end()
+    if text[at:at + 1] != "{":
+        raise ValueError("not an object")
+    at = skip(text, at + 1).end()
+    closed = text[at:at + 1] == "}"
+    if closed:
+        at = skip(text, at + 1).end()
+    while not closed:
+        key, at = decode(text, at)
+        if type(key) is not str:
+            raise ValueError("a key that is not a string")
+        at = skip(text, at).end()
+        if text[at:at + 1] != ":":
+            raise ValueError("no colon")
+        at = skip(text, at + 1).end()
+        convert = item_of(key) if text[at:at + 1] == "[" else None
+        if convert is None:
+            out[key], at = decode(text, at)
+            done.discard(key)
+        else:
+            out[key], at = _streamed_list(text, skip(text, at + 1).end(), convert, skip)
+            done.add(key)
+        at = skip(text, at).end()
+        mark = text[at:at + 1]
+        if mark not in (",", "}"):
+            raise ValueError("no comma")
+        closed = mark == "}"
+        at = skip(text, at + 1).end()
+    if at != len(text):
+        raise ValueError("extra data")
+    return out, done
+
+
+def _streamed_list(text: str, at: int, convert, skip) -> tuple[list, int]:
+    items = []
+    append = items.append
+    scan = _scanner()
+    if text[at:at + 1] == "]":
+        return items, at + 1
+    while True:
+        try:
+            item, at = scan(text, at)
+        except StopIteration:
+            raise ValueError("not a value") from None
+        append(convert(item))
+        mark = text[at:at + 1]
+        if mark == "," and text[at + 1:at + 2] == "\n" and text[at + 2:at + 3] not in _BLANK:
+            at += 2  # (one record a line, as write_json writes them)
+            continue
+        if mark in _BLANK:
+            at = skip(text, at).end()
+            mark = text[at:at + 1]
+        if mark == "]":
+            return items, at + 1
+        if mark != ",":
+            raise ValueError("no comma")
+        at = skip(text, at + 1).end()
+
+
+_BLANK = frozenset(" \t\n\r")
+
+
+def _scanner():
+    """json's own scanner (C), which raw_decode wraps in more per call than a record takes to read."""
+    return json.scanner.make_scanner(json.JSONDecoder())
 
 
 def merge(into: dict, more: dict) -> dict:
@@ -113,7 +208,7 @@ def load_vendor(root: str | Path, vendor_obj) -> dict:
         else:
             merged = {}
             for path in files:
-                merged = merge(merged, validate(vendor_obj, parse_file(path), str(path)))
+                merged = merge(merged, load_file(vendor_obj, path))
     where = ", ".join(str(f) for f in files) or "no file"
     log.info("%s: %d records from %s in %.2f s", vendor_obj.name, count(merged), where,
              time.perf_counter() - started)
@@ -127,15 +222,17 @@ def load_all(root: str | Path, vendors: dict) -> dict[str, dict]:
 def load_body(text: str, content_type: str, vendor_obj, source: str) -> dict:
     """A fixture set posted to the control API (YAML or JSON)."""
     if "json" in (content_type or ""):
-        try:
-            data = json.loads(text or "{}")
-        except ValueError as exc:
-            raise FixtureError(f"{source}: not valid JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise FixtureError(f"{source}: (root): expected a mapping of collections")
-    else:
-        data = parse_text(text, source)
-    return validate(vendor_obj, data, source)
+        def whole():
+            try:
+                data = json.loads(text or "{}")
+            except ValueError as exc:
+                raise FixtureError(f"{source}: not valid JSON: {exc}") from None
+            if not isinstance(data, dict):
+                raise FixtureError(f"{source}: (root): expected a mapping of collections")
+            return data
+
+        return validate(vendor_obj, None, source, lambda item_of: streamed_json(text or "{}", item_of), whole)
+    return validate(vendor_obj, parse_text(text, source), source)
 
 
 def dump_yaml(data: dict) -> str:

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
+from . import compact
 from .overlay import Overlay, private
 from .tracked import TDict, adopt
 
@@ -27,8 +28,13 @@ def adopt_all(mapping: dict, memo: dict) -> TDict:
 
 
 class State:
+    _compacting = None  # while a base world is built: what re-makes its records smaller (core/compact.py)
+
     def __init__(self, vendor: str):
         self.vendor = vendor
+        shapes = compact.current()
+        if shapes is not None:
+            self._compacting = shapes
         self.tables: dict[str, dict[Any, dict]] = TDict()
         self.extra: dict[str, Any] = TDict()
         self._seq: dict[str, int] = TDict()
@@ -87,6 +93,8 @@ class State:
         replaced = key in table
         table[key] = record
         self._changed(kind, None if replaced else (key, record))
+        if self._compacting is not None:
+            self._compacting.inserted(kind, table, key)
         return record
 
     def delete(self, kind: str, key) -> dict | None:
@@ -208,14 +216,17 @@ class State:
             self._indexes[kind][field] = (new, groups, delta, was and mark)
 
     # -- ids ------------------------------------------------------------------------------
-    def seal(self) -> "State":
-        """Start every integer sequence after the largest id the fixtures hold; make it all tracked."""
+    def seal(self, tracked: bool = True) -> "State":
+        """Start every integer sequence after the largest id the fixtures hold; make it all tracked (not
+        for a base world, which nothing changes: a fork copies what it hands out, core/overlay.py)."""
         for kind, rows in self.tables.items():
             ints = [k for k in rows if isinstance(k, int) and not isinstance(k, bool)]
             if ints:
                 self._seq[kind] = max(self._seq.get(kind, 0), max(ints))
+        self._indexes, self._orders = {}, {}  # (built from the tables adopt_all replaces; a fork's first use builds)
+        if not tracked:
+            return self
         memo: dict = {}
-        self._indexes, self._orders = {}, {}  # built from the tables adopt_all replaces
         self._versions = adopt_all(self._versions, memo)
         self.tables = adopt_all(self.tables, memo)
         self.extra = adopt_all(self.extra, memo)

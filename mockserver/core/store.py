@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict
 from contextlib import contextmanager
 
-from . import heap, tracked
+from . import compact, heap, tracked
 from .overlay import private
 from .readcache import ReadCache
 from .state import State
@@ -116,13 +116,20 @@ class Store:
             with self._base_lock:
                 found = self._bases.get(vendor)
                 if found is None or found[0] is not data:
-                    found = self._bases[vendor] = (data, self._built(vendor, data))
+                    with heap.no_gc(), tracked.paused(), compact.compacting() as shapes:
+                        # of the fixture objects themselves (one copy of the set, not two): nothing changes a
+                        # base world, and build_state never changes the rows it is given (tests/core/test_base_world.py)
+                        built = self._vendors[vendor].build_state(data)
+                        shapes.finish(built.tables)
+                        built.__dict__.pop("_compacting", None)
+                        built.seal(tracked=False)
+                    found = self._bases[vendor] = (data, built)
         return found[1]
 
     def _built(self, vendor: str, data: dict, tenant: str | None = None) -> State:
         with heap.no_gc(), tracked.paused():
-            # build_state may keep and change the rows it is given: they are a private copy, made of tracked
-            # containers already, so seal has nothing left to copy (one copy of the set, not two)
+            # a world of its own, which requests change in place: built of a private copy of the rows, made of
+            # tracked containers already, so seal has nothing left to copy (the fixtures stay as loaded)
             data = private(data)
             if tenant is not None and self.seed is not None:
                 self.seed(tenant, vendor, data)

@@ -90,7 +90,8 @@ class Vendor(abc.ABC):
         return OPENAPI_DIR / f"{self.name}.yaml"
 
     def build_state(self, fixtures: dict) -> State:
-        """A fresh world for one tenant from validated fixture data (already a private copy)."""
+        """A world from validated fixture data. It may store the rows it is given but never change them: the
+        base world every tenant forks is built of the loaded set itself (tests/core/test_base_world.py)."""
         state = State(self.name)
         for kind, rows in fixtures.items():
             if isinstance(rows, list):

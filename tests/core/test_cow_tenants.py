@@ -245,3 +245,34 @@ def test_a_credentials_tenant_is_a_fork_with_its_key_in_place_of_the_demo_one(ve
     assert key in json.dumps(world.to_json())  # its own copy of the demo row carries its key
     assert client.get(path, headers=app.core.vendors[vendor].demo_headers).status_code == 200  # the demo key: default
     assert key not in json.dumps(store.base_state(vendor).to_json())
+
+
+def test_a_qtest_credentials_tenant_is_a_fork_whose_token_and_user_rows_move_to_its_key():
+    """qTest keys its tokens by `access_token` and its users by `username`: the seeded rows move to the tenant's
+    key on the fork (before, every such tenant was a full build of the whole set)."""
+    app = create_app(Settings(tenant_from_credentials=True, vendors=("qtest",)))
+    client, store = Client(app.ports["qtest"]), app.core.store
+    mine = {"Authorization": "bearer job-cow-q"}
+    assert client.get("/oauth/status", headers=mine).status_code == 200
+    world = store.existing("key:job-cow-q", "qtest")
+    assert world is not None and world._base is store.base_state("qtest")  # forked, not built anew
+    assert store.own_records()["key:job-cow-q"]["qtest"] == 2  # the moved token and user rows, of 22
+    assert client.get("/api/v3/projects", headers=mine).status_code == 200
+    demo_token = app.core.vendors["qtest"].demo_headers["Authorization"].split()[1]
+    assert "job-cow-q" in world.table("tokens") and demo_token not in world.table("tokens")
+    # in that tenant the demo token is unknown; in default it still works and the tenant's key does not
+    assert client.get("/api/v3/projects", headers={"Authorization": f"bearer {demo_token}",
+                                                   "X-Mock-Tenant": "key:job-cow-q"}).status_code == 401
+    assert client.get("/api/v3/projects", headers=app.core.vendors["qtest"].demo_headers).status_code == 200
+    assert "job-cow-q" not in store.base_state("qtest").table("tokens")
+    # the full build of the seeded fixtures holds the same data (the fork has no other difference)
+    full = store._built("qtest", store.base_fixtures("qtest"), "key:job-cow-q")  # (what a failed seed_fork built)
+    assert json.dumps(world.to_json(), sort_keys=True) == json.dumps(full.to_json(), sort_keys=True)
+    # a sign-in names the user's tenant: a fork too, whose user signs in with any password
+    signed = client.post("/oauth/token", data={"grant_type": "password", "username": "ci-user-q", "password": "x"})
+    assert signed.status_code == 200, signed.get_data(as_text=True)
+    user_world = store.existing("key:ci-user-q", "qtest")
+    assert user_world is not None and user_world._base is store.base_state("qtest")
+    assert "ci-user-q" in user_world.table("users")
+    token = signed.get_json()["access_token"]
+    assert client.get("/api/v3/projects", headers={"Authorization": f"bearer {token}"}).status_code == 200

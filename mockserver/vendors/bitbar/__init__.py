@@ -61,10 +61,10 @@ class BitbarVendor(Vendor):
         for kind in ("users", "devices", "deviceGroups", "frameworks", "notifications", "sharings", "parameters"):
             for row in fixtures[kind]:
                 state.insert(kind, row)
-        for row in fixtures["projects"]:
-            config = row.pop("config")
-            project = state.insert("projects", {**row, "files": {role: None for role in ROLES}})
-            project["config"] = {**default_config(state, project), **config}
+        for row in fixtures["projects"]:  # (the rows are read, never changed: the base world is made of them)
+            project = state.insert("projects", {**{k: v for k, v in row.items() if k != "config"},
+                                                "files": {role: None for role in ROLES}})
+            project["config"] = {**default_config(state, project), **row["config"]}
         for row in fixtures["files"]:
             record = state.insert("files", {**row, "content": row["content"].encode(), "generated": None,
                                             "direction": "INPUT", "inputType": row["role"] or input_type(row["name"]),
