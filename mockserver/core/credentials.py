@@ -239,6 +239,7 @@ def _seed_row(state, field: tuple, first: dict, credential: str) -> bool:
                 state.insert(kind, record, id_field=name)
             else:
                 record[name] = credential
+                state.insert(kind, record)  # stored again: a new version, so no index of `name` (a key's) is stale
             return True
     listed = state.extra.get(kind)
     if isinstance(listed, list) and listed and listed[0].get(name) == first.get(name):

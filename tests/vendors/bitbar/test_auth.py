@@ -110,3 +110,32 @@ def test_access_token_expires_on_the_mock_clock(bitbar, clock):
 def test_basic_header_built_by_hand_matches_the_client(bitbar):
     header = "Basic " + base64.b64encode(f"{API_KEY}:".encode()).decode()
     assert bitbar.get(ME, headers={"Authorization": header, "Accept": "application/json"}).status_code == 200
+
+
+def test_a_key_is_found_without_reading_the_users_one_by_one():
+    """With thousands of users, any user's key (or a wrong one) costs the tenant no copy of the users table: the
+    key is looked up in an index, not by reading (and so copying into the tenant's world) user after user."""
+    from werkzeug.test import Client
+
+    from mockserver.app import create_app, load_vendors
+    from mockserver.core.fixtures import load_all
+    from mockserver.settings import DEFAULT_FIXTURES, Settings
+
+    vendors = load_vendors(["bitbar"])
+    data = load_all(DEFAULT_FIXTURES, vendors)
+    first = data["bitbar"]["users"][0]
+    data["bitbar"]["users"] = [first] + [
+        {**first, "id": 90_000 + n, "email": f"user{n}@example.com", "apiKey": f"key-{n}"} for n in range(3000)]
+    server = create_app(Settings(vendors=("bitbar",)), vendors=vendors, fixtures=data)
+    client = Client(server)
+
+    def me(key: str):
+        auth = base64.b64encode(f"{key}:".encode()).decode()
+        return client.get(f"/bitbar{ME}", headers={"Authorization": f"Basic {auth}", "Accept": "application/json"})
+
+    deep = me("key-2999")
+    assert deep.status_code == 200 and deep.get_json()["email"] == "user2999@example.com"
+    assert me("not-a-key").status_code == 401
+    assert me(API_KEY).get_json()["id"] == USER_ID
+    held = server.core.store.own_records()["default"]["bitbar"]
+    assert held <= 5, f"the default tenant holds {held} records of its own after three reads"
