@@ -50,3 +50,16 @@ def demo(demo_server):
     yield d
     d.mock("POST", "/clock", json={"mode": "real"})
     d.mock("DELETE", "/faults")
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory):
+    """A small generated fixture set of every built-in vendor, in JSON (the form `fixtures generate` writes at
+    scale): what tests of loading and building read beside the default set."""
+    from mockserver.core.generate import generate
+    from mockserver.vendors import registry
+
+    root = tmp_path_factory.mktemp("generated")
+    for name in registry():
+        generate(name, 30, 4, root, "json")
+    return root

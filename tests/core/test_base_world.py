@@ -14,20 +14,11 @@ from werkzeug.test import Client
 
 from mockserver.app import create_app, load_vendors
 from mockserver.core.fixtures import load_all
-from mockserver.core.generate import generate
 from mockserver.core.store import Store
 from mockserver.settings import Settings
 from mockserver.vendors import registry
 
 VENDORS = list(registry())
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    root = tmp_path_factory.mktemp("generated")
-    for name in VENDORS:
-        generate(name, 20, 7, root, "json")
-    return root
 
 
 def _dumped(state) -> str:

@@ -9,7 +9,6 @@ import pytest
 
 from mockserver.app import load_vendors
 from mockserver.core.fixtures import FixtureError, load_file, parse_file, streamed_json, validate, write_json
-from mockserver.core.generate import generate
 from mockserver.core.overlay import private
 from mockserver.settings import vendor_names
 
@@ -53,14 +52,6 @@ def test_a_file_not_holding_an_object_is_parsed_whole_and_refused_as_before(tmp_
     with pytest.raises(FixtureError) as err:
         load_file(load_vendors(["happo"])["happo"], tmp_path / "happo.json")
     assert str(err.value) == f"{tmp_path}/happo.json: (root): expected a mapping of collections, got list"
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    root = tmp_path_factory.mktemp("streamed")
-    for name in VENDORS:
-        generate(name, 30, 4, root, "json")
-    return root
 
 
 @pytest.mark.parametrize("name", VENDORS)
