@@ -87,8 +87,9 @@ def compare_url(world: World, project: dict, sha1: str, sha2: str) -> str:
 
 
 def find(world: World, project: dict, sha1: str, sha2: str) -> dict | None:
-    for comparison in world.state.table("comparisons").values():
-        if (comparison["projectId"], comparison["sha1"], comparison["sha2"]) == (project["id"], sha1, sha2):
+    # by index: a comparison's project and shas are set when it is made, never changed
+    for comparison in world.state.where("comparisons", "projectId", project["id"]):
+        if (comparison["sha1"], comparison["sha2"]) == (sha1, sha2):
             return comparison
     return None
 
@@ -239,8 +240,7 @@ def status_view(world: World, project: dict, comparison: dict) -> dict:
 
 
 def statuses_for(world: World, project: dict, sha: str) -> list[dict]:
-    found = [c for c in world.state.table("comparisons").values()
-             if c["projectId"] == project["id"] and sha in (c["sha1"], c["sha2"])]
+    found = [c for c in world.state.where("comparisons", "projectId", project["id"]) if sha in (c["sha1"], c["sha2"])]
     for comparison in found:
         settle(world, comparison)
     return [status_view(world, project, c) for c in sorted(found, key=lambda c: c["id"])]

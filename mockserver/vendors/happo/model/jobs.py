@@ -17,8 +17,8 @@ def view(world: World, job: dict) -> dict:
 
 
 def _jobs_for(world: World, account_id: int, sha1: str, sha2: str) -> list[dict]:
-    found = [j for j in world.state.table("jobs").values()
-             if (j["accountId"], j["sha1"], j["sha2"]) == (account_id, sha1, sha2)]
+    # by index: a job's account and shas are set when it is made, never changed
+    found = [j for j in world.state.where("jobs", "sha2", sha2) if (j["accountId"], j["sha1"]) == (account_id, sha1)]
     return sorted(found, key=lambda j: j["id"], reverse=True)
 
 

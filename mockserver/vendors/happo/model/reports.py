@@ -181,7 +181,9 @@ def clone(world: World, project: dict, from_sha: str, to_sha: str, body: dict) -
 
 
 def latest_snapshot(world: World, project: dict, component: str, variant: str, target: str) -> dict | None:
-    reports = [r for (pid, _), r in world.state.table("reports").items() if pid == project["id"]]
+    table = world.state.table("reports")
+    # by key (project id, sha): walking a fork's keys copies no report, only the project's are fetched
+    reports = [table[key] for key in table if key[0] == project["id"]]
     for report in sorted(reports, key=lambda r: r["createdAt"], reverse=True):
         snaps, completed = resolved(world, report)
         if completed is None:

@@ -25,8 +25,7 @@ def running(state, now: float) -> bool:
 def start(state, project_id: int, now: float, day: str) -> dict:
     """A new backup of the project, done BACKUP_SECONDS later; `day` as YYYYMMDD names its file."""
     project = state.get("projects", project_id)
-    scenarios = sorted((s["id"], s["name"]) for s in state.table("scenarios").values()
-                       if s["project_id"] == project_id)
+    scenarios = sorted((s["id"], s["name"]) for s in state.where("scenarios", "project_id", project_id))
     backup = {
         "id": state.next_id("backups"), "done_epoch": now + BACKUP_SECONDS,
         "file_name": f"project_{project_id}_{day}.zip",

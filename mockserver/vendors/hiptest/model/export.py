@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from . import dsl
+from .records import rows
 from .runs import actionword_bodies, current_status, run_snapshots, scenario_datasets, test_definition
 
 _PARAM_REF = re.compile(r"<([A-Za-z_]\w*)>")
@@ -45,8 +46,7 @@ def _add(parent: ET.Element, tag: str, text=None) -> ET.Element:
 
 def _tags(parent: ET.Element, state, owner_type: str, owner_id: int) -> None:
     tags = _add(parent, "tags")
-    for tag in sorted((t for t in state.table("tags").values()
-                       if t["owner_type"] == owner_type and t["owner_id"] == owner_id), key=lambda t: t["id"]):
+    for tag in rows(state, "tags", owner_type=owner_type, owner_id=owner_id):
         node = _add(tags, "tag")
         _add(node, "key", tag["key"])
         if tag.get("value"):
@@ -87,8 +87,7 @@ def _parameters(parent: ET.Element, names: list[str]) -> None:
 
 
 def _scenario_parameters(state, scenario_id: int) -> list[str]:
-    return [p["name"] for p in sorted((p for p in state.table("parameters").values()
-                                       if p["scenario_id"] == scenario_id), key=lambda p: p["id"])]
+    return [p["name"] for p in rows(state, "parameters", scenario_id=scenario_id)]
 
 
 def _datatable(parent: ET.Element, datasets: list[dict], uids: list | None = None) -> None:
@@ -105,8 +104,7 @@ def _datatable(parent: ET.Element, datasets: list[dict], uids: list | None = Non
 
 
 def _folders(state, project_id: int) -> list[dict]:
-    return sorted((f for f in state.table("folders").values() if f["project_id"] == project_id),
-                  key=lambda f: f["id"])
+    return rows(state, "folders", project_id=project_id)
 
 
 def _order(records: list[dict], key: str) -> dict[int, int]:
@@ -120,8 +118,7 @@ def _order(records: list[dict], key: str) -> dict[int, int]:
 
 
 def _selected(state, project_id: int, filters: Filters) -> list[dict]:
-    scenarios = sorted((s for s in state.table("scenarios").values() if s["project_id"] == project_id),
-                       key=lambda s: s["id"])
+    scenarios = rows(state, "scenarios", project_id=project_id)
     folders = _folders(state, project_id)
     if filters.scenario_ids is not None:
         scenarios = [s for s in scenarios if s["id"] in filters.scenario_ids]
@@ -145,9 +142,9 @@ def _selected(state, project_id: int, filters: Filters) -> list[dict]:
     for wanted_tag in filters.tags:
         # `key` or `key:value`; a scenario must carry every tag named (hiptest-publisher's "with all these tags")
         key, _, value = wanted_tag.partition(":")
-        owners = {t["owner_id"] for t in state.table("tags").values() if t["owner_type"] == "scenarios"
-                  and t["key"] == key and (not value or t.get("value") == value)}
-        scenarios = [s for s in scenarios if s["id"] in owners]
+        scenarios = [s for s in scenarios if any(
+            t["owner_type"] == "scenarios" and t["key"] == key and (not value or t.get("value") == value)
+            for t in state.where("tags", "owner_id", s["id"]))]
     return scenarios
 
 
@@ -160,8 +157,7 @@ def _head(project: dict) -> ET.Element:
 
 def _actionwords(parent: ET.Element, state, project_id: int, snapshot: bool) -> None:
     node = _add(parent, "actionwordSnapshots" if snapshot else "actionwords")
-    for word in sorted((a for a in state.table("actionwords").values() if a["project_id"] == project_id),
-                       key=lambda a: a["id"]):
+    for word in rows(state, "actionwords", project_id=project_id):
         item = _add(node, "actionwordSnapshot" if snapshot else "actionword")
         _add(item, "name", word["name"])
         _add(item, "actionwordUid" if snapshot else "uid", word["id"])
@@ -242,8 +238,7 @@ def test_run_xml(state, project: dict, run: dict, filter_status: str | None) -> 
     wanted = {s.strip() for s in filter_status.split(",")} if filter_status else None
     tests = [t for t in run_snapshots(state, run["id"])
              if wanted is None or current_status(state, t) in wanted]
-    folder_snaps = sorted((f for f in state.table("folder_snapshots").values() if f["test_run_id"] == run["id"]),
-                          key=lambda f: f["id"])
+    folder_snaps = rows(state, "folder_snapshots", test_run_id=run["id"])
     order = _order(folder_snaps, "parent_id")
     folders = _add(node, "folderSnapshots")
     for snap in folder_snaps:

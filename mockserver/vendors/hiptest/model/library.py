@@ -22,9 +22,11 @@ def tags_from_relationship(state, owner_type: str, owner_id: int, items: list[di
 
 def tagged(state, kind: str, project_id: int, key: str, value: str | None) -> list[dict]:
     """The project's records of `kind` carrying the tag `key` (with `value`; any value when None)."""
-    owners = {t["owner_id"] for t in state.table("tags").values()
-              if t["owner_type"] == kind and t["key"] == key and (value is None or t["value"] == value)}
-    return [r for r in rows(state, kind, project_id=project_id) if r["id"] in owners]
+    def carries(record: dict) -> bool:
+        return any(t["owner_type"] == kind and t["key"] == key and (value is None or t["value"] == value)
+                   for t in state.where("tags", "owner_id", record["id"]))
+
+    return [r for r in rows(state, kind, project_id=project_id) if carries(r)]
 
 
 def drop_tags(state, kind: str, owner_id: int) -> None:

@@ -26,9 +26,19 @@ FIXED = ("project_id", "test_run_id", "scenario_id", "owner_id")
 def rows(state, kind: str, **scope) -> list[dict]:
     """Records of `kind` matching `scope`, by id (the API's lists come back unpaginated)."""
     fixed = next((k for k in FIXED if k in scope), None)
-    found = state.where(kind, fixed, scope[fixed]) if fixed else state.table(kind).values()
+    found = state.where(kind, fixed, scope[fixed]) if fixed else peeked(state, kind, scope)
     out = [r for r in found if all(r.get(k) == v for k, v in scope.items())]
     return sorted(out, key=lambda r: r["id"])
+
+
+def peeked(state, kind: str, scope: dict) -> list[dict]:
+    """The records of `kind` matching `scope`, in table order, for a field no index may answer (one a request
+    changes): every record is read without copying it into the tenant's world (core/overlay.py), only those
+    matching are fetched (copied) for the caller."""
+    table = state.table(kind)
+    found = (table.peek() if hasattr(table, "peek") else table.items())
+    keys = [key for key, record in found if all(record.get(k) == v for k, v in scope.items())]
+    return [table[key] for key in keys]
 
 
 def touch(record: dict, at: str, author: str) -> dict:

@@ -171,8 +171,8 @@ def match(state, project_id: int, outcomes: list[Outcome], run_snapshots) -> lis
     name picks the test of that name in the newest active run that has one (the push URL names no test run;
     the newest is what a CI job last exported).
     """
-    active = sorted((r for r in state.table("test_runs").values() if r["project_id"] == project_id
-                     and not r.get("archived")), key=lambda r: (r["created_at"], r["id"]), reverse=True)
+    active = sorted((r for r in state.where("test_runs", "project_id", project_id) if not r.get("archived")),
+                    key=lambda r: (r["created_at"], r["id"]), reverse=True)
     by_words: dict[str, tuple[dict, dict]] = {}
     by_id: dict[int, tuple[dict, dict]] = {}
     # code generated from the project export names its scenario's (or dataset's) uid, not a test's

@@ -265,7 +265,8 @@ def delete_environment(state, run: dict, env: dict) -> None:
     for build in builds_of(state, run["id"], env["id"]):
         gone.update(build.get("result_ids", []))
         state.delete("builds", build["id"])
-    gone.update(r["id"] for r in state.table("test_results").values() if r.get("execution_environment_id") == env["id"])
+    # by index: a result's environment is the one it was pushed to, never changed
+    gone.update(r["id"] for r in state.where("test_results", "execution_environment_id", env["id"]))
     for snap in run_snapshots(state, run["id"]):
         if gone.intersection(snap["result_ids"]):
             snap["result_ids"] = [rid for rid in snap["result_ids"] if rid not in gone]

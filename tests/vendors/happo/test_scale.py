@@ -1,0 +1,39 @@
+"""Reads of a big fixture set copy into the tenant's world only what they answer (issue 13: a tenant's memory
+grows with what it changes, not with the store)."""
+
+from __future__ import annotations
+
+import base64
+
+from .conftest import KEY, SECRET
+
+MANY = 3000
+
+
+def test_a_components_latest_snapshot_copies_no_other_projects_reports():
+    from werkzeug.test import Client
+
+    from mockserver.app import create_app, load_vendors
+    from mockserver.core.fixtures import load_all
+    from mockserver.settings import DEFAULT_FIXTURES, Settings
+
+    vendors = load_vendors(["happo"])
+    data = load_all(DEFAULT_FIXTURES, vendors)
+    report = data["happo"]["reports"][0]
+    # the storybook project (the demo account's too) gets MANY reports, each of one snapshot
+    data["happo"]["reports"] += [{**report, "projectId": 2, "sha": f"sha-{n}",
+                                  "snaps": [{**report["snaps"][0], "id": f"snap-{n}"}]} for n in range(MANY)]
+    server = create_app(Settings(vendors=("happo",)), vendors=vendors, fixtures=data)
+    client = Client(server)
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()}
+
+    latest = client.get("/happo/api/components/Button/disabled/firefox", headers=auth)
+    assert latest.status_code == 200 and latest.get_json()["id"] == "snap-c2"
+    assert client.get("/happo/api/components/Button/disabled/safari", headers=auth).status_code == 404
+    compared = client.post("/happo/api/reports/base-sha/compare/change-sha", json={}, headers=auth)
+    assert compared.status_code == 200
+    status = client.get("/happo/api/reports/base-sha/compare/change-sha/status", headers=auth)
+    assert status.status_code == 200 and status.get_json()["sha2"] == "change-sha"
+
+    held = server.core.store.own_records()["default"]["happo"]
+    assert held <= 20, f"the default tenant holds {held} records of its own after four requests"
