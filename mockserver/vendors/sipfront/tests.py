@@ -6,6 +6,7 @@ import json
 
 from ...core import context
 from .blueprint import API, blueprint, reply
+from .model import peek_values
 from .schemas import TestOut
 
 
@@ -21,5 +22,5 @@ def test_out(state, test: dict) -> dict:
 @blueprint.get(f"{API}/tests")
 def list_tests():
     state = context.state()
-    tests = [test_out(state, t) for t in sorted(state.table("tests").values(), key=lambda t: t["id"])]
+    tests = [test_out(state, t) for t in sorted(peek_values(state, "tests"), key=lambda t: t["id"])]
     return reply("tests", TestOut, tests, many=True)
