@@ -25,7 +25,7 @@ def big():
     """(the app, a werkzeug client, how many records the default tenant holds of its own now)."""
     vendors = load_vendors(["bitbar"])
     data = load_all(DEFAULT_FIXTURES, vendors)["bitbar"]
-    user, project, note = data["users"][0], data["projects"][0], data["notifications"][0]
+    user, project, note, device = data["users"][0], data["projects"][0], data["notifications"][0], data["devices"][0]
     data["users"] = data["users"] + [
         {**user, "id": 90_000 + n, "email": f"User{n}@Example.com", "apiKey": f"key-{n}", "password": "pw"}
         for n in range(MANY)]
@@ -34,6 +34,8 @@ def big():
          "config": {**project["config"], "id": 600_000 + n, "usedDeviceGroupId": 11}} for n in range(MANY)]
     data["notifications"] = data["notifications"] + [
         {**note, "id": 700_000 + n, "userId": 90_000 + n} for n in range(MANY)]
+    data["devices"] = data["devices"] + [
+        {**device, "id": 800_000 + n, "displayName": f"Phone {n}"} for n in range(MANY)]
     server = create_app(Settings(vendors=("bitbar",)), vendors=vendors, fixtures={"bitbar": data})
     return server, Client(server), lambda: server.core.store.own_records().get("default", {}).get("bitbar", 0)
 
@@ -87,3 +89,14 @@ def test_deleting_a_project_reads_its_notifications_by_index(big):
     listed = client.get(f"/bitbar{ME}/notifications", headers=KEY).get_json()["data"]
     assert [n["email"] for n in listed] == ["example@bitbar.com"]
     assert held() - before <= 10, f"{held() - before} records copied by a project's delete"
+
+
+def test_a_searched_or_sorted_device_list_copies_no_device(big):
+    _, client, held = big
+    r = client.get("/bitbar/api/v2/devices", headers=JSON, query_string={"search": f"phone {MANY - 1}"})
+    assert r.status_code == 200 and [d["id"] for d in r.get_json()["data"]] == [800_000 + MANY - 1]
+    r = client.get("/bitbar/api/v2/devices", headers=JSON, query_string={"sort": "id_d", "limit": 2})
+    assert [d["id"] for d in r.get_json()["data"]] == [800_000 + MANY - 1, 800_000 + MANY - 2]
+    r = client.get("/bitbar/api/v2/devices", headers=JSON, query_string={"offset": MANY, "limit": 2})
+    assert r.get_json()["total"] > MANY and len(r.get_json()["data"]) == 2  # a page: just its own are copied
+    assert held() <= 5, f"the tenant holds {held()} records after three lists"
