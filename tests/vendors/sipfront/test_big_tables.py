@@ -23,8 +23,10 @@ def big():
     """(a werkzeug client, how many records the default tenant holds of its own now, the fixture set)."""
     vendors = load_vendors(["sipfront"])
     data = load_all(DEFAULT_FIXTURES, vendors)["sipfront"]
-    test, run = data["tests"][0], data["runs"][0]
-    data["tests"] = data["tests"] + [{**test, "id": 50_000 + n, "name": f"many-{n}"} for n in range(MANY)]
+    project, test, run = data["projects"][0], data["tests"][0], data["runs"][0]
+    data["projects"] = data["projects"] + [{**project, "id": 1000 + n, "name": f"project-{n}"} for n in range(MANY)]
+    data["tests"] = data["tests"] + [
+        {**test, "id": 50_000 + n, "name": f"many-{n}", "project_id": 1000 + n} for n in range(MANY)]
     data["runs"] = data["runs"] + [
         {**run, "id": 60_000 + n, "session_id": f"00000000-0000-4000-8000-{n:012d}", "test_id": 50_000 + n}
         for n in range(MANY)]
@@ -38,6 +40,7 @@ def test_listing_every_test_copies_none(big):
     assert r.status_code == 200
     tests = r.get_json()["tests"]
     assert len(tests) == len(data["tests"]) and tests[-1]["name"] == f"many-{MANY - 1}"
+    assert tests[-1]["project_name"] == f"project-{MANY - 1}"
     assert held() <= 10, f"the tenant holds {held()} records after a listing"
 
 
@@ -63,3 +66,13 @@ def test_the_state_dump_copies_none(big):
     assert r.status_code == 200
     assert r.get_json()["state"]["phases"]["runs"][f"00000000-0000-4000-8000-{MANY - 1:012d}"] == "passed"
     assert held() - before <= 5, f"{held() - before} records copied by a dump"
+
+
+def test_listing_every_project_with_its_tests_copies_none(big):
+    client, held, data = big
+    r = client.get("/sipfront/api/v2/projects", headers=HEADERS)
+    assert r.status_code == 200
+    projects = r.get_json()["projects"]
+    assert len(projects) == len(data["projects"]) and projects[-1]["test_ids"] == [50_000 + MANY - 1]
+    assert projects[0]["test_ids"] == sorted(t["id"] for t in data["tests"] if t["project_id"] == projects[0]["id"])
+    assert held() <= 10, f"the tenant holds {held()} records after a listing"
