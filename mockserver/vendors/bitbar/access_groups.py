@@ -12,7 +12,7 @@ from .model.lookups import in_list
 
 @me_route("/access-groups")
 def list_access_groups():
-    rows = [access_group_out(g) for g in state().table("accessGroups").values() if g["userId"] == me()["id"]]
+    rows = [access_group_out(g) for g in state().where("accessGroups", "userId", me()["id"])]
     return dump_list(s.AccessGroupOut, sorted(rows, key=lambda g: g["id"]))
 
 

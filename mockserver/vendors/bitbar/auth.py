@@ -12,6 +12,7 @@ from ...core import context
 from ...core.auth import Malformed, basic_credentials, bearer_token
 from ...core.credentials import MARK, any_password, basic_user, bearer, mark
 from . import errors
+from .model.lookups import user_with_email
 
 CLIENT_ID = "testdroid-cloud-api"
 
@@ -102,7 +103,7 @@ def issue_token(params: dict) -> dict:
         # cross-field, and the fields may come from the query or the body: the spec cannot tie them
         if not params.get("username") or "password" not in params:
             raise errors.password_grant_incomplete()
-        user = next((u for u in _users().values() if u["email"].lower() == params["username"].lower()), None)
+        user = user_with_email(state, params["username"])
         if user is None or (user["password"] != params["password"] and not context.permissive()
                             and not any_password(user["email"], params["password"])):
             raise errors.bad_credentials()

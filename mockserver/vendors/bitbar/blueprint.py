@@ -88,14 +88,14 @@ def dump(schema: type[Schema], record, status: int = 200, root: str = "response"
     return reply(schema_of(schema).dump(record), status, root)
 
 
-def dump_list(schema: type[Schema], records, root: str = "list", out=None) -> Response:
+def dump_list(schema: type[Schema], records, root: str = "list", out=None, every=None) -> Response:
     """The list envelope of `records` (a list or any sequence), paged, searched, sorted and filtered as the
     query asks; `out` turns a stored record into what the schema dumps, and is called only for the records
-    rendered (a plain page: just its own)."""
+    rendered (a plain page: just its own). `every`: see model/listing.py's `listed`."""
     many = schema_of(schema, many=True).dump
     render = many if out is None else (lambda rows: many([out(r) for r in rows]))
     envelope = listed(records if isinstance(records, Sequence) else list(records), render,
-                      set(schema_of(schema).fields), _list_query(), context.base_url() + request.path)
+                      set(schema_of(schema).fields), _list_query(), context.base_url() + request.path, every)
     return reply(envelope, 200, root)
 
 

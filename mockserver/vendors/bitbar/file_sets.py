@@ -39,7 +39,7 @@ def _files(record: dict) -> list[dict]:
 
 @me_route("/file-sets")
 def list_file_sets():
-    rows = sorted((r for r in state().table("fileSets").values() if r["userId"] == me()["id"]), key=lambda r: r["id"])
+    rows = sorted(state().where("fileSets", "userId", me()["id"]), key=lambda r: r["id"])
     return dump_list(s.FileSetOut, [_out(r) for r in rows])
 
 

@@ -19,11 +19,12 @@ from .blueprint import (
     state,
     store_upload,
 )
+from .model.lookups import peek
 
 
 @me_route("/files")
 def list_files():
-    rows = [file_out(f) for f in state().table("files").values() if f["userId"] == me()["id"]]
+    rows = [file_out(f) for f in state().where("files", "userId", me()["id"])]
     return dump_list(s.FileOut, sorted(rows, key=lambda f: f["id"]))
 
 
@@ -44,10 +45,12 @@ def delete_file(fileId):
     for file_set in state().table("fileSets").values():
         if fileId in file_set["fileIds"]:
             file_set["fileIds"].remove(fileId)
-    for project in state().table("projects").values():
-        for role, ident in list(project["files"].items()):
+    projects = state().table("projects")
+    for key in [key for key, project in peek(projects) if fileId in project["files"].values()]:
+        roles = projects[key]["files"]  # (only the projects holding the file are copied into the tenant)
+        for role, ident in list(roles.items()):
             if ident == fileId:
-                project["files"][role] = None
+                roles[role] = None
     return empty()
 
 

@@ -71,10 +71,10 @@ def update_project(projectId):
 def delete_project(projectId):
     caller().project(projectId, owner=True)
     st = state()
-    for run in [r for r in st.table("runs").values() if r["projectId"] == projectId]:
+    for run in st.where("runs", "projectId", projectId):
         timeline.drop_run(st, run)
     for table, key in (("parameters", "projectId"), ("sharings", "projectId"), ("notifications", "project")):
-        for row in [r for r in st.table(table).values() if r[key] == projectId]:
+        for row in st.where(table, key, projectId):
             st.delete(table, row["id"])
     st.delete("projects", projectId)
     return empty()
@@ -120,8 +120,7 @@ def update_config(projectId):
 
 
 def _parameters(projectId):
-    return sorted((p for p in state().table("parameters").values() if p["projectId"] == projectId),
-                  key=lambda p: p["id"])
+    return sorted(state().where("parameters", "projectId", projectId), key=lambda p: p["id"])
 
 
 @me_route("/projects/<int:projectId>/config/parameters")
@@ -160,8 +159,7 @@ def delete_parameter(projectId, parameterId):
 
 # -- sharings ---------------------------------------------------------------------------------
 def _sharings(projectId):
-    return sorted((x for x in state().table("sharings").values() if x["projectId"] == projectId),
-                  key=lambda x: x["id"])
+    return sorted(state().where("sharings", "projectId", projectId), key=lambda x: x["id"])
 
 
 @me_route("/projects/<int:projectId>/sharings")

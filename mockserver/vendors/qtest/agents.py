@@ -8,6 +8,7 @@ from ...core.negotiation import empty, json_response
 from . import errors
 from .blueprint import blueprint, host, ok, project, wire
 from .model import agent_query
+from .model.tables import peek
 from .schemas import AgentOut
 
 AGENTS = "/api/v3/projects/<int:projectId>/automation/hosts/<int:host_server_id>/agents"
@@ -91,9 +92,11 @@ def search_agents():
     except agent_query.QueryError as problem:
         raise errors.invalid_agent_query(body.get("query"), str(problem)) from None
     state = context.state()
+    # every agent and host is read, none copied into the tenant: what is answered is new dicts
+    hosts = dict(peek(state.table("hosts")))
     found = []
-    for agent in sorted(state.table("agents").values(), key=lambda a: a["agent_server_id"]):
-        shown = _searched(state, agent)
+    for agent in sorted((a for _, a in peek(state.table("agents"))), key=lambda a: a["agent_server_id"]):
+        shown = _searched(hosts, agent)
         if matches(shown):
             found.append(shown)
     wanted = [f for f in body.get("fields") or ["*"] if f != "*"]
@@ -104,8 +107,8 @@ def search_agents():
     return json_response({"links": [], "page": page, "page_size": size, "total": len(found), "items": items})
 
 
-def _searched(state, agent: dict) -> dict:
-    host_record = state.get("hosts", agent["host_id"]) or {}
+def _searched(hosts: dict, agent: dict) -> dict:
+    host_record = hosts.get(agent["host_id"]) or {}
     shown = {k: agent[k] for k in ("agent_server_id", "name", "project_id", "host_id", "framework", "framework_id",
                                    "active")}
     return {"id": agent["agent_server_id"], **shown, "agent_id": int(agent["agent_client_id"]),

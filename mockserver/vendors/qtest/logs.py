@@ -31,8 +31,8 @@ def _suite_name(params: dict) -> str:
 
 def _new_run(state, project_id: int, log: dict, suite: dict) -> dict:
     """A test run for the log; its test case is the project's one with the same automation_content, if any."""
-    case = next((r for r in state.table("test_runs").values()
-                 if r["project_id"] == project_id and r["automation_content"] == log["automation_content"]), None)
+    case = next((r for r in state.where("test_runs", "project_id", project_id)
+                 if r["automation_content"] == log["automation_content"]), None)
     return state.insert("test_runs", {
         "id": None, "project_id": project_id, "test_suite_id": suite["id"],
         "test_case_id": case["test_case_id"] if case else state.next_id("test_cases"),

@@ -13,7 +13,15 @@ from .auth import DEMO_HEADERS, require_api_key, tenant_credential
 from .blueprint import API, blueprint
 from .control import control_blueprint
 from .errors import DESCRIPTIONS, refused_by_contract
-from .model import complete_fixture_run, parse_time, phase, project_phase, start_project_run, stop_project_run
+from .model import (
+    complete_fixture_run,
+    parse_time,
+    peek_values,
+    phase,
+    project_phase,
+    start_project_run,
+    stop_project_run,
+)
 from .schemas import FixtureSchema
 
 
@@ -56,9 +64,9 @@ class SipfrontVendor(Vendor):
         data = state.to_json()
         now = context.now()
         data["phases"] = {
-            "runs": {run["session_id"]: phase(run, now) for run in state.table("runs").values()},
+            "runs": {run["session_id"]: phase(run, now) for run in peek_values(state, "runs")},
             "project_runs": {prun["uuid"]: project_phase(state, prun, now)
-                             for prun in state.table("project_runs").values()},
+                             for prun in peek_values(state, "project_runs")},
         }
         return data
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from ...core import context
 from .blueprint import API, blueprint, reply
+from .model import peek_values
 from .schemas import ProjectOut
 
 
 @blueprint.get(f"{API}/projects")
 def list_projects():
     state = context.state()
-    projects = [
-        {**project, "test_ids": sorted(t["id"] for t in state.where("tests", "project_id", project["id"]))}
-        for project in state.ordered("projects")
-    ]
+    # every project and test is read, none copied into the tenant: what is answered is new dicts
+    test_ids: dict[int, list[int]] = {}
+    for test in peek_values(state, "tests"):
+        test_ids.setdefault(test["project_id"], []).append(test["id"])
+    projects = [{**project, "test_ids": sorted(test_ids.get(project["id"], ()))}
+                for project in sorted(peek_values(state, "projects"), key=lambda project: project["id"])]
     return reply("projects", ProjectOut, projects, many=True)

@@ -7,6 +7,7 @@ import os
 import re
 
 from . import artifacts, timeline
+from .lookups import peek
 
 MIME = {".apk": "application/vnd.android.package-archive", ".ipa": "application/octet-stream",
         ".zip": "application/zip", ".xml": "application/xml", ".txt": "text/plain"}
@@ -50,7 +51,7 @@ def package_facts(name: str) -> dict:
 
 
 def stored_bytes(state) -> int:
-    return sum(len(f["content"] or b"") for f in state.table("files").values())
+    return sum(len(f["content"] or b"") for _, f in peek(state.table("files")))
 
 
 def uploaded(state, user_id: int, name: str, data: bytes, role: str | None, project_id: int | None, at: int) -> dict:

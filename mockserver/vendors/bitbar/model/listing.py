@@ -104,10 +104,11 @@ def _searchable(item: dict, needle: str) -> bool:
     return any(isinstance(v, str) and needle in v.lower() for v in item.values())
 
 
-def listed(records: list, dump, known: set[str], values: dict, url: str) -> dict:
+def listed(records: list, dump, known: set[str], values: dict, url: str, every=None) -> dict:
     """The list envelope of `records` as the query `values` ask, linking to `url`; `dump` renders a list of them.
 
-    Filters, search and sort read the rendered fields, so only then is every record rendered;
+    Filters, search and sort read the rendered fields, so only then is every record rendered (those `every()`
+    gives when given: the same records in the same order, read without copying them into a tenant's world);
     a plain page renders just its own records.
     """
     offset = _int_param(values, "offset", 0)
@@ -125,7 +126,7 @@ def listed(records: list, dump, known: set[str], values: dict, url: str) -> dict
         envelope = link_envelope(records, offset, limit, url, query, extra=extra)
         envelope["data"] = dump(envelope["data"])
         return envelope
-    items = dump(records)
+    items = dump(records if every is None else every())
     if rules:
         items = [i for i in items if all(_matches(i.get(f), op, args) for f, op, args in rules)]
     if search:

@@ -23,8 +23,8 @@ class Caller:
 
     def shared_with_me(self, project: dict) -> bool:
         # `common` is the doc's "available for anyone": every user gets what a sharing gives
-        return project.get("common", False) or any(s["projectId"] == project["id"] and s["userId"] == self.user_id
-                   for s in self.state.table("sharings").values())
+        return project.get("common", False) or any(
+            s["projectId"] == project["id"] for s in self.state.where("sharings", "userId", self.user_id))
 
     def visible_projects(self) -> list[dict]:
         """Own, shared with the caller or common (indexed: an update of the flag stores the project anew), by id."""
@@ -58,7 +58,7 @@ class Caller:
         return self.child(table, ident, missing, userId=self.user_id)
 
     def user_by_email(self, email: str) -> dict:
-        found = next((u for u in self.state.table("users").values() if u["email"].lower() == email.lower()), None)
+        found = user_with_email(self.state, email)
         if found is None:
             raise user_email_not_found(email)
         return found
@@ -101,6 +101,21 @@ class Caller:
 
     def file(self, file_id: int) -> dict:
         return self.owned("files", file_id, file_not_found)
+
+
+def peek(table: dict):
+    """(key, record) of every record of `table`, none copied into a tenant's world (core/overlay.py): for reading
+    only; look a record up by its key (`table[key]`) to hand it out or change it."""
+    return table.peek() if hasattr(table, "peek") else table.items()
+
+
+def user_with_email(state, email: str) -> dict | None:
+    """The first user (in table order) whose e-mail is `email` in any case: every user is read, none copied.
+    (No index: the match ignores case.)"""
+    email = email.lower()
+    users = state.table("users")
+    key = next((key for key, user in peek(users) if user["email"].lower() == email), None)
+    return None if key is None else users[key]
 
 
 def in_list(items: list[dict], ident: int, missing) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .lookups import peek
+
 ROLES = ("application", "data", "test")
 # the OS a project type tests on (a GENERIC project takes either), and the OS each config mode is for (the doc)
 PROJECT_OS = {"ANDROID": "ANDROID", "IOS": "IOS", "CTS": "ANDROID", "UIAUTOMATOR": "ANDROID"}
@@ -42,10 +44,11 @@ def new_project(state, user_id: int, data: dict, at: int) -> dict:
 
 def forget_device_group(state, group_id: int) -> None:
     """A deleted device group: projects that ran on it go back to the doc's default (the free group of their
-    OS), and access groups stop listing it."""
-    for project in state.table("projects").values():
-        if project["config"]["usedDeviceGroupId"] == group_id:
-            project["config"]["usedDeviceGroupId"] = default_group_id(state, project_os(project) or "ANDROID")
+    OS), and access groups stop listing it. Every project is read; only those changed are copied."""
+    projects = state.table("projects")
+    for key in [key for key, project in peek(projects) if project["config"]["usedDeviceGroupId"] == group_id]:
+        project = projects[key]
+        project["config"]["usedDeviceGroupId"] = default_group_id(state, project_os(project) or "ANDROID")
     for access in state.table("accessGroups").values():
         kept = [r for r in access["resources"] if not (r["type"] == "DEVICE_GROUP" and r["resourceId"] == group_id)]
         if len(kept) != len(access["resources"]):

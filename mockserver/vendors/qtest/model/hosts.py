@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from . import dates
+from .tables import peek
 
 
 def expiry(host: dict, window_seconds: int) -> datetime | None:
@@ -27,7 +28,9 @@ def render(host: dict, now: datetime, window_seconds: int) -> dict:
 
 
 def by_guid(state, guid: str) -> dict | None:
-    for host in state.table("hosts").values():
-        if host["host_guid"].lower() == guid.lower():
-            return host
-    return None
+    """The first host (in table order) of that guid in any case: every host is read, none copied (no index: a
+    host's guid changes with an update, and the match ignores case)."""
+    guid = guid.lower()
+    hosts = state.table("hosts")
+    key = next((key for key, host in peek(hosts) if host["host_guid"].lower() == guid), None)
+    return None if key is None else hosts[key]

@@ -41,9 +41,7 @@ def _done(item: dict) -> dict:
 
 def find_cycle(state, project_id: int, ref) -> dict | None:
     """The project's test cycle a batch names: by id, or by its id or PID (CL-1, any case) as a string."""
-    for cycle in state.table("test_cycles").values():
-        if cycle["project_id"] != project_id:
-            continue
+    for cycle in state.where("test_cycles", "project_id", project_id):
         if ref == cycle["id"] or (
                 isinstance(ref, str) and ref.strip().upper() in (cycle["pid"].upper(), str(cycle["id"]))):
             return cycle

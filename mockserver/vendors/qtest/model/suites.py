@@ -8,18 +8,17 @@ PARENT_TYPES = ("root", "release", "test-cycle")
 DEFAULT_SUITE = "Automation Test Suite"
 
 
-def _by_ref(rows, project_id: int, ref):
-    """A project's row by its id (a number or digits) or its PID (TS-1, any case)."""
+def _by_ref(rows, ref):
+    """Of a project's rows (by `where`, in table order), the one of this id (a number or digits) or PID (TS-1, any
+    case)."""
     for row in rows:
-        if row["project_id"] != project_id:
-            continue
         if ref == row["id"] or (isinstance(ref, str) and ref.strip().upper() in (row["pid"].upper(), str(row["id"]))):
             return row
     return None
 
 
 def find_suite(state, project_id: int, ref) -> dict | None:
-    return _by_ref(state.table("test_suites").values(), project_id, ref)
+    return _by_ref(state.where("test_suites", "project_id", project_id), ref)
 
 
 def find_parent(state, project_id: int, parent_type: str, parent_id: int | None) -> dict | None:
@@ -27,7 +26,7 @@ def find_parent(state, project_id: int, parent_type: str, parent_id: int | None)
     if parent_type == "root":
         return {"id": 0, "project_id": project_id}
     table = "releases" if parent_type == "release" else "test_cycles"
-    return _by_ref(state.table(table).values(), project_id, parent_id)
+    return _by_ref(state.where(table, "project_id", project_id), parent_id)
 
 
 def cycles_under(state, project_id: int, parent_type: str | None, parent_id: int | None) -> list[dict]:
