@@ -84,6 +84,18 @@ class State:
     def get(self, kind: str, key) -> dict | None:
         return self.tables.get(kind, {}).get(key)
 
+    def peek(self, kind: str):
+        """(key, record) of every record of `kind`, none copied into a fork's world (core/overlay.py): for reading
+        only (a count, a match, a listing's JSON); look a record up by its key (`table(kind)[key]`) to hand it
+        out or change it, and never keep one past the request."""
+        table = self.tables.get(kind, {})
+        return table.peek() if type(table) is Overlay else table.items()
+
+    def peek_values(self, kind: str):
+        """The records of `kind` as `peek` reads them."""
+        table = self.tables.get(kind, {})
+        return table.peek_values() if type(table) is Overlay else table.values()
+
     def insert(self, kind: str, record: dict, id_field: str = "id") -> dict:
         """Store `record`, giving it the next id of `kind` when it has none."""
         if record.get(id_field) is None:

@@ -22,7 +22,6 @@ from .blueprint import (
     state,
 )
 from .model import artifacts, timeline
-from .model.lookups import peek
 from .model.projects import forget_device_group, project_os
 
 
@@ -32,7 +31,7 @@ def list_devices():
     st = state()
 
     def every():  # (what a filter, search or sort renders: in key order, the key being the id)
-        return sorted((device for _, device in peek(st.table("devices"))), key=lambda device: device["id"])
+        return sorted(st.peek_values("devices"), key=lambda device: device["id"])
 
     return dump_list(s.DeviceOut, st.ordered("devices"), out=device_out, every=every)
 

@@ -19,7 +19,6 @@ from .blueprint import (
     state,
     store_upload,
 )
-from .model.lookups import peek
 
 
 @me_route("/files")
@@ -46,7 +45,7 @@ def delete_file(fileId):
         if fileId in file_set["fileIds"]:
             file_set["fileIds"].remove(fileId)
     projects = state().table("projects")
-    for key in [key for key, project in peek(projects) if fileId in project["files"].values()]:
+    for key in [key for key, project in state().peek("projects") if fileId in project["files"].values()]:
         roles = projects[key]["files"]  # (only the projects holding the file are copied into the tenant)
         for role, ident in list(roles.items()):
             if ident == fileId:

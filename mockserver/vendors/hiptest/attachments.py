@@ -44,10 +44,8 @@ def _stored_name(sent: str | None) -> str:
 
 def _check_room(state, content: bytes, replacing: dict | None = None) -> None:
     """The tenant's attachments stay within --max-stored-mb (a replaced file's bytes are freed)."""
-    table = state.table("attachments")
     # a sum over every record: read without copying them into the tenant's world
-    stored = sum(a.get("file_size") or 0 for a in (table.peek_values() if hasattr(table, "peek_values")
-                                                   else table.values()))
+    stored = sum(a.get("file_size") or 0 for a in state.peek_values("attachments"))
     if replacing is not None:
         stored -= replacing.get("file_size") or 0
     if not context.check_stored(stored, len(content)):

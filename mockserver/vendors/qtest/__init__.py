@@ -14,7 +14,6 @@ from . import agents, auth, ci, errors, hosts, jobs, logs, oauth, projects, suit
 from .blueprint import blueprint
 from .model import hosts as host_model
 from .model import options, queue
-from .model.tables import peek
 from .schemas import FixtureSchema, OptionsSchema
 
 # each registers its routes on the blueprint
@@ -78,11 +77,11 @@ class QtestVendor(Vendor):
         now = context.now()  # the tenant's clock (the control API sets the tenant too)
         data = state.to_json()
         data["tables"]["hosts"] = [
-            {**h, **host_model.render(h, now, opts["online_window_seconds"])} for _, h in peek(state.table("hosts"))
+            {**h, **host_model.render(h, now, opts["online_window_seconds"])} for h in state.peek_values("hosts")
         ]
         data["tables"]["queue_processing"] = [
             {**q, "state": queue.state_at(q, now, opts["queue_waiting_seconds"], opts["queue_processing_seconds"])}
-            for _, q in peek(state.table("queue_processing"))
+            for q in state.peek_values("queue_processing")
         ]
         data["options"] = opts
         return data

@@ -8,7 +8,6 @@ from ...core.negotiation import empty, json_response
 from . import errors
 from .blueprint import blueprint, host, ok, project, wire
 from .model import agent_query
-from .model.tables import peek
 from .schemas import AgentOut
 
 AGENTS = "/api/v3/projects/<int:projectId>/automation/hosts/<int:host_server_id>/agents"
@@ -93,9 +92,9 @@ def search_agents():
         raise errors.invalid_agent_query(body.get("query"), str(problem)) from None
     state = context.state()
     # every agent and host is read, none copied into the tenant: what is answered is new dicts
-    hosts = dict(peek(state.table("hosts")))
+    hosts = dict(state.peek("hosts"))
     found = []
-    for agent in sorted((a for _, a in peek(state.table("agents"))), key=lambda a: a["agent_server_id"]):
+    for agent in sorted(state.peek_values("agents"), key=lambda a: a["agent_server_id"]):
         shown = _searched(hosts, agent)
         if matches(shown):
             found.append(shown)

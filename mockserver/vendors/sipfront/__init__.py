@@ -16,7 +16,6 @@ from .errors import DESCRIPTIONS, refused_by_contract
 from .model import (
     complete_fixture_run,
     parse_time,
-    peek_values,
     phase,
     project_phase,
     start_project_run,
@@ -64,9 +63,9 @@ class SipfrontVendor(Vendor):
         data = state.to_json()
         now = context.now()
         data["phases"] = {
-            "runs": {run["session_id"]: phase(run, now) for run in peek_values(state, "runs")},
+            "runs": {run["session_id"]: phase(run, now) for run in state.peek_values("runs")},
             "project_runs": {prun["uuid"]: project_phase(state, prun, now)
-                             for prun in peek_values(state, "project_runs")},
+                             for prun in state.peek_values("project_runs")},
         }
         return data
 

@@ -13,7 +13,7 @@ from ...core import context
 from ...core.filenames import safe_name
 from . import errors
 from .blueprint import API, blueprint, body_params, reply
-from .model import format_time, peek_values
+from .model import format_time
 from .schemas import AppImageOut
 
 _EXTENSIONS = {".apk": "android", ".aab": "android", ".ipa": "ios", ".app": "ios"}
@@ -21,7 +21,7 @@ _EXTENSIONS = {".apk": "android", ".aab": "android", ".ipa": "ios", ".app": "ios
 
 @blueprint.get(f"{API}/appimages")
 def list_appimages():
-    images = sorted(peek_values(context.state(), "appimages"), key=lambda a: a["id"])
+    images = sorted(context.state().peek_values("appimages"), key=lambda a: a["id"])
     return reply("appimages", AppImageOut, images, many=True)
 
 

@@ -45,13 +45,6 @@ def _formatted(value: datetime) -> str:
     return value.astimezone(timezone.utc).strftime(TIME_FORMAT)
 
 
-def peek_values(state, kind: str):
-    """Every record of `kind`, none copied into a tenant's world (core/overlay.py): for reading only (a count,
-    a listing's JSON); never change one, nor keep it past the request."""
-    table = state.table(kind)
-    return table.peek_values() if hasattr(table, "peek_values") else table.values()
-
-
 def session_uuid(state) -> str:
     return str(uuid.UUID(hex=state.next_token("session", 32), version=4))
 
@@ -110,7 +103,7 @@ def _run_times(state) -> dict[str, list[datetime]]:
     version = state.version("runs")
     found = state.scratch.get("sipfront_run_times")
     if found is None or found[0] != version:
-        runs = list(peek_values(state, "runs"))  # only two fields of each are looked at
+        runs = list(state.peek_values("runs"))  # only two fields of each are looked at
         by_start = sorted((parse_time(run["started_at"]), run["id"]) for run in runs)
         starts = [at for at, _ in by_start]
         ends = {"passed": [], "failed": []}
@@ -409,7 +402,7 @@ def query_runs(state, now: datetime, params: dict) -> dict:
                     "count": count}
     # every session is read below: without copying it into a tenant's world (an id is the table's key, so this is
     # the key order); the page alone is fetched from the table
-    rows = sorted(peek_values(state, "runs"), key=lambda run: run["id"])
+    rows = sorted(state.peek_values("runs"), key=lambda run: run["id"])
     if waiting:
         rows = [run for run in rows if run["id"] not in waiting]
     if startdate is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ...core import context
 from .blueprint import API, blueprint, reply
-from .model import peek_values
 from .schemas import ProjectOut
 
 
@@ -13,8 +12,8 @@ def list_projects():
     state = context.state()
     # every project and test is read, none copied into the tenant: what is answered is new dicts
     test_ids: dict[int, list[int]] = {}
-    for test in peek_values(state, "tests"):
+    for test in state.peek_values("tests"):
         test_ids.setdefault(test["project_id"], []).append(test["id"])
     projects = [{**project, "test_ids": sorted(test_ids.get(project["id"], ()))}
-                for project in sorted(peek_values(state, "projects"), key=lambda project: project["id"])]
+                for project in sorted(state.peek_values("projects"), key=lambda project: project["id"])]
     return reply("projects", ProjectOut, projects, many=True)

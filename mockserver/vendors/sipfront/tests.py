@@ -6,7 +6,6 @@ import json
 
 from ...core import context
 from .blueprint import API, blueprint, reply
-from .model import peek_values
 from .schemas import TestOut
 
 
@@ -22,6 +21,6 @@ def test_out(test: dict, projects: dict) -> dict:
 def list_tests():
     state = context.state()
     # every test and project is read, none copied into the tenant: what is answered is new dicts
-    projects = {project["id"]: project for project in peek_values(state, "projects")}
-    tests = [test_out(t, projects) for t in sorted(peek_values(state, "tests"), key=lambda t: t["id"])]
+    projects = {project["id"]: project for project in state.peek_values("projects")}
+    tests = [test_out(t, projects) for t in sorted(state.peek_values("tests"), key=lambda t: t["id"])]
     return reply("tests", TestOut, tests, many=True)

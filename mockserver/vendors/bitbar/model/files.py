@@ -7,7 +7,6 @@ import os
 import re
 
 from . import artifacts, timeline
-from .lookups import peek
 
 MIME = {".apk": "application/vnd.android.package-archive", ".ipa": "application/octet-stream",
         ".zip": "application/zip", ".xml": "application/xml", ".txt": "text/plain"}
@@ -51,7 +50,7 @@ def package_facts(name: str) -> dict:
 
 
 def stored_bytes(state) -> int:
-    return sum(len(f["content"] or b"") for _, f in peek(state.table("files")))
+    return sum(len(f["content"] or b"") for f in state.peek_values("files"))
 
 
 def uploaded(state, user_id: int, name: str, data: bytes, role: str | None, project_id: int | None, at: int) -> dict:

@@ -103,18 +103,12 @@ class Caller:
         return self.owned("files", file_id, file_not_found)
 
 
-def peek(table: dict):
-    """(key, record) of every record of `table`, none copied into a tenant's world (core/overlay.py): for reading
-    only; look a record up by its key (`table[key]`) to hand it out or change it."""
-    return table.peek() if hasattr(table, "peek") else table.items()
-
-
 def user_with_email(state, email: str) -> dict | None:
     """The first user (in table order) whose e-mail is `email` in any case: every user is read, none copied.
     (No index: the match ignores case.)"""
     email = email.lower()
     users = state.table("users")
-    key = next((key for key, user in peek(users) if user["email"].lower() == email), None)
+    key = next((key for key, user in state.peek("users") if user["email"].lower() == email), None)
     return None if key is None else users[key]
 
 

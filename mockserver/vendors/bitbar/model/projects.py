@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from .lookups import peek
-
 ROLES = ("application", "data", "test")
 # the OS a project type tests on (a GENERIC project takes either), and the OS each config mode is for (the doc)
 PROJECT_OS = {"ANDROID": "ANDROID", "IOS": "IOS", "CTS": "ANDROID", "UIAUTOMATOR": "ANDROID"}
@@ -46,7 +44,7 @@ def forget_device_group(state, group_id: int) -> None:
     """A deleted device group: projects that ran on it go back to the doc's default (the free group of their
     OS), and access groups stop listing it. Every project is read; only those changed are copied."""
     projects = state.table("projects")
-    for key in [key for key, project in peek(projects) if project["config"]["usedDeviceGroupId"] == group_id]:
+    for key in [key for key, project in state.peek("projects") if project["config"]["usedDeviceGroupId"] == group_id]:
         project = projects[key]
         project["config"]["usedDeviceGroupId"] = default_group_id(state, project_os(project) or "ANDROID")
     for access in state.table("accessGroups").values():

@@ -204,10 +204,9 @@ def find_snapshot(world: World, account: dict, snapshot_id: str) -> dict | None:
             return found
     # not where the index says (a snap added to a report in place since): every record, read without copying
     for kind in ("reports", "snapRequests"):
-        table = state.table(kind)
-        for key, record in (table.peek() if hasattr(table, "peek") else table.items()):
+        for key, record in state.peek(kind):
             if _snap_in(state, kind, key, record, owner, snapshot_id) is not None:
-                return _snap_in(state, kind, key, table[key], owner, snapshot_id)
+                return _snap_in(state, kind, key, state.table(kind)[key], owner, snapshot_id)
     return None
 
 
@@ -234,8 +233,7 @@ def _snapshot_index(state) -> dict:
     if found is None or found[0] != versions:
         index: dict = {}
         for kind, field in (("reports", "snaps"), ("snapRequests", "result")):
-            table = owner.tables.get(kind, {})
-            for key, record in (table.peek() if hasattr(table, "peek") else table.items()):
+            for key, record in owner.peek(kind):
                 for snap in record.get(field) or ():
                     index.setdefault(snap["id"], []).append((kind, key))
         found = owner.scratch["happo_snapshots"] = (versions, index)

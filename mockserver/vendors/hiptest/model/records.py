@@ -36,8 +36,7 @@ def peeked(state, kind: str, scope: dict) -> list[dict]:
     changes): every record is read without copying it into the tenant's world (core/overlay.py), only those
     matching are fetched (copied) for the caller."""
     table = state.table(kind)
-    found = (table.peek() if hasattr(table, "peek") else table.items())
-    keys = [key for key, record in found if all(record.get(k) == v for k, v in scope.items())]
+    keys = [key for key, record in state.peek(kind) if all(record.get(k) == v for k, v in scope.items())]
     return [table[key] for key in keys]
 
 

@@ -5,6 +5,6 @@ Nothing here reads a request or builds an HTTP error: the resource modules do (e
 
 from __future__ import annotations
 
-from . import agent_query, dates, hosts, jobs, options, queue, suites, tables
+from . import agent_query, dates, hosts, jobs, options, queue, suites
 
-__all__ = ["agent_query", "dates", "hosts", "jobs", "options", "queue", "suites", "tables"]
+__all__ = ["agent_query", "dates", "hosts", "jobs", "options", "queue", "suites"]

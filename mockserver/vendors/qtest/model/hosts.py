@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from . import dates
-from .tables import peek
 
 
 def expiry(host: dict, window_seconds: int) -> datetime | None:
@@ -32,5 +31,5 @@ def by_guid(state, guid: str) -> dict | None:
     host's guid changes with an update, and the match ignores case)."""
     guid = guid.lower()
     hosts = state.table("hosts")
-    key = next((key for key, host in peek(hosts) if host["host_guid"].lower() == guid), None)
+    key = next((key for key, host in state.peek("hosts") if host["host_guid"].lower() == guid), None)
     return None if key is None else hosts[key]
