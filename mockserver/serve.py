@@ -35,13 +35,9 @@ def stop_on_signals() -> None:
 
 
 def configure_logging(level: str, fmt: str = "text") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    if fmt == "json":
-        from .core.accesslog import JsonFormatter
+    from .core.accesslog import ServerHandler
 
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler = ServerHandler(sys.stderr, fmt)
     logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), handlers=[handler])
     # the development servers (--dev) would log each request a second time
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

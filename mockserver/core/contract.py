@@ -199,19 +199,27 @@ class Operation:
         `lenient` only reads and casts (a body that cannot be parsed is still a Problem).
         """
         values = {}
+        args = headers = None  # (each a werkzeug property that is looked up anew on every access)
         for param in self.params:
-            values[param.name] = self._param(param, request, view_args, lenient)
+            location = param.location
+            if location == "query":
+                source = args = request.args if args is None else args
+            elif location == "header":
+                source = headers = request.headers if headers is None else headers
+            else:
+                source = None
+            values[param.name] = self._param(param, source, view_args, lenient)
         return values, self._body(request, lenient)
 
     # -- parameters -----------------------------------------------------------------------
-    def _param(self, param: Param, request, view_args: dict, lenient: bool = False):
-        if param.location == "path":
+    def _param(self, param: Param, source, view_args: dict, lenient: bool = False):
+        """One parameter from `source` (the query's or the headers' multidict; None for a path parameter)."""
+        if source is None:
             raw = view_args.get(param.name)
             present = raw is not None
             if isinstance(raw, str):
                 raw = _cast(raw, param.item_types)
         else:
-            source = request.args if param.location == "query" else request.headers
             present = param.name in source
             if not present:
                 if param.required and not lenient:

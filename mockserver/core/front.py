@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from urllib.parse import unquote_to_bytes
 
-from . import tenancy
+from . import readcache, tenancy
 from .journal import record_broken
 from .store import DEFAULT_TENANT, TENANT_RE
 
@@ -40,7 +40,7 @@ FAULT = "mockserver.fault"  # the fault rule matched here (None: none matched), 
 BODY = "mockserver.body"  # the whole request body as read here (the vendor app takes it without re-reading a stream)
 KEPT_MISSED = "mockserver.kept_missed"  # the read cache was asked here and had no answer: not asked again
 READ_KEY = "mockserver.read_key"  # the request's read-cache key, computed once (core/readcache.py)
-HEADERS = "mockserver.headers"  # the request's header pairs as environ keys and values (for the journal)
+HEADERS = readcache.HEADERS  # the request's header pairs as environ keys and values (journal, read cache)
 STARTED = "mockserver.started"  # perf_counter() before that delay: the journal's duration includes it
 _BROKEN = "mockserver.broken"  # (tenant, vendor path) of a request whose connection a fault breaks
 

@@ -23,8 +23,13 @@ VOLATILE = frozenset({"HTTP_USER_AGENT", "HTTP_CONNECTION", "HTTP_ACCEPT_ENCODIN
                       "HTTP_PRAGMA", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE"})
 
 
+HEADERS = "mockserver.headers"  # (core/front.py's key: the header pairs it picked out of the request)
+
+
 def request_key(environ) -> tuple:
-    headers = tuple(sorted((k, v) for k, v in environ.items() if k.startswith("HTTP_") and k not in VOLATILE))
+    picked = environ.get(HEADERS)  # behind the front its header pairs, else the whole environ's
+    pairs = picked if picked is not None else environ.items()
+    headers = tuple(sorted((k, v) for k, v in pairs if k.startswith("HTTP_") and k not in VOLATILE))
     return (environ.get("wsgi.url_scheme"), environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""), environ.get("CONTENT_TYPE", ""), headers)
 

@@ -14,7 +14,7 @@ import sys
 import time
 
 from flask import Flask, Response, g, request
-from flask.globals import request_ctx
+from flask.globals import _cv_app, request_ctx
 from flask.sansio.scaffold import _sentinel
 from flask.signals import request_tearing_down
 from flask.wrappers import _split_blueprint_path
@@ -222,9 +222,10 @@ def build_vendor_app(core, vendor) -> Flask:
 
     @app.after_request
     def _finish(response: Response):
-        ctx = g._get_current_object()
-        failed, writes = response.status_code >= 400, ctx.get("writes")
-        undo = ctx.get("undo")
+        ctx = _cv_app.get().g
+        seen = ctx.__dict__  # (what the hooks set; read without _AppCtxGlobals.get's call per name)
+        failed, writes = response.status_code >= 400, seen.get("writes")
+        undo = seen.get("undo")
         changed = undo is not None and bool(undo.entries)
         if not failed and not writes and not changed:
             _keep_read(core, name, ctx, response)
@@ -236,16 +237,17 @@ def build_vendor_app(core, vendor) -> Flask:
             store.reads.changed(ctx.tenant, name)  # answers kept before this change are stale
         if not failed:
             # ... nor in the outbox: what it would have sent goes out only when it succeeds
-            for kind, payload in ctx.get("outbound") or ():
+            for kind, payload in seen.get("outbound") or ():
                 core.outbox.record(name, ctx.tenant, kind, payload)
-        if not ctx.get("broken"):
-            _journal(core, vendor, response)
+        if not seen.get("broken"):
+            _journal(core, vendor, response, seen)
         return response
 
     @app.teardown_request
     def _release(exc):
-        tracked.end(g.pop("undo", None), keep=False)  # a request that never got to _finish changes nothing
-        lock = g.pop("lock", None)
+        seen = _cv_app.get().g.__dict__
+        tracked.end(seen.pop("undo", None), keep=False)  # a request that never got to _finish changes nothing
+        lock = seen.pop("lock", None)
         if lock is not None:
             lock.release()
 
@@ -294,14 +296,15 @@ def _broken(core, name: str, req, ctx, rule: dict) -> Response:
 def _keep_read(core, name: str, ctx, response: Response) -> None:
     """Keep a read's answer when it is a pure function of state, request and a time window."""
     req = request._get_current_object()
+    seen = ctx.__dict__
     if (req.method != "GET" or response.status_code != 200 or response.direct_passthrough or response.is_streamed
             or _length(req.environ)
-            or ctx.get("outbound") or ctx.get("uncacheable") or reads_of_this_thread() != ctx.covered_reads):
+            or seen.get("outbound") or seen.get("uncacheable") or reads_of_this_thread() != ctx.covered_reads):
         return  # (only GET answers are served again; a GET with a body is answered by what the body says)
     body = response.get_data()
     if len(body) > MAX_BODY:
         return
-    timeless = ctx.valid_until is None and not ctx.get("time_bound")
+    timeless = ctx.valid_until is None and not seen.get("time_bound")
     kept = Kept(response.status, list(response.headers.items()), body, None if timeless else ctx.since,
                 ctx.valid_until, req.script_root + req.path, req.path)
     core.store.reads.keep(ctx.tenant, name, ctx.world, req.environ.get(READ_KEY) or request_key(req.environ), kept)
@@ -385,8 +388,8 @@ class ServeKept:
         return kept.since <= now and (kept.until is None or now < kept.until)
 
 
-def _journal(core, vendor, response: Response) -> None:
-    ctx = g._get_current_object()
+def _journal(core, vendor, response: Response, seen: dict) -> None:
+    """`seen`: what the request's hooks noted on `g` (its __dict__)."""
     req = request._get_current_object()
     size = _length(req.environ)
     raw = b""
@@ -401,7 +404,7 @@ def _journal(core, vendor, response: Response) -> None:
         answer = parts[0] if len(parts) == 1 else b"".join(parts)
         answer_size = len(answer)
     record(core, vendor.name, req.environ, req.method, req.script_root + req.path, req.path, response.status_code,
-           ctx.get("start", time.perf_counter()), ctx.get("tenant", DEFAULT_TENANT), ctx.get("fault"), raw, size,
+           seen.get("start") or time.perf_counter(), seen.get("tenant", DEFAULT_TENANT), seen.get("fault"), raw, size,
            response.headers, answer, answer_size, req.url_rule is None)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 
@@ -138,10 +139,10 @@ def test_served_process_logs_one_line_per_request(served):
     time.sleep(0.5)  # access lines are written in batches every 0.1 s, off the request path
     proc.terminate()
     out = proc.communicate(timeout=15)[0]
-    assert any(
-        "GET /bitbar/no/such/path 404 " in line and line.endswith("vendor=bitbar tenant=logged")
-        for line in out.splitlines()
-    ), out
+    # the line as logging's formatter writes it: local time with milliseconds, level, logger, message
+    line = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO mockserver\.access: "
+                      r"GET /bitbar/no/such/path 404 \d+\.\dms vendor=bitbar tenant=logged")
+    assert any(line.fullmatch(text) for text in out.splitlines()), out
 
 
 def test_a_taken_vendor_port_is_named_and_exits_2():
