@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import lru_cache
 
 from flask import current_app, request
+from flask.globals import _cv_request
 
 PUBLIC_ATTR = "mock_public"
 
@@ -42,7 +44,13 @@ class Malformed(Exception):
 
 
 def scheme_and_value() -> tuple[str, str] | None:
-    header = request.headers.get("Authorization", "").strip()
+    return _scheme_and_value(_cv_request.get().request.environ.get("HTTP_AUTHORIZATION", ""))
+
+
+# a client sends the same Authorization header on every call: it is split (and a Basic one decoded) once
+@lru_cache(maxsize=1024)
+def _scheme_and_value(header: str) -> tuple[str, str] | None:
+    header = header.strip()
     if not header:
         return None
     scheme, _, value = header.partition(" ")
@@ -54,12 +62,21 @@ def basic_credentials() -> tuple[str, str] | None:
     found = scheme_and_value()
     if not found or found[0] != "basic":
         return None
+    decoded = _basic(found[1])
+    if isinstance(decoded, str):
+        raise Malformed(decoded)
+    return decoded
+
+
+@lru_cache(maxsize=1024)
+def _basic(value: str) -> tuple[str, str] | str:
+    """(user, password), or why they cannot be read."""
     try:
-        decoded = base64.b64decode(found[1], validate=True).decode("utf-8")
+        decoded = base64.b64decode(value, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise Malformed("Basic credentials are not valid base64") from None
+        return "Basic credentials are not valid base64"
     if ":" not in decoded:
-        raise Malformed("Basic credentials lack the ':' separator")
+        return "Basic credentials lack the ':' separator"
     user, _, password = decoded.partition(":")
     return user, password
 

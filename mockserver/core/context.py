@@ -18,7 +18,8 @@ VENDOR_KEY = "mockserver.vendor"
 _CONTRACT_KEY = "mockserver.contract"  # (when it was loaded, the vendor's contract)
 
 
-# these run many times a request: they read Flask's context variable directly, not through its proxies
+# these run many times a request: they read Flask's context variable (and `g`'s dict) directly, not through
+# its proxies
 def core():
     return _cv_app.get().app.extensions[CORE_KEY]
 
@@ -58,8 +59,8 @@ def now() -> datetime:
 def checked() -> tuple[dict, object]:
     """(parameters, body) as the vendor's contract read them before the view (core/spec_guard.py):
     strings cast to their schema's types, absent optional parameters None."""
-    ctx = g._get_current_object()
-    return ctx.get("params") or {}, ctx.get("body")
+    seen = _cv_app.get().g.__dict__
+    return seen.get("params") or {}, seen.get("body")
 
 
 def contract():
@@ -92,10 +93,10 @@ def valid_until(when: datetime | None) -> None:
     make it right after the reads it speaks for; a clock read after the last declaration makes the
     answer uncacheable. Anything with effects besides state and outbox calls uncacheable() instead.
     """
-    ctx = g._get_current_object()
+    ctx = _cv_app.get().g
     ctx.covered_reads = reads_of_this_thread()
     ctx.time_bound = True
-    current = ctx.get("valid_until")
+    current = ctx.__dict__.get("valid_until")
     if when is not None and (current is None or when < current):
         ctx.valid_until = when
 
@@ -107,7 +108,7 @@ def now_ms() -> int:
 
 def uncacheable() -> None:
     """This answer depends on something besides state, request and mock clock (the wall clock)."""
-    g.uncacheable = True
+    _cv_app.get().g.uncacheable = True
 
 
 def permissive() -> bool:
@@ -128,8 +129,8 @@ def base_url() -> str:
     """The vendor's root as the client reached it: http://host:8080/bitbar or http://host:8084, with the
     tenant in it, in the client's form, when the client named its tenant in the path (core/tenancy.py):
     http://host:8080/_t/<name>/bitbar, http://host:8080/bitbar/_tenant/<name>."""
-    ctx = g._get_current_object()
-    found = ctx.get("base_url")
+    ctx = _cv_app.get().g
+    found = ctx.__dict__.get("base_url")
     if found is None:  # werkzeug rebuilds url_root on every access, and links ask for it per record
         found = _root(request.environ.get(IN_PATH))
         ctx.base_url = found
@@ -139,8 +140,8 @@ def base_url() -> str:
 def page_base_url() -> str:
     """The root for links to pages a browser opens (reports, comparisons): they carry the tenant for
     any tenant but `default`, since a browser sends no tenant header."""
-    ctx = g._get_current_object()
-    found = ctx.get("page_base_url")
+    ctx = _cv_app.get().g
+    found = ctx.__dict__.get("page_base_url")
     if found is None:
         found = ctx.page_base_url = _root(request.environ.get(IN_PATH) or PATH_PREFIX)
     return found
@@ -165,4 +166,4 @@ def record_outbound(kind: str, payload: dict) -> None:
 
     It reaches the outbox when the request succeeds (core/vendor_app.py), never when it is refused.
     """
-    g.outbound.append((kind, payload))
+    _cv_app.get().g.outbound.append((kind, payload))
