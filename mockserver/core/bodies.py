@@ -42,11 +42,12 @@ def params(json_too: bool = True) -> dict:
 
     Repeated query/form keys keep their last value.
     """
-    merged: dict = {}
-    merged.update(request.args.to_dict())
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        merged.update(request.form.to_dict())
-    elif json_too and is_json() and request.get_data(cache=True).strip():
+    req = request._get_current_object()  # (each access through the proxy costs as much as the lookup)
+    merged: dict = req.args.to_dict()
+    mimetype = req.mimetype
+    if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        merged.update(req.form.to_dict())
+    elif json_too and (mimetype or "").endswith("json") and req.get_data(cache=True).strip():
         body = json_body(required=False)
         merged.update(body or {})
     return merged

@@ -8,7 +8,8 @@ from functools import lru_cache
 
 import orjson
 import xmltodict
-from flask import Response, request
+from flask import Response
+from flask.globals import _cv_request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -70,7 +71,7 @@ def to_xml(data, root: str) -> str:
 
 def wants(default: str = JSON, offered: tuple[str, ...] = (JSON, XML)) -> str:
     """The offered media type the Accept header prefers; `default` when it names none (or */*)."""
-    return _preferred(request.environ.get("HTTP_ACCEPT", ""), default, offered)
+    return _preferred(_cv_request.get().request.environ.get("HTTP_ACCEPT", ""), default, offered)
 
 
 @lru_cache(maxsize=256)
