@@ -3,6 +3,7 @@ no worker thread; health and other tenants keep answering, and each bad request 
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import statistics
@@ -141,3 +142,31 @@ def test_every_port_runs_on_uvloop_and_still_answers(served):  # (Linux's /proc,
     assert r.status_code == 201 and "<name>loop</name>" in r.text
     # the pinned uvloop is what granian's "auto" loop picks: its compiled loop is mapped into the process
     assert "uvloop/loop" in Path(f"/proc/{proc.pid}/maps").read_text()
+
+
+@pytest.mark.slow
+def test_kept_answers_are_told_apart_by_the_headers_the_front_picked_out(served):
+    """The read cache's key comes from the header pairs the front read off the request: an answer kept for one
+    Accept (or one credential) is never served for another, and a header that cannot change an answer (the
+    User-Agent) gets the same answer."""
+    port, proc = served("--vendors", "bitbar", "--no-vendor-ports")
+    url = f"http://127.0.0.1:{port}/bitbar/api/v2/me"
+    tenant = {"X-Mock-Tenant": "kept-headers"}
+
+    def get(accept: str, agent: str = "a", key: bytes = BITBAR_KEY):
+        return requests.get(url, headers={**tenant, "Authorization": key.decode(), "Accept": accept,
+                                          "User-Agent": agent}, timeout=5)
+
+    as_json, as_xml = get("application/json"), get("application/xml")
+    assert as_json.headers["Content-Type"].startswith("application/json") and as_json.json()["id"]
+    assert as_xml.headers["Content-Type"].startswith("application/xml") and as_xml.text.startswith("<?xml")
+    again_json, again_xml = get("application/json", agent="b"), get("application/xml", agent="c")
+    assert again_json.content == as_json.content and again_json.headers["Content-Type"] == as_json.headers[
+        "Content-Type"]
+    assert again_xml.content == as_xml.content
+    stranger = get("application/json", key=b"Basic " + base64.b64encode(b"no-such-key:"))
+    assert stranger.status_code == 401  # another credential: never the kept answer of the demo key
+    journal = requests.get(f"http://127.0.0.1:{port}/_mock/requests?tenant=kept-headers", timeout=5).json()
+    assert [(e["status"], e["response"]["headers"]["Content-Type"][:16]) for e in journal["requests"]] == [
+        (200, "application/json"), (200, "application/xml"), (200, "application/json"), (200, "application/xml"),
+        (401, "application/json")]  # kept answers are journaled as the rendered ones
