@@ -56,9 +56,12 @@ def _converter(field):
             # compiled on first use: a schema nested in itself is only as deep as its data
             if not ready:
                 inner = field.schema
-                ready.append((compiled(inner), inner.many or field.many))
-            dump, many = ready[0]
-            return dump(value, many=many)
+                dump = compiled(inner)
+                ready.append((getattr(dump, "one", None), dump, inner.many or field.many))
+            one, dump, many = ready[0]
+            if one is None:  # (a schema with dump hooks: marshmallow's own dump)
+                return dump(value, many=many)
+            return [one(item) for item in value] if many else one(value)  # (never None: the caller checks)
 
         return _PLAIN, nested
 
@@ -94,6 +97,7 @@ def _build(schema: Schema):
             return None if obj is None else [fast(item) for item in obj]
         return fast(obj)
 
+    dump.one = fast  # (what a nested field calls per value, without this wrapper)
     return dump
 
 
