@@ -103,6 +103,9 @@ def serve(settings: Settings, vendors: dict | None = None, fixtures: dict | None
     check_ports(settings)
     configure_logging(settings.log_level, settings.log_format)
     server = create_app(settings, vendors, fixtures)
+    from .core import heap
+
+    heap.settle_after_builds()
     if settings.log_format == "json":  # every line a log shipper reads is JSON
         log.info(table(settings))
     else:

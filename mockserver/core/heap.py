@@ -1,4 +1,4 @@
-"""Pausing the cyclic garbage collector while a large, long-lived structure is built."""
+"""The cyclic garbage collector and the long-lived data: paused while it is built, kept out of its sight after."""
 
 from __future__ import annotations
 
@@ -18,3 +18,22 @@ def no_gc():
     finally:
         if collecting:
             gc.enable()
+
+
+_settling = False
+
+
+def settle_after_builds() -> None:
+    """From now on what is built to live on (the loaded fixtures, each base world) is moved out of the collector's
+    sight (gc.freeze), now and after each build. Otherwise every full collection walks it all again: with the
+    default set a 100-170 ms pause every few thousand writes, ~10 µs a request on average. Only the served process
+    calls this: in a test process a freeze would also keep for ever whatever cyclic garbage its apps leave."""
+    global _settling
+    _settling = True
+    gc.freeze()
+
+
+def built() -> None:
+    """Something long-lived was just built (core/store.py): out of the collector's sight too, once settling."""
+    if _settling:
+        gc.freeze()

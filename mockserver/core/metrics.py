@@ -6,6 +6,8 @@ request pays nothing for them; sizes (tenants, journal, fault rules) are read wh
 
 from __future__ import annotations
 
+import gc
+
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.process_collector import ProcessCollector
@@ -34,6 +36,9 @@ class Sizes:
         yield GaugeMetricFamily("mockserver_journal_bytes", "Bytes the journal holds, about",
                                 value=core.journal.bytes)
         yield GaugeMetricFamily("mockserver_fault_rules", "Fault rules in force", value=len(core.faults.list()))
+        yield GaugeMetricFamily("mockserver_heap_settled_objects",
+                                "Long-lived objects (fixtures, base worlds) the garbage collector no longer walks",
+                                value=gc.get_freeze_count())
         replica = GaugeMetricFamily("mockserver_replica_info", "This process among the replicas (--replica-id)",
                                     labels=("replica",))
         replica.add_metric((core.replica,), 1)

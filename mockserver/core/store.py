@@ -124,6 +124,7 @@ class Store:
                         built.__dict__.pop("_compacting", None)
                         built.seal(tracked=False)
                     found = self._bases[vendor] = (data, built)
+                    heap.built()
         return found[1]
 
     def _built(self, vendor: str, data: dict, tenant: str | None = None) -> State:

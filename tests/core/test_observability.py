@@ -114,3 +114,25 @@ def test_served_metrics_answer_on_the_main_port(served):
     samples = _scrape(url)
     assert _value(samples, "mockserver_requests_total", vendor="bitbar", status="200") == 1
     assert _value(samples, "process_resident_memory_bytes") > 0
+
+
+def test_the_served_process_keeps_fixtures_and_base_worlds_out_of_the_collectors_walks(served):
+    """The loaded set at start, and each vendor's base world once built, are frozen out of the garbage collector's
+    full collections (else each walks them all again: a pause of 100 ms and more every few thousand writes)."""
+    port, proc = served("--vendors", "bitbar,sipfront", "--no-vendor-ports")
+    url = f"http://127.0.0.1:{port}"
+    wait_health(url, proc)
+    at_start = _value(_scrape(url), "mockserver_heap_settled_objects")
+    assert at_start > 10_000  # the interpreter, the app, the loaded fixtures
+    requests.get(f"{url}/bitbar/api/v2/me", auth=("bitbar-demo-key", ""), timeout=5)
+    after_bitbar = _value(_scrape(url), "mockserver_heap_settled_objects")
+    assert after_bitbar > at_start  # Bitbar's base world, built on its first request
+    requests.get(f"{url}/sipfront/api/v2/tests", auth=("sipfront-demo-public", "sipfront-demo-secret"), timeout=5)
+    assert _value(_scrape(url), "mockserver_heap_settled_objects") > after_bitbar
+
+
+def test_a_process_that_is_not_serving_freezes_nothing(demo):
+    """In-process servers (tests, the pytest plugin's thread mode) leave the collector alone: a freeze there would
+    keep whatever cyclic garbage their apps leave for the life of the test process."""
+    samples = _scrape(demo.server.url)
+    assert samples[("mockserver_heap_settled_objects", ())] == 0
