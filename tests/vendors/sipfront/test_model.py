@@ -93,6 +93,28 @@ def test_a_running_session_row_has_no_verdict_yet():
     assert done["tags"] == '["media"]' and done["project_name"] == "trunk"
 
 
+def test_a_row_is_run_outs_wire_shape_as_it_is():
+    """The runs list answers run_row's rows without dumping them through RunOut: each row already holds
+    RunOut's fields, in its order, with the values its dump would write."""
+    from mockserver.core.bodies import schema_of
+    from mockserver.vendors.sipfront.schemas import RunOut
+
+    state = world()
+    passing, failing = session(state, 1), session(state, 2)
+    prun = model.start_project_run(state, state.get("projects", 1), [1, 2], at(100), "full")
+    model.stop_project_run(state, prun, at(130))  # the running test is stored again, cut to 30 s
+    [cut] = model.sessions_of(state, prun)
+    rows = [model.run_row(state, run, when) for run in (passing, failing, cut) for when in (at(10), at(200))]
+    assert {row["session_status"] for row in rows} == {"pending", "running", "passed", "failed"}
+    for row in rows:
+        dumped = schema_of(RunOut).dump(row)
+        assert list(row.items()) == list(dumped.items())
+        assert [type(v) for v in row.values()] == [type(v) for v in dumped.values()]
+    assert list(rows[0]) == list(RunOut().dump_fields)
+    # the cut run ends when it was stopped, though its start and first length were read before
+    assert (rows[-1]["session_status"], rows[-1]["stopped_at"]) == ("failed", "2030-01-01 00:02:10")
+
+
 def test_overrides_change_only_that_sessions_parameters():
     state = world()
     run = model.new_session(state, state.get("tests", 1), T0, {"step.1.0.dial_destination": 4300}, "kiosk")
