@@ -12,7 +12,6 @@ import itertools
 import json
 import random
 import re
-import uuid
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
@@ -37,16 +36,28 @@ def _tags_text(tags: tuple) -> str:
 
 
 def format_time(value: datetime | None) -> str | None:
-    return None if value is None else _formatted(value)
+    """A time as the API writes it (TIME_FORMAT). Not cached: what is stored once (a launch's start, the
+    clock's now, new each time) would only push out what the reads below write again and again. Written out
+    rather than by strftime, which costs a launch three times as much; strftime writes a year before 1000
+    unpadded, so those are its own (tests/vendors/sipfront/test_model.py holds the two together)."""
+    if value is None:
+        return None
+    at = value.astimezone(timezone.utc)
+    if at.year < 1000:
+        return at.strftime(TIME_FORMAT)
+    return f"{at.year}-{at.month:02d}-{at.day:02d} {at.hour:02d}:{at.minute:02d}:{at.second:02d}"
 
 
-@lru_cache(maxsize=1 << 16)  # (a run's stop time is written on every read of it)
+@lru_cache(maxsize=1 << 16)  # a run's stop time and a session's sample times are written on every read of it
 def _formatted(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime(TIME_FORMAT)
+    return format_time(value)
 
 
 def session_uuid(state) -> str:
-    return str(uuid.UUID(hex=state.next_token("session", 32), version=4))
+    """The next token as a version-4 UUID, as uuid.UUID(hex=token, version=4) writes it: the version nibble
+    set to 4, the variant's top bits to 10 (written out, not through the uuid module: once per launch)."""
+    h = state.next_token("session", 32)
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 
 # -- one test session ------------------------------------------------------------------------
@@ -292,7 +303,7 @@ def project_row(state, prun: dict, now: datetime) -> dict:
     elif where == "running":
         stopped_at = None
     else:
-        stopped_at = format_time(max(ends_at(run) for run in sessions))
+        stopped_at = _formatted(max(ends_at(run) for run in sessions))
     project = state.get("projects", prun["project_id"])
     return {
         "id": prun["id"],
@@ -358,7 +369,7 @@ def run_column(state, run: dict, now: datetime, column: str):
     if column in PHASE_COLUMNS:
         return phase_column(column, where)
     if column == "stopped_at":
-        return format_time(ends_at(run)) if where in ("passed", "failed") else None
+        return _formatted(ends_at(run)) if where in ("passed", "failed") else None
     return run_row(state, run, now)[column]
 
 
@@ -503,7 +514,7 @@ def series(run: dict, measure: str, direction: str, role: str, now: datetime) ->
         # a failing call degrades from its middle on, so the curve shows when it went wrong
         broken = degraded and i * 2 >= full_length
         lo, hi = (bad_low, bad_high) if broken else (low, high)
-        points.append({"ts": format_time(at), "value": round(rng.uniform(lo, hi), 3)})
+        points.append({"ts": _formatted(at), "value": round(rng.uniform(lo, hi), 3)})
     return points
 
 

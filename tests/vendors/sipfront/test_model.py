@@ -115,6 +115,26 @@ def test_a_row_is_run_outs_wire_shape_as_it_is():
     assert (rows[-1]["session_status"], rows[-1]["stopped_at"]) == ("failed", "2030-01-01 00:02:10")
 
 
+@pytest.mark.parametrize("when", [
+    datetime(2024, 2, 9, 8, 20, 18, 999999, tzinfo=timezone.utc), datetime(1, 1, 1, tzinfo=timezone.utc),
+    datetime(999, 12, 31, 23, 59, 59, tzinfo=timezone.utc), datetime(1000, 1, 1, tzinfo=timezone.utc),
+    datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+    datetime(2030, 6, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+])
+def test_a_time_is_written_as_strftime_writes_it(when):
+    from mockserver.vendors.sipfront.schemas import TIME_FORMAT
+
+    assert model.format_time(when) == when.astimezone(timezone.utc).strftime(TIME_FORMAT)
+
+
+def test_session_ids_are_the_tokens_as_version_4_uuids():
+    import uuid
+
+    tokens, ids = State("sipfront"), State("sipfront")
+    for _ in range(500):  # every value of the variant's nibble comes up
+        assert model.session_uuid(ids) == str(uuid.UUID(hex=tokens.next_token("session", 32), version=4))
+
+
 def test_overrides_change_only_that_sessions_parameters():
     state = world()
     run = model.new_session(state, state.get("tests", 1), T0, {"step.1.0.dial_destination": 4300}, "kiosk")
