@@ -25,8 +25,16 @@ def parse_time(text: str | None) -> datetime | None:
     return None if text is None else _parsed(text)
 
 
+_PADDED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+
+
 @lru_cache(maxsize=1 << 16)  # every read of a run parses its stored times: each string parsed once
 def _parsed(text: str) -> datetime:
+    # fromisoformat reads TIME_FORMAT zero-padded (all this mock writes) at a tenth of strptime's cost, which a
+    # scan of a table larger than the cache pays per run; strptime keeps the rest ("2024-2-9 8:20:18" passes
+    # the fixture check)
+    if _PADDED.fullmatch(text):
+        return datetime.fromisoformat(text + "+00:00")  # (UTC named in the text: replace() costs more)
     return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
 
 

@@ -127,6 +127,16 @@ def test_a_time_is_written_as_strftime_writes_it(when):
     assert model.format_time(when) == when.astimezone(timezone.utc).strftime(TIME_FORMAT)
 
 
+@pytest.mark.parametrize("text", ["2024-02-09 08:20:18", "2024-2-9 8:20:18", "0999-01-01 00:00:00",
+                                  "9999-12-31 23:59:59", "２０２４-02-09 08:20:18"])
+def test_a_stored_time_is_read_as_strptime_reads_it(text):
+    from mockserver.vendors.sipfront.schemas import TIME_FORMAT
+
+    expected = datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
+    found = model.parse_time(text)
+    assert (found, found.tzinfo) == (expected, timezone.utc)
+
+
 def test_session_ids_are_the_tokens_as_version_4_uuids():
     import uuid
 
