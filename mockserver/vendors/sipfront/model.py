@@ -70,7 +70,7 @@ def session_uuid(state) -> str:
 
 # -- one test session ------------------------------------------------------------------------
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 14)  # bounded below the parse cache: a miss costs one parse lookup and an addition
 def _span(started_at: str, seconds: int) -> tuple[datetime, datetime]:
     """A run's start and end from the two fields it stores them by. Keyed by their values, not by the run: a
     run stored again with another length (stopped) finds its own, and the clock is compared on every read."""
@@ -400,15 +400,15 @@ def _phases_where(column: str, value) -> frozenset:
 def _keeps(state, now: datetime, filters: list):
     """One test a run passes when it passes every filter (None: there is none). Filters on phase columns are
     one look at the run's phase, against the phases every such filter keeps."""
-    tests = [(lambda run, name=name, value=value: _matches(state, run, now, name, value))
-             for name, value in filters if name not in PHASE_COLUMNS]
+    checks = [(lambda run, name=name, value=value: _matches(state, run, now, name, value))
+              for name, value in filters if name not in PHASE_COLUMNS]
     on_phase = [_phases_where(name, value) for name, value in filters if name in PHASE_COLUMNS]
     if on_phase:
         kept = on_phase[0].intersection(*on_phase[1:])
-        tests.insert(0, lambda run: phase(run, now) in kept)
-    if len(tests) > 1:
-        return lambda run: all(test(run) for test in tests)
-    return tests[0] if tests else None
+        checks.insert(0, lambda run: phase(run, now) in kept)
+    if len(checks) > 1:
+        return lambda run: all(check(run) for check in checks)
+    return checks[0] if checks else None
 
 
 def query_runs(state, now: datetime, params: dict) -> dict:

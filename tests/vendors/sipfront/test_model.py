@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from mockserver.core import tracked
+from mockserver.core.bodies import schema_of
 from mockserver.core.errors import VendorError
 from mockserver.core.state import State
 from mockserver.vendors.sipfront import model
+from mockserver.vendors.sipfront.schemas import TIME_FORMAT, RunOut
 
 T0 = datetime(2030, 1, 1, tzinfo=timezone.utc)
 
@@ -96,9 +99,6 @@ def test_a_running_session_row_has_no_verdict_yet():
 def test_a_row_is_run_outs_wire_shape_as_it_is():
     """The runs list answers run_row's rows without dumping them through RunOut: each row already holds
     RunOut's fields, in its order, with the values its dump would write."""
-    from mockserver.core.bodies import schema_of
-    from mockserver.vendors.sipfront.schemas import RunOut
-
     state = world()
     passing, failing = session(state, 1), session(state, 2)
     prun = model.start_project_run(state, state.get("projects", 1), [1, 2], at(100), "full")
@@ -122,24 +122,18 @@ def test_a_row_is_run_outs_wire_shape_as_it_is():
     datetime(2030, 6, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=5, minutes=30))),
 ])
 def test_a_time_is_written_as_strftime_writes_it(when):
-    from mockserver.vendors.sipfront.schemas import TIME_FORMAT
-
     assert model.format_time(when) == when.astimezone(timezone.utc).strftime(TIME_FORMAT)
 
 
 @pytest.mark.parametrize("text", ["2024-02-09 08:20:18", "2024-2-9 8:20:18", "0999-01-01 00:00:00",
                                   "9999-12-31 23:59:59", "２０２４-02-09 08:20:18"])
 def test_a_stored_time_is_read_as_strptime_reads_it(text):
-    from mockserver.vendors.sipfront.schemas import TIME_FORMAT
-
     expected = datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
     found = model.parse_time(text)
     assert (found, found.tzinfo) == (expected, timezone.utc)
 
 
 def test_session_ids_are_the_tokens_as_version_4_uuids():
-    import uuid
-
     tokens, ids = State("sipfront"), State("sipfront")
     for _ in range(500):  # every value of the variant's nibble comes up
         assert model.session_uuid(ids) == str(uuid.UUID(hex=tokens.next_token("session", 32), version=4))
