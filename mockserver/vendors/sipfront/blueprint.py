@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, request
 
-from ...core.bodies import is_json, schema_of
+from ...core.bodies import schema_of
 from ...core.negotiation import json_response
 from . import errors, model
 
@@ -22,8 +22,9 @@ def body_params() -> dict:
     """The body the contract checked (form or multipart fields, or a JSON object whose nested objects are
     read as the dotted keys they stand for); with --no-validate-requests, a multipart body sent to an
     operation that documents none still has its text fields read."""
-    if g.get("body") is not None:
-        return _flatten(g.body) if is_json() else dict(g.body)
+    body = g.get("body")
+    if body is not None:  # (a form's fields are text or lists, never objects: flattened, they are as they were)
+        return _flatten(body)
     if request.mimetype == "multipart/form-data":
         return {key: values if len(values) > 1 else values[0] for key, values in request.form.lists()}
     return {}

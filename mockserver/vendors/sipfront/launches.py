@@ -23,7 +23,7 @@ def _select(state, kind: str, wanted_id, wanted_name, not_found, not_named) -> d
     named = state.where(kind, "name", wanted_name)  # the API renames nothing: a stored name is for good
     if not named:
         raise not_named(wanted_name)
-    return min(named, key=lambda row: row["id"])
+    return named[0] if len(named) == 1 else min(named, key=lambda row: row["id"])
 
 
 def _whole(value) -> int | None:
@@ -41,14 +41,15 @@ def _overrides(test: dict, wanted: dict) -> dict:
     """The step.<step>.<action>.<attr> keys of the body. Keys outside `step.` are ignored (a server picking
     the fields it knows out of a form does so; the docs name no refusal), but a malformed `step.` key is
     an override that could not apply, so it is refused rather than silently dropped."""
-    steps = {STEP_KEY.match(key).groups()[:2] for key in test["parameters"]}
-    out = {}
+    out, steps = {}, None
     for key, value in wanted.items():
         if not key.startswith("step."):
             continue
         match = STEP_KEY.match(key)
         if match is None:
             raise errors.override_malformed(key)
+        if steps is None:  # (read from the test's parameters only for a body that overrides any)
+            steps = {STEP_KEY.match(name).groups()[:2] for name in test["parameters"]}
         if match.groups()[:2] not in steps:
             raise errors.override_unknown_step(key, test["name"], match.group(1), match.group(2))
         out[key] = _override_value(value)

@@ -12,7 +12,6 @@ import itertools
 import json
 import random
 import re
-import uuid
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
@@ -26,8 +25,16 @@ def parse_time(text: str | None) -> datetime | None:
     return None if text is None else _parsed(text)
 
 
+_PADDED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+
+
 @lru_cache(maxsize=1 << 16)  # every read of a run parses its stored times: each string parsed once
 def _parsed(text: str) -> datetime:
+    # fromisoformat reads TIME_FORMAT zero-padded (all this mock writes) at a tenth of strptime's cost, which a
+    # scan of a table larger than the cache pays per run; strptime keeps the rest ("2024-2-9 8:20:18" passes
+    # the fixture check)
+    if _PADDED.fullmatch(text):
+        return datetime.fromisoformat(text + "+00:00")  # (UTC named in the text: replace() costs more)
     return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
 
 
@@ -37,35 +44,54 @@ def _tags_text(tags: tuple) -> str:
 
 
 def format_time(value: datetime | None) -> str | None:
-    return None if value is None else _formatted(value)
+    """A time as the API writes it (TIME_FORMAT). Not cached: what is stored once (a launch's start, the
+    clock's now, new each time) would only push out what the reads below write again and again. Written out
+    rather than by strftime, which costs a launch three times as much; strftime writes a year before 1000
+    unpadded, so those are its own (tests/vendors/sipfront/test_model.py holds the two together)."""
+    if value is None:
+        return None
+    at = value.astimezone(timezone.utc)
+    if at.year < 1000:
+        return at.strftime(TIME_FORMAT)
+    return f"{at.year}-{at.month:02d}-{at.day:02d} {at.hour:02d}:{at.minute:02d}:{at.second:02d}"
 
 
-@lru_cache(maxsize=1 << 16)  # (a run's stop time is written on every read of it)
+@lru_cache(maxsize=1 << 16)  # a run's stop time and a session's sample times are written on every read of it
 def _formatted(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime(TIME_FORMAT)
+    return format_time(value)
 
 
 def session_uuid(state) -> str:
-    return str(uuid.UUID(hex=state.next_token("session", 32), version=4))
+    """The next token as a version-4 UUID, as uuid.UUID(hex=token, version=4) writes it: the version nibble
+    set to 4, the variant's top bits to 10 (written out, not through the uuid module: once per launch)."""
+    h = state.next_token("session", 32)
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 
 # -- one test session ------------------------------------------------------------------------
+
+@lru_cache(maxsize=1 << 14)  # bounded below the parse cache: a miss costs one parse lookup and an addition
+def _span(started_at: str, seconds: int) -> tuple[datetime, datetime]:
+    """A run's start and end from the two fields it stores them by. Keyed by their values, not by the run: a
+    run stored again with another length (stopped) finds its own, and the clock is compared on every read."""
+    start = _parsed(started_at)
+    return start, start + timedelta(seconds=seconds)
+
 
 def started(run: dict, now: datetime) -> bool:
     return parse_time(run["started_at"]) <= now
 
 
 def ends_at(run: dict) -> datetime:
-    return parse_time(run["started_at"]) + timedelta(seconds=run["duration_seconds"])
+    return _span(run["started_at"], run["duration_seconds"])[1]
 
 
 def phase(run: dict, now: datetime) -> str:
     """pending (queued behind other tests of a project run), running, passed or failed."""
-    if not started(run, now):
+    start, end = _span(run["started_at"], run["duration_seconds"])
+    if now < start:
         return "pending"
-    if now < ends_at(run):
-        return "running"
-    return run["outcome"]
+    return "running" if now < end else run["outcome"]
 
 
 def next_change(run: dict, now: datetime) -> datetime | None:
@@ -131,16 +157,14 @@ def _run_added(state, run: dict, before: int) -> None:
 def _phase_count(state, now: datetime, column: str, value) -> int | None:
     """How many started runs one filter on a phase column keeps, counted from the kept times (None: another
     kind of filter)."""
+    if column not in PHASE_COLUMNS:
+        return None
     times = _run_times(state)
     begun = bisect.bisect_right(times["starts"], now)
     passed, failed = (bisect.bisect_right(times[o], now) for o in ("passed", "failed"))
-    counts = {
-        "has_passed": {1: passed, 0: begun - passed}, "is_failed": {1: failed, 0: begun - failed},
-        "is_finished": {1: passed + failed, 0: begun - passed - failed},
-        "status": {"passed": passed, "failed": failed, "running": begun - passed - failed},
-    }
-    counts["session_status"] = counts["status"]
-    return counts[column].get(value, 0) if column in counts else None
+    kept = _phases_where(column, value)  # (a started run is never pending)
+    return ((begun - passed - failed if "running" in kept else 0) + (passed if "passed" in kept else 0)
+            + (failed if "failed" in kept else 0))
 
 
 def find_session(state, key: str, now: datetime) -> dict | None:
@@ -168,21 +192,23 @@ def run_row(state, run: dict, now: datetime) -> dict:
     test = state.get("tests", run["test_id"])
     project = state.get("projects", test["project_id"])
     where = phase(run, now)
-    finished = where in ("passed", "failed")
+    passed, failed = where == "passed", where == "failed"
+    # the keys of RunOut, in its order and with its types: the list answers this row as it is, not dumped
+    # again (tests/vendors/sipfront/test_model.py holds the two together)
     return {
         "agentpool_name": run["agentpool_name"],
-        "has_passed": int(where == "passed"),
+        "has_passed": int(passed),
         "id": run["id"],
-        "is_failed": int(where == "failed"),
-        "is_finished": int(finished),
+        "is_failed": int(failed),
+        "is_finished": int(passed or failed),
         "project_id": project["id"],
         "project_name": project["name"],
-        "result_description": run["result_description"] if where == "failed" else "",
+        "result_description": run["result_description"] if failed else "",
         "session_id": run["session_id"],
         "session_status": where,
         "started_at": run["started_at"],
         "status": where,
-        "stopped_at": format_time(ends_at(run)) if finished else None,
+        "stopped_at": _formatted(ends_at(run)) if passed or failed else None,
         "tags": _tags_text(tuple(run["tags"])),
         "test_id": test["id"],
         "test_name": test["name"],
@@ -285,7 +311,7 @@ def project_row(state, prun: dict, now: datetime) -> dict:
     elif where == "running":
         stopped_at = None
     else:
-        stopped_at = format_time(max(ends_at(run) for run in sessions))
+        stopped_at = _formatted(max(ends_at(run) for run in sessions))
     project = state.get("projects", prun["project_id"])
     return {
         "id": prun["id"],
@@ -331,6 +357,16 @@ def whole_number(text: str) -> int | None:
     return int(text) if len(text) <= MAX_DIGITS and WHOLE_NUMBER.match(text) else None
 
 
+PHASES = ("pending", "running", "passed", "failed")
+_FLAGS = {"has_passed": ("passed",), "is_failed": ("failed",), "is_finished": ("passed", "failed")}
+PHASE_COLUMNS = frozenset(("status", "session_status", *_FLAGS))  # the columns that say only where a run is
+
+
+def phase_column(column: str, where: str):
+    """A phase column's value (as `run_row` writes it) for a run in phase `where`."""
+    return where if column in ("status", "session_status") else int(where in _FLAGS[column])
+
+
 def run_column(state, run: dict, now: datetime, column: str):
     """One column of `run_row` without building the row: what filtering and sorting every session reads."""
     if column in ("id", "session_id", "started_at", "agentpool_name", "test_id"):
@@ -338,13 +374,10 @@ def run_column(state, run: dict, now: datetime, column: str):
     if column == "tags":
         return _tags_text(tuple(run["tags"]))
     where = phase(run, now)
-    if column in ("status", "session_status"):
-        return where
-    if column in ("has_passed", "is_failed", "is_finished"):
-        return int(where in {"has_passed": ("passed",), "is_failed": ("failed",),
-                             "is_finished": ("passed", "failed")}[column])
+    if column in PHASE_COLUMNS:
+        return phase_column(column, where)
     if column == "stopped_at":
-        return format_time(ends_at(run)) if where in ("passed", "failed") else None
+        return _formatted(ends_at(run)) if where in ("passed", "failed") else None
     return run_row(state, run, now)[column]
 
 
@@ -356,6 +389,26 @@ def _matches(state, run: dict, now: datetime, column: str, value) -> bool:
         # a prefix picks a day or an hour ("2024-02-09"), the whole value one second
         return found is not None and found.startswith(value)
     return found == value
+
+
+@lru_cache(maxsize=256)  # (column, value) pairs a client filters on: a handful
+def _phases_where(column: str, value) -> frozenset:
+    """The phases in which a run's phase column `column` reads `value`."""
+    return frozenset(where for where in PHASES if phase_column(column, where) == value)
+
+
+def _keeps(state, now: datetime, filters: list):
+    """One test a run passes when it passes every filter (None: there is none). Filters on phase columns are
+    one look at the run's phase, against the phases every such filter keeps."""
+    checks = [(lambda run, name=name, value=value: _matches(state, run, now, name, value))
+              for name, value in filters if name not in PHASE_COLUMNS]
+    on_phase = [_phases_where(name, value) for name, value in filters if name in PHASE_COLUMNS]
+    if on_phase:
+        kept = on_phase[0].intersection(*on_phase[1:])
+        checks.insert(0, lambda run: phase(run, now) in kept)
+    if len(checks) > 1:
+        return lambda run: all(check(run) for check in checks)
+    return checks[0] if checks else None
 
 
 def query_runs(state, now: datetime, params: dict) -> dict:
@@ -389,15 +442,19 @@ def query_runs(state, now: datetime, params: dict) -> dict:
 
     rows = state.ordered("runs")
     waiting = frozenset() if all_started(state, now) else not_started(state, now)
+    keep = _keeps(state, now, filters)
     if startdate is None and enddate is None and column == "id":
         # in id order, no filter or one a count answers: the page alone is looked for, O(page) for a
         # filter most sessions pass (and the sessions yet to start, skipped by id)
         total = len(rows) - len(waiting) if not filters else \
             _phase_count(state, now, *filters[0]) if len(filters) == 1 else None
         if total is not None:
-            ordered = reversed(rows) if descending else iter(rows)
-            kept = (r for r in ordered if r["id"] not in waiting
-                    and all(_matches(state, r, now, name, value) for name, value in filters))
+            # (by position, not through Sequence's reversed: a generator frame per run read)
+            kept = map(rows.__getitem__, range(len(rows) - 1, -1, -1)) if descending else iter(rows)
+            if waiting:
+                kept = (r for r in kept if r["id"] not in waiting)
+            if keep is not None:
+                kept = filter(keep, kept)
             return {"runs": list(itertools.islice(kept, start, start + count)), "total": total, "start": start,
                     "count": count}
     # every session is read below: without copying it into a tenant's world (an id is the table's key, so this is
@@ -409,8 +466,8 @@ def query_runs(state, now: datetime, params: dict) -> dict:
         rows = [r for r in rows if epoch(r) >= startdate]
     if enddate is not None:
         rows = [r for r in rows if epoch(r) <= enddate]
-    for name, value in filters:
-        rows = [r for r in rows if _matches(state, r, now, name, value)]
+    if keep is not None:
+        rows = list(filter(keep, rows))
     if column != "id" or descending:  # a stable sort of rows in id order: ties stay in id order
         rows = sort_items(rows, [(column, descending)], get=lambda run, c: run_column(state, run, now, c))
     table = state.table("runs")
@@ -465,7 +522,7 @@ def series(run: dict, measure: str, direction: str, role: str, now: datetime) ->
         # a failing call degrades from its middle on, so the curve shows when it went wrong
         broken = degraded and i * 2 >= full_length
         lo, hi = (bad_low, bad_high) if broken else (low, high)
-        points.append({"ts": format_time(at), "value": round(rng.uniform(lo, hi), 3)})
+        points.append({"ts": _formatted(at), "value": round(rng.uniform(lo, hi), 3)})
     return points
 
 

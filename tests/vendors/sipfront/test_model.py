@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from mockserver.core import tracked
+from mockserver.core.bodies import schema_of
 from mockserver.core.errors import VendorError
 from mockserver.core.state import State
 from mockserver.vendors.sipfront import model
+from mockserver.vendors.sipfront.schemas import TIME_FORMAT, RunOut
 
 T0 = datetime(2030, 1, 1, tzinfo=timezone.utc)
 
@@ -91,6 +94,49 @@ def test_a_running_session_row_has_no_verdict_yet():
     assert done["stopped_at"] == "2030-01-01 00:00:30"
     assert done["result_description"] == "No RTP received"
     assert done["tags"] == '["media"]' and done["project_name"] == "trunk"
+
+
+def test_a_row_is_run_outs_wire_shape_as_it_is():
+    """The runs list answers run_row's rows without dumping them through RunOut: each row already holds
+    RunOut's fields, in its order, with the values its dump would write."""
+    state = world()
+    passing, failing = session(state, 1), session(state, 2)
+    prun = model.start_project_run(state, state.get("projects", 1), [1, 2], at(100), "full")
+    model.stop_project_run(state, prun, at(130))  # the running test is stored again, cut to 30 s
+    [cut] = model.sessions_of(state, prun)
+    rows = [model.run_row(state, run, when) for run in (passing, failing, cut) for when in (at(10), at(200))]
+    assert {row["session_status"] for row in rows} == {"pending", "running", "passed", "failed"}
+    for row in rows:
+        dumped = schema_of(RunOut).dump(row)
+        assert list(row.items()) == list(dumped.items())
+        assert [type(v) for v in row.values()] == [type(v) for v in dumped.values()]
+    assert list(rows[0]) == list(RunOut().dump_fields)
+    # the cut run ends when it was stopped, though its start and first length were read before
+    assert (rows[-1]["session_status"], rows[-1]["stopped_at"]) == ("failed", "2030-01-01 00:02:10")
+
+
+@pytest.mark.parametrize("when", [
+    datetime(2024, 2, 9, 8, 20, 18, 999999, tzinfo=timezone.utc), datetime(1, 1, 1, tzinfo=timezone.utc),
+    datetime(999, 12, 31, 23, 59, 59, tzinfo=timezone.utc), datetime(1000, 1, 1, tzinfo=timezone.utc),
+    datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+    datetime(2030, 6, 1, 2, 3, 4, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+])
+def test_a_time_is_written_as_strftime_writes_it(when):
+    assert model.format_time(when) == when.astimezone(timezone.utc).strftime(TIME_FORMAT)
+
+
+@pytest.mark.parametrize("text", ["2024-02-09 08:20:18", "2024-2-9 8:20:18", "0999-01-01 00:00:00",
+                                  "9999-12-31 23:59:59", "２０２４-02-09 08:20:18"])
+def test_a_stored_time_is_read_as_strptime_reads_it(text):
+    expected = datetime.strptime(text, TIME_FORMAT).replace(tzinfo=timezone.utc)
+    found = model.parse_time(text)
+    assert (found, found.tzinfo) == (expected, timezone.utc)
+
+
+def test_session_ids_are_the_tokens_as_version_4_uuids():
+    tokens, ids = State("sipfront"), State("sipfront")
+    for _ in range(500):  # every value of the variant's nibble comes up
+        assert model.session_uuid(ids) == str(uuid.UUID(hex=tokens.next_token("session", 32), version=4))
 
 
 def test_overrides_change_only_that_sessions_parameters():

@@ -10,7 +10,7 @@ import pytest
 from faker import Faker
 
 from mockserver.vendors.sipfront.generate import generate
-from tests.vendors.sipfront.helpers import API, AUTH, T0, set_clock
+from tests.vendors.sipfront.helpers import API, AUTH, T0, advance, set_clock
 
 COLUMNS = ["id", "session_id", "tags", "has_passed", "result_description", "test_id", "test_name", "project_id",
            "project_name", "started_at", "stopped_at", "agentpool_name", "is_finished", "is_failed", "testcase_name",
@@ -50,6 +50,21 @@ def test_the_doc_status_example_answers_as_written_plus_session_status(sipfront)
     r = sipfront.get(f"{API}/runs/bae59eae-c123-45ee-6789-6cb5e9a2b1c2/status", auth=AUTH)
     assert r.status_code == 200 and r.json() == {"run": DOC_RUN, "status": 200}
 
+
+
+def test_a_listed_row_is_the_status_answer_of_its_run(sipfront, server, control):
+    """The list writes its rows as they are, the status poll dumps the same row through the response schema:
+    the two agree key for key and in order, for passed and failed runs, launched ones and fixtures alike."""
+    set_clock(server, control, T0)
+    for test_id in (123, 124):  # 115 s and passes, 45 s and fails
+        assert sipfront.post(f"{API}/tests/run", json={"id": test_id}, auth=AUTH).status_code == 200
+    advance(server, control, 60)
+    listed = runs(sipfront)["runs"]
+    assert {row["session_status"] for row in listed} == {"passed", "failed", "running"}
+    for row in listed:
+        if row["session_status"] != "running":  # (a running session's poll says only that it runs)
+            r = sipfront.get(f"{API}/runs/{row['session_id']}/status", auth=AUTH)
+            assert list(r.json()["run"].items()) == list(row.items())
 
 
 def test_start_alone(sipfront):
