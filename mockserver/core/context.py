@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from functools import lru_cache
 
-from flask import g, request
-from flask.globals import _cv_app
+from flask import request
+from flask.globals import _cv_app, _cv_request
 from werkzeug.sansio.utils import get_current_url
 
 from .clock import reads_of_this_thread
@@ -148,16 +147,28 @@ def page_base_url() -> str:
 
 
 def _root(form: str | None) -> str:
-    req = request._get_current_object()
+    environ = _cv_request.get().request.environ
+    # what decides werkzeug's scheme, host and script root, as the key of the roots made of them before
+    key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+           environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME"))
+    found = _ROOTS.get(key)
+    if found is None:
+        req = request._get_current_object()
+        found = (_url(req.scheme, req.host, req.script_root), _url(req.scheme, req.host, ""), req.script_root)
+        if len(_ROOTS) >= 256:  # (a client sends the same few Host headers; a stranger's many are not kept)
+            _ROOTS.clear()
+        _ROOTS[key] = found
+    root, host_root, script_root = found
     if form == PREFIX:
-        return _url(req.scheme, req.host, "") + link_segment(g.tenant, PREFIX) + req.script_root
-    root = _url(req.scheme, req.host, req.script_root)
-    return root if form is None else root + link_segment(g.tenant, form)
+        return host_root + link_segment(_cv_app.get().g.tenant, PREFIX) + script_root
+    return root if form is None else root + link_segment(_cv_app.get().g.tenant, form)
 
 
-@lru_cache(maxsize=256)
+_ROOTS: dict = {}  # (scheme, Host, server name, port, script name) -> (root, host root, script root)
+
+
 def _url(scheme: str, host: str, root: str) -> str:
-    # werkzeug builds (and IRI-decodes) the same root anew on each access: a client sends the same few every time
+    # werkzeug builds (and IRI-decodes) the same root anew on each access: made once per key of _ROOTS
     return get_current_url(scheme, host, root).rstrip("/")
 
 
