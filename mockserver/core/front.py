@@ -149,10 +149,10 @@ class Front:
         keys = {}
         for name, value in scope["headers"]:
             size += len(name) + len(value) + 4  # as on the wire: ": " and CRLF
-            key = name.decode("latin-1").upper().replace("-", "_")
-            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-                key = "HTTP_" + key
-            elif key in environ:
+            key = _ENVIRON_KEYS.get(name)
+            if key is None:
+                key = _environ_key(name)
+            if key in _BODY_KEYS and key in environ:
                 continue  # a repeated Content-Type means its first value (as granian's WSGI and the vendors read it)
             text = value.decode("latin-1")
             environ[key] = f"{environ[key]},{text}" if key in environ else text
@@ -293,6 +293,19 @@ class Front:
             environ[STARTED] = time.perf_counter()
             await asyncio.sleep(rule["delay_ms"] / 1000.0)
         return rule
+
+
+_BODY_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")
+_ENVIRON_KEYS: dict[bytes, str] = {}  # header name -> its environ key: clients send the same few names
+
+
+def _environ_key(name: bytes) -> str:
+    key = name.decode("latin-1").upper().replace("-", "_")
+    if key not in _BODY_KEYS:
+        key = "HTTP_" + key
+    if len(_ENVIRON_KEYS) < 1024:  # (a client inventing names gets them made each time)
+        _ENVIRON_KEYS[name] = key
+    return key
 
 
 def _call(app, environ) -> tuple[int, list, bytes]:
