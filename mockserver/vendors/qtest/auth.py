@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import request
 
@@ -97,23 +98,23 @@ def client() -> tuple[str, str] | None:
 
 
 def presented_token() -> str | None:
-    header = request.headers.get("Authorization", "").strip()
-    scheme, _, value = header.partition(" ")
+    return _token(request.environ.get("HTTP_AUTHORIZATION", ""))
+
+
+def tenant_credential(environ) -> str | None:
+    """The API token (as `presented_token` reads it) that names a tenant under --tenant-from-credentials."""
+    return _token(environ.get("HTTP_AUTHORIZATION", ""))
+
+
+@lru_cache(maxsize=1024)  # (a client sends the same header on every call)
+def _token(header: str) -> str | None:
+    scheme, _, value = header.strip().partition(" ")
     if scheme.lower() == "bearer":
         return value.strip() or None
     if scheme and not value.strip():
         # the Java SDK sends the bare token as the whole header value
         return scheme
     return None
-
-
-def tenant_credential(environ) -> str | None:
-    """The API token (as `presented_token` reads it) that names a tenant under --tenant-from-credentials."""
-    header = environ.get("HTTP_AUTHORIZATION", "").strip()
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer":
-        return value.strip() or None
-    return scheme if scheme and not value.strip() else None
 
 
 def sign_in_credential(fields: dict) -> str | None:

@@ -41,6 +41,25 @@ def test_dates_refuse_what_is_no_instant(text):
 def test_dates_are_emitted_in_qtests_form():
     assert dates.fmt(dates.parse("2015-04-08T10:01:48+07:00")) == "2015-04-08T03:01:48+00:00"
     assert dates.fmt(None) is None
+
+
+@pytest.mark.parametrize("value", [
+    datetime(2024, 2, 9, 8, 5, 3, 999999, tzinfo=timezone.utc),
+    datetime(2024, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))),  # the day before in UTC
+    datetime(1000, 1, 1, tzinfo=timezone.utc), datetime(999, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+    datetime(1, 1, 1, tzinfo=timezone.utc), datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+])
+def test_dates_are_written_as_strftime_writes_them(value):
+    assert dates.fmt(value) == value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def test_a_parsed_date_is_the_same_each_time_and_a_bad_one_is_refused_each_time():
+    assert dates.parse("2015-04-08T10:01:48+07:00") is dates.parse("2015-04-08T10:01:48+07:00")
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            dates.parse("2015-13-08T10:01:48Z")
+        with pytest.raises(ValueError):
+            dates.parse(["2015-04-08T10:01:48Z"])  # (not a string: refused, never a TypeError)
     assert dates.epoch_ms(T0) == 1428462108000
 
 
