@@ -21,9 +21,10 @@ from . import errors
 
 def secret_for(state: State, key: str) -> tuple[dict | None, str | None]:
     """(account, secret) of an API key, or of a pull-request URL that got a token."""
-    for account in state.table("accounts").values():
-        if account["apiKey"] == key:
-            return account, account["apiSecret"]
+    # by the index of keys (never changed once stored; a credential tenant's seed stores its account again):
+    # neither read account by account nor copied into the tenant's world
+    for account in state.where("accounts", "apiKey", key):
+        return account, account["apiSecret"]
     token = state.get("prTokens", key)
     if token is not None:
         return state.get("accounts", token["accountId"]), token["secret"]

@@ -37,3 +37,30 @@ def test_a_components_latest_snapshot_copies_no_other_projects_reports():
 
     held = server.core.store.own_records()["default"]["happo"]
     assert held <= 20, f"the default tenant holds {held} records of its own after four requests"
+
+
+def test_signing_in_as_the_last_of_many_accounts_copies_no_other_account():
+    from werkzeug.test import Client
+
+    from mockserver.app import create_app, load_vendors
+    from mockserver.core.fixtures import load_all
+    from mockserver.settings import DEFAULT_FIXTURES, Settings
+
+    vendors = load_vendors(["happo"])
+    data = load_all(DEFAULT_FIXTURES, vendors)
+    data["happo"]["accounts"] += [{"id": 1000 + n, "name": f"account {n}", "apiKey": f"key-{n}",
+                                   "apiSecret": f"secret-{n}"} for n in range(MANY)]
+    server = create_app(Settings(vendors=("happo",)), vendors=vendors, fixtures=data)
+    client = Client(server)
+
+    def basic(key: str, secret: str) -> dict:
+        return {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()}
+
+    last = f"key-{MANY - 1}"
+    assert client.get("/happo/api/reports/base-sha", headers=basic(last, f"secret-{MANY - 1}")).status_code == 404
+    assert client.get("/happo/api/reports/base-sha", headers=basic(last, "wrong")).status_code == 401
+    assert client.get("/happo/api/reports/base-sha", headers=basic("no-such-key", "x")).status_code == 401
+    assert client.get("/happo/api/reports/base-sha", headers=basic(KEY, SECRET)).status_code == 200
+
+    held = server.core.store.own_records()["default"]["happo"]
+    assert held <= 20, f"the default tenant holds {held} records of its own after four sign-ins"
