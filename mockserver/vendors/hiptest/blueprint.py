@@ -8,8 +8,6 @@ with `?include=`, and the mock clock's stamps and the signed-in author.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import Blueprint, g, request
 
 from ...core import context
@@ -163,7 +161,10 @@ def respond(body, status: int = 200, headers: dict | None = None):
 
 
 def parse_include(allowed) -> list[str]:
-    raw = request.args.get("include")
+    req = request._get_current_object()
+    if not req.environ.get("QUERY_STRING"):
+        return []  # (most writes: no query string to parse into args)
+    raw = req.args.get("include")
     if raw is None or raw.strip() == "":
         return []
     names = [n.strip() for n in raw.split(",") if n.strip()]
@@ -180,23 +181,38 @@ def render(state, rtype, data, status: int = 200, allowed_includes=(), options=N
     return respond(ser.document(rtype, data, meta), status)
 
 
-# -- json:api in ------------------------------------------------------------------------------
-def _resource_name() -> str:
-    """The spec's resource schema of this operation's request body (`<Body>Resource`)."""
-    for content in ((errors.operation().get("requestBody") or {}).get("content") or {}).values():
+# -- json:api in ---------------------------------------------------------------------------------
+def _resource_name(declared: dict) -> str:
+    """The spec's resource schema of an operation's request body (`<Body>Resource`)."""
+    for content in ((declared.get("requestBody") or {}).get("content") or {}).values():
         ref = (content.get("schema") or {}).get("$ref", "")
         if ref.startswith("#/components/schemas/"):
             return ref.rsplit("/", 1)[1] + "Resource"
     return ""
 
 
-@lru_cache(maxsize=64)
-def _attribute_kinds(resource_name: str) -> dict[str, str]:
+# (the contract, (rule, method) -> attribute kinds): what each write reads of the spec, read once per operation;
+# only the current contract's are kept (a changed spec file is a new contract, which starts anew)
+_body_kinds_of: tuple = (None, {})
+
+
+def _body_kinds(contract, rule: str, method: str) -> dict[str, str]:
+    global _body_kinds_of
+    held, kinds = _body_kinds_of
+    if held is not contract:
+        held, kinds = _body_kinds_of = (contract, {})
+    found = kinds.get((rule, method))
+    if found is None:
+        found = kinds[(rule, method)] = _attribute_kinds(contract, _resource_name(contract.declared(rule, method)))
+    return found
+
+
+def _attribute_kinds(contract, resource_name: str) -> dict[str, str]:
     """Underscored attribute name -> "id", "ids" or "value", as the spec declares the attributes
     (both spellings, the second referring to the first; ids are numbers or digit strings)."""
-    attributes = errors.component(resource_name).get("properties", {}).get("attributes", {})
+    attributes = contract.component(resource_name).get("properties", {}).get("attributes", {})
     if "$ref" in attributes:
-        attributes = errors.component(attributes["$ref"].rsplit("/", 1)[1])
+        attributes = contract.component(attributes["$ref"].rsplit("/", 1)[1])
     kinds = {}
     for name, prop in attributes.get("properties", {}).items():
         kind = "value"
@@ -226,7 +242,8 @@ def read_resource(expected_type: str, url_id: int | None = None) -> tuple[dict, 
         raise errors.type_mismatch(expected_type, data.get("type"))
     if url_id is not None and data.get("id") is not None and as_id(data["id"]) != url_id:
         raise errors.id_mismatch(as_id(data["id"]), url_id)
-    kinds = _attribute_kinds(_resource_name())
+    req = request._get_current_object()
+    kinds = _body_kinds(context.contract(), req.url_rule.rule, req.method)
     attributes = {}
     for name, value in underscore_keys(data.get("attributes") or {}).items():
         kind = kinds.get(name)

@@ -68,7 +68,7 @@ def _with_errors(state, record, options):
 
 def _test_run(state, record, options):
     out = dict(record)
-    out["statuses"] = runs.run_statuses(state, record["id"])
+    out["statuses"] = runs.run_statuses(state, record)
     if options.get("show_synchronization_information"):
         out["synchronization_information"] = {
             "synchronizable": not record["archived"],

@@ -12,6 +12,7 @@ from . import dsl
 DEFAULT_ENV = "Default"
 PASS_RATE_WINDOW = 10
 SYNC_SECONDS = 5
+_NONE: dict = {}  # a table the world does not hold (read only: never stored)
 
 
 def empty_counts() -> dict:
@@ -193,10 +194,20 @@ def current_status(state, snap: dict) -> str:
     return result["status"] if result else "undefined"
 
 
-def run_statuses(state, run_id: int) -> dict:
+def run_statuses(state, run: dict) -> dict:
+    """The run's tests counted by the status of their last result (`undefined` without one).
+
+    Every run of a listing counts all its tests on every request: the tables are looked up once here, each test
+    and its last result fetched straight from them (what run_snapshots and current_status do per call)."""
     counts = empty_counts()
-    for snap in run_snapshots(state, run_id):
-        counts[current_status(state, snap)] += 1
+    tests, results = state.tables.get("test_snapshots", _NONE), state.tables.get("test_results", _NONE)
+    for tid in run.get("test_ids", ()):
+        snap = tests.get(tid)
+        if snap is None:
+            continue
+        ids = snap.get("result_ids")
+        result = results.get(ids[-1]) if ids else None
+        counts[result["status"] if result else "undefined"] += 1
     return counts
 
 
