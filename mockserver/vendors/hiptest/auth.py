@@ -81,10 +81,12 @@ def sign_in(email: str, password: str) -> tuple[dict, dict]:
 
 def authenticate() -> dict:
     """The live token the four headers name; 406 for a wrong Accept, 401 for bad credentials."""
-    if not accept_ok():
-        raise errors.not_acceptable()
     environ = request.environ
-    token, client, uid = (environ.get(h, "").strip() for h in ("HTTP_ACCESS_TOKEN", "HTTP_CLIENT", "HTTP_UID"))
+    if not _accepts(environ.get("HTTP_ACCEPT", "")):
+        raise errors.not_acceptable()
+    token = environ.get("HTTP_ACCESS_TOKEN", "").strip()
+    client = environ.get("HTTP_CLIENT", "").strip()
+    uid = environ.get("HTTP_UID", "").strip()
     if not (token and client and uid):
         raise errors.unauthenticated()
     if context.permissive():
@@ -92,14 +94,20 @@ def authenticate() -> dict:
                  "expiry": int((context.now() + TOKEN_LIFETIME).timestamp())}
     else:
         now = _epoch()
-        found = next((t for t in context.state().extra["tokens"]
-                      if t["uid"] == uid and t["client"] == client and t["access_token"] == token
-                      and t["expiry"] > now), None)
-        if found is None:
+        for found in context.state().extra["tokens"]:
+            if found["uid"] == uid and found["client"] == client and found["access_token"] == token \
+                    and found["expiry"] > now:
+                break
+        else:
             raise errors.unauthenticated()
-        context.valid_until(datetime.fromtimestamp(found["expiry"], timezone.utc))  # the token holds till then
+        context.valid_until(_instant(found["expiry"]))  # the token holds till then
     g.hiptest_token = found
     return found
+
+
+@lru_cache(maxsize=256)  # every request of a token declares its expiry: one datetime per token, not per request
+def _instant(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, timezone.utc)
 
 
 def current_author() -> str:

@@ -8,6 +8,8 @@ with `?include=`, and the mock clock's stamps and the signed-in author.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Blueprint, g, request
 
 from ...core import context
@@ -46,7 +48,11 @@ def _expiry(response):
 def options(**extra) -> dict:
     """Serialiser options: flags from the query string plus the mock clock, read only by the
     resources that depend on time (so the others stay cacheable reads)."""
-    return {"now_epoch": lambda: context.now().timestamp(), **extra}
+    return {"now_epoch": _now_epoch, **extra}
+
+
+def _now_epoch() -> float:
+    return context.now().timestamp()
 
 
 def flag(name: str) -> bool:
@@ -160,14 +166,21 @@ def respond(body, status: int = 200, headers: dict | None = None):
     return json_response(body, status, headers, content_type=MEDIA_TYPE)
 
 
-def parse_include(allowed) -> list[str]:
+def parse_include(allowed) -> tuple[str, ...]:
     req = request._get_current_object()
     if not req.environ.get("QUERY_STRING"):
-        return []  # (most writes: no query string to parse into args)
+        return ()  # (most writes: no query string to parse into args)
     raw = req.args.get("include")
-    if raw is None or raw.strip() == "":
-        return []
-    names = [n.strip() for n in raw.split(",") if n.strip()]
+    if raw is None:
+        return ()
+    return _includes(raw, tuple(allowed))
+
+
+@lru_cache(maxsize=256)  # a client asks for the same few includes on every call: split and checked once each
+def _includes(raw: str, allowed: tuple) -> tuple[str, ...]:
+    if raw.strip() == "":
+        return ()
+    names = tuple(n.strip() for n in raw.split(",") if n.strip())
     unknown = [n for n in names if n not in allowed]
     if unknown:
         raise errors.unknown_relationships(unknown)

@@ -16,7 +16,7 @@ _NONE: dict = {}  # a table the world does not hold (read only: never stored)
 
 
 def empty_counts() -> dict:
-    return {s: 0 for s in STATUSES}
+    return dict.fromkeys(STATUSES, 0)
 
 
 def normalize_status(value) -> str:
@@ -200,13 +200,13 @@ def run_statuses(state, run: dict) -> dict:
     Every run of a listing counts all its tests on every request: the tables are looked up once here, each test
     and its last result fetched straight from them (what run_snapshots and current_status do per call)."""
     counts = empty_counts()
-    tests, results = state.tables.get("test_snapshots", _NONE), state.tables.get("test_results", _NONE)
+    test, result_of = state.tables.get("test_snapshots", _NONE).get, state.tables.get("test_results", _NONE).get
     for tid in run.get("test_ids", ()):
-        snap = tests.get(tid)
+        snap = test(tid)
         if snap is None:
             continue
         ids = snap.get("result_ids")
-        result = results.get(ids[-1]) if ids else None
+        result = result_of(ids[-1]) if ids else None
         counts[result["status"] if result else "undefined"] += 1
     return counts
 
