@@ -25,8 +25,11 @@ blueprint = Blueprint("hiptest", __name__)
 @blueprint.before_request
 def _rate_limit():
     """The documented limit, when switched on; the request's credentials are checked after it."""
-    limit = ratelimit.effective_limit(context.state().extra.get("rate_limit"),
-                                      context.vendor_options().get("rate_limit"))
+    override = context.state().extra.get("rate_limit")
+    setting = context.vendor_options().get("rate_limit") if override is None else None
+    if not (override or setting):
+        return  # off, as by default (effective_limit: 0, None or false is off)
+    limit = ratelimit.effective_limit(override, setting)
     if not limit:
         return
     context.uncacheable()  # every request counts against the window: none may be answered from the read cache

@@ -54,7 +54,8 @@ def identifier(type_: str, record: dict) -> dict:
 
 def linkage(rel: Relation, related):
     if rel.many:
-        return [identifier(rel.type, r) for r in related or []]
+        type_ = rel.type
+        return [{"type": type_, "id": str(r["id"])} for r in related or []]
     return identifier(rel.type, related) if related else None
 
 
@@ -105,6 +106,7 @@ class Serializer:
         return obj
 
     def document(self, rtype, data, meta=None, with_included=True) -> dict:
+        rtype = REGISTRY[rtype] if isinstance(rtype, str) else rtype
         if isinstance(data, list):
             body = {"data": [self.resource(rtype, r) for r in data]}
         elif data is None:

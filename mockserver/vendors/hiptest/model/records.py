@@ -16,7 +16,7 @@ def stamp(now: datetime) -> str:
 def scoped(state, kind: str, key: int, **scope) -> dict | None:
     """The record of `kind` with id `key` when it matches every field of `scope`, else None."""
     record = state.get(kind, key)
-    if record is None or any(record.get(k) != v for k, v in scope.items()):
+    if record is None or (scope and any(record.get(k) != v for k, v in scope.items())):
         return None
     return record
 
