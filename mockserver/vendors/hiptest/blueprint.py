@@ -176,7 +176,8 @@ def parse_include(allowed) -> tuple[str, ...]:
     raw = req.args.get("include")
     if raw is None:
         return ()
-    return _includes(raw, tuple(allowed))
+    # (a long value, which no client sends twice, is not kept: 256 of them could hold megabytes)
+    return (_includes if len(raw) <= 256 else _includes.__wrapped__)(raw, tuple(allowed))
 
 
 @lru_cache(maxsize=256)  # a client asks for the same few includes on every call: split and checked once each
