@@ -197,16 +197,23 @@ def current_status(state, snap: dict) -> str:
 def run_statuses(state, run: dict) -> dict:
     """The run's tests counted by the status of their last result (`undefined` without one).
 
-    Every run of a listing counts all its tests on every request: the tables are looked up once here, each test
-    and its last result fetched straight from them (what run_snapshots and current_status do per call)."""
+    Every run of a listing counts all its tests on every request: each test and its last result is read by its key
+    straight from the tables (`table[key]`: a dict's own lookup), not through State.get, run_snapshots and
+    current_status per test."""
     counts = empty_counts()
-    test, result_of = state.tables.get("test_snapshots", _NONE).get, state.tables.get("test_results", _NONE).get
+    tests, results = state.tables.get("test_snapshots", _NONE), state.tables.get("test_results", _NONE)
     for tid in run.get("test_ids", ()):
-        snap = test(tid)
-        if snap is None:
+        try:
+            snap = tests[tid]
+        except KeyError:  # (gone: not counted, as run_snapshots skips it)
             continue
         ids = snap.get("result_ids")
-        result = result_of(ids[-1]) if ids else None
+        result = None
+        if ids:
+            try:
+                result = results[ids[-1]]
+            except KeyError:
+                pass
         counts[result["status"] if result else "undefined"] += 1
     return counts
 
