@@ -28,13 +28,9 @@ def sign_in_credential(fields: dict) -> str | None:
     return email.strip().lower() if isinstance(email, str) else None
 
 
-def accept_ok() -> bool:
-    """True when Accept names application/vnd.api+json with version=1 (parameters in any order)."""
-    return _accepts(request.environ.get("HTTP_ACCEPT", ""))
-
-
 @lru_cache(maxsize=256)  # a client sends one Accept header on every request: read once
 def _accepts(header: str) -> bool:
+    """True when Accept names application/vnd.api+json with version=1 (parameters in any order)."""
     for part in header.split(","):
         media, *params = [p.strip() for p in part.split(";")]
         if media.lower() != ACCEPT_MEDIA:
