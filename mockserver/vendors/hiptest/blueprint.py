@@ -25,8 +25,11 @@ blueprint = Blueprint("hiptest", __name__)
 @blueprint.before_request
 def _rate_limit():
     """The documented limit, when switched on; the request's credentials are checked after it."""
-    limit = ratelimit.effective_limit(context.state().extra.get("rate_limit"),
-                                      context.vendor_options().get("rate_limit"))
+    override = context.state().extra.get("rate_limit")
+    setting = context.vendor_options().get("rate_limit") if override is None else None
+    if not (override or setting):
+        return  # off, as by default (effective_limit: 0, None or false is off)
+    limit = ratelimit.effective_limit(override, setting)
     if not limit:
         return
     context.uncacheable()  # every request counts against the window: none may be answered from the read cache
@@ -48,7 +51,11 @@ def _expiry(response):
 def options(**extra) -> dict:
     """Serialiser options: flags from the query string plus the mock clock, read only by the
     resources that depend on time (so the others stay cacheable reads)."""
-    return {"now_epoch": lambda: context.now().timestamp(), **extra}
+    return {"now_epoch": _now_epoch, **extra}
+
+
+def _now_epoch() -> float:
+    return context.now().timestamp()
 
 
 def flag(name: str) -> bool:
@@ -162,11 +169,22 @@ def respond(body, status: int = 200, headers: dict | None = None):
     return json_response(body, status, headers, content_type=MEDIA_TYPE)
 
 
-def parse_include(allowed) -> list[str]:
-    raw = request.args.get("include")
-    if raw is None or raw.strip() == "":
-        return []
-    names = [n.strip() for n in raw.split(",") if n.strip()]
+def parse_include(allowed) -> tuple[str, ...]:
+    req = request._get_current_object()
+    if not req.environ.get("QUERY_STRING"):
+        return ()  # (most writes: no query string to parse into args)
+    raw = req.args.get("include")
+    if raw is None:
+        return ()
+    # (a long value, which no client sends twice, is not kept: 256 of them could hold megabytes)
+    return (_includes if len(raw) <= 256 else _includes.__wrapped__)(raw, tuple(allowed))
+
+
+@lru_cache(maxsize=256)  # a client asks for the same few includes on every call: split and checked once each
+def _includes(raw: str, allowed: tuple) -> tuple[str, ...]:
+    if raw.strip() == "":
+        return ()
+    names = tuple(n.strip() for n in raw.split(",") if n.strip())
     unknown = [n for n in names if n not in allowed]
     if unknown:
         raise errors.unknown_relationships(unknown)
@@ -180,23 +198,38 @@ def render(state, rtype, data, status: int = 200, allowed_includes=(), options=N
     return respond(ser.document(rtype, data, meta), status)
 
 
-# -- json:api in ------------------------------------------------------------------------------
-def _resource_name() -> str:
-    """The spec's resource schema of this operation's request body (`<Body>Resource`)."""
-    for content in ((errors.operation().get("requestBody") or {}).get("content") or {}).values():
+# -- json:api in ---------------------------------------------------------------------------------
+def _resource_name(declared: dict) -> str:
+    """The spec's resource schema of an operation's request body (`<Body>Resource`)."""
+    for content in ((declared.get("requestBody") or {}).get("content") or {}).values():
         ref = (content.get("schema") or {}).get("$ref", "")
         if ref.startswith("#/components/schemas/"):
             return ref.rsplit("/", 1)[1] + "Resource"
     return ""
 
 
-@lru_cache(maxsize=64)
-def _attribute_kinds(resource_name: str) -> dict[str, str]:
+# (the contract, (rule, method) -> attribute kinds): what each write reads of the spec, read once per operation;
+# only the current contract's are kept (a changed spec file is a new contract, which starts anew)
+_body_kinds_of: tuple = (None, {})
+
+
+def _body_kinds(contract, rule: str, method: str) -> dict[str, str]:
+    global _body_kinds_of
+    held, kinds = _body_kinds_of
+    if held is not contract:
+        held, kinds = _body_kinds_of = (contract, {})
+    found = kinds.get((rule, method))
+    if found is None:
+        found = kinds[(rule, method)] = _attribute_kinds(contract, _resource_name(contract.declared(rule, method)))
+    return found
+
+
+def _attribute_kinds(contract, resource_name: str) -> dict[str, str]:
     """Underscored attribute name -> "id", "ids" or "value", as the spec declares the attributes
     (both spellings, the second referring to the first; ids are numbers or digit strings)."""
-    attributes = errors.component(resource_name).get("properties", {}).get("attributes", {})
+    attributes = contract.component(resource_name).get("properties", {}).get("attributes", {})
     if "$ref" in attributes:
-        attributes = errors.component(attributes["$ref"].rsplit("/", 1)[1])
+        attributes = contract.component(attributes["$ref"].rsplit("/", 1)[1])
     kinds = {}
     for name, prop in attributes.get("properties", {}).items():
         kind = "value"
@@ -226,7 +259,8 @@ def read_resource(expected_type: str, url_id: int | None = None) -> tuple[dict, 
         raise errors.type_mismatch(expected_type, data.get("type"))
     if url_id is not None and data.get("id") is not None and as_id(data["id"]) != url_id:
         raise errors.id_mismatch(as_id(data["id"]), url_id)
-    kinds = _attribute_kinds(_resource_name())
+    req = request._get_current_object()
+    kinds = _body_kinds(context.contract(), req.url_rule.rule, req.method)
     attributes = {}
     for name, value in underscore_keys(data.get("attributes") or {}).items():
         kind = kinds.get(name)

@@ -281,9 +281,11 @@ SyncInfo = Schema.from_dict({
     "synchronizable": fields.Boolean(), "synchronizing": fields.Boolean(), "details": fields.Dict(),
 }, name="SyncInfo")
 
+# a run's and a folder snapshot's counts are made by model/runs.py (status names to ints): dumped as they come,
+# not converted key by key on every listing
 TestRunAttrs = Schema.from_dict(_stamped(
     name=fields.String(), description=fields.String(),
-    statuses=fields.Dict(keys=fields.String(), values=fields.Integer()),
+    statuses=fields.Dict(),
     archived=fields.Boolean(), external=fields.Boolean(),
     synchronization_information=fields.Nested(SyncInfo, data_key="synchronization-information"),
 ), name="TestRunAttrs")
@@ -300,7 +302,7 @@ TestSnapshotAttrs = Schema.from_dict(_stamped(
 
 FolderSnapshotAttrs = Schema.from_dict(_stamped(
     name=fields.String(), description=fields.String(),
-    statuses=fields.Dict(keys=fields.String(), values=fields.Integer()),
+    statuses=fields.Dict(),
     parent_id=fields.Integer(data_key="parent-id", allow_none=True),
     test_run_id=fields.Integer(data_key="test-run-id"),
 ), name="FolderSnapshotAttrs")

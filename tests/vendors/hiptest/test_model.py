@@ -73,10 +73,10 @@ def test_a_run_has_one_test_per_scenario_and_counts_them_by_last_result():
     run = _run(state)
     tests = runs.run_snapshots(state, run["id"])
     assert [t["scenario_id"] for t in tests] == [20, 21]
-    assert runs.run_statuses(state, run["id"])["undefined"] == 2
+    assert runs.run_statuses(state, run)["undefined"] == 2
     runs.add_result(state, run, tests[0], {"status": "failed"}, None, AT, "demo")
     runs.add_result(state, run, tests[0], {"status": "passed"}, None, AT, "demo")
-    counts = runs.run_statuses(state, run["id"])
+    counts = runs.run_statuses(state, run)
     assert (counts["passed"], counts["failed"], counts["undefined"]) == (1, 0, 1)
     assert runs.current_status(state, tests[0]) == "passed"
 

@@ -27,6 +27,38 @@ def test_unknown_include_is_400(api):
     assert r.status_code == 400 and "scenarios" in r.json()["errors"][0]
 
 
+def test_the_run_list_with_tags_shows_every_change_at_once(api):
+    """The bench's listing (`?include=tags`, a new query each time): a tag, its new value, a result, a deleted test."""
+    def listed(n):
+        r = api.get(f"{RUNS}?include=tags&n={n}")
+        assert r.status_code == 200
+        body = r.json()
+        runs = {run["id"]: run for run in body["data"]}
+        return runs[str(CI)], {(i["id"], i["attributes"]["value"]) for i in body["included"]}
+
+    ci, included = listed(1)
+    assert ci["relationships"]["tags"] == {"data": []} and included == {("4", "1")}
+    tag = api.post(run_path(CI) + "/tags", json=doc({"key": "nightly", "value": "a"})).json()["data"]["id"]
+    ci, included = listed(2)
+    assert ci["relationships"]["tags"] == {"data": [{"type": "tags", "id": tag}]} and (tag, "a") in included
+    assert api.patch(run_path(CI) + f"/tags/{tag}", json=doc({"value": "b"}, id_=tag)).status_code == 200
+    assert (tag, "b") in listed(3)[1]
+    passed = ci["attributes"]["statuses"]["passed"]
+    test = snapshots(api, CI)[0]["id"]
+    r = api.post(run_path(CI) + f"/test_snapshots/{test}/test_results",
+                 json=doc({"status": "blocked", "status-author": "CI", "description": "x"}))
+    assert r.status_code == 201
+    statuses = listed(4)[0]["attributes"]["statuses"]
+    assert (statuses["passed"], statuses["blocked"]) == (passed - 1, 1)
+    assert api.delete(run_path(CI) + f"/test_snapshots/{test}").status_code == 200
+    statuses = listed(5)[0]["attributes"]["statuses"]
+    assert (statuses["passed"], statuses["blocked"]) == (passed - 1, 0)
+    for _ in range(2):  # an include it cannot give is refused every time, not only the first
+        r = api.get(f"{RUNS}?include=tags,scenarios")
+        assert r.status_code == 400
+        assert r.json() == {"errors": ["scenarios is not a valid relationship of this resource"]}
+
+
 def test_show_synchronization_information_only_when_asked(api):
     plain = api.get(run_path()).json()["data"]["attributes"]
     assert "synchronization-information" not in plain

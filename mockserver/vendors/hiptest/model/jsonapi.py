@@ -54,8 +54,13 @@ def identifier(type_: str, record: dict) -> dict:
 
 def linkage(rel: Relation, related):
     if rel.many:
-        return [identifier(rel.type, r) for r in related or []]
+        type_ = rel.type
+        return [{"type": type_, "id": str(r["id"])} for r in related or []]
     return identifier(rel.type, related) if related else None
+
+
+def _links(base: str, name: str) -> dict:
+    return {"self": f"{base}/relationships/{name}", "related": f"{base}/{name}"}
 
 
 class Serializer:
@@ -71,21 +76,24 @@ class Serializer:
     def resource(self, rtype: ResourceType | str, record: dict, top: bool = True) -> dict:
         rtype = REGISTRY[rtype] if isinstance(rtype, str) else rtype
         data = rtype.prepare(self.state, record, self.options) if rtype.prepare else record
+        base = f"/{rtype.type}/{record['id']}"
         obj = {
             "type": rtype.type,
             "id": str(record["id"]),
             "attributes": compiled(rtype.schema)(data),
-            "links": {"self": f"/{rtype.type}/{record['id']}"},
+            "links": {"self": base},
         }
         if rtype.relationships:
             rels = {}
+            # (only a top-level resource shows linkage; an included one's relationships stay empty or links)
+            include, linkage_for = (self.include, self.linkage_for) if top else ((), ())
             for name, rel in rtype.relationships.items():
-                wanted = top and name in self.include
-                base = f"/{rtype.type}/{record['id']}"
-                links = {"links": {"self": f"{base}/relationships/{name}", "related": f"{base}/{name}"}}
-                if wanted or (top and name in self.linkage_for):
+                wanted = name in include
+                if wanted or name in linkage_for:
                     related = rel.resolve(self.state, record)
-                    rels[name] = {**(links if rel.links else {}), "data": linkage(rel, related)}
+                    entry = {"links": _links(base, name)} if rel.links else {}
+                    entry["data"] = linkage(rel, related)
+                    rels[name] = entry
                     if wanted:
                         for item in (related or []) if rel.many else ([related] if related else []):
                             key = (rel.type, str(item["id"]))
@@ -93,11 +101,12 @@ class Serializer:
                                 self.included[key] = {}
                                 self.included[key] = self.resource(rel.type, item, top=False)
                 else:
-                    rels[name] = links if rel.links == "always" else {}
+                    rels[name] = {"links": _links(base, name)} if rel.links == "always" else {}
             obj["relationships"] = rels
         return obj
 
     def document(self, rtype, data, meta=None, with_included=True) -> dict:
+        rtype = REGISTRY[rtype] if isinstance(rtype, str) else rtype
         if isinstance(data, list):
             body = {"data": [self.resource(rtype, r) for r in data]}
         elif data is None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from operator import itemgetter
+
+_ID = itemgetter("id")
 
 
 def stamp(now: datetime) -> str:
@@ -13,7 +16,7 @@ def stamp(now: datetime) -> str:
 def scoped(state, kind: str, key: int, **scope) -> dict | None:
     """The record of `kind` with id `key` when it matches every field of `scope`, else None."""
     record = state.get(kind, key)
-    if record is None or any(record.get(k) != v for k, v in scope.items()):
+    if record is None or (scope and any(record.get(k) != v for k, v in scope.items())):
         return None
     return record
 
@@ -25,10 +28,26 @@ FIXED = ("project_id", "test_run_id", "scenario_id", "owner_id")
 
 def rows(state, kind: str, **scope) -> list[dict]:
     """Records of `kind` matching `scope`, by id (the API's lists come back unpaginated)."""
-    fixed = next((k for k in FIXED if k in scope), None)
-    found = state.where(kind, fixed, scope[fixed]) if fixed else peeked(state, kind, scope)
-    out = [r for r in found if all(r.get(k) == v for k, v in scope.items())]
-    return sorted(out, key=lambda r: r["id"])
+    for fixed in FIXED:
+        if fixed in scope:
+            break
+    else:
+        return sorted(peeked(state, kind, scope), key=_ID)
+    found = state.where(kind, fixed, scope[fixed])  # (what the index answers matches its field)
+    if len(scope) > 1:
+        rest = [(k, v) for k, v in scope.items() if k != fixed]
+        if len(rest) == 1:  # (a tag's owner: by id, then type)
+            (field, value), = rest
+            found = [r for r in found if r.get(field) == value]
+        else:
+            found = [r for r in found if all(r.get(k) == v for k, v in rest)]
+    return sorted(found, key=_ID)
+
+
+def tags_on(state, owner_type: str, owner_id: int) -> list[dict]:
+    """The tags of one record, by id: rows(state, "tags", owner_type=..., owner_id=...) without its generality (a
+    listing with `?include=tags` asks once per record it shows)."""
+    return sorted([t for t in state.where("tags", "owner_id", owner_id) if t.get("owner_type") == owner_type], key=_ID)
 
 
 def peeked(state, kind: str, scope: dict) -> list[dict]:

@@ -23,12 +23,12 @@ from ..schemas import (
 )
 from . import dsl, runs
 from .jsonapi import Relation, ResourceType, Serializer, register
-from .records import rows
+from .records import tags_on
 
 
 def tags_of(owner_type: str):
     def resolve(state, record):
-        return rows(state, "tags", owner_id=record["id"], owner_type=owner_type)
+        return tags_on(state, owner_type, record["id"])
     return Relation("tags", resolve, many=True)
 
 
@@ -68,7 +68,7 @@ def _with_errors(state, record, options):
 
 def _test_run(state, record, options):
     out = dict(record)
-    out["statuses"] = runs.run_statuses(state, record["id"])
+    out["statuses"] = runs.run_statuses(state, record)
     if options.get("show_synchronization_information"):
         out["synchronization_information"] = {
             "synchronizable": not record["archived"],

@@ -12,10 +12,11 @@ from . import dsl
 DEFAULT_ENV = "Default"
 PASS_RATE_WINDOW = 10
 SYNC_SECONDS = 5
+_NONE: dict = {}  # a table the world does not hold (read only: never stored)
 
 
 def empty_counts() -> dict:
-    return {s: 0 for s in STATUSES}
+    return dict.fromkeys(STATUSES, 0)
 
 
 def normalize_status(value) -> str:
@@ -193,10 +194,27 @@ def current_status(state, snap: dict) -> str:
     return result["status"] if result else "undefined"
 
 
-def run_statuses(state, run_id: int) -> dict:
+def run_statuses(state, run: dict) -> dict:
+    """The run's tests counted by the status of their last result (`undefined` without one).
+
+    Every run of a listing counts all its tests on every request: each test and its last result is read by its key
+    straight from the tables (`table[key]`: a dict's own lookup), not through State.get, run_snapshots and
+    current_status per test."""
     counts = empty_counts()
-    for snap in run_snapshots(state, run_id):
-        counts[current_status(state, snap)] += 1
+    tests, results = state.tables.get("test_snapshots", _NONE), state.tables.get("test_results", _NONE)
+    for tid in run.get("test_ids", ()):
+        try:
+            snap = tests[tid]
+        except KeyError:  # (gone: not counted, as run_snapshots skips it)
+            continue
+        ids = snap.get("result_ids")
+        result = None
+        if ids:
+            try:
+                result = results[ids[-1]]
+            except KeyError:
+                pass
+        counts[result["status"] if result else "undefined"] += 1
     return counts
 
 
