@@ -64,12 +64,12 @@ def checked() -> tuple[dict, object]:
 
 def contract():
     """The vendor's compiled contract (core/contract.py), spec document included."""
-    from .contract import load_contract
-
     app = _cv_app.get().app
     kept = app.extensions.get(_CONTRACT_KEY)
     now = time.monotonic()
     if kept is None or now - kept[0] > 1.0:  # the spec file is looked at (stat) once a second, not per call
+        from .contract import load_contract  # (imported here, not per call: an import statement costs a lookup)
+
         kept = app.extensions[_CONTRACT_KEY] = (now, load_contract(app.extensions[VENDOR_KEY].spec_path()))
     return kept[1]
 
