@@ -92,12 +92,12 @@ def valid_until(when: datetime | None) -> None:
     make it right after the reads it speaks for; a clock read after the last declaration makes the
     answer uncacheable. Anything with effects besides state and outbox calls uncacheable() instead.
     """
-    ctx = _cv_app.get().g
-    ctx.covered_reads = reads_of_this_thread()
-    ctx.time_bound = True
-    current = ctx.__dict__.get("valid_until")
+    noted = _cv_app.get().g.__dict__  # (g's __setattr__ is a Python call per name)
+    noted["covered_reads"] = reads_of_this_thread()
+    noted["time_bound"] = True
+    current = noted.get("valid_until")
     if when is not None and (current is None or when < current):
-        ctx.valid_until = when
+        noted["valid_until"] = when
 
 
 def now_ms() -> int:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from functools import wraps
 from pathlib import Path
 
-from flask import g, request
+from flask import request
+from flask.globals import _cv_app
 from werkzeug.exceptions import HTTPException
 
 from .auth import admission
@@ -51,7 +52,8 @@ class SpecGuard:
 
         def read(operation, req, kwargs, lenient=False):
             try:
-                g.params, g.body = operation.check(req, kwargs, lenient)
+                seen = _cv_app.get().g.__dict__  # (g's own __setattr__, and the proxy's, are Python calls per name)
+                seen["params"], seen["body"] = operation.check(req, kwargs, lenient)
             except (Problem, VendorError, HTTPException):
                 raise  # refusals, and 413 for a body over the limit
             except Exception as exc:  # whatever a strange request makes a parser raise is the client's fault

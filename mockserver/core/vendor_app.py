@@ -173,25 +173,23 @@ def build_vendor_app(core, vendor) -> Flask:
 
     @app.before_request
     def _begin():
-        ctx = g._get_current_object()
+        ctx = _cv_app.get().g
+        noted = ctx.__dict__  # (set directly: g's own __setattr__ is a Python call per name)
         req = request._get_current_object()
         environ = req.environ
-        ctx.start = environ.get(STARTED) or time.perf_counter()
-        ctx.lock = ctx.undo = ctx.fault = None
-        ctx.outbound = []
+        noted.update(start=environ.get(STARTED) or time.perf_counter(), lock=None, undo=None, fault=None, outbound=[])
         if BODY_ERROR in environ:  # the front (core/front.py) cut a stalled or oversized body, or too large a head
-            ctx.tenant, ctx.clock = DEFAULT_TENANT, clocks.server
+            noted.update(tenant=DEFAULT_TENANT, clock=clocks.server)
             return render_error(vendor, environ[BODY_ERROR], HTTP_MESSAGES[environ[BODY_ERROR]])
-        tenant = req.environ.get(_TENANT_KEY) or DEFAULT_TENANT
-        problem = req.environ.get(tenancy.ERROR)
+        tenant = environ.get(_TENANT_KEY) or DEFAULT_TENANT
+        problem = environ.get(tenancy.ERROR)
         if problem or (tenant is not DEFAULT_TENANT and not TENANT_RE.match(tenant)):
-            ctx.tenant = DEFAULT_TENANT
-            ctx.clock = clocks.server
+            noted.update(tenant=DEFAULT_TENANT, clock=clocks.server)
             return render_error(vendor, 400,
                                 problem or f"Invalid {TENANT_HEADER} header: use 1-128 letters, digits or ._:@/+-")
-        ctx.tenant = tenant
-        ctx.clock = clock = clocks.of(tenant)
-        ctx.covered_reads, ctx.valid_until, ctx.since = reads_of_this_thread(), None, clock.peek()
+        clock = clocks.of(tenant)
+        noted.update(tenant=tenant, clock=clock, covered_reads=reads_of_this_thread(), valid_until=None,
+                     since=clock.peek())
         if FAULT in environ:  # matched by the front, which slept its delay in the event loop
             rule = environ[FAULT]
         else:
@@ -202,7 +200,7 @@ def build_vendor_app(core, vendor) -> Flask:
             if rule.get("fault") and environ.get("werkzeug.socket") is not None:
                 return _broken(core, name, req, ctx, rule)  # Werkzeug (--dev, tests): no front broke it
             if rule.get("status") is not None:
-                ctx.fault = rule["id"]
+                noted["fault"] = rule["id"]
                 return _fault_response(vendor, rule)
         if environ.get(BODY):
             req._cached_data = environ[BODY]  # read by the front already: werkzeug's get_data and form parsing use it
@@ -211,11 +209,11 @@ def build_vendor_app(core, vendor) -> Flask:
             # a slow or large upload must not hold it,
             # and reading gives up the GIL, which under the lock would stall every request of the tenant
             req.get_data(cache=True)
-        ctx.lock = store.acquire(tenant, name)
-        ctx.writes = req.method in MUTATING
-        ctx.world = store.state(tenant, name)  # the state this request reads (what a kept answer is bound to)
+        noted["lock"] = store.acquire(tenant, name)
+        noted["writes"] = req.method in MUTATING
+        noted["world"] = store.state(tenant, name)  # the state this request reads (what a kept answer is bound to)
         # everything the request changes in the tenant's state is recorded, so it can be undone
-        ctx.undo = tracked.begin()
+        noted["undo"] = tracked.begin()
         if req.method == "OPTIONS" and getattr(req.url_rule, "provide_automatic_options", False):
             # Flask answers OPTIONS without the view (where the guard admits): a stranger still gets the 401
             admission(app.view_functions[req.endpoint], vendor)()
@@ -232,7 +230,7 @@ def build_vendor_app(core, vendor) -> Flask:
         # a failed write leaves no trace in the store (a failed read keeps what it noted, as before) ...
         kept = not (failed and writes)
         tracked.end(undo, keep=kept)
-        ctx.undo = None
+        seen["undo"] = None
         if kept and (changed or writes):
             store.reads.changed(ctx.tenant, name)  # answers kept before this change are stale
         if not failed:
