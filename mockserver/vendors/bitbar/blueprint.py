@@ -123,9 +123,10 @@ def given(*required: str) -> dict:
     query parameters and body properties, never its path) is returned, so a stray key cannot reach a
     record. A field the spec marks "required in one or the other" must be in one of them, which
     OpenAPI cannot tie together, so it is checked here."""
-    names, flags = _declared(request.url_rule.rule if request.url_rule else "", request.method)
-    values = {key: value for key, value in (g.get("params") or {}).items() if value is not None and key in names}
-    body = g.get("body")
+    req = request._get_current_object()  # (once: each access through the proxy costs a lookup)
+    names, flags = _declared(req.url_rule.rule if req.url_rule else "", req.method)
+    params, body = context.checked()
+    values = {key: value for key, value in params.items() if value is not None and key in names}
     if isinstance(body, dict):
         # an absent parameter reads as None; a body's null is sent (it clears a nullable field)
         values.update({key: value for key, value in body.items() if key in names})
