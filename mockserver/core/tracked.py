@@ -112,13 +112,17 @@ def adopt(value, memo: dict | None = None):
     found = memo.get(id(value))
     if found is not None:
         return found
-    # scalars are copied by C (dict.update / list.extend on the tracked type), only containers recurse
+    # copied whole by C (the types' own __init__, which records nothing), then only the containers in it replaced
     if kind is dict:
-        out = memo[id(value)] = TDict()
-        dict.update(out, {k: adopt(v, memo) if type(v) in _PLAIN else v for k, v in value.items()})
+        out = memo[id(value)] = TDict(value)
+        for key, item in value.items():
+            if type(item) in _PLAIN:
+                dict.__setitem__(out, key, adopt(item, memo))
         return out
-    out = memo[id(value)] = TList()
-    list.extend(out, [adopt(v, memo) if type(v) in _PLAIN else v for v in value])
+    out = memo[id(value)] = TList(value)
+    for index, item in enumerate(value):
+        if type(item) in _PLAIN:
+            list.__setitem__(out, index, adopt(item, memo))
     return out
 
 
