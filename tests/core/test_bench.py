@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.bench import Scenario, _python_load, _wrk
+from tests.bench import HALVES, Scenario, _alternated, _python_load, _wrk
 
 
 class _Recorder(BaseHTTPRequestHandler):
@@ -18,10 +18,12 @@ class _Recorder(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # (head and body are two writes: no 40 ms wait for a delayed ACK)
     paths: Counter = Counter()
     lock = threading.Lock()
+    arrivals: list = []  # (server port, path) in the order requests came, across servers
 
     def do_GET(self):  # noqa: N802 - http.server's name
         with self.lock:
             self.paths[self.path] += 1
+            self.arrivals.append((self.server.server_address[1], self.path))
         self.send_response(200)
         self.send_header("Content-Length", "2")
         self.end_headers()
@@ -34,6 +36,7 @@ class _Recorder(BaseHTTPRequestHandler):
 @pytest.fixture
 def recorder():
     _Recorder.paths = Counter()
+    _Recorder.arrivals = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -60,3 +63,23 @@ def test_a_rendered_scenario_never_repeats_a_path_across_threads_or_runs(recorde
     repeated = {path: n for path, n in paths.items() if n > 1}
     assert not repeated, f"{len(repeated)} paths asked more than once, e.g. {list(repeated.items())[:3]}"
     assert all(path.startswith("/api/things?limit=20&bench=") for path in paths)
+
+
+def test_the_bare_app_and_the_mock_take_turns_and_their_turns_add_up(recorder):
+    """make bench drives the bare app and the mock in turns (bare, mock, bare, mock), so a change in the machine's
+    speed during a scenario falls on both; each figure covers every turn."""
+    bare_port, _ = recorder
+    mock = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    mock.daemon_threads = True
+    threading.Thread(target=mock.serve_forever, daemon=True).start()
+    try:
+        base, got = _alternated(_python_load, bare_port, mock.server_address[1], RENDERED, 0.4, 2)
+    finally:
+        mock.shutdown()
+        mock.server_close()
+    served_by = [port for port, _ in _Recorder.arrivals]
+    turns = [port for n, port in enumerate(served_by) if n == 0 or served_by[n - 1] != port]
+    assert turns == [bare_port, mock.server_address[1]] * HALVES
+    assert base["requests"] == served_by.count(bare_port) and got["requests"] == served_by.count(mock.server_address[1])
+    assert base["rps"] > 0 and got["rps"] > 0 and base["non_2xx"] == got["non_2xx"] == 0
+    assert len(set(_Recorder.paths)) == len(_Recorder.arrivals)  # (no path repeated across the turns either)
