@@ -13,6 +13,7 @@ import datetime
 import http.client
 import itertools
 import json
+import math
 import os
 import re
 import shutil
@@ -150,6 +151,8 @@ def _wrk(port: int, s: Scenario, seconds: float, connections: int) -> dict:
     finally:
         os.unlink(script.name)
     text = out.stdout
+    if out.returncode != 0 or "Requests/sec" not in text:  # (a figure of 0 would read as a very slow server)
+        raise RuntimeError(f"wrk failed ({out.returncode}): {(out.stderr or text).strip()[:500]}")
 
     def latency(pct: str) -> float | None:
         m = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
@@ -198,7 +201,7 @@ def _python_load(port: int, s: Scenario, seconds: float, connections: int) -> di
             "requests": len(latencies), "non_2xx": bad[0]}
 
 
-HALVES = 2  # the bare app and the mock take turns, each for this share of the run's seconds at a time
+HALVES = 2  # the bare app and the mock take turns, each for this share of the run's seconds (rounded up) at a time
 
 
 def _alternated(load, bare_port: int, port: int, s: Scenario, seconds: float, connections: int) -> tuple[dict, dict]:
@@ -206,9 +209,10 @@ def _alternated(load, bare_port: int, port: int, s: Scenario, seconds: float, co
     scenario (a neighbour's load) falls on both rather than on whichever ran then. Rates are averaged over the
     turns, p50 too, and p99 is the worse turn's."""
     turns: dict[int, list[dict]] = {bare_port: [], port: []}
+    each = max(math.ceil(seconds / HALVES), 1)  # (wrk counts whole seconds)
     for _ in range(HALVES):
         for target in (bare_port, port):
-            turns[target].append(load(target, s, seconds / HALVES, connections))
+            turns[target].append(load(target, s, each, connections))
     return _combined(turns[bare_port]), _combined(turns[port])
 
 

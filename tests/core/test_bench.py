@@ -65,21 +65,26 @@ def test_a_rendered_scenario_never_repeats_a_path_across_threads_or_runs(recorde
     assert all(path.startswith("/api/things?limit=20&bench=") for path in paths)
 
 
-def test_the_bare_app_and_the_mock_take_turns_and_their_turns_add_up(recorder):
+@pytest.mark.parametrize("load", ["wrk", "python"])
+def test_the_bare_app_and_the_mock_take_turns_and_their_turns_add_up(recorder, load):
     """make bench drives the bare app and the mock in turns (bare, mock, bare, mock), so a change in the machine's
     speed during a scenario falls on both; each figure covers every turn."""
     bare_port, _ = recorder
     mock = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     mock.daemon_threads = True
     threading.Thread(target=mock.serve_forever, daemon=True).start()
+    drive = _wrk if load == "wrk" else _python_load
     try:
-        base, got = _alternated(_python_load, bare_port, mock.server_address[1], RENDERED, 0.4, 2)
+        # (an odd number of seconds, as make bench's default 5: each turn must still be whole seconds for wrk)
+        base, got = _alternated(drive, bare_port, mock.server_address[1], RENDERED, 1, 2)
     finally:
         mock.shutdown()
         mock.server_close()
     served_by = [port for port, _ in _Recorder.arrivals]
     turns = [port for n, port in enumerate(served_by) if n == 0 or served_by[n - 1] != port]
     assert turns == [bare_port, mock.server_address[1]] * HALVES
-    assert base["requests"] == served_by.count(bare_port) and got["requests"] == served_by.count(mock.server_address[1])
+    for figures, port in ((base, bare_port), (got, mock.server_address[1])):
+        # every answered request of every turn (wrk leaves out those in flight when a turn ends: a connection each)
+        assert 0 <= served_by.count(port) - figures["requests"] <= 2 * HALVES
     assert base["rps"] > 0 and got["rps"] > 0 and base["non_2xx"] == got["non_2xx"] == 0
     assert len(set(_Recorder.paths)) == len(_Recorder.arrivals)  # (no path repeated across the turns either)
