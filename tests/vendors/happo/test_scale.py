@@ -64,3 +64,31 @@ def test_signing_in_as_the_last_of_many_accounts_copies_no_other_account():
 
     held = server.core.store.own_records()["default"]["happo"]
     assert held <= 20, f"the default tenant holds {held} records of its own after four sign-ins"
+
+
+def test_ignoring_a_diff_and_comparing_copy_no_other_accounts_ignored_diffs():
+    from werkzeug.test import Client
+
+    from mockserver.app import create_app, load_vendors
+    from mockserver.core.fixtures import load_all
+    from mockserver.settings import DEFAULT_FIXTURES, Settings
+
+    vendors = load_vendors(["happo"])
+    data = load_all(DEFAULT_FIXTURES, vendors)
+    data["happo"]["accounts"].append({"id": 999, "name": "other", "apiKey": "other-key", "apiSecret": "other-secret"})
+    data["happo"]["ignoredDiffs"] += [{"accountId": 999, "snapshot1Id": f"a-{n}", "snapshot2Id": f"b-{n}",
+                                       "createdAt": "2024-01-01T00:00:00Z"} for n in range(MANY)]
+    server = create_app(Settings(vendors=("happo",)), vendors=vendors, fixtures=data)
+    client = Client(server)
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()}
+
+    pair = {"snapshot1Id": "snap-b2", "snapshot2Id": "snap-c2"}
+    first = client.post("/happo/api/ignored-diffs", json=pair, headers=auth)
+    again = client.post("/happo/api/ignored-diffs", json={"snapshot1Id": "snap-c2", "snapshot2Id": "snap-b2"},
+                        headers=auth)
+    assert first.status_code == again.status_code == 200 and again.get_json() == first.get_json()  # once per pair
+    compared = client.post("/happo/api/reports/base-sha/compare/change-sha", json={}, headers=auth)
+    assert compared.status_code == 200
+
+    held = server.core.store.own_records()["default"]["happo"]
+    assert held <= 20, f"the default tenant holds {held} records of its own after three requests"
