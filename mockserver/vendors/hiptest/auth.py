@@ -53,8 +53,10 @@ def live_tokens(state, uid: str) -> list[dict]:
 def sign_in(email: str, password: str) -> tuple[dict, dict]:
     """(user, token) for good credentials; the eleventh live token retires the oldest."""
     state = context.state()
-    user = next((u for u in state.table("users").values()
-                 if u["email"].lower() == email.strip().lower()), None)
+    wanted = email.strip().lower()
+    # matched ignoring case, which no index holds: read without copying, and only the match fetched into the tenant
+    key = next((key for key, u in state.peek("users") if u["email"].lower() == wanted), None)
+    user = None if key is None else state.table("users")[key]
     if user is None or (user["password"] != password and not any_password(user["email"], password)):
         raise errors.bad_login()
     uid = user["email"]

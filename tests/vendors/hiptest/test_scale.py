@@ -64,3 +64,29 @@ def test_reads_of_a_project_copy_no_table_into_the_tenant():
 
     held = server.core.store.own_records()["default"]["hiptest"]
     assert held <= 100, f"the default tenant holds {held} records of its own after six reads"
+
+
+def test_a_sign_in_among_many_users_copies_only_the_one_who_signs_in():
+    from werkzeug.test import Client
+
+    from mockserver.app import create_app, load_vendors
+    from mockserver.core.fixtures import load_all
+    from mockserver.settings import DEFAULT_FIXTURES, Settings
+
+    vendors = load_vendors(["hiptest"])
+    data = load_all(DEFAULT_FIXTURES, vendors)
+    data["hiptest"]["users"] += [{"id": 10 + n, "email": f"user{n}@example.com", "password": f"pw-{n}",
+                                  "name": f"User {n}"} for n in range(MANY)]
+    server = create_app(Settings(vendors=("hiptest",)), vendors=vendors, fixtures=data)
+    client = Client(server)
+
+    signed = client.post("/hiptest/api/auth/sign_in", json={"email": f" USER{MANY - 1}@example.com ",
+                                                             "password": f"pw-{MANY - 1}"})
+    assert signed.status_code == 200 and signed.headers["uid"] == f"user{MANY - 1}@example.com"
+    assert client.post("/hiptest/api/auth/sign_in", json={"email": "user1@example.com", "password": "no"}
+                       ).status_code == 401
+    assert client.post("/hiptest/api/auth/sign_in", json={"email": "nobody@example.com", "password": "x"}
+                       ).status_code == 401
+
+    held = server.core.store.own_records()["default"]["hiptest"]
+    assert held <= 5, f"the default tenant holds {held} records of its own after three sign-ins"
