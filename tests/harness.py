@@ -128,3 +128,19 @@ class VendorClient:
 
     def delete(self, path, **kw):
         return self.request("DELETE", path, **kw)
+
+
+def grown_app(vendor: str, grow):
+    """(the app, a werkzeug client of it) of `vendor` alone on the default fixtures as `grow(data)` changed them
+    (what a test of a big table adds to the set), served in process."""
+    from werkzeug.test import Client
+
+    from mockserver.app import load_vendors
+    from mockserver.core.fixtures import load_all
+    from mockserver.settings import DEFAULT_FIXTURES
+
+    vendors = load_vendors([vendor])
+    data = load_all(DEFAULT_FIXTURES, vendors)
+    grow(data[vendor])
+    server = create_app(Settings(vendors=(vendor,)), vendors=vendors, fixtures=data)
+    return server, Client(server)

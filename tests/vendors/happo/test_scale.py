@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 
+from tests.harness import grown_app
+
 from .conftest import KEY, SECRET
 
 MANY = 3000
@@ -40,18 +42,9 @@ def test_a_components_latest_snapshot_copies_no_other_projects_reports():
 
 
 def test_signing_in_as_the_last_of_many_accounts_copies_no_other_account():
-    from werkzeug.test import Client
-
-    from mockserver.app import create_app, load_vendors
-    from mockserver.core.fixtures import load_all
-    from mockserver.settings import DEFAULT_FIXTURES, Settings
-
-    vendors = load_vendors(["happo"])
-    data = load_all(DEFAULT_FIXTURES, vendors)
-    data["happo"]["accounts"] += [{"id": 1000 + n, "name": f"account {n}", "apiKey": f"key-{n}",
-                                   "apiSecret": f"secret-{n}"} for n in range(MANY)]
-    server = create_app(Settings(vendors=("happo",)), vendors=vendors, fixtures=data)
-    client = Client(server)
+    server, client = grown_app("happo", lambda data: data["accounts"].extend(
+        {"id": 1000 + n, "name": f"account {n}", "apiKey": f"key-{n}", "apiSecret": f"secret-{n}"}
+        for n in range(MANY)))
 
     def basic(key: str, secret: str) -> dict:
         return {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()}
@@ -67,19 +60,12 @@ def test_signing_in_as_the_last_of_many_accounts_copies_no_other_account():
 
 
 def test_ignoring_a_diff_and_comparing_copy_no_other_accounts_ignored_diffs():
-    from werkzeug.test import Client
+    def grow(data):
+        data["accounts"].append({"id": 999, "name": "other", "apiKey": "other-key", "apiSecret": "other-secret"})
+        data["ignoredDiffs"] += [{"accountId": 999, "snapshot1Id": f"a-{n}", "snapshot2Id": f"b-{n}",
+                                  "createdAt": "2024-01-01T00:00:00Z"} for n in range(MANY)]
 
-    from mockserver.app import create_app, load_vendors
-    from mockserver.core.fixtures import load_all
-    from mockserver.settings import DEFAULT_FIXTURES, Settings
-
-    vendors = load_vendors(["happo"])
-    data = load_all(DEFAULT_FIXTURES, vendors)
-    data["happo"]["accounts"].append({"id": 999, "name": "other", "apiKey": "other-key", "apiSecret": "other-secret"})
-    data["happo"]["ignoredDiffs"] += [{"accountId": 999, "snapshot1Id": f"a-{n}", "snapshot2Id": f"b-{n}",
-                                       "createdAt": "2024-01-01T00:00:00Z"} for n in range(MANY)]
-    server = create_app(Settings(vendors=("happo",)), vendors=vendors, fixtures=data)
-    client = Client(server)
+    server, client = grown_app("happo", grow)
     auth = {"Authorization": "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()}
 
     pair = {"snapshot1Id": "snap-b2", "snapshot2Id": "snap-c2"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import xmltodict
 
+from tests.harness import grown_app
+
 from .conftest import ACCEPT, CASH, DEMO_HEADERS, SPRINT
 
 TOKEN = "cash-secret-token"
@@ -67,18 +69,9 @@ def test_reads_of_a_project_copy_no_table_into_the_tenant():
 
 
 def test_a_sign_in_among_many_users_copies_only_the_one_who_signs_in():
-    from werkzeug.test import Client
-
-    from mockserver.app import create_app, load_vendors
-    from mockserver.core.fixtures import load_all
-    from mockserver.settings import DEFAULT_FIXTURES, Settings
-
-    vendors = load_vendors(["hiptest"])
-    data = load_all(DEFAULT_FIXTURES, vendors)
-    data["hiptest"]["users"] += [{"id": 10 + n, "email": f"user{n}@example.com", "password": f"pw-{n}",
-                                  "name": f"User {n}"} for n in range(MANY)]
-    server = create_app(Settings(vendors=("hiptest",)), vendors=vendors, fixtures=data)
-    client = Client(server)
+    server, client = grown_app("hiptest", lambda data: data["users"].extend(
+        {"id": 10 + n, "email": f"user{n}@example.com", "password": f"pw-{n}", "name": f"User {n}"}
+        for n in range(MANY)))
 
     signed = client.post("/hiptest/api/auth/sign_in", json={"email": f" USER{MANY - 1}@example.com ",
                                                              "password": f"pw-{MANY - 1}"})
