@@ -78,3 +78,24 @@ def test_ignoring_a_diff_and_comparing_copy_no_other_accounts_ignored_diffs():
 
     held = server.core.store.own_records()["default"]["happo"]
     assert held <= 20, f"the default tenant holds {held} records of its own after three requests"
+
+
+def test_a_compared_diff_mails_the_components_subscribers_copying_no_other_accounts_subscriptions():
+    def grow(data):
+        data["accounts"].append({"id": 999, "name": "other", "apiKey": "other-key", "apiSecret": "other-secret"})
+        data["subscriptions"] += [{"accountId": 999, "component": "Button" if n == 0 else f"Component{n}",
+                                   "emailAddresses": [f"other{n}@example.com"], "unsubscribed": []}
+                                  for n in range(MANY)]
+
+    server, client = grown_app("happo", grow)
+    auth = {"Authorization": "Basic " + base64.b64encode(f"{KEY}:{SECRET}".encode()).decode()}
+
+    compared = client.post("/happo/api/reports/base-sha/compare/change-sha", json={}, headers=auth)
+    assert compared.status_code == 200 and compared.get_json()["diffs"]
+    mails = client.get("/_mock/outbox?vendor=happo").get_json()
+    subscribed = sorted(m["payload"]["to"] for m in mails["outbox"] if m["payload"].get("reason") == "subscription")
+    # the demo account's subscribers to Button (the unsubscribed one left out), none of the other account's
+    assert subscribed == ["design@example.com", "frontend@example.com"]
+
+    held = server.core.store.own_records()["default"]["happo"]
+    assert held <= 20, f"the default tenant holds {held} records of its own after a comparison"

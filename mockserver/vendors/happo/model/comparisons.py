@@ -171,10 +171,11 @@ def _notify(world: World, project: dict, comparison: dict, result: dict, url: st
                                "summary": text, "url": url})
     if equal(result):
         return
-    subscriptions = {s["component"]: s for s in world.state.table("subscriptions").values()
-                     if s["accountId"] == project["accountId"]}
+    # a subscription is kept under (account, component): each component with a diff is one lookup, where reading
+    # every subscription would copy every account's into the tenant
+    subscriptions = world.state.table("subscriptions")
     for component in sorted({after["component"] for _, after in result["diffs"]}):
-        sub = subscriptions.get(component)
+        sub = subscriptions.get((project["accountId"], component))
         if sub is None:
             continue
         for address in sub["emailAddresses"]:
