@@ -144,3 +144,9 @@ def grown_app(vendor: str, grow):
     grow(data[vendor])
     server = create_app(Settings(vendors=(vendor,)), vendors=vendors, fixtures=data)
     return server, Client(server)
+
+
+def assert_holds_few(server, vendor: str, most: int, after: str) -> None:
+    """The default tenant holds at most `most` records of `vendor` of its own (what it copied, changed or added)."""
+    held = server.core.store.own_records()["default"][vendor]
+    assert held <= most, f"the default tenant holds {held} records of its own after {after}"

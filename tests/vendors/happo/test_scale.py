@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from tests.harness import grown_app
+from tests.harness import assert_holds_few, grown_app
 
 from .conftest import KEY, SECRET
 
@@ -37,8 +37,7 @@ def test_a_components_latest_snapshot_copies_no_other_projects_reports():
     status = client.get("/happo/api/reports/base-sha/compare/change-sha/status", headers=auth)
     assert status.status_code == 200 and status.get_json()["sha2"] == "change-sha"
 
-    held = server.core.store.own_records()["default"]["happo"]
-    assert held <= 20, f"the default tenant holds {held} records of its own after four requests"
+    assert_holds_few(server, "happo", 20, "four requests")
 
 
 def test_signing_in_as_the_last_of_many_accounts_copies_no_other_account():
@@ -55,8 +54,7 @@ def test_signing_in_as_the_last_of_many_accounts_copies_no_other_account():
     assert client.get("/happo/api/reports/base-sha", headers=basic("no-such-key", "x")).status_code == 401
     assert client.get("/happo/api/reports/base-sha", headers=basic(KEY, SECRET)).status_code == 200
 
-    held = server.core.store.own_records()["default"]["happo"]
-    assert held <= 20, f"the default tenant holds {held} records of its own after four sign-ins"
+    assert_holds_few(server, "happo", 20, "four sign-ins")
 
 
 def test_ignoring_a_diff_and_comparing_copy_no_other_accounts_ignored_diffs():
@@ -76,8 +74,7 @@ def test_ignoring_a_diff_and_comparing_copy_no_other_accounts_ignored_diffs():
     compared = client.post("/happo/api/reports/base-sha/compare/change-sha", json={}, headers=auth)
     assert compared.status_code == 200
 
-    held = server.core.store.own_records()["default"]["happo"]
-    assert held <= 20, f"the default tenant holds {held} records of its own after three requests"
+    assert_holds_few(server, "happo", 20, "three requests")
 
 
 def test_a_compared_diff_mails_the_components_subscribers_copying_no_other_accounts_subscriptions():
@@ -97,5 +94,4 @@ def test_a_compared_diff_mails_the_components_subscribers_copying_no_other_accou
     # the demo account's subscribers to Button (the unsubscribed one left out), none of the other account's
     assert subscribed == ["design@example.com", "frontend@example.com"]
 
-    held = server.core.store.own_records()["default"]["happo"]
-    assert held <= 20, f"the default tenant holds {held} records of its own after a comparison"
+    assert_holds_few(server, "happo", 20, "a comparison")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import xmltodict
 
-from tests.harness import grown_app
+from tests.harness import assert_holds_few, grown_app
 
 from .conftest import ACCEPT, CASH, DEMO_HEADERS, SPRINT
 
@@ -64,8 +64,7 @@ def test_reads_of_a_project_copy_no_table_into_the_tenant():
     listed = client.get(f"/hiptest/api/projects/{CASH}/folders/390002/scenarios", headers=api)
     assert listed.status_code == 200 and len(listed.get_json()["data"]) == 3
 
-    held = server.core.store.own_records()["default"]["hiptest"]
-    assert held <= 100, f"the default tenant holds {held} records of its own after six reads"
+    assert_holds_few(server, "hiptest", 100, "six reads")
 
 
 def test_a_sign_in_among_many_users_copies_only_the_one_who_signs_in():
@@ -81,5 +80,4 @@ def test_a_sign_in_among_many_users_copies_only_the_one_who_signs_in():
     assert client.post("/hiptest/api/auth/sign_in", json={"email": "nobody@example.com", "password": "x"}
                        ).status_code == 401
 
-    held = server.core.store.own_records()["default"]["hiptest"]
-    assert held <= 5, f"the default tenant holds {held} records of its own after three sign-ins"
+    assert_holds_few(server, "hiptest", 5, "three sign-ins")
