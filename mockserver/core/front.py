@@ -83,6 +83,8 @@ class Front:
             return  # lifespan: nothing to start or stop
         environ = self.environ(scope)
         routed = self.enter(environ)
+        if routed is not None and routed[1]:
+            environ["SCRIPT_NAME"], environ["PATH_INFO"] = routed[1], environ["PATH_INFO"][len(routed[1]):]
         if BODY_ERROR in environ:  # a head too large: answered without reading a body or matching a fault
             if routed is None:
                 await _refuse(send, environ[BODY_ERROR])
@@ -119,12 +121,14 @@ class Front:
                 tenant, path = environ.pop(_BROKEN)
                 record_broken(self.core, routed[0], environ, routed[1] + path, path, started, tenant, rule, body)
                 return
+        # a vendor's request goes straight to its app, its environ as the dispatcher in front of that app makes it
+        app = self.app if routed is None else self.core.vendor_apps[routed[0]].wsgi_app
         try:
             if routed is not None and self.inline(environ, routed[0], routed[2], len(body)):
-                status, headers, payload = _call(self.app, environ)
+                status, headers, payload = _call(app, environ)
             else:
                 loop = asyncio.get_running_loop()
-                status, headers, payload = await loop.run_in_executor(self.pool, _call, self.app, environ)
+                status, headers, payload = await loop.run_in_executor(self.pool, _call, app, environ)
         except Exception:
             log.exception("unhandled error in %s %s", environ["REQUEST_METHOD"], environ["PATH_INFO"])
             status, headers, payload = 500, [("content-type", "text/plain")], b"Internal Server Error"
@@ -193,19 +197,16 @@ class Front:
         layer = self.kept.get(vendor)
         if layer is None or (vendor in self.merging and "//" in path) or tenancy.ERROR in environ:
             return None
-        # the environ as the dispatcher hands it to the vendor's app (a copy: on a miss the pool gets the original)
-        seen = {**environ, "SCRIPT_NAME": root, "PATH_INFO": environ["PATH_INFO"][len(root):]}
-        if seen["PATH_INFO"].startswith(tenancy.PATH_PREFIX) and tenancy.take_from_path(seen):
+        # (the environ is the vendor app's already: a /_tenant/ path taken here is not taken there again)
+        if environ["PATH_INFO"].startswith(tenancy.PATH_PREFIX) and tenancy.take_from_path(environ):
             return None
-        if (seen.get(tenancy.ENVIRON_KEY) or DEFAULT_TENANT) not in self.core.store.last_used:
+        if (environ.get(tenancy.ENVIRON_KEY) or DEFAULT_TENANT) not in self.core.store.last_used:
             # a new tenant (nothing kept yet) may evict another, and an eviction waits for that tenant's
             # requests in flight: done in the pool, never in the loop every request of the port goes through
             return None
-        kept = layer.answer(seen)
+        kept = layer.answer(environ)
         if kept is None:  # the vendor app keeps the answer under the key computed here, and asks no more
             environ[KEPT_MISSED] = True
-            if READ_KEY in seen:
-                environ[READ_KEY] = seen[READ_KEY]
         return kept
 
     def inline(self, environ, vendor: str, path: str, size: int) -> bool:

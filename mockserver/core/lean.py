@@ -8,12 +8,15 @@ its matcher on every request), and a plain answer is handed to WSGI without werk
 
 from __future__ import annotations
 
+import sys
 from io import BytesIO
 from urllib.parse import parse_qsl
 
 from flask import Request, Response
-from flask.ctx import RequestContext, _cv_app, _cv_request
+from flask.ctx import AppContext, RequestContext, _cv_app, _cv_request
+from flask.sansio.scaffold import _sentinel
 from flask.sessions import NullSession
+from flask.signals import appcontext_popped, appcontext_pushed
 from werkzeug import urls as _urls  # noqa: F401 (registers the "werkzeug.url_quote" decoding error handler)
 from werkzeug.exceptions import HTTPException
 
@@ -38,6 +41,29 @@ class LeanRequest(Request):
             items = ()
         d["stream"], d["form"], d["files"] = BytesIO(), self.parameter_storage_class(items), \
             self.parameter_storage_class()
+
+
+class LeanAppContext(AppContext):
+    """Flask's, but a signal nobody listens to is not sent (each send walks blinker's machinery)."""
+
+    def push(self) -> None:
+        self._cv_tokens.append(_cv_app.set(self))
+        if appcontext_pushed.receivers:
+            appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
+
+    def pop(self, exc=_sentinel) -> None:
+        try:
+            if len(self._cv_tokens) == 1:
+                if exc is _sentinel:
+                    exc = sys.exc_info()[1]
+                self.app.do_teardown_appcontext(exc)
+        finally:
+            ctx = _cv_app.get()
+            _cv_app.reset(self._cv_tokens.pop())
+        if ctx is not self:
+            raise AssertionError(f"Popped wrong app context. ({ctx!r} instead of {self!r})")
+        if appcontext_popped.receivers:
+            appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
 
 
 class LeanRequestContext(RequestContext):

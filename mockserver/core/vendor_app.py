@@ -16,7 +16,7 @@ import time
 from flask import Flask, Response, g, request
 from flask.globals import _cv_app, request_ctx
 from flask.sansio.scaffold import _sentinel
-from flask.signals import request_tearing_down
+from flask.signals import appcontext_tearing_down, request_finished, request_started, request_tearing_down
 from flask.wrappers import _split_blueprint_path
 from werkzeug.exceptions import HTTPException
 
@@ -27,7 +27,7 @@ from .clock import reads_of_this_thread
 from .errors import VendorError
 from .front import BODY, BODY_ERROR, FAULT, HEADERS, KEPT_MISSED, READ_KEY, SERVE_KEPT, STARTED, break_connection
 from .journal import Entry, record_broken
-from .lean import LeanRequestContext, answer
+from .lean import LeanAppContext, LeanRequestContext, answer
 from .negotiation import json_response
 from .readcache import MAX_BODY, Kept, request_key
 from .routes import LazyRule
@@ -86,6 +86,42 @@ class VendorFlask(Flask):
     def request_context(self, environ):
         return LeanRequestContext(self, environ)
 
+    def app_context(self):
+        return LeanAppContext(self)
+
+    # Flask's own, but a signal nobody listens to is not sent (a send walks blinker's machinery: six a request)
+    def full_dispatch_request(self):
+        self._got_first_request = True
+        try:
+            if request_started.receivers:
+                request_started.send(self, _async_wrapper=self.ensure_sync)
+            rv = self.preprocess_request()
+            if rv is None:
+                rv = self.dispatch_request()
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return self.finalize_request(rv)
+
+    def finalize_request(self, rv, from_error_handler: bool = False):
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+            if request_finished.receivers:
+                request_finished.send(self, _async_wrapper=self.ensure_sync, response=response)
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception("Request finalizing failed with an error while handling an error")
+        return response
+
+    def do_teardown_appcontext(self, exc=_sentinel):
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        for func in reversed(self.teardown_appcontext_funcs):
+            func(exc)
+        if appcontext_tearing_down.receivers:
+            appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
     # Flask walks the request's blueprint names and looks each hook table up on every request; these
     # take each blueprint's hooks, in Flask's order, from a list made on its first request (no hook is
     # added once requests are served: Flask refuses that)
@@ -130,7 +166,8 @@ class VendorFlask(Flask):
             exc = sys.exc_info()[1]
         for func in self._hooks("teardown_request_funcs", request_ctx.request.blueprint):
             func(exc)
-        request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+        if request_tearing_down.receivers:
+            request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 
     def wsgi_app(self, environ, start_response):
         """Flask's own, but for the context (core/lean.py) and how a plain answer reaches WSGI."""

@@ -48,3 +48,37 @@ def test_routes_taken_from_the_table_answer_as_matched_ones(server, tenant):
         head = requests.head(f"{base}/api/v2/me", auth=AUTH, headers=headers, timeout=10)
         assert head.status_code == 200 and head.content == b""
         assert int(head.headers["Content-Length"]) == len(me.content)
+
+
+def test_flasks_signals_still_reach_a_listener():
+    """Signals nobody listens to are not sent; one that is listened to is, in Flask's order, with its arguments."""
+    from flask import signals
+
+    from mockserver.app import create_app
+    from mockserver.settings import Settings
+
+    app = create_app(Settings(vendors=("bitbar",))).core.vendor_apps["bitbar"]
+    heard = []
+    names = ("appcontext_pushed", "request_started", "request_finished", "request_tearing_down",
+             "appcontext_tearing_down", "appcontext_popped")
+
+    def listener(name):
+        def heard_one(sender, **extra):
+            heard.append((name, sender is app, extra.get("response").status_code if "response" in extra else None))
+        return heard_one
+
+    listeners = {name: listener(name) for name in names}  # (blinker holds receivers weakly: kept alive here)
+    for name, receiver in listeners.items():
+        getattr(signals, name).connect(receiver, app)
+    try:
+        answer = app.test_client().get("/api/v2/me", headers={"Accept": "application/json",
+                                                              "Authorization": "Basic Yml0YmFyLWRlbW8ta2V5Og=="})
+    finally:
+        for name, receiver in listeners.items():
+            getattr(signals, name).disconnect(receiver, app)
+    assert answer.status_code == 200
+    assert heard == [("appcontext_pushed", True, None), ("request_started", True, None),
+                     ("request_finished", True, 200), ("request_tearing_down", True, None),
+                     ("appcontext_tearing_down", True, None), ("appcontext_popped", True, None)]
+    heard.clear()
+    assert app.test_client().get("/api/v2/me").status_code == 401 and heard == []  # (no listener left)
