@@ -105,7 +105,7 @@ def _direct_handler(logger: logging.Logger) -> "ServerHandler | None":
     if len(handlers) != 1 or type(handlers[0]) is not ServerHandler:
         return None
     handler = handlers[0]
-    if handler.filters or handler.level > logging.INFO or handler.kind is None:
+    if handler.filters or handler.level > logging.INFO:
         return None
     return handler
 
