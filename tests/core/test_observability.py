@@ -49,6 +49,33 @@ def test_metrics_count_requests_by_vendor_and_status_with_latency_and_sizes(demo
     assert 0 < _value(after, "mockserver_journal_bytes") <= listed["journal"]["max_bytes"]
 
 
+def test_the_latency_histogram_puts_each_request_in_its_bucket(demo):
+    """A request delayed 60 ms counts in the buckets from 0.1 s up and in none below; every bucket counts all
+    below it, and the count, the +Inf bucket and the requests counter agree (as prometheus-client's own would)."""
+    from mockserver.core.metrics import BUCKETS
+
+    url = demo.server.url
+    rule = demo.mock("POST", "/faults", json={"tenant": demo.tenant, "vendor": "demo", "delay_ms": 60, "times": 1})
+    assert rule.status_code == 201, rule.text
+    before = _scrape(url)
+    assert demo("GET", "/items").status_code == 200
+    after = _scrape(url)
+
+    def delta(name, **labels):
+        return _value(after, name, **labels) - _value(before, name, **labels)
+
+    buckets = [delta("mockserver_request_duration_seconds_bucket", vendor="demo", le=str(bound)) for bound in BUCKETS]
+    first = buckets.index(1)  # (a slow machine may push it past 0.1 s, never below 0.06 s)
+    assert BUCKETS[first] >= 0.1 and buckets == [0] * first + [1] * (len(BUCKETS) - first), buckets
+    assert delta("mockserver_request_duration_seconds_bucket", vendor="demo", le="+Inf") == 1
+    assert delta("mockserver_request_duration_seconds_count", vendor="demo") == 1
+    assert 0.06 <= delta("mockserver_request_duration_seconds_sum", vendor="demo") < 0.1 * 5
+    assert sum(v for (name, labels), v in after.items() if name == "mockserver_requests_total"
+               and ("vendor", "demo") in labels) == _value(after, "mockserver_request_duration_seconds_count", vendor="demo")
+    created = _value(after, "mockserver_request_duration_seconds_created", vendor="demo")
+    assert 0 < time.time() - created < 600
+
+
 def test_metrics_gauges_follow_fault_rules_and_a_new_tenant(demo):
     url = demo.server.url
     before = _scrape(url)
