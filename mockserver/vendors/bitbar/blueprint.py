@@ -259,8 +259,7 @@ def device_out(device: dict) -> dict:
 
 def devices_dumped(devices) -> list[dict]:
     """Devices as DeviceOut dumps `device_out` of each (shared renderings: not to be changed)."""
-    root = context.base_url()
-    return [_device_dumped(device, root) for device in devices]
+    return _devices_dumped(devices, context.base_url())
 
 
 def _dump_device(device: dict, root: str) -> dict:
@@ -271,7 +270,7 @@ def _dump_device(device: dict, root: str) -> dict:
     return row
 
 
-_device_dumped = Renderings(_dump_device)
+_devices_dumped = Renderings(_dump_device)
 
 
 @functools.lru_cache(maxsize=4096)  # the same few devices are listed again and again: their frame links made once
