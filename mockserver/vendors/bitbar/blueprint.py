@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
+from flask.globals import _cv_app
 from marshmallow import Schema
 
 from ...core import context
@@ -67,12 +68,12 @@ def _announce(response: Response) -> Response:
 # -- who and what ------------------------------------------------------------------------------
 def me() -> dict:
     """The authenticated user (set by Vendor.authenticate)."""
-    return g.bitbar_user
+    return _cv_app.get().g.bitbar_user  # (not through the `g` proxy: a handler may ask more than once)
 
 
 def caller() -> Caller:
     """The caller's view of the tenant's state: their records by id, or the vendor's 404."""
-    return Caller(context.state(), g.bitbar_user["id"])
+    return Caller(context.state(), me()["id"])
 
 
 def state():
