@@ -35,7 +35,7 @@ def new_project(state, user_id: int, data: dict, at: int) -> dict:
     record = state.insert("projects", {"id": None, "userId": user_id, "name": data["name"],
                                        "description": data.get("description", ""), "type": data["type"],
                                        "common": False, "sharedById": None, "createTime": at,
-                                       "files": {role: None for role in ROLES}})
+                                       "files": dict.fromkeys(ROLES)})
     record["config"] = default_config(state, record)
     return record
 
