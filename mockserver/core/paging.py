@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, Iterable
+from urllib.parse import urlencode
 
 
 def page(items: list, offset: int, limit: int | None) -> list:
@@ -95,18 +96,22 @@ def link_envelope(items: list, offset: int, limit: int, url: str, query: dict | 
     `limit` 0 means everything from `offset`; `query` is carried into the links after
     offset and limit; `extra` keys are placed between `total` and `empty`.
     """
-    from urllib.parse import urlencode
-
     offset = max(offset, 0)
     total = len(items)
     chunk = page(items, offset, limit)
+    has_next, has_previous = limit and offset + limit < total, limit and offset > 0
+    if query and ("offset" in query or "limit" in query):  # (they take offset's and limit's places)
+        def link(at: int) -> str:
+            return f"{url}?{urlencode({'offset': at, 'limit': limit, **query})}"
+    elif has_next or has_previous:
+        after = f"&{urlencode(query)}" if query else ""  # (the same in both links: encoded once)
 
-    def link(at: int) -> str:
-        return f"{url}?{urlencode({'offset': at, 'limit': limit, **(query or {})})}"
+        def link(at: int) -> str:
+            return f"{url}?offset={at}&limit={limit}{after}"  # (whole numbers: as urlencode writes them)
 
     return {
-        "next": link(offset + limit) if limit and offset + limit < total else None,
-        "previous": link(max(offset - limit, 0)) if limit and offset > 0 else None,
+        "next": link(offset + limit) if has_next else None,
+        "previous": link(max(offset - limit, 0)) if has_previous else None,
         "data": chunk,
         "offset": offset,
         "limit": limit,

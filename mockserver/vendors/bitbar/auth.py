@@ -6,7 +6,8 @@ import uuid
 from datetime import datetime, timezone
 from urllib.parse import parse_qs
 
-from flask import g, request
+from flask import request
+from flask.globals import _cv_app
 
 from ...core import context
 from ...core.auth import Malformed, basic_credentials, bearer_token
@@ -57,9 +58,10 @@ def _token_user(token: str) -> dict:
 
 def current_user() -> dict:
     """The authenticated user, or a 401 in the vendor's shape."""
-    query = request.environ.get("QUERY_STRING", "")
+    req = request._get_current_object()  # (once: each access through the proxy costs a lookup)
+    query = req.environ.get("QUERY_STRING", "")
     # (the query is parsed only when it may name the token: it is the rare way to send one)
-    token = (request.args.get("access_token") if "access_token" in query or "%" in query else None) or bearer_token()
+    token = (req.args.get("access_token") if "access_token" in query or "%" in query else None) or bearer_token()
     if token:
         return _token_user(token)
     try:
@@ -82,8 +84,8 @@ def authenticate() -> None:
     """Vendor.authenticate: the caller becomes `g.bitbar_user`; a path naming another user
     (/api/v2/users/{userId}/...) is that user's 404."""
     user = current_user()
-    g.bitbar_user = user
-    asked = (request.view_args or {}).get("userId")
+    _cv_app.get().g.bitbar_user = user
+    asked = (request._get_current_object().view_args or {}).get("userId")
     if asked is not None and asked != user["id"]:
         raise errors.user_not_found(asked)
 

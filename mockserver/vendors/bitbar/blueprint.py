@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
+from flask.globals import _cv_app
 from marshmallow import Schema
 
 from ...core import context
@@ -23,7 +24,8 @@ from .model import announcements, artifacts, files, reports, timeline
 from .model.listing import listed
 from .model.lookups import Caller
 from .model.projects import ROLES
-from .schemas import AccessGroupOut
+from .model.rendered import Renderings
+from .schemas import AccessGroupOut, DeviceOut
 
 blueprint = Blueprint("bitbar", __name__)
 
@@ -66,12 +68,12 @@ def _announce(response: Response) -> Response:
 # -- who and what ------------------------------------------------------------------------------
 def me() -> dict:
     """The authenticated user (set by Vendor.authenticate)."""
-    return g.bitbar_user
+    return _cv_app.get().g.bitbar_user  # (not through the `g` proxy: a handler may ask more than once)
 
 
 def caller() -> Caller:
     """The caller's view of the tenant's state: their records by id, or the vendor's 404."""
-    return Caller(context.state(), g.bitbar_user["id"])
+    return Caller(context.state(), me()["id"])
 
 
 def state():
@@ -88,23 +90,42 @@ def dump(schema: type[Schema], record, status: int = 200, root: str = "response"
     return reply(schema_of(schema).dump(record), status, root)
 
 
-def dump_list(schema: type[Schema], records, root: str = "list", out=None, every=None) -> Response:
+def dump_list(schema: type[Schema], records, root: str = "list", out=None, every=None, rows=None) -> Response:
     """The list envelope of `records` (a list or any sequence), paged, searched, sorted and filtered as the
     query asks; `out` turns a stored record into what the schema dumps, and is called only for the records
-    rendered (a plain page: just its own). `every`: see model/listing.py's `listed`."""
-    many = schema_of(schema, many=True).dump
-    render = many if out is None else (lambda rows: many([out(r) for r in rows]))
-    envelope = listed(records if isinstance(records, Sequence) else list(records), render,
-                      set(schema_of(schema).fields), _list_query(), context.base_url() + request.path, every)
+    rendered (a plain page: just its own); `rows`, in place of both, renders a list of stored records itself.
+    `every`: see model/listing.py's `listed`."""
+    envelope = listed(records if isinstance(records, Sequence) else list(records), rows or _rows(schema, out),
+                      _fields(schema), _list_query(), context.base_url() + request.path, every)
     return reply(envelope, 200, root)
+
+
+@functools.cache
+def _fields(schema: type[Schema]) -> frozenset:
+    return frozenset(schema_of(schema).fields)
+
+
+@functools.lru_cache(maxsize=256)  # (per schema and `out`, module-level functions)
+def _rows(schema: type[Schema], out):
+    """A function rendering a list of stored records as `schema` dumps them, `out` turning each into its input."""
+    many = schema_of(schema, many=True).dump
+    one = getattr(many, "one", None)
+    if one is None:  # (a schema with dump hooks: marshmallow's own dump, of the whole list)
+        return many if out is None else lambda rows: many([out(r) for r in rows])
+    return (lambda rows: [one(r) for r in rows]) if out is None else lambda rows: [one(out(r)) for r in rows]
 
 
 def _list_query() -> dict:
     """The list parameters; every `filter=` given counts, as if joined by `;` (the doc's filter syntax)."""
-    values = params()
-    filters = request.args.getlist("filter")
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        filters += request.form.getlist("filter")
+    req = request._get_current_object()  # (once: each access through the proxy costs a lookup)
+    if not req.environ.get("CONTENT_TYPE"):  # no body fields to merge: the query's alone (as params() reads it)
+        values = req.args.to_dict()
+        filters = req.args.getlist("filter")
+    else:
+        values = params()
+        filters = req.args.getlist("filter")
+        if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            filters += req.form.getlist("filter")
     if len(filters) > 1:
         values["filter"] = ";".join(f for f in filters if f)
     return values
@@ -235,6 +256,22 @@ def report_response(run_list: list[dict], title: str, stem: str, failures_only: 
 
 def device_out(device: dict) -> dict:
     return {**device, **_frames(context.base_url(), device["imagePrefix"] or device["id"])}
+
+
+def devices_dumped(devices) -> list[dict]:
+    """Devices as DeviceOut dumps `device_out` of each (shared renderings: not to be changed)."""
+    return _devices_dumped(devices, context.base_url())
+
+
+def _dump_device(device: dict, root: str) -> dict:
+    # DeviceOut of device_out(device) without building that merged record: the frame links are DeviceOut's
+    # last fields, so they go after the device's own (replacing any of the same name)
+    row = schema_of(DeviceOut).dump(device)
+    row.update(_frames(root, device["imagePrefix"] or device["id"]))
+    return row
+
+
+_devices_dumped = Renderings(_dump_device)
 
 
 @functools.lru_cache(maxsize=4096)  # the same few devices are listed again and again: their frame links made once

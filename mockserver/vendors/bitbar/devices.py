@@ -10,8 +10,8 @@ from . import schemas as s
 from .blueprint import (
     blueprint,
     caller,
-    device_out,
     device_run_out,
+    devices_dumped,
     dump,
     dump_list,
     given,
@@ -33,7 +33,7 @@ def list_devices():
     def every():  # (what a filter, search or sort renders: in key order, the key being the id)
         return sorted(st.peek_values("devices"), key=lambda device: device["id"])
 
-    return dump_list(s.DeviceOut, st.ordered("devices"), out=device_out, every=every)
+    return dump_list(s.DeviceOut, st.ordered("devices"), rows=devices_dumped, every=every)
 
 
 @blueprint.route("/resources/images/devices/<imageName>")
@@ -127,7 +127,7 @@ def delete_device_group(deviceGroupId):
 def list_group_devices(deviceGroupId):
     group = caller().device_group(deviceGroupId, owned=False)
     devices = [state().get("devices", d) for d in sorted(group["deviceIds"])]
-    return dump_list(s.DeviceOut, [d for d in devices if d is not None], out=device_out)
+    return dump_list(s.DeviceOut, [d for d in devices if d is not None], rows=devices_dumped)
 
 
 @me_route("/device-groups/<int:deviceGroupId>/devices", methods=("POST",))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from .conftest import ME, PROJECT, USER_ID
+import requests
+import yaml
+
+from .conftest import DEFAULT_FIXTURES, ME, PROJECT, USER_ID
 
 
 def test_device_object_fields(bb, server):
@@ -175,3 +178,29 @@ def test_a_waiting_run_with_a_locked_device_counts_it_finished_in_both_fields(bb
     clock.advance(40)
     done = bb.get(f"{ME}/projects/{PROJECT}/runs/{run['id']}").json()
     assert done["state"] == "FINISHED" and done["finishedDeviceCount"] == 2 and done["executionRatio"] == 1.0
+
+
+def test_a_device_list_follows_new_fixtures_and_each_way_of_naming_the_tenant(bb, server, control):
+    def listed(path="/api/v2/devices", **params):
+        return next(d for d in bb.get(path, params={"limit": 20, **params}).json()["data"] if d["id"] == 304)
+
+    before = listed()
+    assert before["locked"] is False and before["softwareVersion"]["apiLevel"] == 16
+    data = yaml.safe_load(DEFAULT_FIXTURES.read_text(encoding="utf-8"))
+    device = next(d for d in data["devices"] if d["id"] == 304)
+    device.update(locked=True, imagePrefix="Sony-Xperia-Z-2", creditsPrice=3)
+    device["softwareVersion"]["apiLevel"] = 17
+    r = control.post(f"{server.url}/_mock/fixtures", params={"vendor": "bitbar", "tenant": bb.tenant}, json=data,
+                     timeout=10)
+    assert r.status_code == 200, r.text
+    after = listed(search="sony")  # (another query, so no kept answer could be given)
+    assert after["locked"] is True and after["creditsPrice"] == 3 and after["softwareVersion"]["apiLevel"] == 17
+    assert after["frame80Url"] == f"{server.vendor_url('bitbar')}/resources/images/devices/Sony-Xperia-Z-2-h80.png"
+    assert listed() == after
+    # the tenant named in the path alone: the links name it too
+    headers = {k: v for k, v in bb.session.headers.items() if k != "X-Mock-Tenant"}
+    r = requests.get(f"{bb.page_base}/api/v2/devices", auth=bb.session.auth, headers=headers, timeout=10)
+    in_path = next(d for d in r.json()["data"] if d["id"] == 304)
+    assert in_path["frame80Url"] == f"{bb.page_base}/resources/images/devices/Sony-Xperia-Z-2-h80.png"
+    assert in_path == {**after, **{k: v.replace(bb.base_url, bb.page_base) for k, v in after.items() if "Url" in k}}
+    assert listed() == after

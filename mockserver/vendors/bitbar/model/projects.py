@@ -14,9 +14,9 @@ def project_os(project: dict) -> str | None:
 
 def default_group_id(state, os_type: str) -> int | None:
     """The free public group of that OS (the doc's "Free devices group" default)."""
-    public = sorted(state.where("deviceGroups", "userId", None), key=lambda g: g["id"])
+    public = state.where("deviceGroups", "userId", None)
     match = [g for g in public if g["osType"] == os_type] or public
-    return match[0]["id"] if match else None
+    return min(g["id"] for g in match) if match else None
 
 
 def default_config(state, project: dict) -> dict:
@@ -35,7 +35,7 @@ def new_project(state, user_id: int, data: dict, at: int) -> dict:
     record = state.insert("projects", {"id": None, "userId": user_id, "name": data["name"],
                                        "description": data.get("description", ""), "type": data["type"],
                                        "common": False, "sharedById": None, "createTime": at,
-                                       "files": {role: None for role in ROLES}})
+                                       "files": dict.fromkeys(ROLES)})
     record["config"] = default_config(state, record)
     return record
 

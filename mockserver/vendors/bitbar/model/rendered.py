@@ -1,0 +1,42 @@
+"""Rendered lists of stored records, made again only when a record changed: a list page renders the same few
+records on every request (the device list), and a new query parameter keeps the read cache from answering it."""
+
+from __future__ import annotations
+
+from operator import is_
+
+import orjson
+
+
+class Renderings:
+    """`[render(record, context) for record in records]`, kept per (the very records, context) and given
+    again while the records' JSON is what it was when rendered.
+
+    The JSON is the check because it reads every nested value and tells true from 1 and 1.0 (equal in Python,
+    rendered apart): a record changed in place, or another record in its place, is rendered anew. An entry
+    holds its records, so their ids cannot be reused while it is kept. Records with a value orjson cannot
+    write, and lists longer than `longest`, are rendered every time. Callers must not change what they are
+    given: it is shared. Bounded: at `size` lists it starts afresh, so what it holds does not grow with the store.
+    """
+
+    def __init__(self, render, size: int = 32, longest: int = 200):
+        self._render, self._size, self._longest = render, size, longest
+        self._kept: dict = {}
+
+    def __call__(self, records: list, context) -> list:
+        render = self._render
+        if len(records) > self._longest:
+            return [render(record, context) for record in records]
+        try:
+            now = orjson.dumps(records)
+        except TypeError:  # (orjson.JSONEncodeError is one)
+            return [render(record, context) for record in records]
+        key = (context, *map(id, records))
+        found = self._kept.get(key)
+        if found is not None and found[1] == now and all(map(is_, found[0], records)):
+            return found[2]
+        rendered = [render(record, context) for record in records]
+        if len(self._kept) >= self._size:
+            self._kept.clear()
+        self._kept[key] = (list(records), now, rendered)
+        return rendered
