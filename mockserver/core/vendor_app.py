@@ -14,7 +14,7 @@ import sys
 import time
 
 from flask import Flask, Response, g, request
-from flask.globals import _cv_app, request_ctx
+from flask.globals import _cv_app, _cv_request, request_ctx
 from flask.sansio.scaffold import _sentinel
 from flask.signals import appcontext_tearing_down, request_finished, request_started, request_tearing_down
 from flask.wrappers import _split_blueprint_path
@@ -257,25 +257,29 @@ def build_vendor_app(core, vendor) -> Flask:
 
     @app.after_request
     def _finish(response: Response):
-        ctx = _cv_app.get().g
-        seen = ctx.__dict__  # (what the hooks set; read without _AppCtxGlobals.get's call per name)
+        seen = _cv_app.get().g.__dict__  # (what the hooks set; read without _AppCtxGlobals.get's call per name)
+        req = _cv_request.get().request  # (not through the proxy)
         failed, writes = response.status_code >= 400, seen.get("writes")
         undo = seen.get("undo")
         changed = undo is not None and bool(undo.entries)
-        if not failed and not writes and not changed:
-            _keep_read(core, name, ctx, response)
+        parts = response.response  # the answer's bytes when held whole (a download's stream is not read here)
+        whole = (parts[0] if len(parts) == 1 else b"".join(parts)) \
+            if isinstance(parts, (list, tuple)) and not response.direct_passthrough else None
+        path = req.script_root + req.path
+        if not failed and not writes and not changed and whole is not None and seen.get("fault") is None:
+            _keep_read(core, name, seen, req, response, whole, path)
         # a failed write leaves no trace in the store (a failed read keeps what it noted, as before) ...
         kept = not (failed and writes)
         tracked.end(undo, keep=kept)
         seen["undo"] = None
         if kept and (changed or writes):
-            store.reads.changed(ctx.tenant, name)  # answers kept before this change are stale
+            store.reads.changed(seen["tenant"], name)  # answers kept before this change are stale
         if not failed:
             # ... nor in the outbox: what it would have sent goes out only when it succeeds
             for kind, payload in seen.get("outbound") or ():
-                core.outbox.record(name, ctx.tenant, kind, payload)
+                core.outbox.record(name, seen["tenant"], kind, payload)
         if not seen.get("broken"):
-            _journal(core, vendor, response, seen)
+            _journal(core, name, req, response, seen, whole, path)
         return response
 
     @app.teardown_request
@@ -328,21 +332,18 @@ def _broken(core, name: str, req, ctx, rule: dict) -> Response:
     return Response(nothing(), status=500)
 
 
-def _keep_read(core, name: str, ctx, response: Response) -> None:
-    """Keep a read's answer when it is a pure function of state, request and a time window."""
-    req = request._get_current_object()
-    seen = ctx.__dict__
-    if (req.method != "GET" or response.status_code != 200 or response.direct_passthrough or response.is_streamed
-            or _length(req.environ)
-            or seen.get("outbound") or seen.get("uncacheable") or reads_of_this_thread() != ctx.covered_reads):
+def _keep_read(core, name: str, seen: dict, req, response: Response, body: bytes, path: str) -> None:
+    """Keep a read's answer when it is a pure function of state, request and a time window (`seen`: what the
+    request's hooks noted on `g`; `body`: the answer held whole)."""
+    environ = req.environ
+    if (req.method != "GET" or response.status_code != 200 or len(body) > MAX_BODY or _length(environ)
+            or seen.get("outbound") or seen.get("uncacheable") or reads_of_this_thread() != seen["covered_reads"]):
         return  # (only GET answers are served again; a GET with a body is answered by what the body says)
-    body = response.get_data()
-    if len(body) > MAX_BODY:
-        return
-    timeless = ctx.valid_until is None and not seen.get("time_bound")
-    kept = Kept(response.status, list(response.headers.items()), body, None if timeless else ctx.since,
-                ctx.valid_until, req.script_root + req.path, req.path)
-    core.store.reads.keep(ctx.tenant, name, ctx.world, req.environ.get(READ_KEY) or request_key(req.environ), kept)
+    until = seen["valid_until"]
+    timeless = until is None and not seen.get("time_bound")
+    kept = Kept(response.status, response.headers.to_wsgi_list(), body, None if timeless else seen["since"], until,
+                path, req.path)
+    core.store.reads.keep(seen["tenant"], name, seen["world"], environ.get(READ_KEY) or request_key(environ), kept)
 
 
 def _length(environ) -> int:
@@ -423,24 +424,19 @@ class ServeKept:
         return kept.since <= now and (kept.until is None or now < kept.until)
 
 
-def _journal(core, vendor, response: Response, seen: dict) -> None:
-    """`seen`: what the request's hooks noted on `g` (its __dict__)."""
-    req = request._get_current_object()
-    size = _length(req.environ)
+def _journal(core, name: str, req, response: Response, seen: dict, answer: bytes | None, path: str) -> None:
+    """`seen`: what the request's hooks noted on `g` (its __dict__); `answer`: its bytes when held whole."""
+    environ = req.environ
+    size = _length(environ)
     raw = b""
     if size:
         try:
             raw = req.get_data(cache=True)[:core.settings.journal_body_chars + 1]
         except Exception:  # a body the server refused to read (e.g. too large)
             raw = b""
-    answer, answer_size = None, None
-    if response.is_sequence and not response.direct_passthrough:  # a download's stream is not read here
-        parts = response.response
-        answer = parts[0] if len(parts) == 1 else b"".join(parts)
-        answer_size = len(answer)
-    record(core, vendor.name, req.environ, req.method, req.script_root + req.path, req.path, response.status_code,
+    record(core, name, environ, req.method, path, req.path, response.status_code,
            seen.get("start") or time.perf_counter(), seen.get("tenant", DEFAULT_TENANT), seen.get("fault"), raw, size,
-           response.headers, answer, answer_size, req.url_rule is None)
+           response.headers, answer, None if answer is None else len(answer), req.url_rule is None)
 
 
 def record(core, vendor_name: str | None, environ, method: str, path: str, vendor_path: str, status: int,

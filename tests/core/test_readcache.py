@@ -111,3 +111,17 @@ def test_only_get_answers_are_kept(demo):
         answer = demo("GET", "/items")
         assert answer.status_code == 200 and [i["name"] for i in answer.json()["items"]] == ["seven", "three"]
         assert "Allow" not in answer.headers
+
+
+def test_an_injected_2xx_answer_is_answered_and_never_kept(demo):
+    """A fault rule answering 200 to a read is its answer (it once made a 500: the read cache looked for the world
+    the request never reached); once the rule is spent, the view answers again, nothing kept from the fault."""
+    rule = demo.mock("POST", "/faults", json={"tenant": demo.tenant, "vendor": "demo", "method": "GET",
+                                               "path": "/items", "status": 200, "body": {"injected": True}, "times": 1})
+    assert rule.status_code == 201, rule.text
+    injected = demo("GET", "/items")
+    assert injected.status_code == 200 and injected.json() == {"injected": True}
+    ran = calls(demo, "items")
+    assert demo("GET", "/items").json()["items"]  # the view's own answer,
+    assert demo("GET", "/items").json()["items"]
+    assert calls(demo, "items") == ran + 1  # rendered once and then kept
