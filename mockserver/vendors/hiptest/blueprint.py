@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import Blueprint, g, request
+from flask.globals import _cv_app, _cv_request
 
 from ...core import context
 from ...core.negotiation import json_response
@@ -170,14 +171,21 @@ def respond(body, status: int = 200, headers: dict | None = None):
 
 
 def parse_include(allowed) -> tuple[str, ...]:
-    req = request._get_current_object()
-    if not req.environ.get("QUERY_STRING"):
-        return ()  # (most writes: no query string to parse into args)
-    raw = req.args.get("include")
+    seen = _cv_app.get().g.__dict__
+    params = seen.get("params")
+    raw = params.get("include", _UNDECLARED) if params else _UNDECLARED
+    if raw is _UNDECLARED:  # (an operation whose contract declares no ?include=: read off the query)
+        req = _cv_request.get().request
+        if not req.environ.get("QUERY_STRING"):
+            return ()  # (most writes: no query string to parse into args)
+        raw = req.args.get("include")
     if raw is None:
         return ()
     # (a long value, which no client sends twice, is not kept: 256 of them could hold megabytes)
     return (_includes if len(raw) <= 256 else _includes.__wrapped__)(raw, tuple(allowed))
+
+
+_UNDECLARED = object()
 
 
 @lru_cache(maxsize=256)  # a client asks for the same few includes on every call: split and checked once each
@@ -193,9 +201,8 @@ def _includes(raw: str, allowed: tuple) -> tuple[str, ...]:
 
 def render(state, rtype, data, status: int = 200, allowed_includes=(), options=None, linkage_for=(), meta=None):
     """The whole response for one resource or a list, honouring `?include=`."""
-    include = parse_include(allowed_includes)
-    ser = serializer(state, include, options, linkage_for)
-    return respond(ser.document(rtype, data, meta), status)
+    document = serializer(state, parse_include(allowed_includes), options, linkage_for).document(rtype, data, meta)
+    return json_response(document, status, None, content_type=MEDIA_TYPE)
 
 
 # -- json:api in ---------------------------------------------------------------------------------
