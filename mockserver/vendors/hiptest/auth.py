@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from flask import g
 from flask.globals import _cv_app, _cv_request
 
 from ...core import context
@@ -110,5 +109,5 @@ def _instant(epoch: int) -> datetime:
 
 
 def current_author() -> str:
-    token = g.get("hiptest_token")
+    token = _cv_app.get().g.__dict__.get("hiptest_token")
     return token["uid"] if token else "HiptestBot"

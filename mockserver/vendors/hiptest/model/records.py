@@ -15,9 +15,13 @@ def stamp(now: datetime) -> str:
 
 def scoped(state, kind: str, key: int, **scope) -> dict | None:
     """The record of `kind` with id `key` when it matches every field of `scope`, else None."""
-    record = state.get(kind, key)
-    if record is None or (scope and any(record.get(k) != v for k, v in scope.items())):
+    try:  # (a table's own lookup, a fork's base record copied by __missing__, as State.get does)
+        record = state.tables[kind][key]
+    except KeyError:
         return None
+    for field, value in scope.items():
+        if record.get(field) != value:
+            return None
     return record
 
 
