@@ -174,7 +174,7 @@ def parse_include(allowed) -> tuple[str, ...]:
     seen = _cv_app.get().g.__dict__
     params = seen.get("params")
     raw = params.get("include", _UNDECLARED) if params else _UNDECLARED
-    if raw is _UNDECLARED:  # (an operation whose contract declares no ?include=: read off the query)
+    if raw is not None and type(raw) is not str:  # (a contract that declares no string ?include=: off the query)
         req = _cv_request.get().request
         if not req.environ.get("QUERY_STRING"):
             return ()  # (most writes: no query string to parse into args)
