@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, g, request
+from flask import Blueprint, request
+from flask.globals import _cv_app, _cv_request
 
 from ...core import context
 from ...core.negotiation import json_response
@@ -41,9 +42,9 @@ def _rate_limit():
 
 @blueprint.after_request
 def _expiry(response):
-    token = g.get("hiptest_token")
+    token = _cv_app.get().g.__dict__.get("hiptest_token")  # (read past g's proxy: a Python call per lookup)
     if token is not None:
-        response.headers["expiry"] = str(token["expiry"])
+        response.headers.set("expiry", str(token["expiry"]))  # (what `headers[...] =` calls, less its key checks)
     return response
 
 
@@ -170,14 +171,21 @@ def respond(body, status: int = 200, headers: dict | None = None):
 
 
 def parse_include(allowed) -> tuple[str, ...]:
-    req = request._get_current_object()
-    if not req.environ.get("QUERY_STRING"):
-        return ()  # (most writes: no query string to parse into args)
-    raw = req.args.get("include")
+    seen = _cv_app.get().g.__dict__
+    params = seen.get("params")
+    raw = params.get("include", _UNDECLARED) if params else _UNDECLARED
+    if raw is not None and type(raw) is not str:  # (a contract that declares no string ?include=: off the query)
+        req = _cv_request.get().request
+        if not req.environ.get("QUERY_STRING"):
+            return ()  # (most writes: no query string to parse into args)
+        raw = req.args.get("include")
     if raw is None:
         return ()
     # (a long value, which no client sends twice, is not kept: 256 of them could hold megabytes)
     return (_includes if len(raw) <= 256 else _includes.__wrapped__)(raw, tuple(allowed))
+
+
+_UNDECLARED = object()
 
 
 @lru_cache(maxsize=256)  # a client asks for the same few includes on every call: split and checked once each
@@ -193,9 +201,8 @@ def _includes(raw: str, allowed: tuple) -> tuple[str, ...]:
 
 def render(state, rtype, data, status: int = 200, allowed_includes=(), options=None, linkage_for=(), meta=None):
     """The whole response for one resource or a list, honouring `?include=`."""
-    include = parse_include(allowed_includes)
-    ser = serializer(state, include, options, linkage_for)
-    return respond(ser.document(rtype, data, meta), status)
+    document = serializer(state, parse_include(allowed_includes), options, linkage_for).document(rtype, data, meta)
+    return json_response(document, status, None, content_type=MEDIA_TYPE)
 
 
 # -- json:api in ---------------------------------------------------------------------------------
@@ -259,7 +266,7 @@ def read_resource(expected_type: str, url_id: int | None = None) -> tuple[dict, 
         raise errors.type_mismatch(expected_type, data.get("type"))
     if url_id is not None and data.get("id") is not None and as_id(data["id"]) != url_id:
         raise errors.id_mismatch(as_id(data["id"]), url_id)
-    req = request._get_current_object()
+    req = _cv_request.get().request
     kinds = _body_kinds(context.contract(), req.url_rule.rule, req.method)
     attributes = {}
     for name, value in underscore_keys(data.get("attributes") or {}).items():

@@ -8,6 +8,7 @@ Resource objects `{type, id, attributes, links: {self}, relationships}`, with id
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 from marshmallow import Schema
@@ -38,6 +39,17 @@ class ResourceType:
     relationships: dict[str, Relation] = field(default_factory=dict)
     # prepare(state, record, options) -> the dict the attribute schema dumps (computed fields)
     prepare: Callable | None = None
+
+    @cached_property
+    def dump(self) -> Callable:
+        """The attribute schema's compiled dump of one record (core/serialise.py), looked up once per type."""
+        dump = compiled(self.schema)
+        return getattr(dump, "one", dump)
+
+    @cached_property
+    def related(self) -> tuple:
+        """(name, relation) pairs in declaration order, with whether the links always show."""
+        return tuple((name, rel, rel.links == "always") for name, rel in self.relationships.items())
 
 
 REGISTRY: dict[str, ResourceType] = {}
@@ -74,39 +86,44 @@ class Serializer:
         self.included: dict[tuple[str, str], dict] = {}
 
     def resource(self, rtype: ResourceType | str, record: dict, top: bool = True) -> dict:
-        rtype = REGISTRY[rtype] if isinstance(rtype, str) else rtype
-        data = rtype.prepare(self.state, record, self.options) if rtype.prepare else record
-        base = f"/{rtype.type}/{record['id']}"
+        if type(rtype) is str:
+            rtype = REGISTRY[rtype]
+        prepare = rtype.prepare
+        rid = record["id"]
+        base = f"/{rtype.type}/{rid}"
         obj = {
             "type": rtype.type,
-            "id": str(record["id"]),
-            "attributes": compiled(rtype.schema)(data),
+            "id": str(rid),
+            "attributes": rtype.dump(prepare(self.state, record, self.options) if prepare is not None else record),
             "links": {"self": base},
         }
-        if rtype.relationships:
+        related = rtype.related
+        if related:
             rels = {}
             # (only a top-level resource shows linkage; an included one's relationships stay empty or links)
             include, linkage_for = (self.include, self.linkage_for) if top else ((), ())
-            for name, rel in rtype.relationships.items():
+            for name, rel, always in related:
                 wanted = name in include
                 if wanted or name in linkage_for:
-                    related = rel.resolve(self.state, record)
+                    found = rel.resolve(self.state, record)
                     entry = {"links": _links(base, name)} if rel.links else {}
-                    entry["data"] = linkage(rel, related)
+                    entry["data"] = linkage(rel, found)
                     rels[name] = entry
                     if wanted:
-                        for item in (related or []) if rel.many else ([related] if related else []):
+                        included = self.included
+                        for item in (found or ()) if rel.many else ((found,) if found else ()):
                             key = (rel.type, str(item["id"]))
-                            if key not in self.included:
-                                self.included[key] = {}
-                                self.included[key] = self.resource(rel.type, item, top=False)
+                            if key not in included:
+                                included[key] = {}
+                                included[key] = self.resource(rel.type, item, top=False)
                 else:
-                    rels[name] = {"links": _links(base, name)} if rel.links == "always" else {}
+                    rels[name] = {"links": _links(base, name)} if always else {}
             obj["relationships"] = rels
         return obj
 
     def document(self, rtype, data, meta=None, with_included=True) -> dict:
-        rtype = REGISTRY[rtype] if isinstance(rtype, str) else rtype
+        if type(rtype) is str:
+            rtype = REGISTRY[rtype]
         if isinstance(data, list):
             body = {"data": [self.resource(rtype, r) for r in data]}
         elif data is None:

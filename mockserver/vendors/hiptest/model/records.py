@@ -15,9 +15,13 @@ def stamp(now: datetime) -> str:
 
 def scoped(state, kind: str, key: int, **scope) -> dict | None:
     """The record of `kind` with id `key` when it matches every field of `scope`, else None."""
-    record = state.get(kind, key)
-    if record is None or (scope and any(record.get(k) != v for k, v in scope.items())):
+    try:  # (a table's own lookup, a fork's base record copied by __missing__, as State.get does)
+        record = state.tables[kind][key]
+    except KeyError:
         return None
+    for field, value in scope.items():
+        if record.get(field) != value:
+            return None
     return record
 
 
@@ -47,7 +51,13 @@ def rows(state, kind: str, **scope) -> list[dict]:
 def tags_on(state, owner_type: str, owner_id: int) -> list[dict]:
     """The tags of one record, by id: rows(state, "tags", owner_type=..., owner_id=...) without its generality (a
     listing with `?include=tags` asks once per record it shows)."""
-    return sorted([t for t in state.where("tags", "owner_id", owner_id) if t.get("owner_type") == owner_type], key=_ID)
+    found = state.where("tags", "owner_id", owner_id)
+    if not found:
+        return []  # (most records of a listing carry none)
+    mine = [t for t in found if t.get("owner_type") == owner_type]
+    if len(mine) > 1:
+        mine.sort(key=_ID)
+    return mine
 
 
 def peeked(state, kind: str, scope: dict) -> list[dict]:

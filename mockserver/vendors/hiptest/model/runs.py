@@ -15,8 +15,11 @@ SYNC_SECONDS = 5
 _NONE: dict = {}  # a table the world does not hold (read only: never stored)
 
 
+_ZERO = dict.fromkeys(STATUSES, 0)  # (read only: copied for each count)
+
+
 def empty_counts() -> dict:
-    return dict.fromkeys(STATUSES, 0)
+    return dict(_ZERO)
 
 
 def normalize_status(value) -> str:
@@ -200,21 +203,21 @@ def run_statuses(state, run: dict) -> dict:
     Every run of a listing counts all its tests on every request: each test and its last result is read by its key
     straight from the tables (`table[key]`: a dict's own lookup), not through State.get, run_snapshots and
     current_status per test."""
-    counts = empty_counts()
-    tests, results = state.tables.get("test_snapshots", _NONE), state.tables.get("test_results", _NONE)
+    counts = dict(_ZERO)
+    tables = state.tables
+    tests, results = tables.get("test_snapshots", _NONE), tables.get("test_results", _NONE)
     for tid in run.get("test_ids", ()):
         try:
-            snap = tests[tid]
+            ids = tests[tid].get("result_ids")
         except KeyError:  # (gone: not counted, as run_snapshots skips it)
             continue
-        ids = snap.get("result_ids")
-        result = None
+        status = "undefined"
         if ids:
             try:
-                result = results[ids[-1]]
+                status = results[ids[-1]]["status"]
             except KeyError:
                 pass
-        counts[result["status"] if result else "undefined"] += 1
+        counts[status] += 1
     return counts
 
 
