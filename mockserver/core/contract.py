@@ -326,7 +326,7 @@ class Operation:
                 raise Problem("", "Malformed JSON body: nested too deeply", kind="malformed") from None
             except (ValueError, UnicodeDecodeError) as exc:
                 raise Problem("", f"Malformed JSON body: {exc}", kind="malformed") from None
-            if _too_deep(data):
+            if len(raw) > 2 * MAX_DEPTH and _too_deep(data):  # (too deep takes an opening and a closing byte a level)
                 raise Problem("", "Malformed JSON body: nested too deeply", kind="malformed")
         else:
             return None  # documented without a schema we can apply (XML, plain text)

@@ -69,9 +69,10 @@ def test_the_latency_histogram_puts_each_request_in_its_bucket(demo):
     assert BUCKETS[first] >= 0.1 and buckets == [0] * first + [1] * (len(BUCKETS) - first), buckets
     assert delta("mockserver_request_duration_seconds_bucket", vendor="demo", le="+Inf") == 1
     assert delta("mockserver_request_duration_seconds_count", vendor="demo") == 1
-    assert 0.06 <= delta("mockserver_request_duration_seconds_sum", vendor="demo") < 0.1 * 5
-    assert sum(v for (name, labels), v in after.items() if name == "mockserver_requests_total"
-               and ("vendor", "demo") in labels) == _value(after, "mockserver_request_duration_seconds_count", vendor="demo")
+    assert 0.06 <= delta("mockserver_request_duration_seconds_sum", vendor="demo") < 1.0
+    counted = sum(v for (name, labels), v in after.items() if name == "mockserver_requests_total"
+                  and ("vendor", "demo") in labels)
+    assert counted == _value(after, "mockserver_request_duration_seconds_count", vendor="demo")
     created = _value(after, "mockserver_request_duration_seconds_created", vendor="demo")
     assert 0 < time.time() - created < 600
 

@@ -79,6 +79,17 @@ def test_malformed_json_is_a_400(demo):
     assert r.json()["demoError"].startswith("Malformed JSON body")
 
 
+def test_json_nested_past_the_depth_limit_is_refused_and_up_to_it_is_read(demo):
+    from mockserver.core.contract import MAX_DEPTH
+
+    deep = demo("POST", "/items", data="[" * (MAX_DEPTH + 2) + "]" * (MAX_DEPTH + 2),
+                headers={"Content-Type": "application/json"})
+    assert deep.status_code == 400 and deep.json()["demoError"] == "Malformed JSON body: nested too deeply"
+    at_most = demo("POST", "/items", data="[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1),
+                   headers={"Content-Type": "application/json"})
+    assert at_most.status_code == 400 and "is not of type 'object'" in at_most.json()["demoError"]  # read, then checked
+
+
 def test_wrong_json_type_is_a_400(demo):
     r = demo("POST", "/items", json=["a list"])
     assert r.status_code == 400
