@@ -149,6 +149,10 @@ class Faults:
             self._changed()
             return before - len(self._rules)
 
+    def any(self) -> bool:
+        """Whether any rule exists, for any tenant (read without the lock)."""
+        return bool(self._tenants)
+
     def active(self, tenant: str) -> bool:
         """Whether any rule may answer `tenant`'s requests (read without the lock: a frozenset swap)."""
         tenants = self._tenants

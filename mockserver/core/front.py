@@ -113,7 +113,7 @@ class Front:
         if environ.get(tenancy.SIGN_IN) == tenancy.PENDING:  # a sign-in names its tenant in its body (credentials.py)
             self.credentials.choose_sign_in(environ, routed[0], body)
         rule = None
-        if routed is not None and BODY_ERROR not in environ:
+        if routed is not None and BODY_ERROR not in environ and self.core.faults.any():
             started = time.perf_counter()
             rule = await self.fault_delay(environ, *routed)
             if rule is not None and rule.get("fault"):
