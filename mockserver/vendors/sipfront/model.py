@@ -256,9 +256,14 @@ def run_rows(state, runs, now: datetime, encoded: bool = False) -> list:
 
 def new_session(state, test: dict, start: datetime, overrides: dict, report_mode: str,
                 project_run_id: int | None = None) -> dict:
-    """A session of `test` starting at `start`, ending as the test's fixture says it ends."""
-    parameters = dict(test["parameters"])
-    parameters.update({key: str(value) for key, value in overrides.items()})
+    """A session of `test` starting at `start`, ending as the test's fixture says it ends.
+
+    What a session holds beyond its own fields is never changed in place (a test's parameters and tags neither:
+    nothing edits a test), so a session without overrides holds its test's parameters object and its tags as a
+    tuple: a launch leaves one container for the collector to walk, not three."""
+    parameters = test["parameters"]
+    if overrides:
+        parameters = {**parameters, **{key: str(value) for key, value in overrides.items()}}
     before = state.version("runs")
     run = state.insert("runs", {
         "id": state.next_id("runs"),
@@ -268,7 +273,7 @@ def new_session(state, test: dict, start: datetime, overrides: dict, report_mode
         "duration_seconds": test["duration_seconds"],
         "outcome": test["outcome"],
         "result_description": test["result_description"],
-        "tags": list(test["tags"]),
+        "tags": tuple(test["tags"]),
         "agentpool_name": test["agentpool_name"],
         "report_mode": report_mode,
         "parameters": parameters,
