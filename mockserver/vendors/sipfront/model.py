@@ -237,21 +237,24 @@ def _rows_kept(state) -> dict:
 
 def run_rows(state, runs, now: datetime, encoded: bool = False) -> list:
     """`run_row` of each of `runs`, each written once per phase it is read in; with `encoded`, as its JSON text
-    (an orjson Fragment, which orjson writes as it is and the json module not at all). Shared: never change one."""
+    (an orjson Fragment, which orjson writes as it is and the json module not at all: a page with a row orjson
+    cannot write, an id beyond 64 bits, is all rows). Shared: never change one."""
     kept = _rows_kept(state)
-    out = []
+    found = []
     for run in runs:
         key = (run["id"], phase(run, now))
-        found = kept.get(key)
-        if found is None:
+        both = kept.get(key)
+        if both is None:
             row = run_row(state, run, now)
             try:
                 text = orjson.Fragment(orjson.dumps(row))
-            except orjson.JSONEncodeError:  # an id beyond 64 bits: for the json module
-                text = row
-            found = kept[key] = (row, text)
-        out.append(found[encoded])
-    return out
+            except orjson.JSONEncodeError:
+                text = None
+            both = kept[key] = (row, text)
+        found.append(both)
+    if encoded and all(text is not None for _, text in found):
+        return [text for _, text in found]
+    return [row for row, _ in found]
 
 
 def new_session(state, test: dict, start: datetime, overrides: dict, report_mode: str,

@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+import yaml
 from faker import Faker
 
 from mockserver.vendors.sipfront.generate import generate
@@ -285,3 +286,18 @@ def test_rows_read_before_follow_the_clock_a_launch_a_stop_and_a_refused_launch(
     r = sipfront.post(f"{API}/tests/run", json={"test.name": "your-test-name", "step.9.9.x": "1"}, auth=AUTH)
     assert r.status_code == 400
     assert listed() == kept
+
+
+def test_a_session_id_beyond_64_bits_is_listed_beside_the_others(sipfront, server, control):
+    """orjson writes no integer beyond 64 bits: a page holding such an id is written whole by the json module,
+    rows read before (and kept as orjson's text) included."""
+    with open("mockserver/fixtures/sipfront.yaml", encoding="utf-8") as fixture:
+        data = yaml.safe_load(fixture)
+    data["runs"].append({**data["runs"][0], "id": 2**70, "session_id": "ffffffff-c123-45ee-6789-6cb5e9a2b1c2"})
+    r = control.post(f"{server.url}/_mock/fixtures", params={"vendor": "sipfront", "tenant": sipfront.tenant},
+                     json=data, timeout=10)
+    assert r.status_code == 200, r.text
+    before = runs(sipfront, count=3)["runs"]  # kept as text, without the big ones (the fixtures' project runs
+    page = runs(sipfront)["runs"]  # number their sessions after it)
+    assert page[:3] == before and [row["id"] for row in before] == FIXTURE_IDS[:3]
+    assert 2**70 in [row["id"] for row in page]
