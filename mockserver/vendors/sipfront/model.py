@@ -166,7 +166,7 @@ def _phase_count(state, now: datetime, column: str, value) -> int | None:
         return None
     times = _run_times(state)
     begun = bisect.bisect_right(times["starts"], now)
-    passed, failed = (bisect.bisect_right(times[o], now) for o in ("passed", "failed"))
+    passed, failed = bisect.bisect_right(times["passed"], now), bisect.bisect_right(times["failed"], now)
     kept = _phases_where(column, value)  # (a started run is never pending)
     return ((begun - passed - failed if "running" in kept else 0) + (passed if "passed" in kept else 0)
             + (failed if "failed" in kept else 0))
