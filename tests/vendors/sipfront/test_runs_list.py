@@ -301,3 +301,18 @@ def test_a_session_id_beyond_64_bits_is_listed_beside_the_others(sipfront, serve
     page = runs(sipfront)["runs"]  # number their sessions after it)
     assert page[:3] == before and [row["id"] for row in before] == FIXTURE_IDS[:3]
     assert 2**70 in [row["id"] for row in page]
+
+
+def test_a_snapshot_after_a_listing_restores_the_listing(sipfront, server, control):
+    """What the list keeps of its rows is no data of the tenant: a snapshot taken after a listing is taken, and
+    after its restore the list reads as it did when it was taken."""
+    where = {"tenant": sipfront.tenant, "vendor": "sipfront"}
+    listed = runs(sipfront, orderdir="desc", filtername="has_passed", filterval=1)
+    r = control.post(f"{server.url}/_mock/snapshots", params=where, json={"name": "listed"}, timeout=10)
+    assert r.status_code == 201, r.text
+    assert sipfront.post(f"{API}/tests/run", json={"id": 123}, auth=AUTH).status_code == 200
+    advance(server, control, 3600)
+    assert runs(sipfront, orderdir="desc", filtername="has_passed", filterval=1)["total"] == listed["total"] + 1
+    r = control.post(f"{server.url}/_mock/snapshots/listed/restore", params=where, timeout=10)
+    assert r.status_code == 200, r.text
+    assert runs(sipfront, orderdir="desc", filtername="has_passed", filterval=1) == listed
