@@ -3,8 +3,9 @@ upload bodies read as the dotted keys they stand for, and the lookups that answe
 
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import Blueprint, request
 
+from ...core import context
 from ...core.bodies import schema_of
 from ...core.negotiation import json_response
 from . import errors, model
@@ -22,7 +23,7 @@ def body_params() -> dict:
     """The body the contract checked (form or multipart fields, or a JSON object whose nested objects are
     read as the dotted keys they stand for); with --no-validate-requests, a multipart body sent to an
     operation that documents none still has its text fields read."""
-    body = g.get("body")
+    body = context.checked()[1]
     if body is not None:  # (a form's fields are text or lists, never objects: flattened, they are as they were)
         return _flatten(body)
     if request.mimetype == "multipart/form-data":

@@ -15,6 +15,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
+import orjson
+
 from ...core.paging import WHOLE_NUMBER, page, sort_items
 from . import errors
 from .schemas import TIME_FORMAT
@@ -144,6 +146,9 @@ def _run_times(state) -> dict[str, list[datetime]]:
 def _run_added(state, run: dict, before: int) -> None:
     """Keep the kept times up to date with a run just stored, when they were up to date before it (O(log n)
     to find the place; a rolled-back request leaves them at a version the table never gets back to)."""
+    rows = state.scratch.get("sipfront_rows")
+    if rows is not None and rows[0][0] == before:  # (no row of the new run is kept: nothing to drop)
+        state.scratch["sipfront_rows"] = ((state.version("runs"), *rows[0][1:]), rows[1])
     found = state.scratch.get("sipfront_run_times")
     if found is None or found[0] != before:
         return
@@ -161,7 +166,7 @@ def _phase_count(state, now: datetime, column: str, value) -> int | None:
         return None
     times = _run_times(state)
     begun = bisect.bisect_right(times["starts"], now)
-    passed, failed = (bisect.bisect_right(times[o], now) for o in ("passed", "failed"))
+    passed, failed = bisect.bisect_right(times["passed"], now), bisect.bisect_right(times["failed"], now)
     kept = _phases_where(column, value)  # (a started run is never pending)
     return ((begun - passed - failed if "running" in kept else 0) + (passed if "passed" in kept else 0)
             + (failed if "failed" in kept else 0))
@@ -216,11 +221,63 @@ def run_row(state, run: dict, now: datetime) -> dict:
     }
 
 
+ROWS_KEPT = 4096  # rows kept per world: the pages a client reads, not a copy of a big table
+
+
+class _Kept(dict):
+    """The rows kept of a world: no data of it, so a snapshot (core/store.py pickles the world, its scratch
+    included) takes none of them, and none of their orjson Fragments, which pickle refuses; restored, the world
+    writes them again on use."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return _Kept, ()
+
+
+def _rows_kept(state) -> dict:
+    """The rows `run_row` wrote, by (run id, phase), good while the runs, tests and projects are as they were
+    (a launch only adds a run: what was kept stays good, see _run_added). A row is a function of its run, the
+    run's test and project, and the phase alone: the clock is in the key."""
+    versions = (state.version("runs"), state.version("tests"), state.version("projects"))
+    found = state.scratch.get("sipfront_rows")
+    if found is None or found[0] != versions or len(found[1]) > ROWS_KEPT:
+        found = state.scratch["sipfront_rows"] = (versions, _Kept())
+    return found[1]
+
+
+def run_rows(state, runs, now: datetime, encoded: bool = False) -> list:
+    """`run_row` of each of `runs`, each written once per phase it is read in; with `encoded`, as its JSON text
+    (an orjson Fragment, which orjson writes as it is and the json module not at all: a page with a row orjson
+    cannot write, an id beyond 64 bits, is all rows). Shared: never change one."""
+    kept = _rows_kept(state)
+    found = []
+    for run in runs:
+        key = (run["id"], phase(run, now))
+        both = kept.get(key)
+        if both is None:
+            row = run_row(state, run, now)
+            try:
+                text = orjson.Fragment(orjson.dumps(row))
+            except orjson.JSONEncodeError:
+                text = None
+            both = kept[key] = (row, text)
+        found.append(both)
+    if encoded and all(text is not None for _, text in found):
+        return [text for _, text in found]
+    return [row for row, _ in found]
+
+
 def new_session(state, test: dict, start: datetime, overrides: dict, report_mode: str,
                 project_run_id: int | None = None) -> dict:
-    """A session of `test` starting at `start`, ending as the test's fixture says it ends."""
-    parameters = dict(test["parameters"])
-    parameters.update({key: str(value) for key, value in overrides.items()})
+    """A session of `test` starting at `start`, ending as the test's fixture says it ends.
+
+    What a session holds beyond its own fields is never changed in place (a test's parameters and tags neither:
+    nothing edits a test), so a session without overrides holds its test's parameters object and its tags as a
+    tuple: a launch leaves one container for the collector to walk, not three."""
+    parameters = test["parameters"]
+    if overrides:
+        parameters = {**parameters, **{key: str(value) for key, value in overrides.items()}}
     before = state.version("runs")
     run = state.insert("runs", {
         "id": state.next_id("runs"),
@@ -230,7 +287,7 @@ def new_session(state, test: dict, start: datetime, overrides: dict, report_mode
         "duration_seconds": test["duration_seconds"],
         "outcome": test["outcome"],
         "result_description": test["result_description"],
-        "tags": list(test["tags"]),
+        "tags": tuple(test["tags"]),
         "agentpool_name": test["agentpool_name"],
         "report_mode": report_mode,
         "parameters": parameters,
@@ -397,18 +454,62 @@ def _phases_where(column: str, value) -> frozenset:
     return frozenset(where for where in PHASES if phase_column(column, where) == value)
 
 
-def _keeps(state, now: datetime, filters: list):
+@lru_cache(maxsize=256)  # (the filters a client sends: a handful)
+def _keep_plan(filters: tuple) -> tuple[frozenset | None, tuple]:
+    """The phases the filters on phase columns keep together (None: there is none), and the other filters."""
+    on_phase = [_phases_where(name, value) for name, value in filters if name in PHASE_COLUMNS]
+    return (on_phase[0].intersection(*on_phase[1:]) if on_phase else None,
+            tuple((name, value) for name, value in filters if name not in PHASE_COLUMNS))
+
+
+def _keeps(state, now: datetime, filters: tuple):
     """One test a run passes when it passes every filter (None: there is none). Filters on phase columns are
     one look at the run's phase, against the phases every such filter keeps."""
+    kept, others = _keep_plan(filters)
     checks = [(lambda run, name=name, value=value: _matches(state, run, now, name, value))
-              for name, value in filters if name not in PHASE_COLUMNS]
-    on_phase = [_phases_where(name, value) for name, value in filters if name in PHASE_COLUMNS]
-    if on_phase:
-        kept = on_phase[0].intersection(*on_phase[1:])
+              for name, value in others]
+    if kept is not None:
         checks.insert(0, lambda run: phase(run, now) in kept)
     if len(checks) > 1:
         return lambda run: all(check(run) for check in checks)
     return checks[0] if checks else None
+
+
+@lru_cache(maxsize=256)  # (the filters a client sends: a handful; a refusal is not kept)
+def _filters(names: tuple, values: tuple) -> tuple:
+    """The filter pairs, a numeric column's value read as its whole number: what the contract cannot say
+    (filters come in pairs, a numeric column needs a whole number, a time column a time) is a 400 naming the
+    parameter."""
+    if len(names) != len(values):
+        raise errors.unpaired_filters(len(names), len(values))
+    filters = []
+    for name, value in zip(names, values):
+        if name in NUMERIC:
+            number = whole_number(value.strip())
+            if number is None:
+                raise errors.filterval_not_whole(name, value, MAX_DIGITS)
+            value = number
+        elif name in TIMES and not TIME_PREFIX.fullmatch(value):
+            raise errors.filterval_not_time(name, value)
+        filters.append((name, value))
+    return tuple(filters)
+
+
+def _newest_first(rows, keep, skip: int, want: int) -> list[dict]:
+    """The page [skip, skip + want) of the records of `rows` (core/state.py Rows) that `keep` keeps (None: all),
+    newest first, fetched a slice at a time (a call per slice, not per record): each slice as long as the matches
+    still wanted, so the records read are those a scan one at a time reads (a fork copies what it reads),
+    doubled after a slice that kept none."""
+    need = skip + want
+    found, end, size = [], len(rows), need
+    while end > 0 and len(found) < need:
+        start = max(0, end - size)
+        chunk = rows[start:end]
+        chunk.reverse()
+        before = len(found)
+        found.extend(chunk if keep is None else filter(keep, chunk))
+        end, size = start, need - len(found) if len(found) > before else size * 2
+    return found[skip:need]
 
 
 def query_runs(state, now: datetime, params: dict) -> dict:
@@ -423,19 +524,7 @@ def query_runs(state, now: datetime, params: dict) -> dict:
     column = params.get("orderby") or "id"
     descending = (params.get("orderdir") or "asc").lower() == "desc"
     startdate, enddate = params.get("startdate"), params.get("enddate")
-    names, values = params.get("filtername") or [], params.get("filterval") or []
-    if len(names) != len(values):
-        raise errors.unpaired_filters(len(names), len(values))
-    filters = []
-    for name, value in zip(names, values):
-        if name in NUMERIC:
-            number = whole_number(value.strip())
-            if number is None:
-                raise errors.filterval_not_whole(name, value, MAX_DIGITS)
-            value = number
-        elif name in TIMES and not TIME_PREFIX.fullmatch(value):
-            raise errors.filterval_not_time(name, value)
-        filters.append((name, value))
+    filters = _filters(tuple(params.get("filtername") or ()), tuple(params.get("filterval") or ()))
 
     def epoch(run):
         return parse_time(run["started_at"]).timestamp()
@@ -449,14 +538,16 @@ def query_runs(state, now: datetime, params: dict) -> dict:
         total = len(rows) - len(waiting) if not filters else \
             _phase_count(state, now, *filters[0]) if len(filters) == 1 else None
         if total is not None:
-            # (by position, not through Sequence's reversed: a generator frame per run read)
-            kept = map(rows.__getitem__, range(len(rows) - 1, -1, -1)) if descending else iter(rows)
             if waiting:
-                kept = (r for r in kept if r["id"] not in waiting)
-            if keep is not None:
-                kept = filter(keep, kept)
-            return {"runs": list(itertools.islice(kept, start, start + count)), "total": total, "start": start,
-                    "count": count}
+                keep = (lambda run: run["id"] not in waiting) if keep is None else \
+                    (lambda run, kept=keep: run["id"] not in waiting and kept(run))
+            # (no more matches than sessions: a start or count beyond any index, as the contract allows, is cut)
+            skip, stop = min(start, len(rows)), min(start + count, len(rows))
+            if descending:
+                found = _newest_first(rows, keep, skip, stop - skip)
+            else:
+                found = list(itertools.islice(iter(rows) if keep is None else filter(keep, rows), skip, stop))
+            return {"runs": found, "total": total, "start": start, "count": count}
     # every session is read below: without copying it into a tenant's world (an id is the table's key, so this is
     # the key order); the page alone is fetched from the table
     rows = sorted(state.peek_values("runs"), key=lambda run: run["id"])

@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from mockserver.core.bodies import schema_of
+from mockserver.vendors.sipfront.schemas import LaunchOut
 from tests.conftest import vendor_client
 from tests.vendors.sipfront.helpers import API, AUTH, T0, ActionLikeRunner, advance, set_clock
 
@@ -85,6 +87,29 @@ def test_form_encoded_launch_by_id_with_overrides(sipfront, server, control):
     assert "Test report: failing-call-test" in report
     assert "<th>step.0.0.regexpire</th><td>60</td>" in report and "<td>4312345</td>" in report
     assert "<th>report_mode</th><td>print</td>" in report
+
+
+def test_a_launch_answers_launch_outs_dump_and_stores_its_session_as_the_fixtures_write_one(sipfront, server, control):
+    """The launch writes LaunchOut's fields itself (not through a dump): the keys in its order, all text. The
+    session it stores dumps as a fixture session does: its tags a list, its parameters an object, the test's
+    for a launch without overrides, the test's with the overrides for one with them."""
+    set_clock(server, control, T0)
+    plain = sipfront.post(f"{API}/tests/run", auth=AUTH, json={"test.name": "your-test-name"})
+    assert plain.status_code == 200, plain.text
+    data = plain.json()["data"]
+    dumped = schema_of(LaunchOut).dump(data)
+    assert list(data.items()) == list(dumped.items()) and all(type(v) is str for v in data.values())
+    changed = sipfront.post(f"{API}/tests/run", auth=AUTH, json={"id": 123, "step.1.0.max_total_calls": 4})
+    assert changed.status_code == 200, changed.text
+    state = control.get(f"{server.url}/_mock/state", params={"vendor": "sipfront", "tenant": sipfront.tenant},
+                        timeout=10).json()["state"]
+    runs = {run["session_id"]: run for run in state["tables"]["runs"]}
+    test = next(t for t in state["tables"]["tests"] if t["id"] == 123)
+    first, second = runs[data["session_id"]], runs[changed.json()["data"]["session_id"]]
+    assert first["tags"] == second["tags"] == test["tags"] == ["media", "prod", "validation"]
+    assert first["parameters"] == test["parameters"]
+    assert second["parameters"] == {**test["parameters"], "step.1.0.max_total_calls": "4"}
+    assert test["parameters"]["step.1.0.max_total_calls"] == "1"  # the override is the session's alone
 
 
 def test_nested_json_means_the_same_as_dotted_keys(sipfront):

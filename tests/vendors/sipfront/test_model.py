@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import orjson
 import pytest
 
 from mockserver.core import tracked
@@ -113,6 +115,34 @@ def test_a_row_is_run_outs_wire_shape_as_it_is():
     assert list(rows[0]) == list(RunOut().dump_fields)
     # the cut run ends when it was stopped, though its start and first length were read before
     assert (rows[-1]["session_status"], rows[-1]["stopped_at"]) == ("failed", "2030-01-01 00:02:10")
+
+
+
+def test_kept_rows_are_the_rows_run_row_writes_until_what_they_show_changes():
+    """The runs list's rows are written once per run and phase: a run added keeps the others' rows, a run stored
+    again (changed in place) or a test stored again is written anew, and a row of another world is not seen."""
+    state = world()
+    failing = session(state, 2)
+    first = model.run_rows(state, [failing], at(100))
+    assert first == [model.run_row(state, failing, at(100))]
+    passing = session(state, 1)  # added: the row kept before stays (the same object)
+    again = model.run_rows(state, [failing, passing], at(100))
+    assert again[0] is first[0] and again[1] == model.run_row(state, passing, at(100))
+    failing["result_description"] = "Busy"  # in place, then stored again: what changes a stored run
+    state.insert("runs", failing)
+    assert model.run_rows(state, [failing], at(100))[0]["result_description"] == "Busy"
+    test = state.get("tests", 2)
+    state.insert("tests", {**test, "name": "renamed"})
+    assert model.run_rows(state, [failing], at(100))[0]["test_name"] == "renamed"
+    other = world()
+    twin = session(other, 1)  # the same id in another world, another test
+    assert model.run_rows(other, [twin], at(100))[0]["test_id"] == 1
+    encoded = model.run_rows(state, [failing, passing], at(100), encoded=True)
+    assert [orjson.loads(orjson.dumps(row)) for row in encoded] == model.run_rows(state, [failing, passing], at(100))
+    # a snapshot pickles the world, its scratch included: the kept rows go as none, written again on use
+    copy = pickle.loads(pickle.dumps(state))
+    assert copy.scratch["sipfront_rows"][1] == {} and len(state.scratch["sipfront_rows"][1]) == 2
+    assert model.run_rows(copy, [copy.get("runs", failing["id"])], at(100)) == [model.run_row(state, failing, at(100))]
 
 
 @pytest.mark.parametrize("when", [

@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+import yaml
 from faker import Faker
 
 from mockserver.vendors.sipfront.generate import generate
@@ -233,3 +234,85 @@ def test_bad_parameters_are_400_naming_the_parameter(sipfront, query, parameter)
     body = r.json()
     assert body["status"] == 400 and body["parameter"] == parameter
     assert parameter in body["error"] and parameter in body["description"]
+
+
+@pytest.mark.parametrize("query", ["start=99999999999999999999999", "start=9223372036854775807&orderdir=desc",
+                                   "count=99999999999999999999999&orderdir=desc&filtername=has_passed&filterval=1"])
+def test_a_start_or_count_beyond_any_index_is_a_page_not_a_500(sipfront, query):
+    """The contract sets no maximum: a start past the end is an empty page, a count past it the rest."""
+    r = sipfront.get(f"{API}/runs?{query}", auth=AUTH)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    wanted = dict(pair.split("=") for pair in query.split("&"))
+    assert (body["start"], body["count"], body["total"]) == (int(wanted.get("start", 0)),
+                                                            int(wanted.get("count", 100)), body["total"])
+    if "start" in wanted:
+        assert body["runs"] == []
+    else:
+        assert body["runs"] == runs(sipfront, orderdir="desc", filtername="has_passed", filterval=1)["runs"] != []
+
+
+def test_rows_read_before_follow_the_clock_a_launch_a_stop_and_a_refused_launch(sipfront, server, control):
+    """The list keeps the rows it wrote: a row read while its session runs is read again finished once the clock
+    passes its end, a launch shows beside what was read before, a stopped project run's cut session shows cut,
+    and a refused launch leaves nothing."""
+    def listed():
+        return {row["id"]: row for row in runs(sipfront, orderdir="desc", count=30)["runs"]}
+
+    set_clock(server, control, T0)
+    first = sipfront.post(f"{API}/tests/run", json={"id": 123}, auth=AUTH).json()["data"]  # 115 s, passes
+    before = listed()
+    [mine] = [row for row in before.values() if row["session_id"] == first["session_id"]]
+    assert (mine["session_status"], mine["stopped_at"]) == ("running", None)
+    advance(server, control, 120)
+    after = listed()
+    assert (after[mine["id"]]["session_status"], after[mine["id"]]["stopped_at"]) == ("passed", "2030-01-01 00:01:55")
+    assert {k: v for k, v in after.items() if k != mine["id"]} == {k: v for k, v in before.items() if k != mine["id"]}
+
+    r = sipfront.post(f"{API}/projects/run", json={"id": 1}, auth=AUTH)
+    assert r.status_code == 200, r.text
+    project_run = r.json()["data"]
+    advance(server, control, 30)
+    running = [row for row in listed().values() if row["session_status"] == "running"]
+    assert len(running) == 1
+    r = control.post(f"{server.url}/_mock/sipfront/project-runs/{project_run['project_run_uuid']}/stop",
+                     params={"tenant": sipfront.tenant}, timeout=10)
+    assert r.status_code == 200, r.text
+    cut = listed()[running[0]["id"]]
+    assert (cut["session_status"], cut["result_description"], cut["stopped_at"]) == (
+        "failed", "Test run stopped by user", "2030-01-01 00:02:30")
+
+    kept = listed()
+    r = sipfront.post(f"{API}/tests/run", json={"test.name": "your-test-name", "step.9.9.x": "1"}, auth=AUTH)
+    assert r.status_code == 400
+    assert listed() == kept
+
+
+def test_a_session_id_beyond_64_bits_is_listed_beside_the_others(sipfront, server, control):
+    """orjson writes no integer beyond 64 bits: a page holding such an id is written whole by the json module,
+    rows read before (and kept as orjson's text) included."""
+    with open("mockserver/fixtures/sipfront.yaml", encoding="utf-8") as fixture:
+        data = yaml.safe_load(fixture)
+    data["runs"].append({**data["runs"][0], "id": 2**70, "session_id": "ffffffff-c123-45ee-6789-6cb5e9a2b1c2"})
+    r = control.post(f"{server.url}/_mock/fixtures", params={"vendor": "sipfront", "tenant": sipfront.tenant},
+                     json=data, timeout=10)
+    assert r.status_code == 200, r.text
+    before = runs(sipfront, count=3)["runs"]  # kept as text, without the big ones (the fixtures' project runs
+    page = runs(sipfront)["runs"]  # number their sessions after it)
+    assert page[:3] == before and [row["id"] for row in before] == FIXTURE_IDS[:3]
+    assert 2**70 in [row["id"] for row in page]
+
+
+def test_a_snapshot_after_a_listing_restores_the_listing(sipfront, server, control):
+    """What the list keeps of its rows is no data of the tenant: a snapshot taken after a listing is taken, and
+    after its restore the list reads as it did when it was taken."""
+    where = {"tenant": sipfront.tenant, "vendor": "sipfront"}
+    listed = runs(sipfront, orderdir="desc", filtername="has_passed", filterval=1)
+    r = control.post(f"{server.url}/_mock/snapshots", params=where, json={"name": "listed"}, timeout=10)
+    assert r.status_code == 201, r.text
+    assert sipfront.post(f"{API}/tests/run", json={"id": 123}, auth=AUTH).status_code == 200
+    advance(server, control, 3600)
+    assert runs(sipfront, orderdir="desc", filtername="has_passed", filterval=1)["total"] == listed["total"] + 1
+    r = control.post(f"{server.url}/_mock/snapshots/listed/restore", params=where, timeout=10)
+    assert r.status_code == 200, r.text
+    assert runs(sipfront, orderdir="desc", filtername="has_passed", filterval=1) == listed
