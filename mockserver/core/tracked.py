@@ -59,17 +59,22 @@ class UndoLog:
         self._seen.clear()
 
     def commit(self) -> None:
+        if not self.entries:
+            return  # (a read: nothing changed)
         memo: dict = {}
         for container, key, _old in self.entries:
-            if isinstance(container, dict):
-                keys = list(container) if key is _WHOLE else [key]
-                for k in keys:
-                    value = dict.get(container, k, _MISSING)
-                    if value is not _MISSING and type(value) in (dict, list):
+            if key is not _WHOLE:  # (a key of a dict; a list is only ever recorded whole)
+                value = dict.get(container, key, _MISSING)
+                if type(value) in _PLAIN:
+                    dict.__setitem__(container, key, adopt(value, memo))
+            elif isinstance(container, dict):
+                for k in list(container):
+                    value = dict.get(container, k)
+                    if type(value) in _PLAIN:
                         dict.__setitem__(container, k, adopt(value, memo))
             else:
                 for index, value in enumerate(container):
-                    if type(value) in (dict, list):
+                    if type(value) in _PLAIN:
                         list.__setitem__(container, index, adopt(value, memo))
         self.entries.clear()
         self._seen.clear()

@@ -57,3 +57,25 @@ def test_an_empty_cache_dir_keeps_no_copy(tmp_path, monkeypatch):
     shutil.copy(spec_path("happo"), spec)
     assert load_contract(spec).compile_all() > 0
     assert not (tmp_path / "xdg").exists()
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"test.name": "x"}', b"[1, 2.5, -0, 1e400, null, true]", '{"é": "ü"}'.encode(), '{"a": "ü"}'.encode("utf-16"),
+    '{"a": 1}'.encode("utf-16-le"), '{"a": 1}'.encode("utf-32"), b"\xef\xbb\xbf{}", b'{"a": NaN}', b"[Infinity]",
+    b"-Infinity", b"{not json", b"", b"   ", b'{"a": "\xff"}', b'"\\ud800"', b'{"a": 1} trailing',
+    b"[" * 50 + b"]" * 50,
+])
+def test_a_json_body_is_read_as_json_loads_reads_it(raw):
+    """The contract's decoder, made once, reads a body as json.loads(raw, parse_constant=...) did: the same value,
+    or the same error with the same message (the message reaches the client)."""
+    import json
+
+    from mockserver.core.contract import _loads, _no_constant
+
+    def outcome(read):
+        try:
+            return "value", read(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            return type(exc).__name__, str(exc)
+
+    assert outcome(_loads) == outcome(lambda b: json.loads(b, parse_constant=_no_constant))
