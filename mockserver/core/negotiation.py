@@ -40,6 +40,15 @@ def encoded(data) -> bytes:
         return dumps(data).encode("utf-8")
 
 
+def fragment(data) -> orjson.Fragment | None:
+    """`data` as `encoded` writes it with orjson, to be put in an answer and written there as it is; None where
+    orjson cannot write it (put `data` itself there then: the json module cannot write a fragment)."""
+    try:
+        return orjson.Fragment(orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS))
+    except orjson.JSONEncodeError:
+        return None
+
+
 def json_response(data, status: int = 200, headers: dict | None = None, content_type: str = JSON) -> Response:
     body = b"" if data is None else encoded(data)
     return Response(body, status=status, headers=headers or {}, content_type=content_type)

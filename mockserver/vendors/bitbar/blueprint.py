@@ -17,14 +17,14 @@ from marshmallow import Schema
 from ...core import context
 from ...core.bodies import params, schema_of
 from ...core.filenames import content_disposition, safe_name, zip_entry
-from ...core.negotiation import XML, negotiated
+from ...core.negotiation import JSON, XML, fragment, negotiated, wants
 from ...core.routes import doc_path
 from . import errors
 from .model import announcements, artifacts, files, reports, timeline
 from .model.listing import listed
 from .model.lookups import Caller
 from .model.projects import ROLES
-from .model.rendered import Renderings
+from .model.rendered import Rendered, Renderings
 from .schemas import AccessGroupOut, DeviceOut
 
 blueprint = Blueprint("bitbar", __name__)
@@ -97,7 +97,16 @@ def dump_list(schema: type[Schema], records, root: str = "list", out=None, every
     `every`: see model/listing.py's `listed`."""
     envelope = listed(records if isinstance(records, Sequence) else list(records), rows or _rows(schema, out),
                       _fields(schema), _list_query(), context.base_url() + request.path, every)
+    data = envelope["data"]
+    if type(data) is Rendered and envelope["offset"] < _ORJSON_INTS and envelope["limit"] < _ORJSON_INTS \
+            and wants(XML) == JSON:
+        # a kept page's rows go out as the JSON text they were written as once (orjson writes it as it is; its
+        # numbers fit orjson, or the whole answer would be written by the json module, which cannot write it)
+        envelope["data"] = data.written(fragment) or data
     return reply(envelope, 200, root)
+
+
+_ORJSON_INTS = 1 << 63  # (offset and limit are never negative)
 
 
 @functools.cache

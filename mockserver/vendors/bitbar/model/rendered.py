@@ -8,6 +8,20 @@ from operator import is_
 import orjson
 
 
+class Rendered(list):
+    """A kept rendering (shared: never changed), which also keeps what `written` made of it once asked."""
+
+    __slots__ = ("_written",)
+
+    def written(self, write):
+        """`write(self)`, made on the first call only (it is the same for the same rows)."""
+        try:
+            return self._written
+        except AttributeError:
+            self._written = write(self)
+            return self._written
+
+
 class Renderings:
     """`[render(record, context) for record in records]`, kept per (the very records, context) and given
     again while the records' JSON is what it was when rendered.
@@ -35,7 +49,7 @@ class Renderings:
         found = self._kept.get(key)
         if found is not None and found[1] == now and all(map(is_, found[0], records)):
             return found[2]
-        rendered = [render(record, context) for record in records]
+        rendered = Rendered(render(record, context) for record in records)
         if len(self._kept) >= self._size:
             self._kept.clear()
         self._kept[key] = (list(records), now, rendered)
