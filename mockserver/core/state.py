@@ -50,8 +50,8 @@ class State:
         self._base: State | None = None  # the world this one is a fork of (fork)
 
     def __getstate__(self):
-        # snapshots and new tenants rebuild indexes and orders on use
-        return {**self.__dict__, "_indexes": {}, "_orders": {}}
+        # snapshots and new tenants rebuild indexes and orders on use; scratch is never snapshotted
+        return {**self.__dict__, "_indexes": {}, "_orders": {}, "scratch": {}}
 
     def __setstate__(self, data):
         self.__dict__.update({"_base": None, **data})

@@ -224,17 +224,6 @@ def run_row(state, run: dict, now: datetime) -> dict:
 ROWS_KEPT = 4096  # rows kept per world: the pages a client reads, not a copy of a big table
 
 
-class _Kept(dict):
-    """The rows kept of a world: no data of it, so a snapshot (core/store.py pickles the world, its scratch
-    included) takes none of them, and none of their orjson Fragments, which pickle refuses; restored, the world
-    writes them again on use."""
-
-    __slots__ = ()
-
-    def __reduce__(self):
-        return _Kept, ()
-
-
 def _rows_kept(state) -> dict:
     """The rows `run_row` wrote, by (run id, phase), good while the runs, tests and projects are as they were
     (a launch only adds a run: what was kept stays good, see _run_added). A row is a function of its run, the
@@ -242,7 +231,7 @@ def _rows_kept(state) -> dict:
     versions = (state.version("runs"), state.version("tests"), state.version("projects"))
     found = state.scratch.get("sipfront_rows")
     if found is None or found[0] != versions or len(found[1]) > ROWS_KEPT:
-        found = state.scratch["sipfront_rows"] = (versions, _Kept())
+        found = state.scratch["sipfront_rows"] = (versions, {})
     return found[1]
 
 
