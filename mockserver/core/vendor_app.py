@@ -316,14 +316,16 @@ def _broken(core, name: str, req, ctx, rule: dict) -> Response:
     """A connection fault under Werkzeug: its socket broken here, the request journaled as the front does, and
     an answer whose first chunk raises a ConnectionError, which Werkzeug takes for a client gone (nothing sent)."""
     ctx.broken = True
+    # journaled before the break: the client, seeing it, may send its next request at once, answered (and
+    # journaled) by another thread before this one could note the broken one
+    record_broken(core, name, req.environ, req.script_root + req.path, req.path, ctx.start, ctx.tenant, rule,
+                  req.get_data(cache=True) if _length(req.environ) else b"")
     try:
         sock = socket.socket(fileno=os.dup(req.environ["werkzeug.socket"].fileno()))
     except OSError:
         sock = None  # the client is gone already
     if sock is not None:
         break_connection(sock, rule["fault"])
-    record_broken(core, name, req.environ, req.script_root + req.path, req.path, ctx.start, ctx.tenant, rule,
-                  req.get_data(cache=True) if _length(req.environ) else b"")
 
     def nothing():
         raise ConnectionAbortedError(f"connection fault {rule['fault']}")
