@@ -178,3 +178,35 @@ def record_outbound(kind: str, payload: dict) -> None:
     It reaches the outbox when the request succeeds (core/vendor_app.py), never when it is refused.
     """
     _cv_app.get().g.outbound.append((kind, payload))
+
+
+_KEPT_WORK = "core.kept_work"  # (the key of a world's scratch that holds it)
+_ABSENT = object()
+MAX_KEPT_WORK = 64  # results kept per world: a client asks for the same few pages again and again
+
+
+def kept_work(key, make):
+    """`make()`, kept in the world's scratch under `key` and given again until a request or control transaction
+    changes the world (State.edits: it sees records changed in place, which table versions do not). `key` must
+    name all `make` reads besides the world: the request's parameters, the clock's reading where it matters.
+    A request that has changed the world already computes it afresh and keeps nothing: it sees its own changes,
+    which may yet be undone."""
+    ctx = _cv_app.get()
+    noted = ctx.g.__dict__
+    undo = noted.get("undo")
+    world = noted.get("world")
+    if undo is None or undo.entries or world is None:
+        return make()
+    found = world.scratch.get(_KEPT_WORK)
+    if found is None or found[0] != world.edits:
+        found = world.scratch[_KEPT_WORK] = (world.edits, {})
+    results = found[1]
+    value = results.get(key, _ABSENT)
+    if value is _ABSENT:
+        value = make()
+        if undo.entries:
+            return value  # (make itself changed the world)
+        if len(results) >= MAX_KEPT_WORK:
+            results.clear()
+        results[key] = value
+    return value

@@ -48,13 +48,16 @@ class State:
         self._indexes: dict[str, dict[str, tuple]] = {}
         self._orders: dict[str, tuple] = {}  # kind -> (version, its keys in ascending order, a fork's counts)
         self._base: State | None = None  # the world this one is a fork of (fork)
+        # how many requests and control transactions have changed this world so far (edited): unlike the table
+        # versions it sees a record changed in place, so work kept against it (context.kept_work) is safe
+        self.edits = 0
 
     def __getstate__(self):
         # snapshots and new tenants rebuild indexes and orders on use; scratch is never snapshotted
         return {**self.__dict__, "_indexes": {}, "_orders": {}, "scratch": {}}
 
     def __setstate__(self, data):
-        self.__dict__.update({"_base": None, **data})
+        self.__dict__.update({"_base": None, "edits": 0, **data})
 
     def fork(self) -> "State":
         """A new world starting as this one, which it reads and never changes (core/overlay.py): tables are
@@ -69,7 +72,12 @@ class State:
         out._versions = TDict(self._versions)
         out.scratch, out._indexes, out._orders = {}, {}, {}
         out._base = self
+        out.edits = 0
         return out
+
+    def edited(self) -> None:
+        """A request or control transaction that changed this world has ended (core/vendor_app.py, core/store.py)."""
+        self.edits += 1
 
     def own_records(self) -> int:
         """Records this world holds of its own: all of them, or for a fork what its overlays hold."""

@@ -233,6 +233,7 @@ class Store:
             else:
                 tracked.end(log, keep=True)
             finally:
+                state.edited()
                 self.reads.changed(tenant, vendor)
 
     # -- control --------------------------------------------------------------------------

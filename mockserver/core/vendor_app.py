@@ -273,6 +273,8 @@ def build_vendor_app(core, vendor) -> Flask:
         tracked.end(undo, keep=kept)
         seen["undo"] = None
         if kept and (changed or writes):
+            if seen.get("world") is not None:
+                seen["world"].edited()  # so is work kept against it (context.kept_work)
             store.reads.changed(seen["tenant"], name)  # answers kept before this change are stale
         if not failed:
             # ... nor in the outbox: what it would have sent goes out only when it succeeds

@@ -140,6 +140,31 @@ def create_slowly():
     return json_response({"ok": True}, 201)
 
 
+def _names() -> list[str]:
+    CALLS["names"] += 1
+    return [item["name"] for item in context.state().table("items").values()]
+
+
+@bp.get("/items/names")
+def item_names():
+    """The names, kept against the world (context.kept_work): `q` only keeps the read cache from answering."""
+    return json_response({"names": context.kept_work("names", _names)})
+
+
+@bp.post("/items/names")
+def rename_and_list():
+    """Renames an item in place, then lists the names as that request sees them; fails after when asked."""
+    body = json_body()
+    item = context.state().get("items", body["id"])
+    if item is None:
+        raise VendorError(404, f"no item {body['id']}")
+    item["name"] = body["name"]
+    names = context.kept_work("names", _names)
+    if body.get("fail"):
+        raise VendorError(409, "failed after renaming")
+    return json_response({"names": names})
+
+
 @bp.get("/items/<int:itemId>")
 def get_item(itemId):
     item = context.state().get("items", itemId)
