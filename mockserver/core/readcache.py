@@ -17,6 +17,7 @@ import threading
 MAX_ENTRIES = 256              # per (tenant, vendor) ...
 MAX_BYTES = 4 * 1024 * 1024    # ... and at most this many body bytes: many tenants must not add up to much
 MAX_BODY = 256 * 1024          # bigger answers (downloads, huge lists) are rendered each time
+MAX_ASKED = 1024               # requests asked once, remembered per (tenant, vendor): kept when asked again
 # headers that vary between identical calls of one client and cannot change an answer
 VOLATILE = frozenset({"HTTP_USER_AGENT", "HTTP_CONNECTION", "HTTP_ACCEPT_ENCODING", "HTTP_KEEP_ALIVE",
                       "HTTP_X_REQUEST_ID", "HTTP_TRACEPARENT", "HTTP_TRACESTATE", "HTTP_CACHE_CONTROL",
@@ -44,7 +45,8 @@ class Kept:
 
 class ReadCache:
     def __init__(self):
-        # (tenant, vendor) -> (the state the answers came from, request key -> Kept, [their body bytes])
+        # (tenant, vendor) -> (the state the answers came from, request key -> Kept, [their body bytes],
+        # the keys asked once of that state)
         self._by_key: dict[tuple[str, str], tuple[object, dict, list]] = {}
         self._lock = threading.Lock()
 
@@ -54,7 +56,7 @@ class ReadCache:
             return found
         if not create:
             return None
-        slot = (state, {}, [0])
+        slot = (state, {}, [0], {})
         with self._lock:
             self._by_key[(tenant, vendor)] = slot
         return slot
@@ -64,8 +66,19 @@ class ReadCache:
         slot = self._slot(tenant, vendor, state, create=False)
         return slot[1] if slot is not None else None
 
+    def asked_before(self, tenant: str, vendor: str, state, key: tuple) -> bool:
+        """Whether `key` was asked of this state before (and note that it is now): an answer is kept from its second
+        asking, so a read asked once (a new query, a list paged through once) costs no keeping."""
+        asked = self._slot(tenant, vendor, state, create=True)[3]
+        if key in asked:
+            return True
+        if len(asked) >= MAX_ASKED:
+            asked.clear()
+        asked[key] = None
+        return False
+
     def keep(self, tenant: str, vendor: str, state, key: tuple, kept: Kept) -> None:
-        _, entries, held = self._slot(tenant, vendor, state, create=True)
+        _, entries, held, _ = self._slot(tenant, vendor, state, create=True)
         if len(entries) >= MAX_ENTRIES or held[0] + len(kept.body) > MAX_BYTES:
             entries.clear()
             held[0] = 0

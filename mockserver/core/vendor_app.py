@@ -343,11 +343,14 @@ def _keep_read(core, name: str, seen: dict, req, response: Response, body: bytes
     if (req.method != "GET" or response.status_code != 200 or len(body) > MAX_BODY or _length(environ)
             or seen.get("outbound") or seen.get("uncacheable") or reads_of_this_thread() != seen["covered_reads"]):
         return  # (only GET answers are served again; a GET with a body is answered by what the body says)
+    key = environ.get(READ_KEY) or request_key(environ)
+    if not core.store.reads.asked_before(seen["tenant"], name, seen["world"], key):
+        return
     until = seen["valid_until"]
     timeless = until is None and not seen.get("time_bound")
     kept = Kept(response.status, response.headers.to_wsgi_list(), body, None if timeless else seen["since"], until,
                 path, req.path)
-    core.store.reads.keep(seen["tenant"], name, seen["world"], environ.get(READ_KEY) or request_key(environ), kept)
+    core.store.reads.keep(seen["tenant"], name, seen["world"], key, kept)
 
 
 def _length(environ) -> int:

@@ -9,15 +9,30 @@ def calls(demo, view):
     return demo("GET", "/calls").json().get(view, 0)
 
 
-def test_a_repeated_read_is_rendered_once_until_a_write(demo):
+def test_a_repeated_read_is_kept_from_its_second_asking_until_a_write(demo):
     first = demo("GET", "/items").json()
     ran = calls(demo, "items")
-    assert demo("GET", "/items").json() == first
-    assert demo("GET", "/items").json() == first
-    assert calls(demo, "items") == ran
-    assert demo("POST", "/items", json={"name": "new"}).status_code == 201
-    assert [i["name"] for i in demo("GET", "/items").json()["items"]] == ["seven", "three", "new"]
+    assert demo("GET", "/items").json() == first  # asked again: rendered again, and kept
     assert calls(demo, "items") == ran + 1
+    assert demo("GET", "/items").json() == first
+    assert demo("GET", "/items").json() == first
+    assert calls(demo, "items") == ran + 1
+    assert demo("POST", "/items", json={"name": "new"}).status_code == 201
+    for _ in range(3):
+        assert [i["name"] for i in demo("GET", "/items").json()["items"]] == ["seven", "three", "new"]
+    assert calls(demo, "items") == ran + 3  # (after the write: rendered twice, then kept)
+
+
+def test_a_read_asked_once_is_not_kept():
+    from mockserver.core.readcache import MAX_ASKED, ReadCache
+
+    cache, state = ReadCache(), object()
+    assert not cache.asked_before("t", "v", state, ("k", 1))
+    assert cache.asked_before("t", "v", state, ("k", 1))
+    assert not cache.asked_before("t", "v", object(), ("k", 1))  # another state: asked anew
+    for n in range(MAX_ASKED + 10):
+        cache.asked_before("t", "v", state, ("many", n))
+    assert len(cache._slot("t", "v", state, create=False)[3]) <= MAX_ASKED
 
 
 def test_each_request_shape_has_its_own_entry(demo):
@@ -32,6 +47,7 @@ def test_another_tenants_write_leaves_this_tenants_cached_read_alone(demo, demo_
     from tests.core.conftest import Demo
 
     mine = demo("GET", "/items").json()
+    assert demo("GET", "/items").json() == mine  # (kept from its second asking)
     ran = calls(demo, "items")
     other = Demo(demo_server, new_tenant("demo-other"))
     assert other("POST", "/items", json={"name": "theirs"}).status_code == 201
@@ -60,6 +76,7 @@ def test_a_time_bounded_read_is_kept_only_inside_its_window(demo):
     demo.mock("POST", "/clock", json={"set": "2030-01-01T00:00:00Z"})
     assert demo("PUT", "/deadline", json={"at": "2030-01-01T00:01:00Z"}).status_code == 204
     assert demo("GET", "/countdown").json() == {"phase": "before"}
+    assert demo("GET", "/countdown").json() == {"phase": "before"}  # (kept from its second asking)
     ran = calls(demo, "countdown")
     demo.mock("POST", "/clock", json={"advance_seconds": 30})
     assert demo("GET", "/countdown").json() == {"phase": "before"}
@@ -124,4 +141,5 @@ def test_an_injected_2xx_answer_is_answered_and_never_kept(demo):
     ran = calls(demo, "items")
     assert demo("GET", "/items").json()["items"]  # the view's own answer,
     assert demo("GET", "/items").json()["items"]
-    assert calls(demo, "items") == ran + 1  # rendered once and then kept
+    assert demo("GET", "/items").json()["items"]
+    assert calls(demo, "items") == ran + 2  # rendered twice (kept from its second asking) and then served
