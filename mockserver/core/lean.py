@@ -43,6 +43,12 @@ class LeanRequest(Request):
             self.parameter_storage_class()
 
 
+    def close(self) -> None:
+        """Werkzeug's walks the parsed files (a generator made even when there are none): only when some were."""
+        if self.__dict__.get("files"):
+            super().close()
+
+
 class LeanAppContext(AppContext):
     """Flask's, but a signal nobody listens to is not sent (each send walks blinker's machinery)."""
 
