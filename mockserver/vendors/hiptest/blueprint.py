@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 from flask.globals import _cv_app, _cv_request
 
 from ...core import context
-from ...core.negotiation import json_response
+from ...core.negotiation import encoded, json_response
 from . import auth, errors
 from .model import library, ratelimit, records
 from .model.jsonapi import MEDIA_TYPE, as_id, matches_type, underscore_keys
@@ -203,6 +203,16 @@ def render(state, rtype, data, status: int = 200, allowed_includes=(), options=N
     """The whole response for one resource or a list, honouring `?include=`."""
     document = serializer(state, parse_include(allowed_includes), options, linkage_for).document(rtype, data, meta)
     return json_response(document, status, None, content_type=MEDIA_TYPE)
+
+
+def render_kept(key, state, rtype, items, allowed_includes=(), options=None):
+    """render's 200 for the list `items()`, its body kept (context.kept_work) until the world next changes, in place
+    or not (a run's statuses change with its tests' results). `key` names what `items` reads besides the world;
+    only for resources whose rendering reads no clock and no base URL (links are relative)."""
+    include = parse_include(allowed_includes)  # (an unknown one is refused before anything is kept)
+    body = context.kept_work((rtype, include, key), lambda: encoded(
+        serializer(state, include, options).document(rtype, items())))
+    return Response(body, status=200, headers={}, content_type=MEDIA_TYPE)
 
 
 # -- json:api in ---------------------------------------------------------------------------------
