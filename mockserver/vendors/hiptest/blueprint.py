@@ -17,7 +17,7 @@ from ...core import context
 from ...core.negotiation import encoded, json_response
 from . import auth, errors
 from .model import library, ratelimit, records
-from .model.jsonapi import MEDIA_TYPE, as_id, matches_type, underscore_keys
+from .model.jsonapi import MEDIA_TYPE, as_id, matches_type
 from .model.resources import serializer
 
 blueprint = Blueprint("hiptest", __name__)
@@ -52,11 +52,14 @@ def _expiry(response):
 def options(**extra) -> dict:
     """Serialiser options: flags from the query string plus the mock clock, read only by the
     resources that depend on time (so the others stay cacheable reads)."""
-    return {"now_epoch": _now_epoch, **extra}
+    return {**_OPTIONS, **extra} if extra else _OPTIONS  # (read only: the plain one is shared, not built per call)
 
 
 def _now_epoch() -> float:
     return context.now().timestamp()
+
+
+_OPTIONS = {"now_epoch": _now_epoch}
 
 
 def flag(name: str) -> bool:
@@ -279,7 +282,8 @@ def read_resource(expected_type: str, url_id: int | None = None) -> tuple[dict, 
     req = _cv_request.get().request
     kinds = _body_kinds(context.contract(), req.url_rule.rule, req.method)
     attributes = {}
-    for name, value in underscore_keys(data.get("attributes") or {}).items():
+    for name, value in (data.get("attributes") or {}).items():  # (underscored: the docs send both spellings)
+        name = str(name).replace("-", "_")
         kind = kinds.get(name)
         if kind == "id":
             value = as_id(value)
