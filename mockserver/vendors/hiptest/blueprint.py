@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 from flask.globals import _cv_app, _cv_request
 
 from ...core import context
-from ...core.negotiation import json_response
+from ...core.negotiation import encoded, json_response
 from . import auth, errors
 from .model import library, ratelimit, records
-from .model.jsonapi import MEDIA_TYPE, as_id, matches_type, underscore_keys
+from .model.jsonapi import MEDIA_TYPE, as_id, matches_type
 from .model.resources import serializer
 
 blueprint = Blueprint("hiptest", __name__)
@@ -52,11 +52,14 @@ def _expiry(response):
 def options(**extra) -> dict:
     """Serialiser options: flags from the query string plus the mock clock, read only by the
     resources that depend on time (so the others stay cacheable reads)."""
-    return {"now_epoch": _now_epoch, **extra}
+    return {**_OPTIONS, **extra} if extra else _OPTIONS  # (read only: the plain one is shared, not built per call)
 
 
 def _now_epoch() -> float:
     return context.now().timestamp()
+
+
+_OPTIONS = {"now_epoch": _now_epoch}
 
 
 def flag(name: str) -> bool:
@@ -205,6 +208,16 @@ def render(state, rtype, data, status: int = 200, allowed_includes=(), options=N
     return json_response(document, status, None, content_type=MEDIA_TYPE)
 
 
+def render_kept(key, state, rtype, items, allowed_includes=(), options=None):
+    """render's 200 for the list `items()`, its body kept (context.kept_work) until the world next changes, in place
+    or not (a run's statuses change with its tests' results). `key` names what `items` reads besides the world;
+    only for resources whose rendering reads no clock and no base URL (links are relative)."""
+    include = parse_include(allowed_includes)  # (an unknown one is refused before anything is kept)
+    body = context.kept_work((rtype, include, key), lambda: encoded(
+        serializer(state, include, options).document(rtype, items())))
+    return Response(body, status=200, headers={}, content_type=MEDIA_TYPE)
+
+
 # -- json:api in ---------------------------------------------------------------------------------
 def _resource_name(declared: dict) -> str:
     """The spec's resource schema of an operation's request body (`<Body>Resource`)."""
@@ -269,7 +282,8 @@ def read_resource(expected_type: str, url_id: int | None = None) -> tuple[dict, 
     req = _cv_request.get().request
     kinds = _body_kinds(context.contract(), req.url_rule.rule, req.method)
     attributes = {}
-    for name, value in underscore_keys(data.get("attributes") or {}).items():
+    for name, value in (data.get("attributes") or {}).items():  # (underscored: the docs send both spellings)
+        name = str(name).replace("-", "_")
         kind = kinds.get(name)
         if kind == "id":
             value = as_id(value)

@@ -19,6 +19,7 @@ from .blueprint import (
     read_resource,
     relationship_list,
     render,
+    render_kept,
     respond,
     rows,
     stamp,
@@ -44,12 +45,18 @@ def list_test_runs(project_id):
     state = context.state()
     project(state, project_id)
     wanted = context.checked()[0]["filter[status]"]  # active, archived or absent (the contract's enum)
-    # "the order is undefined"; newest first puts the seed's "Sprint 1" first, as in its example
-    # (by the project_id index, as rows() reads it, sorted once: ids are unique, so no order by id is needed first)
-    items = sorted(state.where("test_runs", "project_id", project_id), key=_NEWEST, reverse=True)
-    if wanted is not None:
-        items = [r for r in items if r["archived"] == (wanted == "archived")]
-    return render(state, "test-runs", items, allowed_includes=RUN_INCLUDES, options=options())
+
+    def items():
+        # "the order is undefined"; newest first puts the seed's "Sprint 1" first, as in its example
+        # (by the project_id index, as rows() reads it, sorted once: ids are unique, so no order by id is needed)
+        found = sorted(state.where("test_runs", "project_id", project_id), key=_NEWEST, reverse=True)
+        if wanted is not None:
+            found = [r for r in found if r["archived"] == (wanted == "archived")]
+        return found
+
+    # (a run's `statuses` change in place with its tests' results: kept against any change of the world)
+    return render_kept(("list", project_id, wanted), state, "test-runs", items, allowed_includes=RUN_INCLUDES,
+                       options=options())
 
 
 @blueprint.get("/api/projects/<int:project_id>/test_runs/<int:test_run_id>")

@@ -59,6 +59,33 @@ def test_the_run_list_with_tags_shows_every_change_at_once(api):
         assert r.json() == {"errors": ["scenarios is not a valid relationship of this resource"]}
 
 
+def test_the_run_list_sees_a_result_and_a_tag_changed_in_place(api):
+    """The rendered listing is kept until the world changes: a result's new status and a tag's new value (both changed
+    in place, no row added or removed) are in the next listing, and a refused change leaves it as it was."""
+    asked = iter(range(100, 200))
+
+    def listed():
+        r = api.get(f"{RUNS}?include=tags&q={next(asked)}")  # (a new query each time: the read cache cannot answer)
+        assert r.status_code == 200
+        body = r.json()
+        run = next(run for run in body["data"] if run["id"] == str(CI))
+        return run["attributes"]["statuses"], {i["id"]: i["attributes"]["value"] for i in body["included"]}
+
+    test = snapshots(api, CI)[0]["id"]
+    result = api.post(run_path(CI) + f"/test_snapshots/{test}/test_results",
+                      json=doc({"status": "blocked", "status-author": "CI", "description": "x"})).json()["data"]["id"]
+    before, tags = listed()
+    assert before["blocked"] == 1 and tags == {"4": "1"} and listed() == (before, tags)
+    path = run_path(CI) + f"/test_snapshots/{test}/test_results/{result}"
+    assert api.patch(path, json=doc({"status": "skipped"}, id_=result)).status_code == 200
+    after, _ = listed()
+    assert (after["blocked"], after["skipped"]) == (0, before["skipped"] + 1)
+    assert api.patch(path, json=doc({"status": 3}, id_=result)).status_code == 422  # refused: nothing changes
+    assert listed() == (after, tags)
+    assert api.patch(run_path() + "/tags/4", json=doc({"value": "2"}, id_="4")).status_code == 200
+    assert listed() == (after, {"4": "2"})
+
+
 def test_show_synchronization_information_only_when_asked(api):
     plain = api.get(run_path()).json()["data"]["attributes"]
     assert "synchronization-information" not in plain

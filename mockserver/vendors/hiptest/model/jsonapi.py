@@ -75,14 +75,18 @@ def _links(base: str, name: str) -> dict:
     return {"self": f"{base}/relationships/{name}", "related": f"{base}/{name}"}
 
 
+_NOTHING = frozenset()
+
+
 class Serializer:
     """Builds one document; collects included resources once each, in first-seen order."""
 
     def __init__(self, state, include=(), options=None, linkage_for=()):
         self.state = state
-        self.include = set(include)
+        # (most documents include nothing: one shared empty set each, not two new ones per request)
+        self.include = set(include) if include else _NOTHING
         self.options = options or {}
-        self.linkage_for = set(linkage_for)
+        self.linkage_for = set(linkage_for) if linkage_for else _NOTHING
         self.included: dict[tuple[str, str], dict] = {}
 
     def resource(self, rtype: ResourceType | str, record: dict, top: bool = True) -> dict:
@@ -151,10 +155,6 @@ def matches_type(given: str | None, expected: str) -> bool:
         return True
     given = _canonical_type(given)
     return given in (expected, expected.rstrip("s")) or given + "s" == expected
-
-
-def underscore_keys(attributes: dict) -> dict:
-    return {str(k).replace("-", "_"): v for k, v in attributes.items()}
 
 
 def as_id(value):
