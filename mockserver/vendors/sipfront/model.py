@@ -109,9 +109,15 @@ def next_change(run: dict, now: datetime) -> datetime | None:
 def settles_at(state, now: datetime) -> datetime | None:
     """The first moment any run changes phase (None: none of them will): the first start or end after `now`
     (a run that has not started ends after it starts, so its end never comes first)."""
+    return phase_moment(state, now)[1]
+
+
+def phase_moment(state, now: datetime) -> tuple[int, datetime | None]:
+    """How many starts and ends of runs have come by `now`, which says the phase of every run while the runs are
+    as they are, and when the next one comes (settles_at)."""
     times = _run_times(state)["all"]
     at = bisect.bisect_right(times, now)
-    return times[at] if at < len(times) else None
+    return at, times[at] if at < len(times) else None
 
 
 def all_started(state, now: datetime) -> bool:
