@@ -154,18 +154,22 @@ def _run_added(state, run: dict, before: int, at: datetime) -> None:
     """Keep the kept times and phases up to date with a run just stored at `at` (the launch's clock), when they
     were up to date before it (O(log n) to find the place; a rolled-back request leaves them at a version the
     table never gets back to)."""
-    rows = state.scratch.get("sipfront_rows")
+    scratch, version = state.scratch, state.version("runs")
+    rows = scratch.get("sipfront_rows")
     if rows is not None and rows[0][0] == before:  # (no row of the new run is kept: nothing to drop)
-        state.scratch["sipfront_rows"] = ((state.version("runs"), *rows[0][1:]), rows[1])
-    _phase_ids_added(state, run, before, at)
-    found = state.scratch.get("sipfront_run_times")
+        scratch["sipfront_rows"] = ((version, *rows[0][1:]), rows[1])
+    start, end = _span(run["started_at"], run["duration_seconds"])
+    found = scratch.pop("sipfront_phase_ids", None)
+    if found is not None and found[0] == before:
+        _phase_ids_added(scratch, found, run, start, end, version, at)
+    found = scratch.get("sipfront_run_times")
     if found is None or found[0] != before:
         return
-    times, start, end = found[1], parse_time(run["started_at"]), ends_at(run)
-    for kind, at in (("all", start), ("all", end), ("starts", start), (run["outcome"], end),
-                     ("by_start", (start, run["id"]))):
-        bisect.insort(times.setdefault(kind, []), at)
-    state.scratch["sipfront_run_times"] = (state.version("runs"), times)
+    times = found[1]
+    for kind, moment in (("all", start), ("all", end), ("starts", start), (run["outcome"], end),
+                         ("by_start", (start, run["id"]))):
+        bisect.insort(times.setdefault(kind, []), moment)
+    scratch["sipfront_run_times"] = (version, times)
 
 
 def _in_window(lo: datetime | None, hi: datetime | None, now: datetime) -> bool:
@@ -193,24 +197,24 @@ def phase_ids(state, now: datetime) -> dict[str, list]:
     return ids
 
 
-def _phase_ids_added(state, run: dict, before: int, at: datetime) -> None:
+def _phase_ids_added(scratch: dict, found: tuple, run: dict, start: datetime, end: datetime, version: int,
+                     at: datetime) -> None:
     """A launched run joins the kept phases: the stretch they hold for narrows to the part around `at` that the
     run's start and end leave (a read at another moment builds them anew)."""
-    found = state.scratch.pop("sipfront_phase_ids", None)
-    if found is None or found[0] != before or not _in_window(found[1], found[2], at):
+    _, lo, hi, ids = found
+    if (lo is not None and at < lo) or (hi is not None and not at < hi):
         return
-    lo, hi, ids = found[1], found[2], found[3]
-    for moment in _span(run["started_at"], run["duration_seconds"]):
+    for moment in (start, end):
         if moment <= at:
             lo = moment if lo is None or lo < moment else lo
         elif hi is None or moment < hi:
             hi = moment
-    keys = ids[phase(run, at)]
+    keys = ids["pending" if at < start else "running" if at < end else run["outcome"]]  # (phase(run, at))
     if keys and not run["id"] > keys[-1]:
         bisect.insort(keys, run["id"])
     else:
         keys.append(run["id"])
-    state.scratch["sipfront_phase_ids"] = (state.version("runs"), lo, hi, ids)
+    scratch["sipfront_phase_ids"] = (version, lo, hi, ids)
 
 
 def find_session(state, key: str, now: datetime) -> dict | None:
