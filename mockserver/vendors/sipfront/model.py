@@ -8,6 +8,7 @@ and the clock, so advancing the clock is all it takes to finish a run. Then the 
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import json
 import random
@@ -108,9 +109,15 @@ def next_change(run: dict, now: datetime) -> datetime | None:
 def settles_at(state, now: datetime) -> datetime | None:
     """The first moment any run changes phase (None: none of them will): the first start or end after `now`
     (a run that has not started ends after it starts, so its end never comes first)."""
+    return phase_moment(state, now)[1]
+
+
+def phase_moment(state, now: datetime) -> tuple[int, datetime | None]:
+    """How many starts and ends of runs have come by `now`, which says the phase of every run while the runs are
+    as they are, and when the next one comes (settles_at)."""
     times = _run_times(state)["all"]
     at = bisect.bisect_right(times, now)
-    return times[at] if at < len(times) else None
+    return at, times[at] if at < len(times) else None
 
 
 def all_started(state, now: datetime) -> bool:
@@ -143,33 +150,71 @@ def _run_times(state) -> dict[str, list[datetime]]:
     return found[1]
 
 
-def _run_added(state, run: dict, before: int) -> None:
-    """Keep the kept times up to date with a run just stored, when they were up to date before it (O(log n)
-    to find the place; a rolled-back request leaves them at a version the table never gets back to)."""
-    rows = state.scratch.get("sipfront_rows")
+def _run_added(state, run: dict, before: int, at: datetime) -> None:
+    """Keep the kept times and phases up to date with a run just stored at `at` (the launch's clock), when they
+    were up to date before it (O(log n) to find the place; a rolled-back request leaves them at a version the
+    table never gets back to)."""
+    scratch, version = state.scratch, state.version("runs")
+    rows = scratch.get("sipfront_rows")
     if rows is not None and rows[0][0] == before:  # (no row of the new run is kept: nothing to drop)
-        state.scratch["sipfront_rows"] = ((state.version("runs"), *rows[0][1:]), rows[1])
-    found = state.scratch.get("sipfront_run_times")
+        scratch["sipfront_rows"] = ((version, *rows[0][1:]), rows[1])
+    start, end = _span(run["started_at"], run["duration_seconds"])
+    found = scratch.pop("sipfront_phase_ids", None)
+    if found is not None and found[0] == before:
+        _phase_ids_added(scratch, found, run, start, end, version, at)
+    found = scratch.get("sipfront_run_times")
     if found is None or found[0] != before:
         return
-    times, start, end = found[1], parse_time(run["started_at"]), ends_at(run)
-    for kind, at in (("all", start), ("all", end), ("starts", start), (run["outcome"], end),
-                     ("by_start", (start, run["id"]))):
-        bisect.insort(times.setdefault(kind, []), at)
-    state.scratch["sipfront_run_times"] = (state.version("runs"), times)
+    times = found[1]
+    for kind, moment in (("all", start), ("all", end), ("starts", start), (run["outcome"], end),
+                         ("by_start", (start, run["id"]))):
+        bisect.insort(times.setdefault(kind, []), moment)
+    scratch["sipfront_run_times"] = (version, times)
 
 
-def _phase_count(state, now: datetime, column: str, value) -> int | None:
-    """How many started runs one filter on a phase column keeps, counted from the kept times (None: another
-    kind of filter)."""
-    if column not in PHASE_COLUMNS:
-        return None
-    times = _run_times(state)
-    begun = bisect.bisect_right(times["starts"], now)
-    passed, failed = bisect.bisect_right(times["passed"], now), bisect.bisect_right(times["failed"], now)
-    kept = _phases_where(column, value)  # (a started run is never pending)
-    return ((begun - passed - failed if "running" in kept else 0) + (passed if "passed" in kept else 0)
-            + (failed if "failed" in kept else 0))
+def _in_window(lo: datetime | None, hi: datetime | None, now: datetime) -> bool:
+    return (lo is None or lo <= now) and (hi is None or now < hi)
+
+
+def phase_ids(state, now: datetime) -> dict[str, list]:
+    """The ids of the runs in each phase at `now`, ascending. Kept per world with the stretch of time around
+    `now` in which no run changes phase (from the last start or end at or before it to the next after it): a
+    read anywhere in that stretch is given them again, a launch adds its run (_phase_ids_added), a move of the
+    clock out of it or any other change of the runs table builds them anew."""
+    version = state.version("runs")
+    found = state.scratch.get("sipfront_phase_ids")
+    if found is not None and found[0] == version and _in_window(found[1], found[2], now):
+        return found[3]
+    times = _run_times(state)["all"]
+    at = bisect.bisect_right(times, now)
+    ids = {where: [] for where in PHASES}
+    for key, run in state.peek("runs"):  # (read, not copied into a tenant's world)
+        ids[phase(run, now)].append(key)
+    for keys in ids.values():
+        keys.sort()
+    state.scratch["sipfront_phase_ids"] = (version, times[at - 1] if at else None,
+                                           times[at] if at < len(times) else None, ids)
+    return ids
+
+
+def _phase_ids_added(scratch: dict, found: tuple, run: dict, start: datetime, end: datetime, version: int,
+                     at: datetime) -> None:
+    """A launched run joins the kept phases: the stretch they hold for narrows to the part around `at` that the
+    run's start and end leave (a read at another moment builds them anew)."""
+    _, lo, hi, ids = found
+    if (lo is not None and at < lo) or (hi is not None and not at < hi):
+        return
+    for moment in (start, end):
+        if moment <= at:
+            lo = moment if lo is None or lo < moment else lo
+        elif hi is None or moment < hi:
+            hi = moment
+    keys = ids["pending" if at < start else "running" if at < end else run["outcome"]]  # (phase(run, at))
+    if keys and not run["id"] > keys[-1]:
+        bisect.insort(keys, run["id"])
+    else:
+        keys.append(run["id"])
+    scratch["sipfront_phase_ids"] = (version, lo, hi, ids)
 
 
 def find_session(state, key: str, now: datetime) -> dict | None:
@@ -258,7 +303,7 @@ def run_rows(state, runs, now: datetime, encoded: bool = False) -> list:
 
 
 def new_session(state, test: dict, start: datetime, overrides: dict, report_mode: str,
-                project_run_id: int | None = None) -> dict:
+                project_run_id: int | None = None, launched: datetime | None = None) -> dict:
     """A session of `test` starting at `start`, ending as the test's fixture says it ends.
 
     What a session holds beyond its own fields is never changed in place (a test's parameters and tags neither:
@@ -282,7 +327,7 @@ def new_session(state, test: dict, start: datetime, overrides: dict, report_mode
         "parameters": parameters,
         "project_run_id": project_run_id,
     })
-    _run_added(state, run, before)
+    _run_added(state, run, before, start if launched is None else launched)
     return run
 
 
@@ -317,7 +362,7 @@ def start_project_run(state, project: dict, test_ids: list[int], created: dateti
     start = created
     for test_id in test_ids:
         test = state.get("tests", test_id)
-        new_session(state, test, start, {}, report_mode, project_run_id=prun["id"])
+        new_session(state, test, start, {}, report_mode, project_run_id=prun["id"], launched=created)
         start += timedelta(seconds=test["duration_seconds"])
     return prun
 
@@ -404,6 +449,7 @@ def whole_number(text: str) -> int | None:
 
 
 PHASES = ("pending", "running", "passed", "failed")
+STARTED = PHASES[1:]
 _FLAGS = {"has_passed": ("passed",), "is_failed": ("failed",), "is_finished": ("passed", "failed")}
 PHASE_COLUMNS = frozenset(("status", "session_status", *_FLAGS))  # the columns that say only where a run is
 
@@ -484,21 +530,19 @@ def _filters(names: tuple, values: tuple) -> tuple:
     return tuple(filters)
 
 
-def _newest_first(rows, keep, skip: int, want: int) -> list[dict]:
-    """The page [skip, skip + want) of the records of `rows` (core/state.py Rows) that `keep` keeps (None: all),
-    newest first, fetched a slice at a time (a call per slice, not per record): each slice as long as the matches
-    still wanted, so the records read are those a scan one at a time reads (a fork copies what it reads),
-    doubled after a slice that kept none."""
-    need = skip + want
-    found, end, size = [], len(rows), need
-    while end > 0 and len(found) < need:
-        start = max(0, end - size)
-        chunk = rows[start:end]
-        chunk.reverse()
-        before = len(found)
-        found.extend(chunk if keep is None else filter(keep, chunk))
-        end, size = start, need - len(found) if len(found) > before else size * 2
-    return found[skip:need]
+def _page_of(lists: list, skip: int, stop: int, descending: bool) -> list:
+    """[skip, stop) of the ascending id lists `lists` merged (newest first when `descending`): a slice of one
+    list, O(page + skip) through a merge of several."""
+    if len(lists) == 1:
+        keys = lists[0]
+        if not descending:
+            return keys[skip:stop]
+        n = len(keys)
+        found = keys[max(0, n - stop):max(0, n - skip)]
+        found.reverse()
+        return found
+    merged = heapq.merge(*map(reversed, lists), reverse=True) if descending else heapq.merge(*lists)
+    return list(itertools.islice(merged, skip, stop))
 
 
 def query_runs(state, now: datetime, params: dict) -> dict:
@@ -519,24 +563,24 @@ def query_runs(state, now: datetime, params: dict) -> dict:
         return parse_time(run["started_at"]).timestamp()
 
     rows = state.ordered("runs")
-    waiting = frozenset() if all_started(state, now) else not_started(state, now)
+    begun = all_started(state, now)
+    if startdate is None and enddate is None and column == "id" and len(filters) <= 1 and \
+            (not filters or filters[0][0] in PHASE_COLUMNS):
+        # in id order, no filter or one on a phase: the page is cut from the ids of the runs in the phases it
+        # keeps (kept per world, see phase_ids), O(page) however many runs there are and where they stand
+        skip, stop = min(start, len(rows)), min(start + count, len(rows))
+        if not filters and begun:
+            total, found = len(rows), rows[len(rows) - stop:len(rows) - skip][::-1] if descending else rows[skip:stop]
+        else:
+            kept = _phases_where(*filters[0]) if filters else STARTED
+            ids = phase_ids(state, now)
+            lists = [ids[where] for where in STARTED if where in kept and ids[where]]
+            total = sum(map(len, lists))
+            table = state.table("runs")
+            found = [table[key] for key in _page_of(lists, skip, stop, descending)] if lists else []
+        return {"runs": found, "total": total, "start": start, "count": count}
+    waiting = frozenset() if begun else not_started(state, now)
     keep = _keeps(state, now, filters)
-    if startdate is None and enddate is None and column == "id":
-        # in id order, no filter or one a count answers: the page alone is looked for, O(page) for a
-        # filter most sessions pass (and the sessions yet to start, skipped by id)
-        total = len(rows) - len(waiting) if not filters else \
-            _phase_count(state, now, *filters[0]) if len(filters) == 1 else None
-        if total is not None:
-            if waiting:
-                keep = (lambda run: run["id"] not in waiting) if keep is None else \
-                    (lambda run, kept=keep: run["id"] not in waiting and kept(run))
-            # (no more matches than sessions: a start or count beyond any index, as the contract allows, is cut)
-            skip, stop = min(start, len(rows)), min(start + count, len(rows))
-            if descending:
-                found = _newest_first(rows, keep, skip, stop - skip)
-            else:
-                found = list(itertools.islice(iter(rows) if keep is None else filter(keep, rows), skip, stop))
-            return {"runs": found, "total": total, "start": start, "count": count}
     # every session is read below: without copying it into a tenant's world (an id is the table's key, so this is
     # the key order); the page alone is fetched from the table
     rows = sorted(state.peek_values("runs"), key=lambda run: run["id"])

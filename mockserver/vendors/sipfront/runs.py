@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...core import context
-from ...core.negotiation import json_response
+from ...core.negotiation import fragment, json_response
 from . import errors, model
 from .blueprint import API, blueprint, reply, session_or_404, sessions_of_test_or_404
 from .schemas import ProjectRunOut, RunningOut, RunOut
@@ -19,16 +19,31 @@ def status_body(state, run: dict, now):
 @blueprint.get(f"{API}/runs")
 def list_runs():
     state, now = context.state(), context.now()
+    moment, settles = model.phase_moment(state, now)
     # the page changes only when a session starts or ends: the core may serve it again until then
-    context.valid_until(model.settles_at(state, now))
-    result = model.query_runs(state, now, context.checked()[0])
+    context.valid_until(settles)
+    params = context.checked()[0]
+    # the page is kept against the world for these parameters (a client's new query parameter keeps the read cache
+    # out, not this), and against the clock as far as it says where the sessions stand
+    # (the contract gives every parameter, in its order; typed, as 1 == 1.0 == True would let one stand for another)
+    key = ("runs", moment, *map(_typed, params.values()))
+    return json_response(context.kept_work(key, lambda: _runs_page(state, now, params)))
+
+
+def _typed(value):
+    return tuple((type(item), item) for item in value) if type(value) is list else (type(value), value)
+
+
+def _runs_page(state, now, params: dict):
+    """The list's answer as its JSON text (an orjson Fragment), or as data the json module writes."""
+    result = model.query_runs(state, now, params)
     # run_row writes RunOut's shape itself (tests/vendors/sipfront/test_model.py holds them together): a dump
     # would copy every row as it is. The total next to the page lets a client page with start/count to the end
     # (rows as their JSON text unless the answer is the json module's: orjson writes no integer beyond 64 bits)
     encoded = max(result["start"], result["count"]) < 1 << 63
     body = {"runs": model.run_rows(state, result["runs"], now, encoded), "total": result["total"],
             "start": result["start"], "count": result["count"], "status": 200}
-    return json_response(body)
+    return fragment(body) or body
 
 
 @blueprint.get(f"{API}/runs/<id>/status")

@@ -3,6 +3,7 @@ repeated filtername/filterval, alone and combined, and the 400s for bad values."
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import datetime, timezone
 
@@ -316,3 +317,83 @@ def test_a_snapshot_after_a_listing_restores_the_listing(sipfront, server, contr
     r = control.post(f"{server.url}/_mock/snapshots/listed/restore", params=where, timeout=10)
     assert r.status_code == 200, r.text
     assert runs(sipfront, orderdir="desc", filtername="has_passed", filterval=1) == listed
+
+
+PHASE_FILTERS = [{}, {"filtername": "has_passed", "filterval": 1}, {"filtername": "is_failed", "filterval": 1},
+                 {"filtername": "is_finished", "filterval": 0}, {"filtername": "is_finished", "filterval": 1},
+                 {"filtername": "session_status", "filterval": "running"},
+                 {"filtername": "session_status", "filterval": "pending"}]
+PAGES = [{"orderdir": "desc", "count": 4}, {"start": 2, "count": 3}, {"orderdir": "desc", "start": 3, "count": 5}]
+
+
+_ASKED = itertools.count()
+
+
+def phase_page(client, **params) -> dict:
+    """A page in id order with a phase filter (cut from the phases kept per world) after checking it against the
+    same page read by another way (a startdate every run passes: each run's phase looked at on the clock). A new
+    query parameter each time keeps the read cache from answering: what the list keeps of its own is what is read."""
+    fast = runs(client, **params, asked=next(_ASKED))
+    assert fast == runs(client, **params, startdate=1, asked=next(_ASKED))
+    return fast
+
+
+def sessions(client, **params) -> list[str]:
+    return [row["session_id"] for row in phase_page(client, orderdir="desc", count=100, **params)["runs"]]
+
+
+def test_a_phase_page_follows_launches_and_the_clock_both_ways(sipfront, server, control):
+    """The phases a page in id order is cut from are kept between requests: each launch joins them, and a move of
+    the clock (on or back, across a session's start or end or not) is seen by the next page."""
+    def launch(test_id):
+        r = sipfront.post(f"{API}/tests/run", json={"id": test_id}, auth=AUTH)
+        assert r.status_code == 200, r.text
+        return r.json()["data"]["session_id"]
+
+    def every_page():
+        for where in PHASE_FILTERS:
+            for paging in PAGES:
+                phase_page(sipfront, **where, **paging)
+
+    set_clock(server, control, T0)
+    passed_before = sessions(sipfront, filtername="has_passed", filterval=1)
+    every_page()
+    passing = [launch(123) for _ in range(3)]  # 115 s, passes
+    failing = [launch(124) for _ in range(2)]  # 45 s, fails
+    assert sessions(sipfront, filtername="session_status", filterval="running") == [*failing[::-1], *passing[::-1]]
+    assert sessions(sipfront, filtername="has_passed", filterval=1) == passed_before
+    every_page()
+    advance(server, control, 45)  # the failing ones end
+    assert sessions(sipfront, filtername="is_failed", filterval=1)[:2] == failing[::-1]
+    assert sessions(sipfront, filtername="session_status", filterval="running") == passing[::-1]
+    late = launch(123)  # ends 160 s after T0
+    assert sessions(sipfront, filtername="session_status", filterval="running") == [late, *passing[::-1]]
+    every_page()
+    advance(server, control, 70)  # the first passing ones end
+    assert sessions(sipfront, filtername="has_passed", filterval=1) == [*passing[::-1], *passed_before]
+    assert sessions(sipfront, filtername="is_finished", filterval=0) == [late]
+    every_page()
+    set_clock(server, control, "2030-01-01T00:00:10Z")  # back: the late one has not started, the rest run again
+    assert sessions(sipfront, filtername="session_status", filterval="running") == [*failing[::-1], *passing[::-1]]
+    assert late not in sessions(sipfront)
+    every_page()
+    r = sipfront.post(f"{API}/projects/run", json={"id": 1}, auth=AUTH)  # three sessions one after another
+    assert r.status_code == 200, r.text
+    queued = phase_page(sipfront, filtername="session_status", filterval="running", count=100)["total"]
+    assert queued == 6  # its first session and the five above; the two queued behind it are in no page
+    every_page()
+    advance(server, control, 30)
+    project_run = r.json()["data"]["project_run_uuid"]
+    assert phase_page(sipfront, filtername="session_status", filterval="running", count=100)["total"] == 6
+    [newest_failed] = phase_page(sipfront, filtername="is_failed", filterval=1, orderdir="desc", count=1)["runs"]
+    r = control.post(f"{server.url}/_mock/sipfront/project-runs/{project_run}/stop", params={"tenant": sipfront.tenant},
+                     timeout=10)  # its first session ends failed now, the queued ones are gone
+    assert r.status_code == 200, r.text
+    assert phase_page(sipfront, filtername="session_status", filterval="running", count=100)["total"] == 5
+    [cut] = phase_page(sipfront, filtername="is_failed", filterval=1, orderdir="desc", count=1)["runs"]
+    assert cut["id"] > newest_failed["id"]
+    assert (cut["result_description"], cut["stopped_at"]) == ("Test run stopped by user", "2030-01-01 00:00:40")
+    every_page()
+    advance(server, control, 3600)
+    assert sessions(sipfront, filtername="is_finished", filterval=0) == []
+    every_page()
