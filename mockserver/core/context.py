@@ -183,6 +183,7 @@ def record_outbound(kind: str, payload: dict) -> None:
 _KEPT_WORK = "core.kept_work"  # (the key of a world's scratch that holds it)
 _ABSENT = object()
 MAX_KEPT_WORK = 64  # results kept per world: a client asks for the same few pages again and again
+MAX_KEPT_BYTES = 4 * 1024 * 1024  # ... and bytes of those that are bytes (a rendered body): huge pages are made anew
 
 
 def kept_work(key, make):
@@ -190,7 +191,7 @@ def kept_work(key, make):
     changes the world (State.edits: it sees records changed in place, which table versions do not). `key` must
     name all `make` reads besides the world: the request's parameters, the clock's reading where it matters.
     A request that has changed the world already computes it afresh and keeps nothing: it sees its own changes,
-    which may yet be undone."""
+    which may yet be undone. Bytes (a rendered body) count against MAX_KEPT_BYTES; keep other values small."""
     ctx = _cv_app.get()
     noted = ctx.g.__dict__
     undo = noted.get("undo")
@@ -199,14 +200,17 @@ def kept_work(key, make):
         return make()
     found = world.scratch.get(_KEPT_WORK)
     if found is None or found[0] != world.edits:
-        found = world.scratch[_KEPT_WORK] = (world.edits, {})
-    results = found[1]
+        found = world.scratch[_KEPT_WORK] = (world.edits, {}, [0])
+    results, held = found[1], found[2]
     value = results.get(key, _ABSENT)
     if value is _ABSENT:
         value = make()
-        if undo.entries:
-            return value  # (make itself changed the world)
-        if len(results) >= MAX_KEPT_WORK:
+        size = len(value) if type(value) is bytes else 0
+        if undo.entries or size > MAX_KEPT_BYTES:
+            return value  # (make itself changed the world; or too big to keep)
+        if len(results) >= MAX_KEPT_WORK or held[0] + size > MAX_KEPT_BYTES:
             results.clear()
+            held[0] = 0
         results[key] = value
+        held[0] += size
     return value

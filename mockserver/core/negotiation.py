@@ -50,7 +50,8 @@ def fragment(data) -> orjson.Fragment | None:
 
 
 def json_response(data, status: int = 200, headers: dict | None = None, content_type: str = JSON) -> Response:
-    body = b"" if data is None else encoded(data)
+    """`data` as JSON; bytes are JSON written already (a body kept by context.kept_work)."""
+    body = b"" if data is None else data if type(data) is bytes else encoded(data)
     return Response(body, status=status, headers=headers or {}, content_type=content_type)
 
 

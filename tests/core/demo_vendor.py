@@ -151,6 +151,18 @@ def item_names():
     return json_response({"names": context.kept_work("names", _names)})
 
 
+@bp.get("/items/blob")
+def item_blob():
+    """A body of `size` bytes kept as bytes (context.kept_work counts them): `q` keeps the read cache out."""
+    size = context.checked()[0]["size"]
+
+    def make() -> bytes:
+        CALLS["blob"] += 1
+        return b'"' + b"x" * size + b'"'
+
+    return json_response(context.kept_work(("blob", size), make))
+
+
 @bp.post("/items/names")
 def rename_and_list():
     """Renames an item in place, then lists the names as that request sees them; fails after when asked."""

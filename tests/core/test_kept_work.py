@@ -43,3 +43,19 @@ def test_a_control_change_and_a_reset_are_seen(demo):
     assert names(demo) == ["seven", "three", "four"]
     assert demo.mock("POST", "/reset", headers={"X-Mock-Tenant": demo.tenant}).status_code in (200, 204)
     assert names(demo) == ["seven", "three"]
+
+
+def test_kept_bodies_are_bounded_in_bytes(demo):
+    from mockserver.core.context import MAX_KEPT_BYTES
+
+    def blob(size: int) -> int:
+        r = demo("GET", "/items/blob", params={"size": size, "q": str(next(_asked))})
+        assert r.status_code == 200 and len(r.content) == size + 2
+        return calls(demo, "blob")
+
+    ran = blob(10)
+    assert blob(10) == ran  # kept
+    big = MAX_KEPT_BYTES + 1
+    assert blob(big) == ran + 1
+    assert blob(big) == ran + 2  # too big to keep: made anew each time
+    assert blob(10) == ran + 2  # (and the small one stays kept)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 from flask.globals import _cv_app, _cv_request
 
 from ...core import context
@@ -215,7 +215,7 @@ def render_kept(key, state, rtype, items, allowed_includes=(), options=None):
     include = parse_include(allowed_includes)  # (an unknown one is refused before anything is kept)
     body = context.kept_work((rtype, include, key), lambda: encoded(
         serializer(state, include, options).document(rtype, items())))
-    return Response(body, status=200, headers={}, content_type=MEDIA_TYPE)
+    return json_response(body, content_type=MEDIA_TYPE)
 
 
 # -- json:api in ---------------------------------------------------------------------------------

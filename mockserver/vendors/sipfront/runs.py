@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...core import context
-from ...core.negotiation import fragment, json_response
+from ...core.negotiation import encoded, json_response
 from . import errors, model
 from .blueprint import API, blueprint, reply, session_or_404, sessions_of_test_or_404
 from .schemas import ProjectRunOut, RunningOut, RunOut
@@ -35,15 +35,15 @@ def _typed(value):
 
 
 def _runs_page(state, now, params: dict):
-    """The list's answer as its JSON text (an orjson Fragment), or as data the json module writes."""
+    """The list's answer as its JSON text (what context.kept_work keeps, its bytes counted)."""
     result = model.query_runs(state, now, params)
     # run_row writes RunOut's shape itself (tests/vendors/sipfront/test_model.py holds them together): a dump
     # would copy every row as it is. The total next to the page lets a client page with start/count to the end
     # (rows as their JSON text unless the answer is the json module's: orjson writes no integer beyond 64 bits)
-    encoded = max(result["start"], result["count"]) < 1 << 63
-    body = {"runs": model.run_rows(state, result["runs"], now, encoded), "total": result["total"],
+    as_text = max(result["start"], result["count"]) < 1 << 63
+    body = {"runs": model.run_rows(state, result["runs"], now, as_text), "total": result["total"],
             "start": result["start"], "count": result["count"], "status": 200}
-    return fragment(body) or body
+    return encoded(body)
 
 
 @blueprint.get(f"{API}/runs/<id>/status")
