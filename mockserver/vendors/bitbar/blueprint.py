@@ -17,14 +17,13 @@ from marshmallow import Schema
 from ...core import context
 from ...core.bodies import params, schema_of
 from ...core.filenames import content_disposition, safe_name, zip_entry
-from ...core.negotiation import JSON, XML, fragment, negotiated, wants
+from ...core.negotiation import XML, encoded, negotiated, to_xml, wants
 from ...core.routes import doc_path
 from . import errors
 from .model import announcements, artifacts, files, reports, timeline
 from .model.listing import listed
 from .model.lookups import Caller
 from .model.projects import ROLES
-from .model.rendered import Rendered, Renderings
 from .schemas import AccessGroupOut, DeviceOut
 
 blueprint = Blueprint("bitbar", __name__)
@@ -90,23 +89,43 @@ def dump(schema: type[Schema], record, status: int = 200, root: str = "response"
     return reply(schema_of(schema).dump(record), status, root)
 
 
-def dump_list(schema: type[Schema], records, root: str = "list", out=None, every=None, rows=None) -> Response:
+def dump_list(schema: type[Schema], records, root: str = "list", out=None, every=None, rows=None,
+              kept=None) -> Response:
     """The list envelope of `records` (a list or any sequence), paged, searched, sorted and filtered as the
     query asks; `out` turns a stored record into what the schema dumps, and is called only for the records
     rendered (a plain page: just its own); `rows`, in place of both, renders a list of stored records itself.
-    `every`: see model/listing.py's `listed`."""
-    envelope = listed(records if isinstance(records, Sequence) else list(records), rows or _rows(schema, out),
-                      _fields(schema), _list_query(), context.base_url() + request.path, every)
-    data = envelope["data"]
-    if type(data) is Rendered and envelope["offset"] < _ORJSON_INTS and envelope["limit"] < _ORJSON_INTS \
-            and wants(XML) == JSON:
-        # a kept page's rows go out as the JSON text they were written as once (orjson writes it as it is; its
-        # numbers fit orjson, or the whole answer would be written by the json module, which cannot write it)
-        envelope["data"] = data.written(fragment) or data
-    return reply(envelope, 200, root)
+    `every`: see model/listing.py's `listed`.
+
+    `kept`, a key naming all the page depends on besides the world, the list query and the URL (the caller, a
+    path id), keeps the answer's text until the world changes (context.kept_work): `records` may then be a
+    function giving them, called only when the answer is made."""
+    query = _list_query()
+    if kept is not None:
+        shape = (query.get("offset"), query.get("limit"), query.get("search"), query.get("sort"),
+                 query.get("filter"))
+        # only text (or absent) keys: a JSON body's 1, 1.0 and true are equal keys but render apart
+        if _TEXT.issuperset(map(type, shape)):
+            form = wants(XML)
+            key = ("bitbar.list", schema, root, kept, context.base_url() + request.path, form, shape)
+            body = context.kept_work(key, lambda: _answer(schema, records, root, out, every, rows, query, form))
+            return Response(body, content_type=form)
+    return reply(_envelope(schema, records, out, every, rows, query), 200, root)
 
 
-_ORJSON_INTS = 1 << 63  # (offset and limit are never negative)
+_TEXT = frozenset((str, type(None)))
+
+
+def _envelope(schema: type[Schema], records, out, every, rows, query: dict) -> dict:
+    if callable(records):
+        records = records()
+    return listed(records if isinstance(records, Sequence) else list(records), rows or _rows(schema, out),
+                  _fields(schema), query, context.base_url() + request.path, every)
+
+
+def _answer(schema: type[Schema], records, root: str, out, every, rows, query: dict, form: str):
+    """The bytes of the body `reply` gives the list envelope."""
+    envelope = _envelope(schema, records, out, every, rows, query)
+    return to_xml(envelope, root).encode() if form == XML else encoded(envelope)  # (as Response encodes text)
 
 
 @functools.cache
@@ -268,8 +287,9 @@ def device_out(device: dict) -> dict:
 
 
 def devices_dumped(devices) -> list[dict]:
-    """Devices as DeviceOut dumps `device_out` of each (shared renderings: not to be changed)."""
-    return _devices_dumped(devices, context.base_url())
+    """Devices as DeviceOut dumps `device_out` of each."""
+    root = context.base_url()
+    return [_dump_device(device, root) for device in devices]
 
 
 def _dump_device(device: dict, root: str) -> dict:
@@ -278,9 +298,6 @@ def _dump_device(device: dict, root: str) -> dict:
     row = schema_of(DeviceOut).dump(device)
     row.update(_frames(root, device["imagePrefix"] or device["id"]))
     return row
-
-
-_devices_dumped = Renderings(_dump_device)
 
 
 @functools.lru_cache(maxsize=4096)  # the same few devices are listed again and again: their frame links made once
