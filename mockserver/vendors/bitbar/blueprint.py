@@ -97,14 +97,14 @@ def dump_list(schema: type[Schema], records, root: str = "list", out=None, every
     `every`: see model/listing.py's `listed`.
 
     `kept`, a key naming all the page depends on besides the world, the list query and the URL (the caller, a
-    path id), keeps the answer's text until the world changes (context.kept_work): `records` may then be a
-    function giving them, called only when the answer is made."""
+    path id), keeps the answer's text until the world changes (context.kept_work), for pages of at most
+    LONGEST_KEPT rows: `records` may then be a function giving them, called only when the answer is made."""
     query = _list_query()
     if kept is not None:
         shape = (query.get("offset"), query.get("limit"), query.get("search"), query.get("sort"),
                  query.get("filter"))
         # only text (or absent) keys: a JSON body's 1, 1.0 and true are equal keys but render apart
-        if _TEXT.issuperset(map(type, shape)):
+        if _TEXT.issuperset(map(type, shape)) and _short(shape[1]):
             form = wants(XML)
             key = ("bitbar.list", schema, root, kept, context.base_url() + request.path, form, shape)
             body = context.kept_work(key, lambda: _answer(schema, records, root, out, every, rows, query, form))
@@ -113,6 +113,15 @@ def dump_list(schema: type[Schema], records, root: str = "list", out=None, every
 
 
 _TEXT = frozenset((str, type(None)))
+LONGEST_KEPT = 200  # rows: a page of a whole big table (limit=0) is made every time, not kept per world
+
+
+def _short(limit: str | None) -> bool:
+    """Whether a page of `limit` (as the query gives it) holds at most LONGEST_KEPT rows; no for one that is
+    refused, which is not kept either."""
+    if not limit:
+        return True  # (the default, 20)
+    return limit.isascii() and limit.isdigit() and 0 < int(limit) <= LONGEST_KEPT  # ("²" is a digit int() refuses)
 
 
 def _envelope(schema: type[Schema], records, out, every, rows, query: dict) -> dict:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 
+from mockserver.vendors.bitbar.blueprint import LONGEST_KEPT
+
 from .conftest import ME, PROJECT, USER_ID
 
 _asked = itertools.count()
@@ -81,3 +83,17 @@ def test_a_device_page_asked_by_a_json_body_is_never_answered_for_an_equal_numbe
     assert page({"search": True}) | {"next": None} == {"next": None, "previous": None, "data": [], "offset": 0,
                                                        "limit": 20, "total": 0, "search": "True", "sort": "",
                                                        "empty": True}
+
+
+def test_pages_longer_than_those_kept_are_answered_whole_and_refused_limits_refused(bb):
+    """A page of more than LONGEST_KEPT rows (limit=0: all of them) is made each time rather than kept."""
+    def page(limit):
+        return bb.get("/api/v2/devices", params={"limit": limit, "fresh": next(_asked)})
+
+    every = page("0").json()
+    assert every["total"] > 3 and len(every["data"]) == every["total"] and page("0").json() == every
+    for limit in (str(LONGEST_KEPT), str(LONGEST_KEPT + 1)):
+        assert page(limit).json()["data"] == every["data"], limit
+    assert len(page("3").json()["data"]) == 3
+    for refused in ("²", "x", "-1", " 3"):
+        assert page(refused).status_code == 400, refused
