@@ -17,13 +17,14 @@ from marshmallow import Schema
 from ...core import context
 from ...core.bodies import params, schema_of
 from ...core.filenames import content_disposition, safe_name, zip_entry
-from ...core.negotiation import XML, encoded, negotiated, to_xml, wants
+from ...core.negotiation import JSON, XML, encoded, fragment, negotiated, to_xml, wants
 from ...core.routes import doc_path
 from . import errors
 from .model import announcements, artifacts, files, reports, timeline
 from .model.listing import listed
 from .model.lookups import Caller
 from .model.projects import ROLES
+from .model.rendered import Rendered, Renderings
 from .schemas import AccessGroupOut, DeviceOut
 
 blueprint = Blueprint("bitbar", __name__)
@@ -127,8 +128,18 @@ def _short(limit: str | None) -> bool:
 def _envelope(schema: type[Schema], records, out, every, rows, query: dict) -> dict:
     if callable(records):
         records = records()
-    return listed(records if isinstance(records, Sequence) else list(records), rows or _rows(schema, out),
-                  _fields(schema), query, context.base_url() + request.path, every)
+    envelope = listed(records if isinstance(records, Sequence) else list(records), rows or _rows(schema, out),
+                      _fields(schema), query, context.base_url() + request.path, every)
+    data = envelope["data"]
+    if type(data) is Rendered and envelope["offset"] < _ORJSON_INTS and envelope["limit"] < _ORJSON_INTS \
+            and wants(XML) == JSON:
+        # a kept page's rows go out as the JSON text they were written as once (orjson writes it as it is; its
+        # numbers fit orjson, or the whole answer would be written by the json module, which cannot write it)
+        envelope["data"] = data.written(fragment) or data
+    return envelope
+
+
+_ORJSON_INTS = 1 << 63  # (offset and limit are never negative)
 
 
 def _answer(schema: type[Schema], records, root: str, out, every, rows, query: dict, form: str):
@@ -296,9 +307,8 @@ def device_out(device: dict) -> dict:
 
 
 def devices_dumped(devices) -> list[dict]:
-    """Devices as DeviceOut dumps `device_out` of each."""
-    root = context.base_url()
-    return [_dump_device(device, root) for device in devices]
+    """Devices as DeviceOut dumps `device_out` of each (shared renderings: not to be changed)."""
+    return _devices_dumped(devices, context.base_url())
 
 
 def _dump_device(device: dict, root: str) -> dict:
@@ -307,6 +317,11 @@ def _dump_device(device: dict, root: str) -> dict:
     row = schema_of(DeviceOut).dump(device)
     row.update(_frames(root, device["imagePrefix"] or device["id"]))
     return row
+
+
+# below the kept answers (dump_list's `kept`, dropped at any change): the first read of a device page after a change
+# elsewhere (a new project) renders only the devices changed since
+_devices_dumped = Renderings(_dump_device)
 
 
 @functools.lru_cache(maxsize=4096)  # the same few devices are listed again and again: their frame links made once
