@@ -17,7 +17,7 @@ from marshmallow import Schema
 from ...core import context
 from ...core.bodies import params, schema_of
 from ...core.filenames import content_disposition, safe_name, zip_entry
-from ...core.negotiation import JSON, XML, fragment, negotiated, wants
+from ...core.negotiation import JSON, XML, encoded, fragment, negotiated, to_xml, wants
 from ...core.routes import doc_path
 from . import errors
 from .model import announcements, artifacts, files, reports, timeline
@@ -90,23 +90,62 @@ def dump(schema: type[Schema], record, status: int = 200, root: str = "response"
     return reply(schema_of(schema).dump(record), status, root)
 
 
-def dump_list(schema: type[Schema], records, root: str = "list", out=None, every=None, rows=None) -> Response:
+def dump_list(schema: type[Schema], records, root: str = "list", out=None, every=None, rows=None,
+              kept=None) -> Response:
     """The list envelope of `records` (a list or any sequence), paged, searched, sorted and filtered as the
     query asks; `out` turns a stored record into what the schema dumps, and is called only for the records
     rendered (a plain page: just its own); `rows`, in place of both, renders a list of stored records itself.
-    `every`: see model/listing.py's `listed`."""
+    `every`: see model/listing.py's `listed`.
+
+    `kept`, a key naming all the page depends on besides the world, the list query and the URL (the caller, a
+    path id), keeps the answer's text until the world changes (context.kept_work), for pages of at most
+    LONGEST_KEPT rows: `records` may then be a function giving them, called only when the answer is made."""
+    query = _list_query()
+    if kept is not None:
+        shape = (query.get("offset"), query.get("limit"), query.get("search"), query.get("sort"),
+                 query.get("filter"))
+        # only text (or absent) keys: a JSON body's 1, 1.0 and true are equal keys but render apart
+        if _TEXT.issuperset(map(type, shape)) and _short(shape[1]):
+            form = wants(XML)
+            key = ("bitbar.list", schema, root, kept, context.base_url() + request.path, form, shape)
+            body = context.kept_work(key, lambda: _answer(schema, records, root, out, every, rows, query, form))
+            return Response(body, content_type=form)
+    return reply(_envelope(schema, records, out, every, rows, query), 200, root)
+
+
+_TEXT = frozenset((str, type(None)))
+LONGEST_KEPT = 200  # rows: a page of a whole big table (limit=0) is made every time, not kept per world
+
+
+def _short(limit: str | None) -> bool:
+    """Whether a page of `limit` (as the query gives it) holds at most LONGEST_KEPT rows; no for one that is
+    refused, which is not kept either."""
+    if not limit:
+        return True  # (the default, 20)
+    return limit.isascii() and limit.isdigit() and 0 < int(limit) <= LONGEST_KEPT  # ("²" is a digit int() refuses)
+
+
+def _envelope(schema: type[Schema], records, out, every, rows, query: dict) -> dict:
+    if callable(records):
+        records = records()
     envelope = listed(records if isinstance(records, Sequence) else list(records), rows or _rows(schema, out),
-                      _fields(schema), _list_query(), context.base_url() + request.path, every)
+                      _fields(schema), query, context.base_url() + request.path, every)
     data = envelope["data"]
     if type(data) is Rendered and envelope["offset"] < _ORJSON_INTS and envelope["limit"] < _ORJSON_INTS \
             and wants(XML) == JSON:
         # a kept page's rows go out as the JSON text they were written as once (orjson writes it as it is; its
         # numbers fit orjson, or the whole answer would be written by the json module, which cannot write it)
         envelope["data"] = data.written(fragment) or data
-    return reply(envelope, 200, root)
+    return envelope
 
 
 _ORJSON_INTS = 1 << 63  # (offset and limit are never negative)
+
+
+def _answer(schema: type[Schema], records, root: str, out, every, rows, query: dict, form: str):
+    """The bytes of the body `reply` gives the list envelope."""
+    envelope = _envelope(schema, records, out, every, rows, query)
+    return to_xml(envelope, root).encode() if form == XML else encoded(envelope)  # (as Response encodes text)
 
 
 @functools.cache
@@ -280,6 +319,8 @@ def _dump_device(device: dict, root: str) -> dict:
     return row
 
 
+# below the kept answers (dump_list's `kept`, dropped at any change): the first read of a device page after a change
+# elsewhere (a new project) renders only the devices changed since
 _devices_dumped = Renderings(_dump_device)
 
 

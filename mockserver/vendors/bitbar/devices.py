@@ -28,12 +28,15 @@ from .model.projects import forget_device_group, project_os
 @blueprint.route("/api/v2/devices")
 @public
 def list_devices():
-    st = state()
-
     def every():  # (what a filter, search or sort renders: in key order, the key being the id)
-        return sorted(st.peek_values("devices"), key=lambda device: device["id"])
+        return sorted(state().peek_values("devices"), key=lambda device: device["id"])
 
-    return dump_list(s.DeviceOut, st.ordered("devices"), rows=devices_dumped, every=every)
+    # public: the page is the same for every caller
+    return dump_list(s.DeviceOut, _ordered_devices, rows=devices_dumped, every=every, kept="devices")
+
+
+def _ordered_devices():
+    return state().ordered("devices")
 
 
 @blueprint.route("/resources/images/devices/<imageName>")
@@ -125,9 +128,13 @@ def delete_device_group(deviceGroupId):
 
 @me_route("/device-groups/<int:deviceGroupId>/devices")
 def list_group_devices(deviceGroupId):
-    group = caller().device_group(deviceGroupId, owned=False)
-    devices = [state().get("devices", d) for d in sorted(group["deviceIds"])]
-    return dump_list(s.DeviceOut, [d for d in devices if d is not None], rows=devices_dumped)
+    group = caller().device_group(deviceGroupId, owned=False)  # (whether the caller sees it: asked every time)
+
+    def devices():
+        found = [state().get("devices", d) for d in sorted(group["deviceIds"])]
+        return [d for d in found if d is not None]
+
+    return dump_list(s.DeviceOut, devices, rows=devices_dumped, kept=("group devices", deviceGroupId))
 
 
 @me_route("/device-groups/<int:deviceGroupId>/devices", methods=("POST",))

@@ -38,8 +38,10 @@ def legacy_out(record: dict) -> dict:
 
 @me_route("/projects")
 def list_projects():
-    rows = sorted(caller().visible_projects(), key=lambda p: p["id"])
-    return dump_list(s.ProjectOut, rows, out=project_out)
+    def rows():
+        return sorted(caller().visible_projects(), key=lambda p: p["id"])
+
+    return dump_list(s.ProjectOut, rows, out=project_out, kept=("projects", me()["id"]))
 
 
 @me_route("/projects", methods=("POST",))

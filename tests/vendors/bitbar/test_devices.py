@@ -207,7 +207,7 @@ def test_a_device_list_follows_new_fixtures_and_each_way_of_naming_the_tenant(bb
 
 
 def test_a_device_page_answers_whatever_size_its_offset_and_limit(bb):
-    """A kept page goes out as the JSON text it was written as once; with an offset or limit beyond what orjson
+    """A kept page goes out as the text it was written as once; with an offset or limit beyond what orjson
     writes (64 bits) the whole answer is written by the json module, rows included, never a 500."""
     small = bb.get("/api/v2/devices", params={"limit": 20})
     assert small.status_code == 200 and small.json()["data"]

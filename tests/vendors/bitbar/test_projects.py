@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .conftest import ME, PROJECT
+import yaml
+
+from .conftest import DEFAULT_FIXTURES, ME, PROJECT
 
 DOC_PROJECT = {"id": PROJECT, "name": "Hello world", "description": "", "type": "ANDROID", "common": False,
                "sharedById": None}
@@ -194,3 +196,21 @@ def test_a_common_project_is_available_to_anyone(bb):
     assert bb.delete(f"{P}/runs/31945210", auth=STRANGER).status_code == 403
     assert bb.post(P, params={"common": "false"}).json()["common"] is False
     assert bb.get(P, auth=STRANGER).status_code == 404
+
+
+def test_a_new_projects_device_group_is_the_free_group_of_its_os_in_the_fixtures_of_the_day(bb, server, control):
+    def group(**data):
+        created = bb.post(f"{ME}/projects", data={"name": "defaults", **data})
+        assert created.status_code == 201, created.text
+        return bb.get(f"{ME}/projects/{created.json()['id']}/config").json()["usedDeviceGroupId"]
+
+    assert (group(), group(type="IOS"), group(type="ANDROID")) == (11, 12, 11)
+    data = yaml.safe_load(DEFAULT_FIXTURES.read_text(encoding="utf-8"))
+    data["deviceGroups"] = [g for g in data["deviceGroups"] if g["id"] != 11] + [
+        {"id": 7, "name": "free-ios-2", "displayName": "More iOS", "userId": None, "osType": "IOS", "deviceIds": []},
+        {"id": 9, "name": "free-android-2", "displayName": "Android", "userId": None, "osType": "ANDROID",
+         "deviceIds": [304]}]
+    r = control.post(f"{server.url}/_mock/fixtures", params={"vendor": "bitbar", "tenant": bb.tenant}, json=data,
+                     timeout=10)
+    assert r.status_code == 200, r.text
+    assert (group(), group(type="IOS"), group(type="ANDROID")) == (9, 7, 9)

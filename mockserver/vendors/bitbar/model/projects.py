@@ -14,9 +14,22 @@ def project_os(project: dict) -> str | None:
 
 def default_group_id(state, os_type: str) -> int | None:
     """The free public group of that OS (the doc's "Free devices group" default)."""
-    public = state.where("deviceGroups", "userId", None)
-    match = [g for g in public if g["osType"] == os_type] or public
-    return min(g["id"] for g in match) if match else None
+    # every new project asks: kept per table version, as a public group (no user's) is never changed in place
+    # (a group is changed only by its owner, and no group's userId changes: the index of it relies on that too)
+    version = state.version("deviceGroups")
+    kept = state.scratch.get(_DEFAULT_GROUPS)
+    if kept is None or kept[0] != version:
+        kept = state.scratch[_DEFAULT_GROUPS] = (version, {})
+    found = kept[1].get(os_type, _UNKNOWN)
+    if found is _UNKNOWN:
+        public = state.where("deviceGroups", "userId", None)
+        match = [g for g in public if g["osType"] == os_type] or public
+        found = kept[1][os_type] = min(g["id"] for g in match) if match else None
+    return found
+
+
+_DEFAULT_GROUPS = "bitbar.default_groups"  # (the key of the world's scratch holding (version, {osType: id}))
+_UNKNOWN = object()
 
 
 def default_config(state, project: dict) -> dict:

@@ -1,5 +1,6 @@
-"""Rendered lists of stored records, made again only when a record changed: a list page renders the same few
-records on every request (the device list), and a new query parameter keeps the read cache from answering it."""
+"""Rendered lists of stored records, made again only when a record changed: the first read of a device page after
+a change to the world (which drops the kept answers, context.kept_work) renders the same few records as before it,
+and its check of them costs a fraction of rendering them again."""
 
 from __future__ import annotations
 
