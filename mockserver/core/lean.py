@@ -19,12 +19,14 @@ from flask.sessions import NullSession
 from flask.signals import appcontext_popped, appcontext_pushed
 from werkzeug import urls as _urls  # noqa: F401 (registers the "werkzeug.url_quote" decoding error handler)
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_options_header
 
 _NO_SESSION = NullSession()  # read-only: one serves every request
 MAX_ROUTES = 4096  # (method, path) pairs kept; paths carry ids, so the table is emptied when full
 
 
 FORM = "application/x-www-form-urlencoded"
+_CONTENT_TYPES: dict[str, tuple[str, dict]] = {}  # Content-Type value -> werkzeug's parse of it
 
 
 class LeanRequest(Request):
@@ -42,6 +44,18 @@ class LeanRequest(Request):
         d["stream"], d["form"], d["files"] = BytesIO(), self.parameter_storage_class(items), \
             self.parameter_storage_class()
 
+
+    def _parse_content_type(self) -> None:
+        """werkzeug's, but each distinct Content-Type value is parsed once (a client sends the same one or two)."""
+        if "_parsed_content_type" not in self.__dict__:
+            raw = self.environ.get("CONTENT_TYPE", "")
+            found = _CONTENT_TYPES.get(raw)
+            if found is None:
+                found = parse_options_header(raw)
+                if len(_CONTENT_TYPES) >= 256:
+                    _CONTENT_TYPES.clear()
+                _CONTENT_TYPES[raw] = found
+            self._parsed_content_type = (found[0], dict(found[1]))  # (its parameters: the request's own dict)
 
     def close(self) -> None:
         """Werkzeug's walks the parsed files (a generator made even when there are none): only when some were."""

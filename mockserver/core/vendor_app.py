@@ -225,8 +225,9 @@ def build_vendor_app(core, vendor) -> Flask:
             return render_error(vendor, 400,
                                 problem or f"Invalid {TENANT_HEADER} header: use 1-128 letters, digits or ._:@/+-")
         clock = clocks.of(tenant)
+        # (since: when a kept answer starts to hold; only a GET's answer is ever kept)
         noted.update(tenant=tenant, clock=clock, covered_reads=reads_of_this_thread(), valid_until=None,
-                     since=clock.peek())
+                     since=clock.peek() if req.method == "GET" else None)
         if FAULT in environ:  # matched by the front, which slept its delay in the event loop
             rule = environ[FAULT]
         else:
