@@ -183,7 +183,7 @@ def record_outbound(kind: str, payload: dict) -> None:
 _KEPT_WORK = "core.kept_work"  # (the key of a world's scratch that holds it)
 _ABSENT = object()
 MAX_KEPT_WORK = 64  # results kept per world: a client asks for the same few pages again and again
-MAX_KEPT_BYTES = 4 * 1024 * 1024  # ... and bytes of those that are bytes (a rendered body): huge pages are made anew
+MAX_KEPT_BYTES = 1024 * 1024  # ... and bytes of those that are bytes (rendered bodies; many tenants add up)
 
 
 def kept_work(key, make):
