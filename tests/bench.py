@@ -341,15 +341,22 @@ def main(argv=None) -> int:
     tool = "python" if load is _python_load else "wrk"
 
     span = 1 + max(v.port_offset for v in registry().values())  # the main port and every vendor's own
-    port = free_port_block(span + 1)
-    bare_port = port + span
     exe = str(Path(sys.executable).parent / "mockserver")
     server_rows = _start_rows(exe) if not args.only or args.only in "start to healthy, idle RSS" else []
-    mock = _start([exe, "serve", "--port", str(port)])
+    for attempt in range(6):
+        port = free_port_block(span + 1)
+        bare_port = port + span
+        mock = _start([exe, "serve", "--port", str(port)])
+        try:
+            _wait_healthy(mock, port)
+            break
+        except RuntimeError as exc:  # another program took a port of the block meanwhile: another block
+            _stop(mock)
+            if "cannot bind" not in str(exc) or attempt == 5:
+                raise
     canned_file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
     bare = None
     try:
-        _wait_healthy(mock, port)
         canned = {}
         for s in scenarios:
             status, ctype, body = _once(port, s)
