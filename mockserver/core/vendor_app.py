@@ -437,11 +437,15 @@ def _journal(core, name: str, req, response: Response, seen: dict, answer: bytes
     environ = req.environ
     size = _length(environ)
     raw = b""
-    if size:
+    if environ.get(BODY):  # read whole by the front, chunked or not: a chunked body declares no length
+        size = len(environ[BODY])
+        raw = environ[BODY][:core.settings.journal_body_chars + 1]
+    elif size or "HTTP_TRANSFER_ENCODING" in environ:
         try:
-            raw = req.get_data(cache=True)[:core.settings.journal_body_chars + 1]
+            data = req.get_data(cache=True)
         except Exception:  # a body the server refused to read (e.g. too large)
-            raw = b""
+            data = b""
+        raw, size = data[:core.settings.journal_body_chars + 1], size or len(data)
     record(core, name, environ, req.method, path, req.path, response.status_code,
            seen.get("start") or time.perf_counter(), seen.get("tenant", DEFAULT_TENANT), seen.get("fault"), raw, size,
            response.headers, answer, None if answer is None else len(answer), req.url_rule is None)

@@ -127,6 +127,53 @@ def test_an_oversized_body_gets_the_vendors_413_declared_or_chunked(served):
     assert fine.status_code == 201 and "<name>chunks</name>" in fine.text
 
 
+def _one_answer(sock: socket.socket) -> tuple[bytes, bytes]:
+    """One response read off a keep-alive connection: its head and its Content-Length's worth of body."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":", 1)[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:")))
+    while len(body) < length:
+        body += sock.recv(65536)
+    assert len(body) == length, "more bytes than the answer declared"
+    return head, body
+
+
+def test_bodies_are_read_whole_however_they_arrive_and_the_connection_goes_on(served):
+    # the front stops reading once a declared length has arrived: a body in pieces is still read whole, a
+    # chunked one to its end, an empty one not waited for, and each leaves the connection fit for the next
+    port, _ = served("--vendors", "bitbar")
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    start = (b"POST /bitbar/api/v2/me/projects HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nAuthorization: "
+             + BITBAR_KEY + b"\r\nContent-Type: application/x-www-form-urlencoded\r\n")
+    try:
+        sock.sendall(start + b"Content-Length: 14\r\n\r\nname")
+        for piece in (b"=in-pi", b"eces"):
+            time.sleep(0.05)
+            sock.sendall(piece)
+        head, body = _one_answer(sock)
+        assert head.startswith(b"HTTP/1.1 201") and json.loads(body)["name"] == "in-pieces"
+        sock.sendall(start + b"Transfer-Encoding: chunked\r\n\r\n5\r\nname=\r\n")
+        for piece in (b"3\r\nchu\r\n", b"4\r\nnked\r\n", b"0\r\n\r\n"):
+            time.sleep(0.05)
+            sock.sendall(piece)
+        head, body = _one_answer(sock)
+        assert head.startswith(b"HTTP/1.1 201") and json.loads(body)["name"] == "chunked"
+        sock.sendall(start + b"Content-Length: 0\r\n\r\n")
+        head, body = _one_answer(sock)
+        assert head.startswith(b"HTTP/1.1 400"), head  # Bitbar's own answer to a project without a name
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        head, _ = _one_answer(sock)
+        assert head.startswith(b"HTTP/1.1 200")
+    finally:
+        sock.close()
+    bodies = [(entry["body"], entry["body_size"]) for entry in requests.get(
+        f"http://127.0.0.1:{port}/_mock/requests", params={"limit": 3}, timeout=5).json()["requests"]]
+    assert bodies == [("name=in-pieces", 14), ("name=chunked", 12), ("", 0)], bodies  # (a chunked one journaled too)
+
+
 def test_body_timeout_is_range_checked_and_read_from_the_environment():
     assert from_env({"MOCKSERVER_BODY_TIMEOUT": "2.5"}).body_timeout == 2.5
     for bad in (0, -1, 3601, float("nan")):
