@@ -42,7 +42,8 @@ class Sizes:
                                 value=core.journal.bytes)
         yield GaugeMetricFamily("mockserver_fault_rules", "Fault rules in force", value=len(core.faults.list()))
         yield GaugeMetricFamily("mockserver_heap_settled_objects",
-                                "Long-lived objects (fixtures, base worlds) the garbage collector no longer walks",
+                                "Long-lived objects (fixtures, base worlds, what outlived a full collection)"
+                                " the garbage collector no longer walks",
                                 value=gc.get_freeze_count())
         replica = GaugeMetricFamily("mockserver_replica_info", "This process among the replicas (--replica-id)",
                                     labels=("replica",))

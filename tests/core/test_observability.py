@@ -4,6 +4,8 @@ process, and `GET /_mock/metrics` read with prometheus-client's own parser."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 import pytest
@@ -157,6 +159,26 @@ def test_the_served_process_keeps_fixtures_and_base_worlds_out_of_the_collectors
     assert after_bitbar > at_start  # Bitbar's base world, built on its first request
     requests.get(f"{url}/sipfront/api/v2/tests", auth=("sipfront-demo-public", "sipfront-demo-secret"), timeout=5)
     assert _value(_scrape(url), "mockserver_heap_settled_objects") > after_bitbar
+
+
+def test_what_outlives_a_full_collection_in_the_served_process_is_settled_too():
+    """What requests store (a launch's run, a created project) outlives full collections: it is moved out of sight
+    after the first it outlives, so a full collection walks only what is new since (its pause does not grow with the
+    store). The served process's own setting, in a process of its own."""
+    script = (
+        "import gc\n"
+        "from mockserver.core import heap\n"
+        "heap.settle_after_builds()\n"
+        "before = gc.get_freeze_count()\n"
+        "kept = [[n] for n in range(5000)]\n"
+        "gc.collect(1)\n"
+        "assert gc.get_freeze_count() == before, 'a younger collection settles nothing'\n"
+        "gc.collect()\n"
+        "assert gc.get_freeze_count() >= before + 5000, (before, gc.get_freeze_count())\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
 
 
 def test_a_process_that_is_not_serving_freezes_nothing(demo):
