@@ -112,3 +112,13 @@ def test_state_redacts_credentials_unless_revealed_with_the_token(demo):
     assert "demo-token" not in str(state)
     refused = demo.mock("GET", "/state", params={"vendor": "demo", "tenant": demo.tenant, "reveal": "true"})
     assert refused.status_code == 403 and "--control-token" in refused.json()["error"]
+
+
+def test_a_chunked_body_is_journaled_whole_with_its_size(demo):
+    # a chunked body declares no length: the entry still holds it and its size (served, the front's read of it)
+    sent = b'{"name": "in chunks"}'
+    created = demo("POST", "/items", data=iter([sent[:9], sent[9:]]), headers={"Content-Type": "application/json"})
+    assert created.status_code == 201 and created.json()["name"] == "in chunks"
+    entry = _last(demo)
+    assert entry["headers"].get("Transfer-Encoding") == "chunked"
+    assert entry["body"] == sent.decode() and entry["body_size"] == len(sent)
