@@ -37,8 +37,10 @@ def settle_after_builds() -> None:
 def _after_collection(phase: str, info: dict) -> None:
     """What outlived a full collection is moved out of sight too: otherwise what the requests store (a launch's
     run, a created project) is walked again by every later one, a pause that grows with the store (250 ms at
-    200k Sipfront runs). It is what a build's freeze does already (`built`): garbage that forms a cycle later
-    among frozen objects is not collected, and nothing the store drops does (plain dicts and lists)."""
+    200k Sipfront runs). The same trade as a build's freeze (`built`): a cycle among frozen objects that becomes
+    garbage later is never collected. What the store drops holds no cycle; the request in flight when the
+    collection ran may (werkzeug's request and its environ), a few kB once per full collection (thousands of
+    writes): no growth to be seen in RSS over 140k Sipfront launches against the code without this."""
     if phase == "stop" and info["generation"] == 2:
         gc.freeze()
 
