@@ -18,6 +18,7 @@ from flask.sansio.scaffold import _sentinel
 from flask.sessions import NullSession
 from flask.signals import appcontext_popped, appcontext_pushed
 from werkzeug import urls as _urls  # noqa: F401 (registers the "werkzeug.url_quote" decoding error handler)
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_options_header
 
@@ -143,6 +144,31 @@ class LeanRequestContext(RequestContext):
             routes[key] = found
         self.request.url_rule, args = found
         self.request.view_args = dict(args)
+
+
+class LeanResponse(Response):
+    """Flask's, but an answer of bytes with its own Content-Type and no other header (what json_response
+    makes for nearly every request) gets werkzeug's very headers and status without its checks of each value
+    (the content type is the server's own, never the client's)."""
+
+    def __init__(self, response=None, status=None, headers=None, mimetype=None, content_type=None,
+                 direct_passthrough=False):
+        if type(response) is not bytes or type(status) is not int or headers or mimetype is not None \
+                or content_type is None or direct_passthrough:
+            super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
+            return
+        self.headers = Headers()
+        self.headers._list = [("Content-Type", content_type), ("Content-Length", str(len(response)))]
+        line = _STATUS_LINES.get(status)
+        if line is None:
+            line = _STATUS_LINES[status] = self._clean_status(status)[0]
+        self._status, self._status_code = line, status
+        self.direct_passthrough = False
+        self._on_close = []
+        self.response = [response]
+
+
+_STATUS_LINES: dict[int, str] = {}  # status code -> werkzeug's status line ("200 OK")
 
 
 def answer(response: Response, environ, start_response):

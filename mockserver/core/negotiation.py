@@ -8,10 +8,11 @@ from functools import lru_cache
 
 import orjson
 import xmltodict
-from flask import Response
 from flask.globals import _cv_request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
+
+from .lean import LeanResponse as Response
 
 JSON = "application/json"
 XML = "application/xml"

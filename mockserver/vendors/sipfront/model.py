@@ -116,35 +116,48 @@ def settles_at(state, now: datetime) -> datetime | None:
 def phase_moment(state, now: datetime) -> tuple[int, datetime | None]:
     """How many starts and ends of runs have come by `now`, which says the phase of every run while the runs are
     as they are, and when the next one comes (settles_at)."""
-    times = _run_times(state)["all"]
-    at = times.bisect_right(now)
-    return at, times[at] if at < len(times) else None
+    count, _, after = _moments(_run_times(state), now)
+    return count, after
+
+
+def _moments(times: dict, now: datetime) -> tuple[int, datetime | None, datetime | None]:
+    """Of every run's start and end: how many have come by `now`, the last of those, and the first after it."""
+    by_start, ends = times["by_start"], times["ends"]
+    started_by = by_start.bisect_right((now, _AFTER_ANY_ID))
+    ended_by = ends.bisect_right(now)
+    last = max(filter(None, (by_start[started_by - 1][0] if started_by else None,
+                             ends[ended_by - 1] if ended_by else None)), default=None)
+    after = min(filter(None, (by_start[started_by][0] if started_by < len(by_start) else None,
+                              ends[ended_by] if ended_by < len(ends) else None)), default=None)
+    return started_by + ended_by, last, after
+
+
+_AFTER_ANY_ID = float("inf")  # (start, id) pairs at or before a moment sort before (moment, this)
 
 
 def all_started(state, now: datetime) -> bool:
-    starts = _run_times(state)["starts"]
-    return not starts or starts[-1] <= now
+    by_start = _run_times(state)["by_start"]
+    return not by_start or by_start[-1][0] <= now
 
 
 def not_started(state, now: datetime) -> frozenset:
     """The ids of the sessions that start after `now` (queued behind others of a project run)."""
-    times = _run_times(state)
-    return frozenset(run_id for _, run_id in times["by_start"].islice(times["starts"].bisect_right(now)))
+    by_start = _run_times(state)["by_start"]
+    return frozenset(run_id for _, run_id in by_start.islice(by_start.bisect_right((now, _AFTER_ANY_ID))))
 
 
 def _run_times(state) -> dict[str, SortedList]:
-    """Sorted: every run's start and end (`all`), the starts, and (start, id) of each run (`by_start`); kept per
-    world while the runs table is as it was (a run changed in place is stored again, which counts as a change:
-    see stop_project_run), so how many runs stand where at any moment is a bisection. Sorted lists, not lists:
+    """Sorted: (start, id) of each run (`by_start`) and every run's end (`ends`); kept per world while the runs
+    table is as it was (a run changed in place is stored again, which counts as a change: see
+    stop_project_run), so how many runs stand where at any moment is a bisection. Sorted lists, not lists:
     a launch's start goes before the ends of the runs still going, which in a list moved them all (a launch cost
     ~30 µs more at 100k runs)."""
     version = state.version("runs")
     found = state.scratch.get("sipfront_run_times")
     if found is None or found[0] != version:
         runs = list(state.peek_values("runs"))  # only two fields of each are looked at
-        by_start = SortedList((parse_time(run["started_at"]), run["id"]) for run in runs)
-        starts = SortedList(at for at, _ in by_start)
-        times = {"all": SortedList([*starts, *(ends_at(run) for run in runs)]), "starts": starts, "by_start": by_start}
+        times = {"by_start": SortedList((parse_time(run["started_at"]), run["id"]) for run in runs),
+                 "ends": SortedList(ends_at(run) for run in runs)}
         found = state.scratch["sipfront_run_times"] = (version, times)
     return found[1]
 
@@ -165,9 +178,8 @@ def _run_added(state, run: dict, before: int, at: datetime) -> None:
     if found is None or found[0] != before:
         return
     times = found[1]
-    times["all"].update((start, end))
-    times["starts"].add(start)
     times["by_start"].add((start, run["id"]))
+    times["ends"].add(end)
     scratch["sipfront_run_times"] = (version, times)
 
 
@@ -184,15 +196,13 @@ def phase_ids(state, now: datetime) -> dict[str, list]:
     found = state.scratch.get("sipfront_phase_ids")
     if found is not None and found[0] == version and _in_window(found[1], found[2], now):
         return found[3]
-    times = _run_times(state)["all"]
-    at = times.bisect_right(now)
+    _, last, after = _moments(_run_times(state), now)
     ids = {where: [] for where in PHASES}
     for key, run in state.peek("runs"):  # (read, not copied into a tenant's world)
         ids[phase(run, now)].append(key)
     for keys in ids.values():
         keys.sort()
-    state.scratch["sipfront_phase_ids"] = (version, times[at - 1] if at else None,
-                                           times[at] if at < len(times) else None, ids)
+    state.scratch["sipfront_phase_ids"] = (version, last, after, ids)
     return ids
 
 
