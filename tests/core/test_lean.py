@@ -1,5 +1,7 @@
-"""The trimmed Flask cycle (mockserver/core/lean.py) answers as Flask's own: forms read as werkzeug reads
-them, routes taken from the table answer as matched ones, refusals are never kept as routes."""
+"""The request path's shortcuts answer as the long way would: the trimmed Flask cycle (mockserver/core/lean.py)
+as Flask's own (forms read as werkzeug reads them, routes taken from the table answer as matched ones, refusals
+are never kept as routes, plain answers carry werkzeug's status line and headers), and JSON bodies read first
+by orjson (core/contract.py) as the json module reads them."""
 
 from __future__ import annotations
 
@@ -82,3 +84,42 @@ def test_flasks_signals_still_reach_a_listener():
                      ("appcontext_tearing_down", True, None), ("appcontext_popped", True, None)]
     heard.clear()
     assert app.test_client().get("/api/v2/me").status_code == 401 and heard == []  # (no listener left)
+
+
+def test_a_plain_answer_has_werkzeugs_status_line_and_headers(server, tenant):
+    """An answer of bytes with only its Content-Type is built without werkzeug's checks, and reads as it did."""
+    from flask import Response
+
+    from mockserver.core.lean import LeanResponse
+
+    for status in (200, 201, 404, 422, 599):
+        lean = LeanResponse(b'{"a": 1}', status=status, content_type="application/json")
+        plain = Response(b'{"a": 1}', status=status, content_type="application/json")
+        assert (lean.status, lean.status_code, lean.headers.to_wsgi_list(), lean.get_data()) == \
+            (plain.status, plain.status_code, plain.headers.to_wsgi_list(), plain.get_data())
+    headers = {**BITBAR, "X-Mock-Tenant": tenant}
+    made = requests.post(f"{server.vendor_url('bitbar')}/api/v2/me/projects", data=b"name=lean", auth=AUTH,
+                         headers=headers, timeout=10)
+    gone = requests.get(f"{server.vendor_url('bitbar')}/api/v2/me/projects/987654321", auth=AUTH, headers=headers,
+                        timeout=10)
+    for answer, status, reason in ((made, 201, "CREATED"), (gone, 404, "NOT FOUND")):
+        assert (answer.status_code, answer.reason) == (status, reason), answer.text
+        assert answer.headers["Content-Type"] == "application/json"
+        assert int(answer.headers["Content-Length"]) == len(answer.content)
+
+
+SIPFRONT = {"Authorization": "Basic c2lwZnJvbnQtZGVtby1wdWJsaWM6c2lwZnJvbnQtZGVtby1zZWNyZXQ=",
+            "Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("body, named", [
+    (b'{"id": 12345678901234567890123}', "No test with id 12345678901234567890123"),  # (beyond 64 bits: not a float)
+    (b'{"id": 9223372036854775808}', "No test with id 9223372036854775808"),
+    ('{"test.name": "caf\u00e9"}'.encode("utf-16"), "No test named 'caf\u00e9'"),  # (UTF-16, with its BOM)
+    (b'\xef\xbb\xbf{"test.name": "bom"}', "No test named 'bom'"),
+])
+def test_json_bodies_are_read_as_the_json_module_reads_them(server, tenant, body, named):
+    r = requests.post(f"{server.vendor_url('sipfront')}/api/v2/tests/run", data=body,
+                      headers={**SIPFRONT, "X-Mock-Tenant": tenant}, timeout=10)
+    assert r.status_code == 404, r.text
+    assert named in r.text
